@@ -1,0 +1,78 @@
+/* budget.c: the budget suite's side of measuring: load lesson.ini, find the bench driver built
+ * beside the running test, run it through the shared Valgrind runner with the cache under
+ * build/cache (the grader reads the same cache, so nothing is measured twice). */
+#include "budget.h"
+
+#include <criterion/criterion.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+const struct manifest *budget_manifest_at(const char *lesson_ini)
+{
+	static struct manifest m;
+	static int loaded;
+	char err[512];
+	if (!loaded) {
+		if (manifest_load(lesson_ini, &m, err, sizeof err) != 0)
+			cr_assert_fail("%s", err);
+		loaded = 1;
+	}
+	return &m;
+}
+
+double budget_of_at(const char *lesson_ini, const char *metric)
+{
+	const struct metric_spec *spec = manifest_metric(budget_manifest_at(lesson_ini), metric);
+	if (spec == NULL || !spec->has_budget)
+		cr_assert_fail("%s: metric '%s' has no 'budget =' line", lesson_ini, metric);
+	return spec->budget;
+}
+
+/* The folder of the running executable: the bench driver of the same implementation sits
+ * there (build/lessons/NN/IMPL/). */
+static void own_folder(char *out, size_t len)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n < 0)
+		cr_assert_fail("cannot read /proc/self/exe: the budget suite needs Linux");
+	exe[n] = '\0';
+	snprintf(out, len, "%s", dirname(exe));
+}
+
+/* build/cache of the course: three folders above lessons/NN-slug/lesson.ini. */
+static void cache_folder(const char *lesson_ini, char *out, size_t len)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s", lesson_ini);
+	char *root = dirname(dirname(path));
+	snprintf(out, len, "%s/build/cache", dirname(root));
+}
+
+void budget_measure_at(const char *lesson_ini, enum vg_tool tool, struct vg_result *r)
+{
+	const struct manifest *m = budget_manifest_at(lesson_ini);
+	char folder[PATH_MAX], bench[PATH_MAX + 8], cache[PATH_MAX], err[1024];
+	own_folder(folder, sizeof folder);
+	snprintf(bench, sizeof bench, "%s/bench", folder);
+	cache_folder(lesson_ini, cache, sizeof cache);
+	struct vg_spec spec = {
+		.tool = tool, .bench = bench, .args = m->args, .seed = m->seed,
+		.time_limit = m->time_limit, .cache_dir = cache,
+		.student_file = m->n_student_files ? m->student_files[0] : NULL,
+	};
+	if (vg_measure(&spec, r, err, sizeof err) != 0)
+		cr_assert_fail("measuring %s: %s", bench, err);
+}
+
+int budget_arch_is_reference(void)
+{
+#if defined(__x86_64__)
+	return 1;
+#else
+	return 0;
+#endif
+}

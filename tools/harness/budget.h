@@ -1,0 +1,30 @@
+/* budget.h: what a lesson's `budget` suite needs: the lesson's manifest, its bench driver
+ * measured under Valgrind through the shared runner (so the grader reuses the result), and the
+ * architecture check that turns instruction, cache and branch budgets into a visible SKIP off
+ * x86-64. The test binary finds its bench driver beside itself (same implementation folder) and
+ * its lesson.ini through LESSON_INI, which the Makefile compiles into every test object.
+ * Each function fails (or skips) the current Criterion test itself on error. */
+#ifndef BUDGET_H
+#define BUDGET_H
+
+#include "../measure/manifest.h"
+#include "../measure/valgrind_run.h"
+
+#ifdef LESSON_INI
+/* The lesson's manifest, loaded once. */
+#define budget_manifest() budget_manifest_at(LESSON_INI)
+/* The `budget =` of metric name in lesson.ini. */
+#define budget_of(metric) budget_of_at(LESSON_INI, (metric))
+/* Measures this build's bench driver with tool (VG_CALLGRIND, VG_CACHEGRIND_SIM, VG_MASSIF),
+ * with the lesson's workload; free r with vg_result_free. */
+#define budget_measure(tool, r) budget_measure_at(LESSON_INI, (tool), (r))
+#endif
+
+const struct manifest *budget_manifest_at(const char *lesson_ini);
+double budget_of_at(const char *lesson_ini, const char *metric);
+void budget_measure_at(const char *lesson_ini, enum vg_tool tool, struct vg_result *r);
+
+/* 1 on x86-64, where absolute instruction, cache and branch budgets hold (gcc 12 -O2). */
+int budget_arch_is_reference(void);
+
+#endif
