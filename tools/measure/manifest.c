@@ -1,0 +1,1048 @@
+/* manifest.c: reads a lesson's lesson.ini (schema version 1, DESIGN section 10) into struct
+ * manifest, line by line, refusing anything it does not understand with one line that names the
+ * file, the line and the key: the reader is a lesson author with the file open beside it. */
+#include "manifest.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FORMAT_VERSION    1
+#define MAX_FILE_BYTES    (1 << 20) /* a manifest is a page of text; more is a mistake */
+#define QUOTE_MAX         60        /* characters of a value quoted back in a message */
+#define DEFAULT_TOLERANCE 1.05
+#define DEFAULT_SEED      1
+/* DESIGN's example cap: a lesson that forgets the key still refuses a precomputed table */
+#define DEFAULT_MAX_STATIC_BYTES 65536
+#define MIN_ZERO_OVER_TOLERANCE  1.25
+#define MAX_KEYS                 16
+
+/* '%.*s%s' arguments quoting n bytes of s, cut to QUOTE_MAX with "..." so errors stay one line */
+#define QS(s, n) (int)((n) > QUOTE_MAX ? QUOTE_MAX : (n)), (s), ((n) > QUOTE_MAX ? "..." : "")
+#define QV(s)    QS((s), strlen(s))
+
+enum section { SEC_NONE, SEC_LESSON, SEC_WORKLOAD, SEC_METRIC, SEC_CHECKS, SEC_COUNT };
+
+struct parser;
+
+struct key_rule {
+	const char *name;
+	int (*set)(struct parser *p, const char *value);
+};
+
+struct parser {
+	const char *name; /* the file, as messages show it */
+	struct manifest *m;
+	char *err;
+	size_t errlen;
+	int line;
+	int version_seen;
+	enum section sec;
+	struct metric_spec *metric; /* the open [metric.NAME], when sec is SEC_METRIC */
+	size_t metric_index;
+	/* the line each key was first set on (0: never), to refuse duplicates and name lines */
+	int key_line[SEC_COUNT][MAX_KEYS];
+	int metric_key_line[MANIFEST_MAX_METRICS][MAX_KEYS];
+	int section_line[SEC_COUNT];
+	int metric_line[MANIFEST_MAX_METRICS];
+	/* the key whose value is being collected: continuation lines may still follow */
+	const struct key_rule *pending;
+	int pending_line;
+	char *value;
+	size_t len, cap;
+};
+
+/* {=== messages ===} */
+
+#define PRINTF_LIKE(fmt, first) __attribute__((format(printf, fmt, first)))
+
+static int vfail(struct parser *p, int line, const char *key, const char *fmt, va_list ap)
+    PRINTF_LIKE(4, 0);
+static int fail(struct parser *p, int line, const char *fmt, ...) PRINTF_LIKE(3, 4);
+static int key_fail(struct parser *p, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+static int vfail(struct parser *p, int line, const char *key, const char *fmt, va_list ap)
+{
+	size_t n;
+	int w;
+
+	if (!p->err || p->errlen == 0)
+		return -1;
+	if (line > 0)
+		w = snprintf(p->err, p->errlen, "%s:%d: ", p->name, line);
+	else
+		w = snprintf(p->err, p->errlen, "%s: ", p->name);
+	n = w > 0 ? (size_t)w : 0;
+	if (key && n < p->errlen) {
+		w = snprintf(p->err + n, p->errlen - n, "key '%s': ", key);
+		n += w > 0 ? (size_t)w : 0;
+	}
+	if (n < p->errlen)
+		vsnprintf(p->err + n, p->errlen - n, fmt, ap);
+	return -1;
+}
+
+/* "PATH:LINE: message", or "PATH: message" when line is 0; returns -1 for `return fail(...)` */
+static int fail(struct parser *p, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(p, line, NULL, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* "PATH:LINE: key 'K': message" for the key whose value is being set */
+static int key_fail(struct parser *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(p, p->pending_line, p->pending ? p->pending->name : NULL, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* "[lesson]", "[metric.instructions]", ... for messages */
+static const char *section_label(enum section sec, const struct metric_spec *metric, char *buf,
+                                 size_t size)
+{
+	static const char *const names[SEC_COUNT] = {"", "lesson", "workload", "metric", "checks"};
+
+	if (sec == SEC_METRIC)
+		snprintf(buf, size, "[metric.%s]", metric->name);
+	else
+		snprintf(buf, size, "[%s]", names[sec]);
+	return buf;
+}
+
+/* }=== */
+
+/* {=== values: numbers, enums, words ===} */
+
+static int is_decimal(const char *s)
+{
+	int digits = 0;
+
+	if (*s == '+' || *s == '-')
+		s++;
+	for (; isdigit((unsigned char)*s); s++)
+		digits++;
+	if (*s == '.')
+		for (s++; isdigit((unsigned char)*s); s++)
+			digits++;
+	if (digits && (*s == 'e' || *s == 'E')) {
+		s++;
+		if (*s == '+' || *s == '-')
+			s++;
+		if (!isdigit((unsigned char)*s))
+			return 0;
+		while (isdigit((unsigned char)*s))
+			s++;
+	}
+	return digits && *s == '\0';
+}
+
+/* A decimal number such as 3, 0.5 or 2.9e7 (strtod alone would also take "inf" and hex). */
+static int parse_number(struct parser *p, const char *v, double *out)
+{
+	if (!is_decimal(v))
+		return key_fail(p, "not a number: '%.*s%s'", QV(v));
+	*out = strtod(v, NULL);
+	if (!isfinite(*out))
+		return key_fail(p, "number out of range: '%.*s%s'", QV(v));
+	return 0;
+}
+
+static int parse_unsigned(struct parser *p, const char *v, unsigned long long *out)
+{
+	const char *s = v;
+
+	while (isdigit((unsigned char)*s))
+		s++;
+	if (s == v || *s)
+		return key_fail(p, "not an unsigned integer: '%.*s%s'", QV(v));
+	errno = 0;
+	*out = strtoull(v, NULL, 10);
+	if (errno == ERANGE)
+		return key_fail(p, "number out of range: '%.*s%s'", QV(v));
+	return 0;
+}
+
+/* The index of v in choices ("a|b|c" is how the message spells them), or -1 after a message. */
+static int parse_enum(struct parser *p, const char *v, const char *const *choices, size_t n)
+{
+	char list[128] = "";
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v, choices[i]) == 0)
+			return (int)i;
+	for (size_t i = 0; i < n; i++) {
+		strncat(list, choices[i], sizeof(list) - strlen(list) - 2);
+		if (i + 1 < n)
+			strcat(list, "|");
+	}
+	return key_fail(p, "not one of %s: '%.*s%s'", list, QV(v));
+}
+
+static int copy_value(struct parser *p, const char *v, char *dst, size_t size)
+{
+	size_t n = strlen(v);
+
+	if (n >= size)
+		return key_fail(p, "too long (%zu bytes, limit %zu)", n, size - 1);
+	memcpy(dst, v, n + 1);
+	return 0;
+}
+
+/* The next word of a space-separated list (values may hold tabs too); NULL at the end. */
+static const char *next_word(const char **cur, size_t *len)
+{
+	const char *s = *cur, *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	for (e = s; *e && *e != ' ' && *e != '\t'; e++)
+		;
+	*cur = e;
+	*len = (size_t)(e - s);
+	return *len ? s : NULL;
+}
+
+static int is_identifier(const char *s, size_t n)
+{
+	if (n == 0 || isdigit((unsigned char)s[0]))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_')
+			return 0;
+	return 1;
+}
+
+/* Appends word to a fixed table of names, refusing overflow and repeats. */
+static int add_word(struct parser *p, char *table, size_t width, size_t max, size_t *count,
+                    const char *word, size_t n)
+{
+	if (n >= width)
+		return key_fail(p, "'%.*s%s' is too long (limit %zu characters)", QS(word, n),
+		                width - 1);
+	for (size_t i = 0; i < *count; i++)
+		if (strlen(table + i * width) == n && memcmp(table + i * width, word, n) == 0)
+			return key_fail(p, "'%.*s%s' is listed twice", QS(word, n));
+	if (*count == max)
+		return key_fail(p, "more than %zu entries", max);
+	memcpy(table + *count * width, word, n);
+	table[*count * width + n] = '\0';
+	(*count)++;
+	return 0;
+}
+
+/* }=== */
+
+/* {=== [lesson] ===} */
+
+static int set_format_version(struct parser *p, const char *v)
+{
+	unsigned long long version;
+
+	if (parse_unsigned(p, v, &version) < 0)
+		return -1;
+	if (version != FORMAT_VERSION)
+		return fail(p, p->pending_line,
+		            "unsupported format_version %llu (this grader reads %d)", version,
+		            FORMAT_VERSION);
+	return 0;
+}
+
+static int set_id(struct parser *p, const char *v)
+{
+	if (strlen(v) != 2 || !isdigit((unsigned char)v[0]) || !isdigit((unsigned char)v[1]))
+		return key_fail(p, "not two digits: '%.*s%s'", QV(v));
+	memcpy(p->m->id, v, 3);
+	return 0;
+}
+
+static int set_title(struct parser *p, const char *v)
+{
+	if (!*v)
+		return key_fail(p, "empty value");
+	return copy_value(p, v, p->m->title, sizeof(p->m->title));
+}
+
+/* A plain file name the Makefile and the intake can use as is: no folders, no shell-special
+ * characters, a C or assembly source. */
+static int is_plain_source(const char *s, size_t n)
+{
+	if (n < 3 || s[0] == '.' || s[0] == '-' || s[n - 2] != '.')
+		return 0;
+	if (s[n - 1] != 'c' && s[n - 1] != 'S')
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!isalnum((unsigned char)s[i]) && !strchr("_.-", s[i]))
+			return 0;
+		if (s[i] == '.' && i + 1 < n && s[i + 1] == '.')
+			return 0;
+	}
+	return 1;
+}
+
+static int set_student_files(struct parser *p, const char *v)
+{
+	struct manifest *m = p->m;
+	const char *word;
+	size_t n;
+
+	while ((word = next_word(&v, &n))) {
+		if (!is_plain_source(word, n))
+			return key_fail(p, "'%.*s%s' is not a plain file name ending .c or .S",
+			                QS(word, n));
+		if (add_word(p, (char *)m->student_files, sizeof(m->student_files[0]),
+		             MANIFEST_MAX_FILES, &m->n_student_files, word, n) < 0)
+			return -1;
+	}
+	if (m->n_student_files == 0)
+		return key_fail(p, "empty value");
+	return 0;
+}
+
+static int set_skeleton_passes(struct parser *p, const char *v)
+{
+	static const char *const suites[] = {"correct", "task", "budget"};
+	struct manifest *m = p->m;
+	const char *word;
+	char buf[32];
+	size_t n;
+
+	m->n_skeleton_passes = 0; /* replaces the default */
+	while ((word = next_word(&v, &n))) {
+		if (n >= sizeof(buf))
+			return key_fail(p, "not one of correct|task|budget: '%.*s%s'", QS(word, n));
+		memcpy(buf, word, n);
+		buf[n] = '\0';
+		if (parse_enum(p, buf, suites, 3) < 0 ||
+		    add_word(p, (char *)m->skeleton_passes, sizeof(m->skeleton_passes[0]),
+		             MANIFEST_MAX_SUITES, &m->n_skeleton_passes, word, n) < 0)
+			return -1;
+	}
+	if (m->n_skeleton_passes == 0)
+		return key_fail(p, "empty value");
+	return 0;
+}
+
+static int set_partial_band(struct parser *p, const char *v)
+{
+	char words[2][64];
+	const char *word, *cur = v;
+	double *band = p->m->partial_band;
+	size_t n, count = 0;
+
+	for (; (word = next_word(&cur, &n)); count++) {
+		if (count == 2 || n >= sizeof(words[0]))
+			return key_fail(p, "expected two numbers LO HI: '%.*s%s'", QV(v));
+		snprintf(words[count], sizeof(words[0]), "%.*s", (int)n, word);
+	}
+	if (count != 2)
+		return key_fail(p, "expected two numbers LO HI: '%.*s%s'", QV(v));
+	if (parse_number(p, words[0], &band[0]) < 0 || parse_number(p, words[1], &band[1]) < 0)
+		return -1;
+	if (band[0] < 0 || band[0] > band[1] || band[1] > 100)
+		return key_fail(p, "need 0 <= LO <= HI <= 100: '%.*s%s'", QV(v));
+	return 0;
+}
+
+/* }=== */
+
+/* {=== [workload] ===} */
+
+static int set_seed(struct parser *p, const char *v)
+{
+	return parse_unsigned(p, v, &p->m->seed);
+}
+
+static int set_args(struct parser *p, const char *v)
+{
+	return copy_value(p, v, p->m->args, sizeof(p->m->args));
+}
+
+static int set_time_limit(struct parser *p, const char *v)
+{
+	if (parse_number(p, v, &p->m->time_limit) < 0)
+		return -1;
+	if (!(p->m->time_limit > 0))
+		return key_fail(p, "must be > 0 seconds: '%.*s%s'", QV(v));
+	return 0;
+}
+
+/* }=== */
+
+/* {=== [metric.NAME] ===} */
+
+static int set_kind(struct parser *p, const char *v)
+{
+	static const char *const kinds[] = {"scored", "cap", "report"};
+	static const enum metric_kind values[] = {METRIC_SCORED, METRIC_CAP, METRIC_REPORT};
+	int i = parse_enum(p, v, kinds, 3);
+
+	if (i < 0)
+		return -1;
+	p->metric->kind = values[i];
+	return 0;
+}
+
+static int set_direction(struct parser *p, const char *v)
+{
+	static const char *const directions[] = {"lower", "higher"};
+	int i = parse_enum(p, v, directions, 2);
+
+	if (i < 0)
+		return -1;
+	p->metric->direction = i == 0 ? DIRECTION_LOWER : DIRECTION_HIGHER;
+	return 0;
+}
+
+/* A number with a lower bound: strict (> min) or not (>= min). */
+static int set_bounded(struct parser *p, const char *v, double *out, double min, int strict)
+{
+	if (parse_number(p, v, out) < 0)
+		return -1;
+	if (strict ? !(*out > min) : !(*out >= min))
+		return key_fail(p, "must be %s %g: '%.*s%s'", strict ? ">" : ">=", min, QV(v));
+	return 0;
+}
+
+static int set_weight(struct parser *p, const char *v)
+{
+	return set_bounded(p, v, &p->metric->weight, 0, 1);
+}
+
+static int set_zero_point(struct parser *p, const char *v)
+{
+	/* checked against 1.25 x tolerance once the section is complete */
+	return set_bounded(p, v, &p->metric->zero_point, 0, 1);
+}
+
+static int set_tolerance(struct parser *p, const char *v)
+{
+	return set_bounded(p, v, &p->metric->tolerance, 1, 0);
+}
+
+static int set_budget(struct parser *p, const char *v)
+{
+	p->metric->has_budget = 1;
+	return set_bounded(p, v, &p->metric->budget, 0, 0);
+}
+
+static int set_limit_ratio(struct parser *p, const char *v)
+{
+	return set_bounded(p, v, &p->metric->limit_ratio, 0, 1);
+}
+
+static int set_cap_points(struct parser *p, const char *v)
+{
+	if (set_bounded(p, v, &p->metric->cap_points, 0, 0) < 0)
+		return -1;
+	if (p->metric->cap_points > 100)
+		return key_fail(p, "must be <= 100: '%.*s%s'", QV(v));
+	return 0;
+}
+
+static int set_batch(struct parser *p, const char *v)
+{
+	static const char *const modes[] = {"scored", "report"};
+	int i;
+
+	/* only wall time is too noisy to score when a batch runs jobs side by side */
+	if (strcmp(p->metric->name, "wall_ratio") != 0)
+		return key_fail(p, "only wall_ratio has a batch mode, not '%s'", p->metric->name);
+	if ((i = parse_enum(p, v, modes, 2)) < 0)
+		return -1;
+	p->metric->batch_scored = i == 0;
+	return 0;
+}
+
+static int set_function(struct parser *p, const char *v)
+{
+	if (!is_identifier(v, strlen(v)))
+		return key_fail(p, "not a C identifier: '%.*s%s'", QV(v));
+	return copy_value(p, v, p->metric->function, sizeof(p->metric->function));
+}
+
+/* }=== */
+
+/* {=== [checks] ===} */
+
+/* Stored with single spaces, so continuation lines read as one list. */
+static int set_allow_symbols(struct parser *p, const char *v)
+{
+	char *out = p->m->allow_symbols;
+	size_t size = sizeof(p->m->allow_symbols), used = 0, n;
+	const char *word, *cur = v;
+
+	while ((word = next_word(&cur, &n))) {
+		if (!is_identifier(word, n))
+			return key_fail(p, "not a C identifier: '%.*s%s'", QS(word, n));
+		if (used + (used > 0) + n >= size)
+			return key_fail(p, "too long (limit %zu bytes)", size - 1);
+		if (used > 0)
+			out[used++] = ' ';
+		memcpy(out + used, word, n);
+		used += n;
+	}
+	out[used] = '\0';
+	return 0;
+}
+
+static int set_allow_asm(struct parser *p, const char *v)
+{
+	static const char *const answers[] = {"no", "yes"};
+	int i = parse_enum(p, v, answers, 2);
+
+	if (i < 0)
+		return -1;
+	p->m->allow_asm = i;
+	return 0;
+}
+
+static int set_max_static_bytes(struct parser *p, const char *v)
+{
+	unsigned long long n;
+
+	if (parse_unsigned(p, v, &n) < 0)
+		return -1;
+	if (n > ULONG_MAX)
+		return key_fail(p, "number out of range: '%.*s%s'", QV(v));
+	p->m->max_static_bytes = (unsigned long)n;
+	return 0;
+}
+
+/* }=== */
+
+/* {=== the schema: keys per section, their order fixes their index in key_line ===} */
+
+enum { K_ID, K_TITLE, K_STUDENT_FILES, K_SKELETON_PASSES, K_PARTIAL_BAND };
+enum { K_SEED, K_ARGS, K_TIME_LIMIT };
+enum {
+	K_KIND,
+	K_DIRECTION,
+	K_WEIGHT,
+	K_ZERO_POINT,
+	K_TOLERANCE,
+	K_BUDGET,
+	K_LIMIT_RATIO,
+	K_CAP_POINTS,
+	K_BATCH,
+	K_FUNCTION
+};
+
+static const struct key_rule top_keys[] = {{"format_version", set_format_version}, {NULL, NULL}};
+
+static const struct key_rule lesson_keys[] = {
+    [K_ID] = {"id", set_id},
+    [K_TITLE] = {"title", set_title},
+    [K_STUDENT_FILES] = {"student_files", set_student_files},
+    [K_SKELETON_PASSES] = {"skeleton_passes", set_skeleton_passes},
+    [K_PARTIAL_BAND] = {"partial_band", set_partial_band},
+    {NULL, NULL},
+};
+
+static const struct key_rule workload_keys[] = {
+    [K_SEED] = {"seed", set_seed},
+    [K_ARGS] = {"args", set_args},
+    [K_TIME_LIMIT] = {"time_limit", set_time_limit},
+    {NULL, NULL},
+};
+
+static const struct key_rule metric_keys[] = {
+    [K_KIND] = {"kind", set_kind},
+    [K_DIRECTION] = {"direction", set_direction},
+    [K_WEIGHT] = {"weight", set_weight},
+    [K_ZERO_POINT] = {"zero_point", set_zero_point},
+    [K_TOLERANCE] = {"tolerance", set_tolerance},
+    [K_BUDGET] = {"budget", set_budget},
+    [K_LIMIT_RATIO] = {"limit_ratio", set_limit_ratio},
+    [K_CAP_POINTS] = {"cap_points", set_cap_points},
+    [K_BATCH] = {"batch", set_batch},
+    [K_FUNCTION] = {"function", set_function},
+    {NULL, NULL},
+};
+
+static const struct key_rule checks_keys[] = {
+    {"allow_symbols", set_allow_symbols},
+    {"allow_asm", set_allow_asm},
+    {"max_static_bytes", set_max_static_bytes},
+    {NULL, NULL},
+};
+
+static const struct key_rule *const section_keys[SEC_COUNT] = {
+    top_keys, lesson_keys, workload_keys, metric_keys, checks_keys,
+};
+
+static const char *const catalogue[] = {
+    "instructions", "allocations",        "syscalls",   "peak_heap", "d1_misses",
+    "ll_misses",    "branch_mispredicts", "wall_ratio", "gc_share",  "cpu_ratio",
+};
+
+static int in_catalogue(const char *s, size_t n)
+{
+	for (size_t i = 0; i < sizeof(catalogue) / sizeof(catalogue[0]); i++)
+		if (strlen(catalogue[i]) == n && memcmp(catalogue[i], s, n) == 0)
+			return 1;
+	return n > 6 && memcmp(s, "calls.", 6) == 0 && is_identifier(s + 6, n - 6);
+}
+
+/* The line each key of the open section was first set on. */
+static int *key_lines(struct parser *p)
+{
+	if (p->sec == SEC_METRIC)
+		return p->metric_key_line[p->metric_index];
+	return p->key_line[p->sec];
+}
+
+/* }=== */
+
+/* {=== lines ===} */
+
+/* Collects a value; continuation lines join it with one space. */
+static int append_value(struct parser *p, const char *s, size_t n)
+{
+	int sep = p->len > 0 && n > 0;
+	size_t need = p->len + sep + n + 1;
+
+	if (need > p->cap) {
+		size_t cap = need > 2 * p->cap ? need : 2 * p->cap;
+		char *grown = realloc(p->value, cap);
+
+		if (!grown)
+			return fail(p, p->line, "out of memory");
+		p->value = grown;
+		p->cap = cap;
+	}
+	if (sep)
+		p->value[p->len++] = ' ';
+	memcpy(p->value + p->len, s, n);
+	p->len += n;
+	p->value[p->len] = '\0';
+	return 0;
+}
+
+/* Hands the collected value to its key's setter; called when no continuation can follow. */
+static int finish_key(struct parser *p)
+{
+	int rc;
+
+	if (!p->pending)
+		return 0;
+	if (append_value(p, "", 0) < 0) /* makes sure an empty value is a string too */
+		return -1;
+	rc = p->pending->set(p, p->value);
+	p->pending = NULL;
+	p->len = 0;
+	return rc;
+}
+
+static int version_first(struct parser *p)
+{
+	return fail(p, p->line, "the first setting must be 'format_version = %d'", FORMAT_VERSION);
+}
+
+static int open_metric(struct parser *p, const char *name, size_t n)
+{
+	struct metric_spec *spec;
+
+	if (!in_catalogue(name, n))
+		return fail(p, p->line,
+		            "unknown metric '%.*s%s' in [metric.NAME] (known: instructions, "
+		            "allocations, calls.<function>, syscalls, peak_heap, d1_misses, "
+		            "ll_misses, branch_mispredicts, wall_ratio, gc_share, cpu_ratio)",
+		            QS(name, n));
+	if (n >= sizeof(spec->name))
+		return fail(p, p->line, "metric name too long (limit %zu characters): '%.*s%s'",
+		            sizeof(spec->name) - 1, QS(name, n));
+	for (size_t i = 0; i < p->m->n_metrics; i++)
+		if (strlen(p->m->metrics[i].name) == n && !memcmp(p->m->metrics[i].name, name, n))
+			return fail(p, p->line,
+			            "duplicate section [metric.%.*s] (first on line %d)", (int)n,
+			            name, p->metric_line[i]);
+	if (p->m->n_metrics == MANIFEST_MAX_METRICS)
+		return fail(p, p->line, "too many metrics (limit %d)", MANIFEST_MAX_METRICS);
+	p->metric_index = p->m->n_metrics++;
+	p->metric_line[p->metric_index] = p->line;
+	spec = p->metric = &p->m->metrics[p->metric_index];
+	memcpy(spec->name, name, n);
+	spec->name[n] = '\0';
+	spec->kind = METRIC_REPORT;
+	spec->direction = DIRECTION_LOWER;
+	spec->tolerance = DEFAULT_TOLERANCE;
+	p->sec = SEC_METRIC;
+	return 0;
+}
+
+/* "[name]" with s..end already trimmed and comment-free. */
+static int parse_section(struct parser *p, const char *s, const char *end)
+{
+	static const char *const names[SEC_COUNT] = {NULL, "lesson", "workload", NULL, "checks"};
+	const char *close = memchr(s, ']', (size_t)(end - s));
+	const char *name = s + 1;
+
+	if (!p->version_seen)
+		return version_first(p);
+	if (!close)
+		return fail(p, p->line, "unterminated '[': '%.*s%s'", QS(s, (size_t)(end - s)));
+	if (close + 1 != end)
+		return fail(p, p->line, "unexpected text after ']': '%.*s%s'",
+		            QS(close + 1, (size_t)(end - close - 1)));
+	while (name < close && isspace((unsigned char)*name))
+		name++;
+	while (close > name && isspace((unsigned char)close[-1]))
+		close--;
+	if (close - name >= 7 && memcmp(name, "metric.", 7) == 0)
+		return open_metric(p, name + 7, (size_t)(close - name - 7));
+	for (int sec = 0; sec < SEC_COUNT; sec++) {
+		if (!names[sec] || strlen(names[sec]) != (size_t)(close - name) ||
+		    memcmp(names[sec], name, (size_t)(close - name)) != 0)
+			continue;
+		if (p->section_line[sec])
+			return fail(p, p->line, "duplicate section [%s] (first on line %d)",
+			            names[sec], p->section_line[sec]);
+		p->section_line[sec] = p->line;
+		p->sec = (enum section)sec;
+		return 0;
+	}
+	return fail(p, p->line, "unknown section [%.*s%s]", QS(name, (size_t)(close - name)));
+}
+
+static const struct key_rule *find_key(enum section sec, const char *key, size_t n, int *index)
+{
+	const struct key_rule *rules = section_keys[sec];
+
+	for (int i = 0; rules[i].name; i++)
+		if (strlen(rules[i].name) == n && memcmp(rules[i].name, key, n) == 0) {
+			*index = i;
+			return &rules[i];
+		}
+	return NULL;
+}
+
+static int unknown_key(struct parser *p, const char *key, size_t n)
+{
+	char label[96];
+
+	if (p->sec == SEC_NONE)
+		return fail(p, p->line, "unknown key '%.*s%s' before any [section]", QS(key, n));
+	return fail(p, p->line, "unknown key '%.*s%s' in %s", QS(key, n),
+	            section_label(p->sec, p->metric, label, sizeof(label)));
+}
+
+/* "key = value" with s..end already trimmed and comment-free; the value is collected until no
+ * continuation line can follow. */
+static int parse_key(struct parser *p, const char *s, const char *end)
+{
+	const char *eq = memchr(s, '=', (size_t)(end - s));
+	const char *k_end = eq ? eq : end, *v = eq ? eq + 1 : end;
+	const struct key_rule *rule;
+	char label[96];
+	int index, *lines;
+
+	while (k_end > s && isspace((unsigned char)k_end[-1]))
+		k_end--;
+	if (!p->version_seen && ((size_t)(k_end - s) != 14 || memcmp(s, "format_version", 14)))
+		return version_first(p);
+	if (!eq)
+		return fail(p, p->line, "missing '=' in '%.*s%s'", QS(s, (size_t)(end - s)));
+	if (k_end == s)
+		return fail(p, p->line, "missing key name before '='");
+	if (!(rule = find_key(p->sec, s, (size_t)(k_end - s), &index)))
+		return unknown_key(p, s, (size_t)(k_end - s));
+	lines = key_lines(p);
+	if (lines[index])
+		return fail(p, p->line, "duplicate key '%s' in %s (first on line %d)", rule->name,
+		            p->sec == SEC_NONE
+		                ? "the preamble"
+		                : section_label(p->sec, p->metric, label, sizeof(label)),
+		            lines[index]);
+	lines[index] = p->line;
+	p->version_seen = 1;
+	p->pending = rule;
+	p->pending_line = p->line;
+	while (v < end && isspace((unsigned char)*v))
+		v++;
+	return append_value(p, v, (size_t)(end - v));
+}
+
+/* Length of the line before its comment: ';' or '#' at the start or after whitespace (so
+ * "C#" or "a;b" inside a value survive). */
+static size_t strip_comment(const char *s, size_t n, int *had_comment)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((s[i] == ';' || s[i] == '#') && (i == 0 || isspace((unsigned char)s[i - 1]))) {
+			*had_comment = 1;
+			return i;
+		}
+	*had_comment = 0;
+	return n;
+}
+
+static int parse_line(struct parser *p, const char *s, size_t n)
+{
+	int indented = n > 0 && (s[0] == ' ' || s[0] == '\t'), comment;
+	const char *end;
+
+	if (n > 0 && s[n - 1] == '\r')
+		n--;
+	end = s + strip_comment(s, n, &comment);
+	while (s < end && isspace((unsigned char)*s))
+		s++;
+	while (end > s && isspace((unsigned char)end[-1]))
+		end--;
+	if (s == end)
+		/* a comment line, even indented under a value, keeps the value open; a blank
+		 * line ends it */
+		return comment ? 0 : finish_key(p);
+	if (indented && p->pending && *s != '[')
+		return append_value(p, s, (size_t)(end - s));
+	if (finish_key(p) < 0)
+		return -1;
+	return *s == '[' ? parse_section(p, s, end) : parse_key(p, s, end);
+}
+
+/* }=== */
+
+/* {=== after the last line: required keys and rules that span keys ===} */
+
+static int require(struct parser *p, const int *lines, int index, const char *key,
+                   const char *section, const char *why)
+{
+	if (lines[index])
+		return 0;
+	return fail(p, 0, "missing key '%s' in %s%s", key, section, why);
+}
+
+/* The folder lesson.ini lives in, by name; "." and ".." are resolved. Returns 0 or -1. */
+static int folder_name(const char *path, char *out, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX], *base, *real;
+	size_t n = slash ? (size_t)(slash - path) : 1;
+
+	if (n >= sizeof(dir))
+		return -1;
+	memcpy(dir, slash ? path : ".", n);
+	dir[n] = '\0';
+	while (n > 1 && dir[n - 1] == '/')
+		dir[--n] = '\0';
+	base = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
+	if (strcmp(base, ".") && strcmp(base, "..") && *base)
+		return snprintf(out, size, "%s", base) < (int)size ? 0 : -1;
+	if (!(real = realpath(*dir ? dir : "/", NULL)))
+		return -1;
+	base = strrchr(real, '/') ? strrchr(real, '/') + 1 : real;
+	n = (size_t)snprintf(out, size, "%s", base);
+	free(real);
+	return n < size ? 0 : -1;
+}
+
+/* The lesson's id must be the NN of an "NN-slug" folder, so a copied lesson.ini is caught. */
+static int check_folder(struct parser *p)
+{
+	char folder[256];
+
+	if (folder_name(p->name, folder, sizeof(folder)) < 0)
+		return 0;
+	if (!isdigit((unsigned char)folder[0]) || !isdigit((unsigned char)folder[1]) ||
+	    folder[2] != '-')
+		return 0;
+	if (memcmp(folder, p->m->id, 2) != 0)
+		return fail(p, p->key_line[SEC_LESSON][K_ID],
+		            "key 'id': '%s' does not match the folder '%s'", p->m->id, folder);
+	return 0;
+}
+
+static int check_metric(struct parser *p, size_t i)
+{
+	const struct metric_spec *spec = &p->m->metrics[i];
+	const int *lines = p->metric_key_line[i];
+	char label[96];
+	double lowest = MIN_ZERO_OVER_TOLERANCE * spec->tolerance;
+
+	section_label(SEC_METRIC, spec, label, sizeof(label));
+	if (require(p, lines, K_KIND, "kind", label, ""))
+		return -1;
+	if (spec->kind == METRIC_SCORED &&
+	    (require(p, lines, K_WEIGHT, "weight", label, " (required for kind = scored)") ||
+	     require(p, lines, K_ZERO_POINT, "zero_point", label, " (required for kind = scored)")))
+		return -1;
+	if (spec->kind == METRIC_CAP &&
+	    (require(p, lines, K_LIMIT_RATIO, "limit_ratio", label, " (required for kind = cap)") ||
+	     require(p, lines, K_CAP_POINTS, "cap_points", label, " (required for kind = cap)")))
+		return -1;
+	if (!strcmp(spec->name, "gc_share") &&
+	    require(p, lines, K_FUNCTION, "function", label, " (gc_share measures a function)"))
+		return -1;
+	/* a relative margin, so that Z written as exactly 1.25 x t passes despite rounding */
+	if (lines[K_ZERO_POINT] && spec->zero_point < lowest * (1 - 1e-12))
+		return fail(p, lines[K_ZERO_POINT],
+		            "key 'zero_point': %g is below 1.25 x tolerance (1.25 x %g = %g): the "
+		            "curve would be too steep to grade",
+		            spec->zero_point, spec->tolerance, lowest);
+	if (lines[K_BATCH] && spec->batch_scored && spec->kind == METRIC_REPORT)
+		return fail(p, lines[K_BATCH], "key 'batch': 'scored' needs kind = scored or cap");
+	return 0;
+}
+
+static int validate(struct parser *p, int check_id_folder)
+{
+	const int *lesson = p->key_line[SEC_LESSON], *workload = p->key_line[SEC_WORKLOAD];
+	size_t scored = 0;
+
+	if (!p->version_seen)
+		return fail(p, 0, "empty: the first setting must be 'format_version = %d'",
+		            FORMAT_VERSION);
+	if (require(p, lesson, K_ID, "id", "[lesson]", "") ||
+	    require(p, lesson, K_TITLE, "title", "[lesson]", "") ||
+	    require(p, lesson, K_STUDENT_FILES, "student_files", "[lesson]", "") ||
+	    require(p, workload, K_ARGS, "args", "[workload]", "") ||
+	    require(p, workload, K_TIME_LIMIT, "time_limit", "[workload]", ""))
+		return -1;
+	if (check_id_folder && check_folder(p) < 0)
+		return -1;
+	for (size_t i = 0; i < p->m->n_metrics; i++) {
+		struct metric_spec *spec = &p->m->metrics[i];
+
+		if (check_metric(p, i) < 0)
+			return -1;
+		/* without a batch key a metric acts in a batch as it does alone */
+		if (!p->metric_key_line[i][K_BATCH])
+			spec->batch_scored = spec->kind != METRIC_REPORT;
+		scored += spec->kind == METRIC_SCORED;
+	}
+	if (scored == 0)
+		return fail(p, 0,
+		            "no scored metric: at least one [metric.NAME] needs kind = scored");
+	return 0;
+}
+
+/* }=== */
+
+static void set_defaults(struct manifest *m)
+{
+	memset(m, 0, sizeof(*m));
+	strcpy(m->skeleton_passes[0], "correct");
+	m->n_skeleton_passes = 1;
+	m->partial_band[1] = 100;
+	m->seed = DEFAULT_SEED;
+	m->max_static_bytes = DEFAULT_MAX_STATIC_BYTES;
+}
+
+static int parse_all(struct parser *p, const char *text, int check_id_folder)
+{
+	const char *s = text, *nl;
+
+	if (strlen(p->name) >= sizeof(p->m->path))
+		return fail(p, 0, "path too long (limit %zu bytes)", sizeof(p->m->path) - 1);
+	strcpy(p->m->path, p->name);
+	if (!strncmp(s, "\xef\xbb\xbf", 3)) /* an editor's byte-order mark */
+		s += 3;
+	for (; *s; s = nl + 1) {
+		nl = strchr(s, '\n');
+		p->line++;
+		if (parse_line(p, s, nl ? (size_t)(nl - s) : strlen(s)) < 0)
+			return -1;
+		if (!nl)
+			break;
+	}
+	if (finish_key(p) < 0)
+		return -1;
+	return validate(p, check_id_folder);
+}
+
+static int parse(const char *name, const char *text, struct manifest *m, char *err, size_t errlen,
+                 int check_id_folder)
+{
+	struct parser p;
+	int rc;
+
+	memset(&p, 0, sizeof(p));
+	p.name = name ? name : "lesson.ini";
+	p.m = m;
+	p.err = err;
+	p.errlen = errlen;
+	set_defaults(m);
+	rc = parse_all(&p, text, check_id_folder);
+	free(p.value);
+	return rc;
+}
+
+int manifest_parse(const char *name, const char *text, struct manifest *m, char *err, size_t errlen)
+{
+	return parse(name, text, m, err, errlen, 0);
+}
+
+/* Why the open file f cannot be a manifest, or NULL; reads it into text (MAX_FILE_BYTES + 1). */
+static const char *read_all(FILE *f, char *text, size_t *n)
+{
+	*n = fread(text, 1, MAX_FILE_BYTES + 1, f);
+	if (ferror(f))
+		return strerror(errno);
+	if (*n > MAX_FILE_BYTES)
+		return "larger than 1 MiB: not a lesson.ini";
+	if (memchr(text, '\0', *n))
+		return "contains a NUL byte: not a text file";
+	text[*n] = '\0';
+	return NULL;
+}
+
+/* The whole file as a string; NULL after a message in err. The caller frees. */
+static char *read_text(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	char *text = NULL;
+	const char *why;
+	size_t n;
+
+	if (!f)
+		why = strerror(errno);
+	else if (!(text = malloc(MAX_FILE_BYTES + 1)))
+		why = "out of memory";
+	else
+		why = read_all(f, text, &n);
+	if (f)
+		fclose(f);
+	if (!why)
+		return text;
+	snprintf(err, errlen, "%s: cannot read: %s", path, why);
+	free(text);
+	return NULL;
+}
+
+int manifest_load(const char *path, struct manifest *m, char *err, size_t errlen)
+{
+	char scratch[1];
+	char *text;
+	int rc;
+
+	if (!err || errlen == 0) {
+		err = scratch;
+		errlen = sizeof(scratch);
+	}
+	if (!(text = read_text(path, err, errlen))) {
+		set_defaults(m);
+		return -1;
+	}
+	rc = parse(path, text, m, err, errlen, 1);
+	free(text);
+	return rc;
+}
+
+const struct metric_spec *manifest_metric(const struct manifest *m, const char *name)
+{
+	for (size_t i = 0; i < m->n_metrics; i++)
+		if (strcmp(m->metrics[i].name, name) == 0)
+			return &m->metrics[i];
+	return NULL;
+}

@@ -1,0 +1,60 @@
+/* manifest.h: parses a lesson's lesson.ini (schema version 1, DESIGN section 10). Every error
+ * names the file, the line and the key, so a lesson author can fix it without guessing. */
+#ifndef MANIFEST_H
+#define MANIFEST_H
+
+#include <stddef.h>
+
+#define MANIFEST_MAX_FILES 8
+#define MANIFEST_MAX_METRICS 16
+#define MANIFEST_MAX_SUITES 4
+
+enum metric_kind { METRIC_SCORED, METRIC_CAP, METRIC_REPORT };
+enum metric_direction { DIRECTION_LOWER, DIRECTION_HIGHER };
+
+struct metric_spec {
+	char name[64];            /* catalogue name: instructions, allocations, calls.<fn>, ... */
+	enum metric_kind kind;
+	enum metric_direction direction;
+	double weight;            /* scored metrics: > 0 */
+	double zero_point;        /* scored: Z, ratio at which points reach 0 (>= 1.25 * tolerance) */
+	double tolerance;         /* scored: t, default 1.05 */
+	double budget;            /* absolute limit the budget suite asserts; has_budget says if set */
+	int has_budget;
+	double limit_ratio;       /* cap: student/reference above this caps performance */
+	double cap_points;        /* cap: P is lowered to cap_points / 100 */
+	int batch_scored;         /* wall_ratio: scored in a batch (batch = scored) or reported */
+	char function[64];        /* the function a metric measures (gc_share, calls.*), or "" */
+};
+
+struct manifest {
+	char path[512];                         /* the file this was read from */
+	char id[3];                             /* two digits */
+	char title[128];
+	char student_files[MANIFEST_MAX_FILES][64];
+	size_t n_student_files;
+	char skeleton_passes[MANIFEST_MAX_SUITES][32];
+	size_t n_skeleton_passes;
+	double partial_band[2];
+	unsigned long long seed;
+	char args[256];                         /* argv for bench.c, space-separated */
+	double time_limit;                      /* seconds per measured run */
+	struct metric_spec metrics[MANIFEST_MAX_METRICS];
+	size_t n_metrics;
+	char allow_symbols[2048];               /* space-separated */
+	int allow_asm;
+	unsigned long max_static_bytes;
+};
+
+/* Reads and validates path into m. Returns 0, or -1 after writing a one-line message such as
+ * "lessons/01-x/lesson.ini:12: key 'weight': not a number: 'x'" into err. */
+int manifest_load(const char *path, struct manifest *m, char *err, size_t errlen);
+
+/* The same, from text already in memory; name is used in messages only. */
+int manifest_parse(const char *name, const char *text, struct manifest *m, char *err,
+		   size_t errlen);
+
+/* The metric called name, or NULL. */
+const struct metric_spec *manifest_metric(const struct manifest *m, const char *name);
+
+#endif

@@ -1,0 +1,66 @@
+/* valgrind_run.h: the one way the course runs a bench driver under Valgrind (callgrind, callgrind
+ * with cache and branch simulation, or massif) and reads numbers back. The budget tests and the
+ * grader both call it, and its results are cached by the hash of the binary, its arguments, the
+ * tool's options and the machine (glibc, Valgrind, CPU model, GLIBC_TUNABLES), so the same thing
+ * is never measured twice. Safeguards from DESIGN section 4: --vgdb=no, a private TMPDIR and
+ * working directory of fixed length, env -i, an output file created by us before the run, the
+ * exit code, stderr and the pid:/cmd: lines checked, a wall-clock limit on the process group. */
+#ifndef VALGRIND_RUN_H
+#define VALGRIND_RUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "massif_out.h"
+
+enum vg_tool { VG_CALLGRIND, VG_CACHEGRIND_SIM, VG_MASSIF };
+
+struct vg_spec {
+	enum vg_tool tool;         /* VG_CACHEGRIND_SIM: callgrind with pinned cache + branch sim */
+	const char *bench;         /* the bench binary */
+	const char *args;          /* its arguments, space-separated (lesson.ini [workload] args) */
+	unsigned long long seed;   /* passed as --seed N after args */
+	double time_limit;         /* seconds before the run is killed */
+	const char *cache_dir;     /* where results are cached; NULL: never cache */
+	const char *keep_dir;      /* where the raw Valgrind output is copied; NULL: not kept */
+	const char *student_file;  /* basename; functions of this source file are flagged */
+	int pages_as_heap;         /* massif --pages-as-heap=yes (mmap counts as heap) */
+};
+
+struct vg_function {
+	char name[128];
+	char file[128];            /* basename of the source file, "???" if unknown */
+	uint64_t self, inclusive;  /* instructions */
+	uint64_t calls;            /* times it was called inside the region */
+};
+
+struct vg_result {
+	int cached;                /* 1: read from the cache, nothing was run */
+	char raw_output[512];      /* the raw Valgrind file (kept copy or cache), "" if none */
+	uint64_t checksum;         /* printed by the bench as "checksum <16 hex digits>" */
+	int has_checksum;
+	double seconds;            /* how long the Valgrind run took (0 when cached) */
+	/* callgrind */
+	uint64_t instructions, allocations, syscalls, sys_nsec;
+	uint64_t d1_misses, ll_misses, branch_mispredicts;
+	struct vg_function *functions; /* every function with cost or calls in the region */
+	size_t n_functions;
+	/* massif */
+	uint64_t peak_heap;
+	struct massif_site *peak_sites;
+	size_t n_peak_sites;
+};
+
+/* Runs (or reads from the cache) one measurement. Returns 0, or -1 with a one-line reason in
+ * err ("valgrind not found: install the 'valgrind' package", "bench exited 139 (SIGSEGV)", ...).
+ * Free r with vg_result_free. */
+int vg_measure(const struct vg_spec *spec, struct vg_result *r, char *err, size_t errlen);
+void vg_result_free(struct vg_result *r);
+
+/* Calls to the function called name inside the region (0 if never called). */
+uint64_t vg_calls(const struct vg_result *r, const char *name);
+
+/* The NULL-terminated list of allocation entry points counted as `allocations`. */
+extern const char *const vg_allocation_functions[];
+
+#endif
