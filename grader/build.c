@@ -1,0 +1,85 @@
+/* build.c: runs `make` for one implementation and keeps its log beside the binaries. */
+#include "build.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "proc.h"
+
+#define BUILD_WALL_LIMIT 300.0
+
+static void mkdirs(const char *path)
+{
+	char tmp[PATH_MAX];
+	snprintf(tmp, sizeof tmp, "%s", path);
+	for (char *p = tmp + 1; *p != '\0'; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(tmp, 0755);
+			*p = '/';
+		}
+	mkdir(tmp, 0755);
+}
+
+/* The compiler's messages: the log without make's own chatter, at most len bytes from its
+ * start (the first error is the one to read). */
+static void read_messages(const char *log, char *out, size_t len)
+{
+	FILE *f = fopen(log, "r");
+	out[0] = '\0';
+	if (f == NULL)
+		return;
+	char line[1024];
+	size_t used = 0;
+	while (fgets(line, sizeof line, f) != NULL && used + 1 < len) {
+		if (strncmp(line, "make", 4) == 0 || strncmp(line, "  CC ", 5) == 0 ||
+		    strncmp(line, "  LD ", 5) == 0)
+			continue;
+		used += (size_t)snprintf(out + used, len - used, "%s", line);
+	}
+	fclose(f);
+}
+
+int build_impl(const char *id, const struct impl *impl, char *err, size_t errlen, char *details,
+	       size_t details_len)
+{
+	char log[PATH_MAX + 16], test[PATH_MAX + 8], bench[PATH_MAX + 8];
+	char lesson[16], src[PATH_MAX + 16], out[PATH_MAX + 16];
+	mkdirs(impl->out_dir);
+	snprintf(log, sizeof log, "%s/build.log", impl->out_dir);
+	snprintf(test, sizeof test, "%s/test", impl->out_dir);
+	snprintf(bench, sizeof bench, "%s/bench", impl->out_dir);
+	snprintf(lesson, sizeof lesson, "LESSON=%s", id);
+	snprintf(src, sizeof src, "IMPL_SRC=%s", impl->src_dir);
+	snprintf(out, sizeof out, "IMPL_OUT=%s", impl->out_dir);
+	char *argv[] = {"make", "--no-print-directory", "-s", lesson, src, out, test, bench, NULL};
+	if (!impl->staged) {
+		argv[4] = test;
+		argv[5] = bench;
+		argv[6] = NULL;
+	}
+	struct proc_spec spec = {
+		.argv = argv, .stdout_path = log, .stderr_path = log, .wall_limit = BUILD_WALL_LIMIT,
+	};
+	struct proc_result r;
+	if (proc_run(&spec, &r) != 0) {
+		snprintf(err, errlen, "cannot run make: %s", r.error);
+		return -1;
+	}
+	if (r.exited && r.exit_code == 0)
+		return 0;
+	char how[128];
+	read_messages(log, details, details_len);
+	/* the reason carries the compiler's first error, the one to read first */
+	const char *first = strstr(details, "error:");
+	while (first != NULL && first > details && first[-1] != '\n')
+		first--;
+	if (first != NULL)
+		snprintf(err, errlen, "build failed: %.*s", (int)strcspn(first, "\n"), first);
+	else
+		snprintf(err, errlen, "build failed: %s: make %s (log: %s)", impl->src_dir,
+			 proc_describe(&r, how, sizeof how), log);
+	return -1;
+}

@@ -1,0 +1,408 @@
+/* grade.c: student mode, end to end. Builds the reference, the skeleton and the submission with
+ * the same rules; runs the correct and task suites as the gate; measures what lesson.ini asks
+ * for (reference and skeleton from the cache when they were measured before); scores. */
+#include "grade.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "build.h"
+#include "impl.h"
+#include "suites.h"
+#include "toolchain.h"
+#include "valgrind_run.h"
+#include "wall.h"
+
+/* The suites of a lesson run in seconds; a submission that loops is stopped after this many
+ * times the lesson's time_limit (the suites' own .timeout should fire first). */
+#define GATE_LIMIT_FACTOR 3.0
+
+/* Everything measured for one implementation. */
+struct measured {
+	struct vg_result cg, sim, massif;
+	int has_cg, has_sim, has_massif;
+	uint64_t checksum;
+	int has_checksum;
+};
+
+static void progress(const struct grade_options *o, const char *fmt, ...)
+{
+	if (!o->verbose)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "grade: lesson %s: ", o->lesson);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+int grade_find_lesson(const char *id, char *dir, size_t len)
+{
+	DIR *d = opendir("lessons");
+	if (d == NULL)
+		return -1;
+	struct dirent *e;
+	int found = -1;
+	while ((e = readdir(d)) != NULL)
+		if (strncmp(e->d_name, id, 2) == 0 && e->d_name[2] == '-') {
+			snprintf(dir, len, "lessons/%s", e->d_name);
+			found = 0;
+		}
+	closedir(d);
+	return found;
+}
+
+/* {=== which tools a lesson's metrics need ===} */
+
+static int needs_tool(const struct manifest *m, enum vg_tool tool)
+{
+	for (size_t i = 0; i < m->n_metrics; i++) {
+		const char *n = m->metrics[i].name;
+		int sim = !strcmp(n, "d1_misses") || !strcmp(n, "ll_misses") ||
+			  !strcmp(n, "branch_mispredicts");
+		int massif = !strcmp(n, "peak_heap");
+		int wall = !strcmp(n, "wall_ratio") || !strcmp(n, "cpu_ratio");
+		if ((tool == VG_CACHEGRIND_SIM && sim) || (tool == VG_MASSIF && massif) ||
+		    (tool == VG_CALLGRIND && !sim && !massif && !wall))
+			return 1;
+	}
+	/* callgrind always runs: it gives the checksum and the per-function table */
+	return tool == VG_CALLGRIND;
+}
+
+static int measure_impl(const struct grade_options *o, const struct manifest *m,
+			const struct impl *impl, struct measured *out, char *err, size_t errlen)
+{
+	char bench[PATH_MAX + 8];
+	snprintf(bench, sizeof bench, "%s/bench", impl->out_dir);
+	struct vg_spec spec = {
+		.bench = bench, .args = m->args, .seed = o->has_seed ? o->seed : m->seed,
+		.time_limit = m->time_limit, .cache_dir = o->cache_dir,
+		.student_file = m->student_files[0],
+	};
+	static const enum vg_tool tools[] = {VG_CALLGRIND, VG_CACHEGRIND_SIM, VG_MASSIF};
+	struct vg_result *results[] = {&out->cg, &out->sim, &out->massif};
+	int *has[] = {&out->has_cg, &out->has_sim, &out->has_massif};
+	static const char *const names[] = {"callgrind", "callgrind with cache simulation",
+					    "massif"};
+	for (size_t i = 0; i < 3; i++) {
+		if (!needs_tool(m, tools[i]))
+			continue;
+		spec.tool = tools[i];
+		progress(o, "measuring %s with %s", impl->name, names[i]);
+		if (vg_measure(&spec, results[i], err, errlen) != 0)
+			return -1;
+		*has[i] = 1;
+		if (results[i]->has_checksum && !out->has_checksum) {
+			out->checksum = results[i]->checksum;
+			out->has_checksum = 1;
+		}
+	}
+	return 0;
+}
+
+static void measured_free(struct measured *x)
+{
+	vg_result_free(&x->cg);
+	vg_result_free(&x->sim);
+	vg_result_free(&x->massif);
+}
+
+/* }=== */
+
+/* {=== metric values ===} */
+
+/* The value of a metric for one implementation; 0 when the tool did not run. Returns 1 for
+ * counts (scored as (S+1)/(R+1)), 0 for ratios. */
+static int metric_value(const struct metric_spec *spec, const struct measured *x, double *value)
+{
+	const char *n = spec->name;
+	*value = 0;
+	if (!strcmp(n, "instructions"))
+		*value = (double)x->cg.instructions;
+	else if (!strcmp(n, "allocations"))
+		*value = (double)x->cg.allocations;
+	else if (!strcmp(n, "syscalls"))
+		*value = (double)x->cg.syscalls;
+	else if (!strncmp(n, "calls.", 6))
+		*value = (double)vg_calls(&x->cg, spec->function[0] ? spec->function : n + 6);
+	else if (!strcmp(n, "peak_heap"))
+		*value = (double)x->massif.peak_heap;
+	else if (!strcmp(n, "d1_misses"))
+		*value = (double)x->sim.d1_misses;
+	else if (!strcmp(n, "ll_misses"))
+		*value = (double)x->sim.ll_misses;
+	else if (!strcmp(n, "branch_mispredicts"))
+		*value = (double)x->sim.branch_mispredicts;
+	else if (!strcmp(n, "gc_share")) {
+		uint64_t inclusive = 0;
+		for (size_t i = 0; i < x->cg.n_functions; i++)
+			if (!strcmp(x->cg.functions[i].name, spec->function) &&
+			    x->cg.functions[i].inclusive > inclusive)
+				inclusive = x->cg.functions[i].inclusive;
+		*value = x->cg.instructions ? (double)inclusive / (double)x->cg.instructions : 0;
+		return 0;
+	}
+	return 1;
+}
+
+static void fill_metrics(const struct grade_options *o, const struct manifest *m,
+			 struct grade_report *r, const struct measured *student,
+			 const struct measured *reference, const struct measured *skeleton,
+			 const struct wall_result *wall)
+{
+	struct score_metric_input in[MANIFEST_MAX_METRICS];
+	struct score_metric_output out[MANIFEST_MAX_METRICS];
+	r->n_metrics = m->n_metrics;
+	for (size_t i = 0; i < m->n_metrics; i++) {
+		const struct metric_spec *spec = &m->metrics[i];
+		struct metric_result *mr = &r->metrics[i];
+		mr->spec = spec;
+		mr->scored = spec->kind == METRIC_SCORED &&
+			     !(o->batch && !strcmp(spec->name, "wall_ratio") && !spec->batch_scored);
+		mr->tolerance = spec->tolerance;
+		int is_count = 1;
+		if (!strcmp(spec->name, "wall_ratio") || !strcmp(spec->name, "cpu_ratio")) {
+			is_count = 0;
+			mr->measured = wall != NULL;
+			mr->student = wall ? (!strcmp(spec->name, "wall_ratio")
+						      ? wall->ratio
+						      : wall->student_cpu_ratio)
+					   : 0;
+			mr->reference = 1;
+			if (wall && !strcmp(spec->name, "wall_ratio"))
+				mr->tolerance = wall->tolerance;
+			snprintf(mr->unit, sizeof mr->unit, "x");
+		} else {
+			mr->measured = student != NULL;
+			is_count = metric_value(spec, reference, &mr->reference);
+			if (student)
+				metric_value(spec, student, &mr->student);
+			if (skeleton) {
+				metric_value(spec, skeleton, &mr->skeleton);
+				mr->has_skeleton = 1;
+			}
+			if (!strcmp(spec->name, "peak_heap"))
+				snprintf(mr->unit, sizeof mr->unit, "B");
+		}
+		in[i] = (struct score_metric_input){
+			.spec = spec, .student = mr->student, .reference = mr->reference,
+			.is_count = is_count, .tolerance = mr->tolerance,
+			.scored = mr->scored && mr->measured,
+		};
+	}
+	int gate_open = r->passed == r->total && r->total > 0 && student != NULL;
+	score_lesson(in, out, m->n_metrics, r->passed, r->total, gate_open, &r->total_score);
+	for (size_t i = 0; i < m->n_metrics; i++)
+		r->metrics[i].out = out[i];
+}
+
+/* Functions of the student file(s), hottest first, beside the reference's cost. */
+static void fill_functions(const struct manifest *m, struct grade_report *r,
+			   const struct measured *student, const struct measured *reference)
+{
+	const struct vg_result *s = &student->cg;
+	r->functions = calloc(s->n_functions ? s->n_functions : 1, sizeof *r->functions);
+	for (size_t i = 0; r->functions && i < s->n_functions; i++) {
+		int ours = 0;
+		for (size_t k = 0; k < m->n_student_files; k++)
+			ours |= !strcmp(s->functions[i].file, m->student_files[k]);
+		if (!ours)
+			continue;
+		struct function_row *row = &r->functions[r->n_functions++];
+		snprintf(row->name, sizeof row->name, "%s", s->functions[i].name);
+		row->student = s->functions[i].inclusive;
+		for (size_t j = 0; j < reference->cg.n_functions; j++)
+			if (!strcmp(reference->cg.functions[j].name, row->name) &&
+			    !strcmp(reference->cg.functions[j].file, s->functions[i].file)) {
+				row->reference = reference->cg.functions[j].inclusive;
+				row->has_reference = 1;
+			}
+	}
+	for (size_t i = 1; i < r->n_functions; i++) /* insertion sort: a few dozen rows */
+		for (size_t j = i; j > 0 && r->functions[j].student > r->functions[j - 1].student;
+		     j--) {
+			struct function_row t = r->functions[j];
+			r->functions[j] = r->functions[j - 1];
+			r->functions[j - 1] = t;
+		}
+}
+
+/* }=== */
+
+/* {=== the steps ===} */
+
+static void set_status(struct grade_report *r, const char *status, const char *fmt, ...)
+{
+	r->status = status;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(r->reason, sizeof r->reason, fmt, ap);
+	va_end(ap);
+}
+
+static void gate_status(struct grade_report *r, const struct gate_result *g)
+{
+	r->passed = g->passed;
+	r->n_failures = g->n_failures;
+	memcpy(r->failures, g->failures, sizeof g->failures);
+	unsigned ran = g->passed + g->failed;
+	if (g->crashed)
+		set_status(r, "crashed", "%s: %s", g->n_failures ? g->failures[0].name : "a test",
+			   g->signal_line[0] ? g->signal_line : "killed by a signal");
+	else if (g->timed_out)
+		set_status(r, "timed_out", "%s timed out",
+			   g->n_failures ? g->failures[0].name : "a test");
+	else if (g->failed > 0)
+		set_status(r, "tests_failed", "%u of %u tests fail; first: %s: %s", g->failed,
+			   r->total, g->failures[0].name, g->failures[0].message);
+	else if (ran != r->total)
+		set_status(r, "tests_failed",
+			   "the tests ran %u tests, the reference's binary declares %u", ran,
+			   r->total);
+}
+
+static int build_or_fail(const struct grade_options *o, const struct impl *impl,
+			 struct grade_report *r, char *err, size_t errlen)
+{
+	progress(o, "building %s", impl->name);
+	return build_impl(o->lesson, impl, err, errlen, r->details, sizeof r->details);
+}
+
+static void next_step(const struct manifest *m, struct grade_report *r, const char *lesson_dir)
+{
+	if (strcmp(r->status, "graded") != 0) {
+		snprintf(r->next_step, sizeof r->next_step,
+			 "run 'make lesson%s' to see every failing test and its message", m->id);
+		return;
+	}
+	const struct metric_result *worst = NULL;
+	for (size_t i = 0; i < r->n_metrics; i++)
+		if (r->metrics[i].scored && r->metrics[i].out.s < 0.999 &&
+		    (!worst || r->metrics[i].out.s < worst->out.s))
+			worst = &r->metrics[i];
+	if (worst)
+		snprintf(r->next_step, sizeof r->next_step,
+			 "%s is %.2fx the reference: the biggest gain left; see %s/README.md",
+			 worst->spec->name, worst->out.ratio, lesson_dir);
+	else
+		snprintf(r->next_step, sizeof r->next_step,
+			 "every scored metric is within tolerance of the reference: well done");
+}
+
+/* }=== */
+
+static int prepare(const struct grade_options *o, struct grade_report *r, struct manifest *m,
+		   char *lesson_dir, size_t dir_len, char *err, size_t errlen)
+{
+	memset(r, 0, sizeof *r);
+	if (grade_find_lesson(o->lesson, lesson_dir, dir_len) != 0) {
+		snprintf(err, errlen, "no lesson %s: no folder lessons/%s-*", o->lesson, o->lesson);
+		return -1;
+	}
+	char ini[PATH_MAX + 16];
+	snprintf(ini, sizeof ini, "%s/lesson.ini", lesson_dir);
+	if (manifest_load(ini, m, err, errlen) != 0)
+		return -1;
+	snprintf(r->lesson, sizeof r->lesson, "%s", m->id);
+	snprintf(r->title, sizeof r->title, "%s", m->title);
+	snprintf(r->student, sizeof r->student, "%s", o->student ? o->student : "student");
+	r->seed = o->has_seed ? o->seed : m->seed;
+	r->status = "graded";
+	toolchain_read(&r->toolchain);
+	course_version(r->course_version, sizeof r->course_version);
+	return 0;
+}
+
+int grade_run(const struct grade_options *o, struct grade_report *r, struct manifest *m,
+	      char *err, size_t errlen)
+{
+	char lesson_dir[PATH_MAX];
+	if (prepare(o, r, m, lesson_dir, sizeof lesson_dir, err, errlen) != 0)
+		return -1;
+	struct impl reference, skeleton, student;
+	impl_known("reference", lesson_dir, m->id, &reference);
+	impl_known("skeleton", lesson_dir, m->id, &skeleton);
+	if (build_or_fail(o, &reference, r, err, errlen) != 0) {
+		fprintf(stderr, "%s\n", r->details);
+		return -1; /* the course itself is broken: an internal error */
+	}
+	r->details[0] = '\0';
+	char ref_test[PATH_MAX + 8];
+	snprintf(ref_test, sizeof ref_test, "%s/test", reference.out_dir);
+	if (suites_count(ref_test, &r->total, err, errlen) != 0)
+		return -1;
+
+	struct measured ref = {0}, skel = {0}, stu = {0};
+	if (measure_impl(o, m, &reference, &ref, err, errlen) != 0)
+		return -1;
+	int have_skeleton = build_or_fail(o, &skeleton, r, err, errlen) == 0 &&
+			    measure_impl(o, m, &skeleton, &skel, err, errlen) == 0;
+	r->details[0] = '\0';
+
+	int built = 0;
+	if (o->n_impls == 0)
+		impl_known("student", lesson_dir, m->id, &student);
+	if (o->n_impls > 0 && impl_stage(m, lesson_dir, o->impls, o->n_impls, &student,
+					 r->reason, sizeof r->reason) != 0)
+		r->status = "build_failed";
+	else if (build_or_fail(o, &student, r, r->reason, sizeof r->reason) != 0)
+		r->status = "build_failed";
+	else
+		built = 1;
+
+	if (built) {
+		progress(o, "running the correct and task suites of %s", student.name);
+		char test[PATH_MAX + 8];
+		snprintf(test, sizeof test, "%s/test", student.out_dir);
+		struct gate_result g;
+		if (suites_run_gate(test, student.out_dir, GATE_LIMIT_FACTOR * m->time_limit, &g, r->reason,
+				    sizeof r->reason) != 0)
+			r->status = g.timed_out ? "timed_out" : "crashed";
+		else
+			gate_status(r, &g);
+	}
+	int measured = 0;
+	if (!strcmp(r->status, "graded")) {
+		char why[512];
+		if (measure_impl(o, m, &student, &stu, why, sizeof why) != 0)
+			set_status(r, strstr(why, "timed out") ? "timed_out" : "crashed", "%s", why);
+		else if (!stu.has_checksum || stu.checksum != ref.checksum)
+			set_status(r, "tests_failed",
+				   "the measured run's checksum %016llx differs from the "
+				   "reference's %016llx: the bench computed other results",
+				   (unsigned long long)stu.checksum,
+				   (unsigned long long)ref.checksum);
+		else
+			measured = 1;
+	}
+	struct wall_result wall;
+	int have_wall = 0;
+	if (measured && (manifest_metric(m, "wall_ratio") || manifest_metric(m, "cpu_ratio"))) {
+		char ref_bench[PATH_MAX + 8], stu_bench[PATH_MAX + 8], why[512];
+		snprintf(ref_bench, sizeof ref_bench, "%s/bench", reference.out_dir);
+		snprintf(stu_bench, sizeof stu_bench, "%s/bench", student.out_dir);
+		progress(o, "timing %s against the reference natively (%d interleaved triplets)",
+			 student.name, WALL_TRIPLETS);
+		have_wall = wall_measure(stu_bench, ref_bench, m->args, r->seed, m->time_limit,
+					 o->lock_fd, &wall, why, sizeof why) == 0;
+		if (!have_wall)
+			progress(o, "wall time not measured: %s", why);
+		r->wall_noise = have_wall ? wall.tolerance : 0;
+	}
+	fill_metrics(o, m, r, measured ? &stu : NULL, &ref, have_skeleton ? &skel : NULL,
+		     have_wall ? &wall : NULL);
+	if (measured)
+		fill_functions(m, r, &stu, &ref);
+	next_step(m, r, lesson_dir);
+	measured_free(&ref);
+	measured_free(&skel);
+	measured_free(&stu);
+	return 0;
+}

@@ -1,0 +1,31 @@
+/* grade.h: grading one submission of one lesson in student mode: build, gate, measure, score.
+ * The result is a report (report.h) that any report format can print. */
+#ifndef GRADE_H
+#define GRADE_H
+
+#include <stddef.h>
+
+#include "report.h"
+
+struct grade_options {
+	const char *lesson;        /* "01" (or "1") */
+	char *const *impls;        /* --impl arguments */
+	size_t n_impls;
+	unsigned long long seed;   /* used when has_seed; else the lesson's */
+	int has_seed;
+	const char *student;       /* name in the report; NULL: from the folder or "student" */
+	const char *cache_dir;     /* build/cache; NULL: measure everything afresh */
+	int lock_fd;               /* build/wall.lock, held shared for the whole run; -1: none */
+	int batch;                 /* wall_ratio is scored only if the lesson says batch = scored */
+	int verbose;               /* progress lines on stderr */
+};
+
+/* Fills r. Returns 0 when r holds a report (any status), -1 for a usage or internal error
+ * (unknown lesson, broken lesson.ini, the reference failing), with the message in err. */
+int grade_run(const struct grade_options *o, struct grade_report *r, struct manifest *m,
+	      char *err, size_t errlen);
+
+/* The folder lessons/NN-slug of lesson id, or -1 if there is none. */
+int grade_find_lesson(const char *id, char *dir, size_t len);
+
+#endif

@@ -1,0 +1,36 @@
+# grader/module.mk: the grading program build/grade and its cmocka unit tests
+# (build/tests/test_*, one program per grader/tests/test_*.c).
+
+GRADER := $(BUILD)/grade
+GRADER_SRC := $(wildcard grader/*.c)
+GRADER_OBJ := $(patsubst grader/%.c,$(BUILD)/grader/%.o,$(GRADER_SRC))
+GRADER_LIB := $(BUILD)/lib/libgrader.a
+UNIT_TEST_SRC := $(wildcard grader/tests/test_*.c)
+UNIT_TESTS := $(patsubst grader/tests/%.c,$(BUILD)/tests/%,$(UNIT_TEST_SRC))
+
+$(BUILD)/grader/%.o: grader/%.c $(BUILD)/flags/normal.txt | deps-check
+	@mkdir -p $(@D)
+	$(call quiet,CC,$<)
+	$(Q)$(call compile,normal,-Itools/measure -DCOURSE_ROOT='"$(CURDIR)"')
+
+$(GRADER_LIB): $(filter-out $(BUILD)/grader/main.o,$(GRADER_OBJ))
+	@mkdir -p $(@D)
+	$(call quiet,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(GRADER): $(BUILD)/grader/main.o $(GRADER_LIB) $(MEASURE_LIB) $(HARNESS_LIB)
+	@mkdir -p $(@D)
+	$(call quiet,LD,$@)
+	$(Q)$(CC) $(CFLAGS_normal) $^ -o $@ -lm
+
+$(BUILD)/tests/%.o: grader/tests/%.c $(BUILD)/flags/normal.txt | deps-check
+	@mkdir -p $(@D)
+	$(call quiet,CC,$<)
+	$(Q)$(call compile,normal,-Igrader -Itools/measure -Itools/harness -DFIXTURES_DIR='"grader/tests/fixtures"')
+
+# test_alloc_count checks the interposer itself, so it is the one unit test linked with it.
+$(BUILD)/tests/test_alloc_count: $(ALLOC_COUNT_OBJ)
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(GRADER_LIB) $(MEASURE_LIB) $(HARNESS_LIB)
+	@mkdir -p $(@D)
+	$(call quiet,LD,$@)
+	$(Q)$(CC) $(CFLAGS_normal) $(filter %.o,$^) $(GRADER_LIB) $(MEASURE_LIB) $(HARNESS_LIB) -o $@ $(LDLIBS_unit)

@@ -1,0 +1,68 @@
+/* report.h: the result of grading one submission of one lesson, as every report format reads
+ * it (text, json; more formats later). Filled by grade.c, written by report_*.c. */
+#ifndef REPORT_H
+#define REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "manifest.h"
+#include "score.h"
+
+#define REPORT_MAX_FAILURES 32
+
+struct metric_result {
+	const struct metric_spec *spec;
+	int measured;              /* 0: not measured (gate closed, or the tool failed) */
+	double student, reference, skeleton;
+	int has_skeleton;
+	double tolerance;          /* t used (the A/A tolerance for wall_ratio) */
+	struct score_metric_output out;
+	int scored;                /* counts towards P (report-only metrics do not) */
+	char unit[8];              /* "", "B", "x" */
+};
+
+struct function_row {
+	char name[128];
+	uint64_t student, reference;   /* inclusive instructions */
+	int has_reference;
+};
+
+struct test_failure {
+	char name[96];                 /* suite::test */
+	char message[256];             /* first line of what went wrong */
+};
+
+struct toolchain {
+	char cc[64], flags[256], glibc[32], valgrind[32], cpu[128], arch[32];
+};
+
+struct grade_report {
+	char lesson[3];
+	char title[128];
+	char student[128];
+	const char *status;            /* graded, refused, build_failed, tests_failed, timed_out,
+					  crashed, error */
+	char reason[1024];
+	unsigned passed, total;        /* correct + task tests; total from the reference */
+	struct score_total total_score;
+	struct metric_result metrics[MANIFEST_MAX_METRICS];
+	size_t n_metrics;
+	struct function_row *functions;
+	size_t n_functions;
+	struct test_failure failures[REPORT_MAX_FAILURES];
+	size_t n_failures;
+	char next_step[256];           /* what to do or read next, one line */
+	char details[4096];            /* the compiler's messages when the build failed */
+	unsigned long long seed;
+	char course_version[64];
+	struct toolchain toolchain;
+	double wall_noise;             /* A/A tolerance measured, 0 if no wall metric */
+};
+
+/* Writers: each prints the whole report in one format to out. color: use ANSI colours. */
+void report_text(const struct grade_report *r, FILE *out, int color);
+void report_json(const struct grade_report *r, FILE *out);
+
+#endif

@@ -1,0 +1,127 @@
+/* report_json.c: the JSON report of DESIGN section 10 (schema_version 1), the interface that
+ * batch tools and CI scripts read. Keys and their meaning are fixed; numbers are plain JSON. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report.h"
+
+static void json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(out, "\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", out);
+		else if (*p < 0x20)
+			fprintf(out, "\\u%04x", *p);
+		else
+			fputc(*p, out);
+	}
+	fputc('"', out);
+}
+
+/* JSON has no NaN or infinity: they print as null. */
+static void json_number(FILE *out, double v)
+{
+	if (!isfinite(v))
+		fputs("null", out);
+	else if (v == floor(v) && fabs(v) < 1e15)
+		fprintf(out, "%.0f", v);
+	else
+		fprintf(out, "%.6g", v);
+}
+
+static const char *kind_name(enum metric_kind k)
+{
+	return k == METRIC_SCORED ? "scored" : k == METRIC_CAP ? "cap" : "report";
+}
+
+static void json_metric(FILE *out, const struct metric_result *mr)
+{
+	const struct metric_spec *s = mr->spec;
+	fputs("{\"name\": ", out);
+	json_string(out, s->name);
+	fprintf(out, ", \"kind\": \"%s\", \"direction\": \"%s\", \"student\": ", kind_name(s->kind),
+		s->direction == DIRECTION_HIGHER ? "higher" : "lower");
+	if (mr->measured)
+		json_number(out, mr->student);
+	else
+		fputs("null", out);
+	fputs(", \"reference\": ", out);
+	json_number(out, mr->reference);
+	fputs(", \"skeleton\": ", out);
+	if (mr->has_skeleton)
+		json_number(out, mr->skeleton);
+	else
+		fputs("null", out);
+	fputs(", \"ratio\": ", out);
+	if (mr->measured)
+		json_number(out, round(mr->out.ratio * 1000) / 1000);
+	else
+		fputs("null", out);
+	fputs(", \"zero_point\": ", out);
+	json_number(out, s->kind == METRIC_SCORED ? s->zero_point : NAN);
+	fputs(", \"weight\": ", out);
+	json_number(out, s->kind == METRIC_SCORED ? s->weight : 0);
+	fputs(", \"points\": ", out);
+	json_number(out, round(mr->out.points * 100) / 100);
+	fputc('}', out);
+}
+
+static void json_toolchain(FILE *out, const struct toolchain *t)
+{
+	const char *keys[] = {"cc", "flags", "glibc", "valgrind", "cpu", "arch"};
+	const char *values[] = {t->cc, t->flags, t->glibc, t->valgrind, t->cpu, t->arch};
+	fputs("{", out);
+	for (size_t i = 0; i < 6; i++) {
+		fprintf(out, "%s\"%s\": ", i ? ", " : "", keys[i]);
+		json_string(out, values[i]);
+	}
+	fputs("}", out);
+}
+
+void report_json(const struct grade_report *r, FILE *out)
+{
+	const struct score_total *t = &r->total_score;
+	fprintf(out, "{\"schema_version\": 1, \"lesson\": \"%s\", \"student\": ", r->lesson);
+	json_string(out, r->student);
+	fprintf(out, ", \"status\": \"%s\", \"reason\": ", r->status);
+	if (r->reason[0])
+		json_string(out, r->reason);
+	else
+		fputs("null", out);
+	fputs(", \"score\": ", out);
+	json_number(out, round(t->score * 10) / 10);
+	fprintf(out, ", \"max\": 100,\n \"correctness\": {\"passed\": %u, \"total\": %u, "
+		     "\"points\": ",
+		r->passed, r->total);
+	json_number(out, round(t->correctness_points * 10) / 10);
+	fputs("},\n \"performance\": {\"fraction\": ", out);
+	json_number(out, round(t->fraction * 1000) / 1000);
+	fputs(", \"points\": ", out);
+	json_number(out, round(t->performance_points * 10) / 10);
+	fputs("},\n \"metrics\": [", out);
+	for (size_t i = 0; i < r->n_metrics; i++) {
+		fputs(i ? ",\n   " : "", out);
+		json_metric(out, &r->metrics[i]);
+	}
+	fputs("],\n \"functions\": [", out);
+	for (size_t i = 0; i < r->n_functions; i++) {
+		fputs(i ? ",\n   " : "", out);
+		fputs("{\"name\": ", out);
+		json_string(out, r->functions[i].name);
+		fprintf(out, ", \"student\": %llu, \"reference\": ",
+			(unsigned long long)r->functions[i].student);
+		if (r->functions[i].has_reference)
+			fprintf(out, "%llu}", (unsigned long long)r->functions[i].reference);
+		else
+			fputs("null}", out);
+	}
+	fprintf(out, "],\n \"seed\": %llu, \"course_version\": ", r->seed);
+	json_string(out, r->course_version);
+	fputs(",\n \"toolchain\": ", out);
+	json_toolchain(out, &r->toolchain);
+	fputs("}\n", out);
+}

@@ -1,0 +1,128 @@
+/* report_text.c: the report a student reads in a terminal: status and score, then one row per
+ * metric with yours / reference / skeleton, the ratio and the points, the hottest functions
+ * of the student file, and the next step. Colour only on a TTY and never with NO_COLOR. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report.h"
+
+#define MAX_FUNCTION_ROWS 8
+
+struct palette {
+	const char *good, *warn, *bad, *dim, *bold, *off;
+};
+
+static struct palette palette_for(int color)
+{
+	if (!color)
+		return (struct palette){"", "", "", "", "", ""};
+	return (struct palette){"\033[32m", "\033[33m", "\033[31m", "\033[2m", "\033[1m",
+				"\033[0m"};
+}
+
+/* 12345678 -> "1.23e+07"; small counts stay exact; bytes get a unit. */
+static const char *human(double v, const char *unit, char *buf, size_t len)
+{
+	if (!strcmp(unit, "B")) {
+		static const char *const units[] = {"B", "KiB", "MiB", "GiB"};
+		int u = 0;
+		while (v >= 1024 && u < 3) {
+			v /= 1024;
+			u++;
+		}
+		snprintf(buf, len, u ? "%.1f %s" : "%.0f %s", v, units[u]);
+	} else if (!strcmp(unit, "x")) {
+		snprintf(buf, len, "%.2fx", v);
+	} else if (v != floor(v)) {
+		snprintf(buf, len, "%.4f", v);
+	} else if (v < 1e6) {
+		snprintf(buf, len, "%.0f", v);
+	} else {
+		snprintf(buf, len, "%.3g", v);
+	}
+	return buf;
+}
+
+static void print_points(const struct metric_result *mr, double weight_total, FILE *out,
+			 struct palette c)
+{
+	if (!mr->measured) {
+		fprintf(out, "%s-%s", c.dim, c.off);
+	} else if (mr->spec->kind == METRIC_CAP) {
+		fprintf(out, "%scap %.2fx: %s%s", mr->out.cap_exceeded ? c.bad : c.good,
+			mr->spec->limit_ratio, mr->out.cap_exceeded ? "EXCEEDED" : "ok", c.off);
+	} else if (!mr->scored) {
+		fprintf(out, "%sreported%s", c.dim, c.off);
+	} else {
+		double max = SCORE_PERFORMANCE_POINTS * mr->spec->weight / weight_total;
+		const char *col = mr->out.s >= 0.95 ? c.good : mr->out.s >= 0.5 ? c.warn : c.bad;
+		fprintf(out, "%s%5.1f / %4.1f%s", col, mr->out.points, max, c.off);
+	}
+}
+
+static void print_metrics(const struct grade_report *r, FILE *out, struct palette c)
+{
+	double weight_total = 0;
+	for (size_t i = 0; i < r->n_metrics; i++)
+		if (r->metrics[i].scored)
+			weight_total += r->metrics[i].spec->weight;
+	fprintf(out, "\n%s%-20s %12s %12s %12s %8s  %s%s\n", c.bold, "metric", "yours",
+		"reference", "skeleton", "ratio", "points", c.off);
+	for (size_t i = 0; i < r->n_metrics; i++) {
+		const struct metric_result *mr = &r->metrics[i];
+		char a[32] = "-", b[32], s[32] = "-", ratio[32] = "-";
+		if (mr->measured)
+			human(mr->student, mr->unit, a, sizeof a);
+		human(mr->reference, mr->unit, b, sizeof b);
+		if (mr->has_skeleton)
+			human(mr->skeleton, mr->unit, s, sizeof s);
+		if (mr->measured)
+			snprintf(ratio, sizeof ratio, "%.2fx", mr->out.ratio);
+		fprintf(out, "%-20s %12s %12s %12s %8s  ", mr->spec->name, a, b, s, ratio);
+		print_points(mr, weight_total ? weight_total : 1, out, c);
+		fputc('\n', out);
+	}
+	if (r->wall_noise > 0)
+		fprintf(out, "%swall_ratio: median of 9 interleaved runs; A/A noise tolerance %.2fx%s\n",
+			c.dim, r->wall_noise, c.off);
+}
+
+static void print_functions(const struct grade_report *r, FILE *out, struct palette c)
+{
+	if (r->n_functions == 0)
+		return;
+	fprintf(out, "\n%shottest functions of your file (inclusive instructions)%s\n", c.bold,
+		c.off);
+	for (size_t i = 0; i < r->n_functions && i < MAX_FUNCTION_ROWS; i++) {
+		char a[32], b[32] = "-";
+		human((double)r->functions[i].student, "", a, sizeof a);
+		if (r->functions[i].has_reference)
+			human((double)r->functions[i].reference, "", b, sizeof b);
+		fprintf(out, "  %-32s %12s   reference %12s\n", r->functions[i].name, a, b);
+	}
+}
+
+void report_text(const struct grade_report *r, FILE *out, int color)
+{
+	struct palette c = palette_for(color);
+	int graded = !strcmp(r->status, "graded");
+	fprintf(out, "%slesson %s · %s · %s%s\n", c.bold, r->lesson, r->title, r->student, c.off);
+	fprintf(out, "status: %s%s%s   score: %s%.1f / 100%s   (correctness %.1f / 40, "
+		     "performance %.1f / 60)\n",
+		graded ? c.good : c.bad, r->status, c.off, c.bold, r->total_score.score, c.off,
+		r->total_score.correctness_points, r->total_score.performance_points);
+	fprintf(out, "tests: %u of %u passed\n", r->passed, r->total);
+	if (r->reason[0])
+		fprintf(out, "%sreason:%s %s\n", c.bad, c.off, r->reason);
+	for (size_t i = 0; i < r->n_failures && i < 10; i++)
+		fprintf(out, "  FAIL %s: %s\n", r->failures[i].name, r->failures[i].message);
+	if (r->details[0])
+		fprintf(out, "\n%s", r->details);
+	print_metrics(r, out, c);
+	print_functions(r, out, c);
+	fprintf(out, "\nnext: %s\n", r->next_step);
+	fprintf(out, "%sseed %llu · course %s · %s · %s · glibc %s · valgrind %s · %s%s\n", c.dim,
+		r->seed, r->course_version, r->toolchain.cc, r->toolchain.flags,
+		r->toolchain.glibc, r->toolchain.valgrind, r->toolchain.cpu, c.off);
+}

@@ -1,0 +1,154 @@
+/* suites.c: runs the correct and task suites as the gate and reads Criterion's TAP report. */
+#include "suites.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "proc.h"
+
+#define GATE_FILTER "@(correct|task)/*"
+
+static char *slurp(const char *path, size_t limit)
+{
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return NULL;
+	char *text = calloc(1, limit + 1);
+	if (text != NULL)
+		(void)!fread(text, 1, limit, f);
+	fclose(f);
+	return text;
+}
+
+static int in_gate_suite(const char *name)
+{
+	return strncmp(name, "correct::", 9) == 0 || strncmp(name, "task::", 6) == 0;
+}
+
+static void add_failure(struct gate_result *g, const char *name, size_t name_len,
+			const char *message)
+{
+	if (g->n_failures == REPORT_MAX_FAILURES)
+		return;
+	struct test_failure *f = &g->failures[g->n_failures++];
+	snprintf(f->name, sizeof f->name, "%.*s", (int)name_len, name);
+	snprintf(f->message, sizeof f->message, "%s", message);
+}
+
+/* The first message line of a failure's YAML block ("      Assertion failed: ..."). */
+static void first_block_line(const char *after, char *out, size_t len)
+{
+	const char *p = after;
+	while ((p = strchr(p, '\n')) != NULL) {
+		p++;
+		if (strncmp(p, "ok ", 3) == 0 || strncmp(p, "not ok", 6) == 0 || *p == '\0')
+			return;
+		if (strncmp(p, "      ", 6) == 0) {
+			p += strspn(p, " ");
+			snprintf(out, len, "%.*s", (int)strcspn(p, "\n"), p);
+			return;
+		}
+	}
+}
+
+void suites_parse_tap(const char *tap, struct gate_result *g)
+{
+	for (const char *line = tap; line != NULL && *line != '\0';) {
+		const char *next = strchr(line, '\n');
+		int ok = strncmp(line, "ok - ", 5) == 0;
+		int not_ok = strncmp(line, "not ok - ", 9) == 0;
+		if (ok || not_ok) {
+			const char *name = line + (ok ? 5 : 9);
+			size_t name_len = strcspn(name, " \n");
+			if (in_gate_suite(name) && ok) {
+				g->passed++;
+			} else if (in_gate_suite(name)) {
+				char message[256] = "";
+				const char *rest = name + name_len;
+				rest += strspn(rest, " ");
+				size_t rest_len = strcspn(rest, "\n");
+				if (rest_len > 0 && rest[0] != '(')
+					snprintf(message, sizeof message, "%.*s", (int)rest_len, rest);
+				else
+					first_block_line(line, message, sizeof message);
+				g->failed++;
+				g->timed_out |= strstr(message, "timed out") != NULL;
+				g->crashed |= strstr(message, "signal") != NULL;
+				add_failure(g, name, name_len, message);
+			}
+		}
+		line = next ? next + 1 : NULL;
+	}
+}
+
+int suites_run_gate(const char *test_bin, const char *log_dir, double wall_limit,
+		    struct gate_result *g, char *err, size_t errlen)
+{
+	char tap_path[PATH_MAX], tap_opt[PATH_MAX + 8], out_path[PATH_MAX], err_path[PATH_MAX];
+	memset(g, 0, sizeof *g);
+	snprintf(tap_path, sizeof tap_path, "%s/gate.tap", log_dir);
+	snprintf(tap_opt, sizeof tap_opt, "--tap=%s", tap_path);
+	snprintf(out_path, sizeof out_path, "%s/gate.stdout", log_dir);
+	snprintf(err_path, sizeof err_path, "%s/gate.stderr", log_dir);
+	remove(tap_path);
+	char *argv[] = {(char *)test_bin, "--filter", GATE_FILTER, tap_opt, NULL};
+	struct proc_spec spec = {.argv = argv, .stdout_path = out_path, .stderr_path = err_path,
+				 .wall_limit = wall_limit, .file_limit = 64 << 20};
+	struct proc_result r;
+	if (proc_run(&spec, &r) != 0) {
+		snprintf(err, errlen, "cannot run the tests: %s", r.error);
+		return -1;
+	}
+	char *tap = slurp(tap_path, 4 << 20);
+	if (tap == NULL || r.timed_out) {
+		char how[128];
+		snprintf(err, errlen, "the test run wrote no report: %s",
+			 proc_describe(&r, how, sizeof how));
+		g->timed_out = r.timed_out;
+		free(tap);
+		return -1;
+	}
+	suites_parse_tap(tap, g);
+	free(tap);
+	char *stderr_text = slurp(err_path, 1 << 20);
+	const char *killed = stderr_text ? strstr(stderr_text, "test process killed by ") : NULL;
+	if (killed != NULL)
+		snprintf(g->signal_line, sizeof g->signal_line, "%.*s", (int)strcspn(killed, "\n"),
+			 killed);
+	free(stderr_text);
+	return 0;
+}
+
+int suites_count(const char *test_bin, unsigned *count, char *err, size_t errlen)
+{
+	char out_path[] = "/tmp/ngrade-list-XXXXXX";
+	int fd = mkstemp(out_path);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot create a temporary file");
+		return -1;
+	}
+	char *argv[] = {(char *)test_bin, "--list", NULL};
+	struct proc_spec spec = {.argv = argv, .stdout_path = out_path, .wall_limit = 30};
+	struct proc_result r;
+	int rc = proc_run(&spec, &r);
+	char *text = rc == 0 ? slurp(out_path, 1 << 20) : NULL;
+	close(fd);
+	remove(out_path);
+	if (text == NULL || !r.exited || r.exit_code != 0) {
+		snprintf(err, errlen, "'%s --list' failed", test_bin);
+		free(text);
+		return -1;
+	}
+	*count = 0;
+	char *save;
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		unsigned n;
+		if (sscanf(line, "correct: %u test", &n) == 1 || sscanf(line, "task: %u test", &n) == 1)
+			*count += n;
+	}
+	free(text);
+	return 0;
+}

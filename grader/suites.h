@@ -1,0 +1,31 @@
+/* suites.h: the correctness gate. Runs the `correct` and `task` suites of a test binary and
+ * reads the results from a TAP file the grader names (never from the console), and counts the
+ * tests the reference's binary declares, so a student binary that runs fewer tests (a redefined
+ * strcmp made Criterion report 0 of 0 and exit 0, measured) cannot pass the gate. */
+#ifndef SUITES_H
+#define SUITES_H
+
+#include <stddef.h>
+
+#include "report.h"
+
+struct gate_result {
+	unsigned passed, failed;
+	int crashed, timed_out;            /* some test died of a signal / hit its timeout */
+	char signal_line[160];             /* "test process killed by SIGSEGV (...)" if any */
+	struct test_failure failures[REPORT_MAX_FAILURES];
+	size_t n_failures;
+};
+
+/* Runs test_bin's gate suites with its output in log_dir. Returns 0 when the run produced a TAP
+ * file (whatever the results), -1 with a reason otherwise. */
+int suites_run_gate(const char *test_bin, const char *log_dir, double wall_limit,
+		    struct gate_result *g, char *err, size_t errlen);
+
+/* Tests in the `correct` and `task` suites of test_bin (criterion --list). */
+int suites_count(const char *test_bin, unsigned *count, char *err, size_t errlen);
+
+/* Parses Criterion TAP text into g (exposed for the unit tests). */
+void suites_parse_tap(const char *tap, struct gate_result *g);
+
+#endif

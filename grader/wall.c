@@ -1,0 +1,161 @@
+/* wall.c: interleaved native timing of student and reference benches. */
+#include "wall.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "proc.h"
+
+#define MIN_TOLERANCE 1.05
+#define MAX_ARGS 64
+
+static int compare_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+double wall_median(double *values, size_t n)
+{
+	qsort(values, n, sizeof *values, compare_double);
+	return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+/* The last "region_ns N" and "checksum X" lines the bench printed: the driver prints them
+ * after the region, so whatever the student's code printed comes before. */
+static int read_output(const char *path, double *seconds, char *checksum, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	checksum[0] = '\0';
+	*seconds = -1;
+	if (f == NULL)
+		return -1;
+	char line[256];
+	long long ns;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strncmp(line, "checksum ", 9) == 0)
+			snprintf(checksum, len, "%.16s", line + 9);
+		else if (sscanf(line, "region_ns %lld", &ns) == 1 && ns > 0)
+			*seconds = (double)ns / 1e9;
+	}
+	fclose(f);
+	return checksum[0] && *seconds > 0 ? 0 : -1;
+}
+
+/* One native run in a fixed environment; r->wall_seconds becomes the region's time. */
+static int run_bench(const char *bench, char **argv_tail, double limit, const char *dir,
+		     struct proc_result *r, char *checksum, char *err, size_t errlen)
+{
+	char *argv[MAX_ARGS];
+	int n = 0;
+	argv[n++] = (char *)bench;
+	for (int i = 0; argv_tail[i] != NULL && n < MAX_ARGS - 1; i++)
+		argv[n++] = argv_tail[i];
+	argv[n] = NULL;
+	char out[PATH_MAX], errp[PATH_MAX];
+	snprintf(out, sizeof out, "%s/stdout", dir);
+	snprintf(errp, sizeof errp, "%s/stderr", dir);
+	char *envp[] = {"PATH=/usr/bin:/bin", "LC_ALL=C", NULL};
+	struct proc_spec spec = {.argv = argv, .envp = envp, .cwd = dir, .stdout_path = out,
+				 .stderr_path = errp, .wall_limit = limit, .file_limit = 16 << 20};
+	if (proc_run(&spec, r) != 0) {
+		snprintf(err, errlen, "cannot run '%s': %s", bench, r->error);
+		return -1;
+	}
+	char how[128];
+	if (!r->exited || r->exit_code != 0) {
+		snprintf(err, errlen, "'%s' natively: %s", bench, proc_describe(r, how, sizeof how));
+		return -1;
+	}
+	double process_seconds = r->wall_seconds;
+	if (read_output(out, &r->wall_seconds, checksum, 17) != 0) {
+		snprintf(err, errlen, "'%s' printed no region_ns and checksum lines", bench);
+		return -1;
+	}
+	/* CPU time is for the whole process; scale it to the region's share */
+	double share = r->wall_seconds / process_seconds;
+	r->user_seconds *= share;
+	r->system_seconds *= share;
+	return 0;
+}
+
+static int split_args(const char *args, unsigned long long seed, char *storage, size_t len,
+		      char **argv)
+{
+	snprintf(storage, len, "%s --seed %llu", args ? args : "", seed);
+	int n = 0;
+	char *save;
+	for (char *tok = strtok_r(storage, " \t", &save); tok && n < MAX_ARGS - 1;
+	     tok = strtok_r(NULL, " \t", &save))
+		argv[n++] = tok;
+	argv[n] = NULL;
+	return n;
+}
+
+int wall_measure(const char *student_bench, const char *reference_bench, const char *args,
+		 unsigned long long seed, double time_limit, int lock_fd,
+		 struct wall_result *w, char *err, size_t errlen)
+{
+	char storage[1024], *tail[MAX_ARGS], student[PATH_MAX], reference[PATH_MAX];
+	split_args(args, seed, storage, sizeof storage, tail);
+	/* the benches run in a private folder, so they are named by absolute path */
+	if (realpath(student_bench, student) == NULL || realpath(reference_bench, reference) == NULL) {
+		snprintf(err, errlen, "cannot find '%s' or '%s'", student_bench, reference_bench);
+		return -1;
+	}
+	char dir[] = "/tmp/ngrade-wall-XXXXXX";
+	if (mkdtemp(dir) == NULL) {
+		snprintf(err, errlen, "cannot create a private folder in /tmp");
+		return -1;
+	}
+	if (lock_fd >= 0)
+		flock(lock_fd, LOCK_EX); /* no other grading job runs while we time */
+	double ratios[WALL_TRIPLETS], noise[WALL_TRIPLETS], s_sec[WALL_TRIPLETS],
+		r_sec[WALL_TRIPLETS], cpu[WALL_TRIPLETS];
+	long switches[WALL_TRIPLETS];
+	int rc = 0;
+	for (int i = 0; i < WALL_TRIPLETS && rc == 0; i++) {
+		struct proc_result a, s, b;
+		char ca[17], cs[17], cb[17];
+		rc = run_bench(reference, tail, time_limit, dir, &a, ca, err, errlen) ||
+		     run_bench(student, tail, time_limit, dir, &s, cs, err, errlen) ||
+		     run_bench(reference, tail, time_limit, dir, &b, cb, err, errlen);
+		if (rc == 0 && strcmp(ca, cs) != 0) {
+			snprintf(err, errlen, "checksum %s differs from the reference's %s", cs, ca);
+			rc = -1;
+		}
+		if (rc != 0)
+			break;
+		ratios[i] = s.wall_seconds / a.wall_seconds;
+		double aa = b.wall_seconds / a.wall_seconds;
+		noise[i] = aa >= 1 ? aa : 1 / aa;
+		s_sec[i] = s.wall_seconds;
+		r_sec[i] = a.wall_seconds;
+		cpu[i] = (s.user_seconds + s.system_seconds) / s.wall_seconds;
+		switches[i] = s.voluntary_switches + s.involuntary_switches;
+	}
+	if (lock_fd >= 0)
+		flock(lock_fd, LOCK_SH);
+	char path[64];
+	snprintf(path, sizeof path, "%s/stdout", dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/stderr", dir);
+	unlink(path);
+	rmdir(dir);
+	if (rc != 0)
+		return -1;
+	w->ratio = wall_median(ratios, WALL_TRIPLETS);
+	qsort(noise, WALL_TRIPLETS, sizeof *noise, compare_double);
+	double spread = noise[(WALL_TRIPLETS * 3) / 4];
+	w->tolerance = spread > MIN_TOLERANCE ? spread : MIN_TOLERANCE;
+	w->student_seconds = wall_median(s_sec, WALL_TRIPLETS);
+	w->reference_seconds = wall_median(r_sec, WALL_TRIPLETS);
+	w->student_cpu_ratio = wall_median(cpu, WALL_TRIPLETS);
+	w->student_switches = switches[WALL_TRIPLETS / 2];
+	return 0;
+}

@@ -1,0 +1,31 @@
+/* wall.h: the wall-time ratio, the one metric that sees instruction-level parallelism and
+ * multi-core scaling. Student and reference benches run natively, interleaved, in triplets
+ * R S R': the median of S/R is the ratio, and the spread of the A/A ratios R'/R sets the noise
+ * tolerance. Every grading job holds build/wall.lock shared; timing converts it to exclusive,
+ * so no other job runs on the CPUs meanwhile, then back to shared. */
+#ifndef WALL_H
+#define WALL_H
+
+#include <stddef.h>
+
+#define WALL_TRIPLETS 9
+
+struct wall_result {
+	double ratio;              /* median student/reference */
+	double tolerance;          /* max(1.05, 7th of 9 sorted A/A deviations) */
+	double student_seconds;    /* medians, for the report */
+	double reference_seconds;
+	double student_cpu_ratio;  /* median (user+sys)/wall of the student runs */
+	long student_switches;     /* context switches of the median run: reported, never scored */
+};
+
+/* Runs the benches with args and seed; lock_fd is the open build/wall.lock (or -1). Returns 0, or -1 with a reason (a run failed or timed
+ * out; its checksum differed from the reference's). */
+int wall_measure(const char *student_bench, const char *reference_bench, const char *args,
+		 unsigned long long seed, double time_limit, int lock_fd,
+		 struct wall_result *w, char *err, size_t errlen);
+
+/* Median of n values (sorts them). */
+double wall_median(double *values, size_t n);
+
+#endif
