@@ -1,0 +1,164 @@
+#!/bin/bash
+# course_test.sh: the course's own test suite, run by `make test` once everything is built.
+# Runs every check two at a time; each check's output goes to build/test/logs/NAME.log (the
+# skeleton's expected failures stay there), and the run ends with "N passed, N failed".
+# Checks that measure natively or under Valgrind hold build/wall.lock shared; the grader takes
+# it exclusively while it times, so no other check runs during a wall-time measurement.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+
+JOBS=${JOBS:-2}
+LOGS=build/test/logs
+RESULTS=build/test/results
+GRADE=build/grade
+LOCK=build/wall.lock
+SANITIZER_RUN="setarch $(uname -m) -R"
+rm -rf "$LOGS" "$RESULTS"
+mkdir -p "$LOGS" "$RESULTS"
+: >"$LOCK"
+
+ini_get() { # ini_get FILE KEY: the first value of KEY, comments stripped
+	sed -n -e 's/[;#].*//' -e "s/^[[:space:]]*$2[[:space:]]*=[[:space:]]*//p" "$1" | head -n 1 |
+		sed 's/[[:space:]]*$//'
+}
+
+# {=== checks: each is a function that returns 0 for pass; output goes to its log ===}
+
+unit_test() { "$1"; }
+
+suites_pass() { # suites_pass BUILD_DIR: every suite, then correct+task under ASan+UBSan
+	"$1/test" && $SANITIZER_RUN "$1/test-asan" --filter '@(correct|task)/*'
+}
+
+suite_passes() { # suite_passes BUILD_DIR SUITE
+	"$1/test" --filter "$2/*"
+}
+
+budget_fails() { # budget_fails BUILD_DIR: the budget suite must fail with a failed assertion
+	local tap="$RESULTS/$(echo "$1" | tr / _).budget.tap"
+	if "$1/test" --filter 'budget/*' --tap="$tap"; then
+		echo "expected a failing budget test, but every budget test passed"
+		return 1
+	fi
+	cat "$tap"
+	grep -q '^not ok - budget::' "$tap" || { echo "no budget test failed (an error instead?)"; return 1; }
+}
+
+grade_json() { # grade_json OUT ARGS...: run the grader, keep its JSON report
+	local out=$1
+	shift
+	"$GRADE" --format json "$@" >"$out"
+	local rc=$?
+	cat "$out"
+	return $rc
+}
+
+grade_reference() { # score >= 95
+	local json="$RESULTS/$1-reference.json"
+	grade_json "$json" --lesson "$1" --impl "$2" || return 1
+	jq -e '.status == "graded" and .score >= 95' "$json" >/dev/null ||
+		{ echo "reference: want status graded and score >= 95"; return 1; }
+}
+
+grade_skeleton() { # performance fraction <= 0.10 and score <= 50
+	local json="$RESULTS/$1-skeleton.json"
+	grade_json "$json" --lesson "$1" --impl "$2" || return 1
+	jq -e '.status == "graded" and .performance.fraction <= 0.10 and .score <= 50' "$json" >/dev/null ||
+		{ echo "skeleton: want status graded, performance.fraction <= 0.10, score <= 50"; return 1; }
+}
+
+grade_partial() { # score inside partial_band
+	local json="$RESULTS/$1-partial.json"
+	grade_json "$json" --lesson "$1" --impl "$2" || return 1
+	jq -e --argjson lo "$3" --argjson hi "$4" '.status == "graded" and .score >= $lo and .score <= $hi' \
+		"$json" >/dev/null || { echo "partial: want a score in [$3, $4]"; return 1; }
+}
+
+grade_expect_status() { # grade_expect_status LESSON STATUS PATTERN IMPL...: a bad submission
+	local lesson=$1 status=$2 pattern=$3
+	shift 3
+	local json="$RESULTS/bad-$lesson-$status-$RANDOM.json" rc
+	grade_json "$json" --lesson "$lesson" "$@"
+	rc=$?
+	[ $rc -eq 1 ] || { echo "want exit 1, got $rc"; return 1; }
+	jq -e --arg s "$status" '.status == $s and .score <= 40' "$json" >/dev/null ||
+		{ echo "want status $status"; return 1; }
+	jq -r '.reason' "$json" | grep -Eq "$pattern" || { echo "reason does not match /$pattern/"; return 1; }
+}
+
+grade_usage_error() { # exit 2 and a message on stderr
+	"$GRADE" "$@" 2>"$RESULTS/usage.err"
+	local rc=$?
+	cat "$RESULTS/usage.err"
+	[ $rc -eq 2 ] && grep -q '^grade: ' "$RESULTS/usage.err"
+}
+
+# }===
+
+# {=== the runner: JOBS checks at a time ===}
+
+declare -a NAMES=() COMMANDS=()
+check() { # check NAME COMMAND...: queue a check
+	NAMES+=("$1")
+	shift
+	COMMANDS+=("$(printf '%q ' "$@")")
+}
+
+run_one() { # run_one INDEX
+	local name=${NAMES[$1]} log="$LOGS/${NAMES[$1]}.log" start=$SECONDS
+	case "${COMMANDS[$1]}" in
+	grade_*) eval "${COMMANDS[$1]}" >"$log" 2>&1 ;; # the grader holds the lock itself
+	*) (flock -s 9 && eval "${COMMANDS[$1]}") 9>"$LOCK" >"$log" 2>&1 ;;
+	esac
+	local rc=$?
+	if [ $rc -eq 0 ]; then
+		touch "$RESULTS/$name.pass"
+		printf 'PASS  %-48s %4ds\n' "$name" $((SECONDS - start))
+	else
+		touch "$RESULTS/$name.fail"
+		printf 'FAIL  %-48s %4ds  (log: %s)\n' "$name" $((SECONDS - start)) "$log"
+		tail -n 15 "$log" | sed 's/^/      | /'
+	fi
+}
+
+# }===
+
+for unit in build/tests/test_*; do
+	[ -x "$unit" ] && check "unit-$(basename "$unit")" "$unit"
+done
+for dir in lessons/[0-9][0-9]-*/; do
+	dir=${dir%/}
+	slug=${dir#lessons/}
+	id=${slug%%-*}
+	ini=$dir/lesson.ini
+	out=build/lessons/$id
+	check "lesson$id-reference-passes-every-suite" suites_pass "$out/reference"
+	check "lesson$id-skeleton-fails-a-budget" budget_fails "$out/skeleton"
+	for suite in $(ini_get "$ini" skeleton_passes); do
+		check "lesson$id-skeleton-passes-$suite" suite_passes "$out/skeleton" "$suite"
+	done
+	check "lesson$id-grade-reference-scores-95" grade_reference "$id" "solutions/$slug"
+	check "lesson$id-grade-skeleton-scores-low" grade_skeleton "$id" "solutions/$slug/skeleton"
+	band=$(ini_get "$ini" partial_band)
+	check "lesson$id-grade-partial-in-band" grade_partial "$id" "solutions/$slug/partial.c" ${band}
+done
+[ -f tools/course_checks.sh ] && . tools/course_checks.sh
+
+started=$SECONDS
+running=0
+for i in "${!NAMES[@]}"; do
+	if [ $running -ge "$JOBS" ]; then
+		wait -n
+		running=$((running - 1))
+	fi
+	run_one "$i" &
+	running=$((running + 1))
+done
+wait
+
+passed=$(find "$RESULTS" -name '*.pass' | wc -l)
+failed=$(find "$RESULTS" -name '*.fail' | wc -l)
+echo
+echo "course tests took $((SECONDS - started)) s; logs in $LOGS/"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -eq "${#NAMES[@]}" ]

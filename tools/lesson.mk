@@ -1,0 +1,89 @@
+# tools/lesson.mk: the lesson template, expanded once per lessons/NN-slug/ by the Makefile.
+# For each lesson and each implementation (student, reference, skeleton, or a folder the grader
+# staged) it builds three binaries in build/lessons/NN/IMPL/:
+#   test       the Criterion suites, `count` variant (allocation interposer linked in)
+#   test-asan  the same suites under AddressSanitizer + UBSan
+#   bench      the workload driver, `measure` variant, run under Valgrind and timed natively
+# Course-owned sources (bench.c, test_*.c, support files) are compiled once per variant into
+# build/lessons/NN/common/VARIANT/; only the student file(s) are compiled per implementation.
+
+# ini_get(file, key): the first value of key in a lesson.ini, comments stripped.
+ini_get = $(strip $(shell sed -n -e 's/[;\#].*//' -e 's/^[[:space:]]*$(2)[[:space:]]*=[[:space:]]*//p' $(1) | head -n 1))
+objects_of = $(patsubst %.S,%.o,$(patsubst %.c,%.o,$(1)))
+
+LESSON_IDS :=
+LESSON_BUILD_ALL :=
+
+# Student files are compiled as "student/FILE" in the debug info, wherever they sit, so the same
+# code builds into the same binary bytes in every folder and its measurements come from the cache.
+impl_flags = -I$(1) -Itools/harness -ffile-prefix-map=$(2)=student/$(notdir $(2))
+
+# IMPL_template(NN, lesson dir, impl name, source dir, output dir)
+define IMPL_template
+$(5)/count/%.o: $(4)/%.c $(BUILD)/flags/count.txt | deps-check
+	@mkdir -p $$(@D)
+	$$(call quiet,CC,$$<)
+	$(Q)$$(call compile,count,$$(call impl_flags,$(2),$$<))
+$(5)/asan/%.o: $(4)/%.c $(BUILD)/flags/asan.txt | deps-check
+	@mkdir -p $$(@D)
+	$$(call quiet,CC,$$< [asan])
+	$(Q)$$(call compile,asan,$$(call impl_flags,$(2),$$<))
+$(5)/measure/%.o: $(4)/%.c $(BUILD)/flags/measure.txt | deps-check
+	@mkdir -p $$(@D)
+	$$(call quiet,CC,$$< [measure])
+	$(Q)$$(call compile,measure,$$(call impl_flags,$(2),$$<))
+$(5)/measure/%.o: $(4)/%.S $(BUILD)/flags/measure.txt | deps-check
+	@mkdir -p $$(@D)
+	$(Q)$$(call compile,measure,-I$(2))
+$(5)/count/%.o: $(4)/%.S $(BUILD)/flags/count.txt | deps-check
+	@mkdir -p $$(@D)
+	$(Q)$$(call compile,count,-I$(2))
+$(5)/asan/%.o: $(4)/%.S $(BUILD)/flags/asan.txt | deps-check
+	@mkdir -p $$(@D)
+	$(Q)$$(call compile,asan,-I$(2))
+
+$(5)/test: $(addprefix $(5)/count/,$(L$(1)_STUDENT_OBJ)) $(L$(1)_COMMON_count) $(ALLOC_COUNT_OBJ) $(CRASH_REPORT_OBJ) $(HARNESS_LIB) $(MEASURE_LIB)
+	$$(call quiet,LD,$$@)
+	$(Q)$(CC) $(CFLAGS_count) $$^ -o $$@ $(LDLIBS_test)
+$(5)/test-asan: $(addprefix $(5)/asan/,$(L$(1)_STUDENT_OBJ)) $(L$(1)_COMMON_asan) $(CRASH_REPORT_OBJ) $(HARNESS_LIB) $(MEASURE_LIB)
+	$$(call quiet,LD,$$@)
+	$(Q)$(CC) $(CFLAGS_asan) $$^ -o $$@ $(LDLIBS_test)
+$(5)/bench: $(addprefix $(5)/measure/,$(L$(1)_STUDENT_OBJ)) $(L$(1)_COMMON_measure) $(HARNESS_LIB)
+	$$(call quiet,LD,$$@)
+	$(Q)$(CC) $(CFLAGS_measure) $(LDFLAGS_measure) $$^ -o $$@ -lm
+.PHONY: $(5)/all
+$(5)/all: $(5)/test $(5)/test-asan $(5)/bench
+endef
+
+# COMMON_template(NN, lesson dir, variant, sources)
+define COMMON_template
+$(BUILD)/lessons/$(1)/common/$(3)/%.o: $(2)/%.c $(BUILD)/flags/$(3).txt | deps-check
+	@mkdir -p $$(@D)
+	$$(call quiet,CC,$$< [$(3)])
+	$(Q)$$(call compile,$(3),-I$(2) -Itools/harness -Itools/measure -DLESSON_INI='"$(abspath $(2))/lesson.ini"')
+L$(1)_COMMON_$(3) := $(addprefix $(BUILD)/lessons/$(1)/common/$(3)/,$(call objects_of,$(notdir $(4))))
+endef
+
+# LESSON_template(lesson dir, NN)
+define LESSON_template
+LESSON_IDS += $(2)
+LESSON_DIR_$(2) := $(1)
+LESSON_TITLE_$(2) := $(call ini_get,$(1)/lesson.ini,title)
+L$(2)_STUDENT := $(call ini_get,$(1)/lesson.ini,student_files)
+L$(2)_STUDENT_OBJ := $$(call objects_of,$$(L$(2)_STUDENT))
+L$(2)_TESTS := $(wildcard $(1)/test_*.c)
+L$(2)_SUPPORT := $$(filter-out $$(addprefix $(1)/,$$(L$(2)_STUDENT)) $(1)/bench.c $$(L$(2)_TESTS),$(wildcard $(1)/*.c))
+$$(eval $$(call COMMON_template,$(2),$(1),count,$$(L$(2)_TESTS) $$(L$(2)_SUPPORT)))
+$$(eval $$(call COMMON_template,$(2),$(1),asan,$$(L$(2)_TESTS) $$(L$(2)_SUPPORT)))
+$$(eval $$(call COMMON_template,$(2),$(1),measure,$(1)/bench.c $$(L$(2)_SUPPORT)))
+$$(eval $$(call IMPL_template,$(2),$(1),student,$(1),$(BUILD)/lessons/$(2)/student))
+$$(eval $$(call IMPL_template,$(2),$(1),reference,solutions/$(notdir $(1)),$(BUILD)/lessons/$(2)/reference))
+$$(eval $$(call IMPL_template,$(2),$(1),skeleton,solutions/$(notdir $(1))/skeleton,$(BUILD)/lessons/$(2)/skeleton))
+$$(if $$(and $$(IMPL_SRC),$$(filter $(2),$$(LESSON))),$$(eval $$(call IMPL_template,$(2),$(1),custom,$$(IMPL_SRC),$$(IMPL_OUT))))
+LESSON_BUILD_ALL += $(BUILD)/lessons/$(2)/student/all $(BUILD)/lessons/$(2)/reference/all $(BUILD)/lessons/$(2)/skeleton/all
+
+.PHONY: lesson$(2)
+lesson$(2): $(BUILD)/lessons/$(2)/$$(IMPL)/all
+	@echo $(2) > $(BUILD)/last-lesson
+	$(Q)tools/run_lesson.sh $(1) $(BUILD)/lessons/$(2)/$$(IMPL) '$(SANITIZER_RUN)'
+endef

@@ -1,0 +1,31 @@
+# tools/module.mk: the harness library every lesson's tests and bench drivers link
+# (libharness.a), the measurement engine shared by the budget tests and the grader
+# (libmeasure.a), and the allocation interposer linked only into the `count` variant.
+
+HARNESS_SRC := $(filter-out tools/harness/alloc_count.c tools/harness/crash_report.c,$(wildcard tools/harness/*.c))
+MEASURE_SRC := $(wildcard tools/measure/*.c)
+HARNESS_LIB := $(BUILD)/lib/libharness.a
+MEASURE_LIB := $(BUILD)/lib/libmeasure.a
+ALLOC_COUNT_OBJ := $(BUILD)/lib/alloc_count.o
+# Linked by name, not from the library: a constructor nobody references would be dropped.
+CRASH_REPORT_OBJ := $(BUILD)/lib/crash_report.o
+
+$(BUILD)/lib/%.o: tools/harness/%.c $(BUILD)/flags/normal.txt | deps-check
+	@mkdir -p $(@D)
+	$(call quiet,CC,$<)
+	$(Q)$(call compile,normal,)
+
+$(BUILD)/lib/measure/%.o: tools/measure/%.c $(BUILD)/flags/normal.txt | deps-check
+	@mkdir -p $(@D)
+	$(call quiet,CC,$<)
+	$(Q)$(call compile,normal,)
+
+$(HARNESS_LIB): $(patsubst tools/harness/%.c,$(BUILD)/lib/%.o,$(HARNESS_SRC))
+	@mkdir -p $(@D)
+	$(call quiet,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(MEASURE_LIB): $(patsubst tools/measure/%.c,$(BUILD)/lib/measure/%.o,$(MEASURE_SRC))
+	@mkdir -p $(@D)
+	$(call quiet,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
