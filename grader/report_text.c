@@ -78,7 +78,8 @@ static void print_metrics(const struct grade_report *r, FILE *out, struct palett
 		if (mr->has_skeleton)
 			human(mr->skeleton, mr->unit, s, sizeof s);
 		if (mr->measured)
-			snprintf(ratio, sizeof ratio, "%.2fx", mr->out.ratio);
+			snprintf(ratio, sizeof ratio, mr->out.ratio < 1000 ? "%.2fx" : "%.3gx",
+				 mr->out.ratio);
 		fprintf(out, "%-20s %12s %12s %12s %8s  ", mr->spec->name, a, b, s, ratio);
 		print_points(mr, weight_total ? weight_total : 1, out, c);
 		fputc('\n', out);

@@ -132,6 +132,23 @@ static void plain_run(void **state)
 	check_prog_run(&p);
 	CHECK_U64("pid", (uint64_t)p.pid, 4870);
 	assert_false(p.has[CG_DR] || p.has[CG_SYSCOUNT]);
+	assert_true(p.complete);
+	cg_free(&p);
+}
+
+/* A file cut between two lines still parses, but must not count as a finished run. */
+static void cut_file_is_incomplete(void **state)
+{
+	struct cg_profile p;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(cg_parse_text("cut", "events: Ir\nfn=main\n1 5\n", &p, err, sizeof err), 0);
+	assert_false(p.complete);
+	cg_free(&p);
+	assert_int_equal(cg_parse_text("whole", "events: Ir\nfn=main\n1 5\ntotals: 5\n", &p, err,
+				       sizeof err), 0);
+	assert_true(p.complete);
 	cg_free(&p);
 }
 
@@ -421,6 +438,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(plain_run),
+	    cmocka_unit_test(cut_file_is_incomplete),
 	    cmocka_unit_test(same_run_in_every_layout),
 	    cmocka_unit_test(cache_and_branch_events),
 	    cmocka_unit_test(system_calls),

@@ -39,6 +39,8 @@ struct cg_profile {
 	size_t n_functions;
 	struct cg_call *calls;         /* every caller -> callee edge, for cg_calls_to */
 	size_t n_calls;
+	int complete;                  /* 1: the file ends with a totals: line, as every dump
+					  callgrind finishes does; 0: cut short */
 };
 
 /* Parses path. Returns 0, or -1 with a message ("file:line: why") in err; on error p holds

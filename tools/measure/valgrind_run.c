@@ -254,6 +254,11 @@ static int collect_callgrind(const char *path, long pid, const char *cmd, struct
 	struct cg_profile p;
 	if (cg_parse_file(path, &p, err, errlen) != 0)
 		return -1;
+	if (!p.complete) {
+		fail(err, errlen, "callgrind output %s ends early (no totals: line)", path);
+		cg_free(&p);
+		return -1;
+	}
 	if (pid > 0 && p.pid != pid) {
 		fail(err, errlen, "callgrind output names pid %ld, the run was pid %ld", p.pid, pid);
 		cg_free(&p);

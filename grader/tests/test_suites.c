@@ -1,0 +1,65 @@
+/* test_suites.c: the gate's reading of Criterion's TAP report (TAP recorded from Criterion
+ * 2.4.1): passes, failures with their first message line, crashes, timeouts, and tests of
+ * suites outside the gate (budget) ignored. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../suites.h"
+
+static const char *const recorded =
+	"TAP version 13\n1..6\n# Criterion v2.4.1\n#\n# Running 2 tests from task\n"
+	"not ok - task::slow timed out (1.01s)\n"
+	"ok - task::c  # SKIP not now\n#\n# Running 3 tests from correct\n"
+	"not ok - correct::crash unexpected signal after t2.c:5\n"
+	"not ok - correct::b  (0.00s)\n  ---\n  assertions: 1\n  failures:\n"
+	"  - t2.c:4: |+\n      Assertion failed: bad 3\n      second line\n  ...\n"
+	"ok - correct::a  (0.00s)\n"
+	"not ok - budget::instructions_within_budget  (0.04s)\n";
+
+static void counts_only_gate_suites(void **state)
+{
+	struct gate_result g = {0};
+	(void)state;
+	suites_parse_tap(recorded, &g);
+	assert_int_equal(g.passed, 2); /* task::c (skipped counts as not failed) and correct::a */
+	assert_int_equal(g.failed, 3);
+	assert_true(g.timed_out);
+	assert_true(g.crashed);
+}
+
+static void failures_carry_their_first_message(void **state)
+{
+	struct gate_result g = {0};
+	(void)state;
+	suites_parse_tap(recorded, &g);
+	assert_int_equal(g.n_failures, 3);
+	assert_string_equal(g.failures[0].name, "task::slow");
+	assert_string_equal(g.failures[0].message, "timed out (1.01s)");
+	assert_string_equal(g.failures[1].name, "correct::crash");
+	assert_string_equal(g.failures[1].message, "unexpected signal after t2.c:5");
+	assert_string_equal(g.failures[2].name, "correct::b");
+	assert_string_equal(g.failures[2].message, "Assertion failed: bad 3");
+}
+
+static void empty_report_counts_nothing(void **state)
+{
+	struct gate_result g = {0};
+	(void)state;
+	suites_parse_tap("TAP version 13\n1..0\n", &g);
+	assert_int_equal(g.passed + g.failed, 0);
+	assert_false(g.crashed || g.timed_out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(counts_only_gate_suites),
+		cmocka_unit_test(failures_carry_their_first_message),
+		cmocka_unit_test(empty_report_counts_nothing),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
