@@ -8,20 +8,9 @@
 #include <unistd.h>
 
 #include "proc.h"
+#include "text_file.h"
 
 #define GATE_FILTER "@(correct|task)/*"
-
-static char *slurp(const char *path, size_t limit)
-{
-	FILE *f = fopen(path, "r");
-	if (f == NULL)
-		return NULL;
-	char *text = calloc(1, limit + 1);
-	if (text != NULL)
-		(void)!fread(text, 1, limit, f);
-	fclose(f);
-	return text;
-}
 
 static int in_gate_suite(const char *name)
 {
@@ -102,7 +91,7 @@ int suites_run_gate(const char *test_bin, const char *log_dir, double wall_limit
 		snprintf(err, errlen, "cannot run the tests: %s", r.error);
 		return -1;
 	}
-	char *tap = slurp(tap_path, 4 << 20);
+	char *tap = text_file_read(tap_path, 4 << 20, 0, 0, NULL, 0);
 	if (tap == NULL || r.timed_out) {
 		char how[128];
 		snprintf(err, errlen, "the test run wrote no report: %s",
@@ -113,7 +102,7 @@ int suites_run_gate(const char *test_bin, const char *log_dir, double wall_limit
 	}
 	suites_parse_tap(tap, g);
 	free(tap);
-	char *stderr_text = slurp(err_path, 1 << 20);
+	char *stderr_text = text_file_read(err_path, 1 << 20, 0, 0, NULL, 0);
 	const char *killed = stderr_text ? strstr(stderr_text, "test process killed by ") : NULL;
 	if (killed != NULL)
 		snprintf(g->signal_line, sizeof g->signal_line, "%.*s", (int)strcspn(killed, "\n"),
@@ -134,7 +123,7 @@ int suites_count(const char *test_bin, unsigned *count, char *err, size_t errlen
 	struct proc_spec spec = {.argv = argv, .stdout_path = out_path, .wall_limit = 30};
 	struct proc_result r;
 	int rc = proc_run(&spec, &r);
-	char *text = rc == 0 ? slurp(out_path, 1 << 20) : NULL;
+	char *text = rc == 0 ? text_file_read(out_path, 1 << 20, 0, 0, NULL, 0) : NULL;
 	close(fd);
 	remove(out_path);
 	if (text == NULL || !r.exited || r.exit_code != 0) {

@@ -4,6 +4,7 @@
  * read rather than guess. */
 
 #include "callgrind_out.h"
+#include "text_file.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -742,42 +743,10 @@ int cg_parse_text(const char *name, const char *text, struct cg_profile *p, char
 	return rc;
 }
 
-/* Reads all of f; a NUL byte makes it not a text file, which a C string would silently cut. */
-static char *read_all(FILE *f, const char *path, char *err, size_t errlen)
-{
-	char *buf = NULL, *nul;
-	size_t len = 0, cap = 0, n;
-
-	do {
-		if (grow((void **)&buf, &cap, len + 65536 + 1, 1) < 0) {
-			snprintf(err, errlen, "%s: out of memory", path);
-			free(buf);
-			return NULL;
-		}
-		n = fread(buf + len, 1, cap - len - 1, f);
-		len += n;
-	} while (n > 0);
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: read error", path);
-		free(buf);
-		return NULL;
-	}
-	nul = memchr(buf, '\0', len);
-	if (nul) {
-		snprintf(err, errlen, "%s: NUL byte at offset %zu: not a text file", path,
-		         (size_t)(nul - buf));
-		free(buf);
-		return NULL;
-	}
-	buf[len] = '\0';
-	return buf;
-}
-
 int cg_parse_file(const char *path, struct cg_profile *p, char *err, size_t errlen)
 {
 	char dummy[1];
 	char *text;
-	FILE *f;
 	int rc;
 
 	memset(p, 0, sizeof(*p));
@@ -786,13 +755,7 @@ int cg_parse_file(const char *path, struct cg_profile *p, char *err, size_t errl
 		err = dummy;
 		errlen = sizeof(dummy);
 	}
-	f = fopen(path, "rb");
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	text = read_all(f, path, err, errlen);
-	fclose(f);
+	text = text_file_read(path, 0, 0, 1, err, errlen);
 	if (!text)
 		return -1;
 	rc = cg_parse_text(path, text, p, err, errlen);

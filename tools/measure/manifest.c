@@ -2,6 +2,7 @@
  * manifest, line by line, refusing anything it does not understand with one line that names the
  * file, the line and the key: the reader is a lesson author with the file open beside it. */
 #include "manifest.h"
+#include "text_file.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -983,43 +984,6 @@ int manifest_parse(const char *name, const char *text, struct manifest *m, char 
 	return parse(name, text, m, err, errlen, 0);
 }
 
-/* Why the open file f cannot be a manifest, or NULL; reads it into text (MAX_FILE_BYTES + 1). */
-static const char *read_all(FILE *f, char *text, size_t *n)
-{
-	*n = fread(text, 1, MAX_FILE_BYTES + 1, f);
-	if (ferror(f))
-		return strerror(errno);
-	if (*n > MAX_FILE_BYTES)
-		return "larger than 1 MiB: not a lesson.ini";
-	if (memchr(text, '\0', *n))
-		return "contains a NUL byte: not a text file";
-	text[*n] = '\0';
-	return NULL;
-}
-
-/* The whole file as a string; NULL after a message in err. The caller frees. */
-static char *read_text(const char *path, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "rb");
-	char *text = NULL;
-	const char *why;
-	size_t n;
-
-	if (!f)
-		why = strerror(errno);
-	else if (!(text = malloc(MAX_FILE_BYTES + 1)))
-		why = "out of memory";
-	else
-		why = read_all(f, text, &n);
-	if (f)
-		fclose(f);
-	if (!why)
-		return text;
-	snprintf(err, errlen, "%s: cannot read: %s", path, why);
-	free(text);
-	return NULL;
-}
-
 int manifest_load(const char *path, struct manifest *m, char *err, size_t errlen)
 {
 	char scratch[1];
@@ -1030,7 +994,7 @@ int manifest_load(const char *path, struct manifest *m, char *err, size_t errlen
 		err = scratch;
 		errlen = sizeof(scratch);
 	}
-	if (!(text = read_text(path, err, errlen))) {
+	if (!(text = text_file_read(path, MAX_FILE_BYTES, 1, 1, err, errlen))) {
 		set_defaults(m);
 		return -1;
 	}

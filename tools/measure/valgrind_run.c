@@ -19,6 +19,7 @@
 #include "callgrind_out.h"
 #include "proc.h"
 #include "sha256.h"
+#include "text_file.h"
 
 #define CACHE_FORMAT "ngrade-measurement 2"
 #define MAX_ARGS 64
@@ -172,22 +173,10 @@ static int copy_file(const char *from, const char *to, mode_t mode)
 	return rc;
 }
 
-static char *read_small_file(const char *path, size_t limit)
-{
-	FILE *f = fopen(path, "r");
-	if (f == NULL)
-		return NULL;
-	char *text = calloc(1, limit + 1);
-	if (text != NULL)
-		(void)!fread(text, 1, limit, f);
-	fclose(f);
-	return text;
-}
-
 /* The last "checksum <hex>" line the bench printed. */
 static int read_checksum(const char *stdout_path, uint64_t *out)
 {
-	char *text = read_small_file(stdout_path, 1 << 16);
+	char *text = text_file_read(stdout_path, 1 << 16, 0, 0, NULL, 0);
 	if (text == NULL)
 		return -1;
 	int found = -1;
@@ -209,7 +198,7 @@ static int read_checksum(const char *stdout_path, uint64_t *out)
  * means the run cannot be trusted (an unhandled instruction, a fatal signal, a bad option). */
 static int valgrind_complained(const char *stderr_path, int pid, char *line_out, size_t len)
 {
-	char *text = read_small_file(stderr_path, 1 << 16);
+	char *text = text_file_read(stderr_path, 1 << 16, 0, 0, NULL, 0);
 	if (text == NULL)
 		return 0;
 	char prefix[32];
@@ -225,7 +214,7 @@ static int valgrind_complained(const char *stderr_path, int pid, char *line_out,
 
 static const char *last_line(const char *path, char *buf, size_t len)
 {
-	char *text = read_small_file(path, 1 << 16);
+	char *text = text_file_read(path, 1 << 16, 0, 0, NULL, 0);
 	buf[0] = '\0';
 	if (text == NULL)
 		return buf;
