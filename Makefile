@@ -40,7 +40,7 @@ quiet = @printf '  %-6s %s\n' '$(1)' '$(2)'
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help build deps deps-check grade test clean FORCE
+.PHONY: help build deps deps-check grade test clean anchors anchors-missing-lesson FORCE
 .DELETE_ON_ERROR:
 # Nothing built is an intermediate file to delete: flag stamps and objects stay between runs.
 .SECONDARY:
@@ -80,6 +80,11 @@ grade: $(GRADER) | deps-check
 test: $(GRADER) $(UNIT_TESTS) $(LESSON_BUILD_ALL) | deps-check
 	$(Q)tools/course_test.sh
 
+# make anchors LESSON=NN: the reference beside established libraries and tools, in one run.
+anchors: $(if $(LESSON),anchors-$(LESSON),anchors-missing-lesson)
+anchors-missing-lesson:
+	@echo "make anchors: say which lesson: make anchors LESSON=NN" >&2; exit 2
+
 clean:
 	rm -rf $(BUILD)
 
@@ -94,6 +99,7 @@ help:
 	@echo "  grade          score the lesson last built; grade LESSON=NN for one lesson"
 	@echo "  build          build the grader, the harness and every lesson, run nothing"
 	@echo "  test           the course's own test suite (what CI runs)"
+	@echo "  anchors        LESSON=NN: the reference beside established libraries, one run"
 	@echo "  deps           install the dependencies (apt, dnf) and the grading users"
 	@echo "  clean          remove build/"
 	@echo "  help           this list"

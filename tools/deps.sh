@@ -3,6 +3,7 @@
 # creates the unprivileged grading users ngrade1..ngrade4 (one per grading slot, DESIGN 6).
 # usage: tools/deps.sh check     exit 0 when everything is present, else list what is missing
 #        tools/deps.sh install   install it (through sudo when not root)
+#        tools/deps.sh packages P...  install distribution packages P unless present (anchors)
 set -u
 
 APT_PACKAGES="gcc make pkg-config binutils util-linux valgrind libcriterion-dev libcmocka-dev bubblewrap jq"
@@ -56,7 +57,37 @@ create_users() {
 	done
 }
 
+# The packages among "$@" not installed yet (dpkg or rpm knows).
+absent_packages() {
+	for package in "$@"; do
+		if command -v dpkg-query >/dev/null 2>&1; then
+			dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'ok installed' || echo "$package"
+		elif command -v rpm >/dev/null 2>&1; then
+			rpm -q "$package" >/dev/null 2>&1 || echo "$package"
+		else
+			echo "$package"
+		fi
+	done
+}
+
 case "${1:-}" in
+packages)
+	shift
+	list=$(absent_packages "$@")
+	[ -z "$list" ] && exit 0
+	echo "deps: installing $(echo $list)"
+	if command -v apt-get >/dev/null 2>&1; then
+		# shellcheck disable=SC2086 # a list of package names
+		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $list ||
+			{ as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q &&
+			  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $list; } || exit 1
+	elif command -v dnf >/dev/null 2>&1; then
+		# shellcheck disable=SC2086
+		as_root dnf install -y $list || exit 1
+	else
+		echo "deps: install these packages by hand: $list" >&2
+		exit 1
+	fi ;;
 check)
 	list=$(missing)
 	[ -z "$list" ] && exit 0

@@ -64,6 +64,21 @@ $(BUILD)/lessons/$(1)/common/$(3)/%.o: $(2)/%.c $(BUILD)/flags/$(3).txt | deps-c
 L$(1)_COMMON_$(3) := $(addprefix $(BUILD)/lessons/$(1)/common/$(3)/,$(call objects_of,$(notdir $(4))))
 endef
 
+# ANCHORS_template(NN, lesson dir): `make anchors LESSON=NN` measures the reference beside
+# established libraries and tools in one run. A lesson gives anchors.c (a driver linked with
+# the reference and [anchors] libs of lesson.ini), anchors.sh (for anchors that are programs:
+# wrk, allocators by LD_PRELOAD), or both; [anchors] packages are installed on first use.
+define ANCHORS_template
+.PHONY: anchors-$(1) anchor-packages-$(1)
+anchor-packages-$(1): | deps-check
+	$(Q)tools/deps.sh packages $(call ini_get,$(2)/lesson.ini,packages)
+$(BUILD)/lessons/$(1)/anchors: $(BUILD)/lessons/$(1)/common/measure/anchors.o $(addprefix $(BUILD)/lessons/$(1)/reference/measure/,$$(L$(1)_STUDENT_OBJ)) $$(filter-out %/bench.o,$$(L$(1)_COMMON_measure)) $(HARNESS_LIB) | anchor-packages-$(1)
+	$$(call quiet,LD,$$@)
+	$(Q)$(CC) $(CFLAGS_measure) $(LDFLAGS_measure) $$^ -o $$@ $(call ini_get,$(2)/lesson.ini,libs) -lm
+anchors-$(1): $(BUILD)/lessons/$(1)/reference/all $(if $(wildcard $(2)/anchors.c),$(BUILD)/lessons/$(1)/anchors) | anchor-packages-$(1)
+	$(Q)tools/run_anchors.sh $(2) $(BUILD)/lessons/$(1)
+endef
+
 # LESSON_template(lesson dir, NN)
 define LESSON_template
 LESSON_IDS += $(2)
@@ -72,7 +87,7 @@ LESSON_TITLE_$(2) := $(call ini_get,$(1)/lesson.ini,title)
 L$(2)_STUDENT := $(call ini_get,$(1)/lesson.ini,student_files)
 L$(2)_STUDENT_OBJ := $$(call objects_of,$$(L$(2)_STUDENT))
 L$(2)_TESTS := $(wildcard $(1)/test_*.c)
-L$(2)_SUPPORT := $$(filter-out $$(addprefix $(1)/,$$(L$(2)_STUDENT)) $(1)/bench.c $$(L$(2)_TESTS),$(wildcard $(1)/*.c))
+L$(2)_SUPPORT := $$(filter-out $$(addprefix $(1)/,$$(L$(2)_STUDENT)) $(1)/bench.c $(1)/anchors.c $$(L$(2)_TESTS),$(wildcard $(1)/*.c))
 $$(eval $$(call COMMON_template,$(2),$(1),count,$$(L$(2)_TESTS) $$(L$(2)_SUPPORT)))
 $$(eval $$(call COMMON_template,$(2),$(1),asan,$$(L$(2)_TESTS) $$(L$(2)_SUPPORT)))
 $$(eval $$(call COMMON_template,$(2),$(1),measure,$(1)/bench.c $$(L$(2)_SUPPORT)))
@@ -80,6 +95,7 @@ $$(eval $$(call IMPL_template,$(2),$(1),student,$(1),$(BUILD)/lessons/$(2)/stude
 $$(eval $$(call IMPL_template,$(2),$(1),reference,solutions/$(notdir $(1)),$(BUILD)/lessons/$(2)/reference))
 $$(eval $$(call IMPL_template,$(2),$(1),skeleton,solutions/$(notdir $(1))/skeleton,$(BUILD)/lessons/$(2)/skeleton))
 $$(if $$(and $$(IMPL_SRC),$$(filter $(2),$$(LESSON))),$$(eval $$(call IMPL_template,$(2),$(1),custom,$$(IMPL_SRC),$$(IMPL_OUT))))
+$$(eval $$(call ANCHORS_template,$(2),$(1)))
 LESSON_BUILD_ALL += $(BUILD)/lessons/$(2)/student/all $(BUILD)/lessons/$(2)/reference/all $(BUILD)/lessons/$(2)/skeleton/all
 
 .PHONY: lesson$(2)

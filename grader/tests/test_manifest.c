@@ -62,7 +62,10 @@ static const char FULL[] =
     "\tsnprintf malloc\n"
     "    free\n"
     "allow_asm = yes\n"
-    "max_static_bytes = 65536\n";
+    "max_static_bytes = 65536\n"
+    "[anchors]\n"
+    "libs = -lisal  -lm\n"
+    "packages = libisal-dev\n";
 
 /* The smallest valid manifest: 12 lines, so an appended line is line 13. */
 #define MINIMAL                                                                                    \
@@ -117,6 +120,8 @@ static void full_manifest_reads_every_field(void **state)
 	assert_null(manifest_metric(&m, "syscalls"));
 	assert_string_equal(m.allow_symbols, "memcpy memmove memset strlen snprintf malloc free");
 	assert_int_equal(m.allow_asm, 1);
+	assert_string_equal(m.anchor_libs, "-lisal -lm");
+	assert_string_equal(m.anchor_packages, "libisal-dev");
 	assert_true(m.max_static_bytes == 65536);
 }
 
@@ -244,6 +249,8 @@ static const struct refusal appended[] = {
     {"[metric.wall_ratio]\nkind = report\nbatch = scored\n",
      "lesson.ini:15: key 'batch': 'scored' needs kind = scored or cap"},
     {"[checks]\nallow_asm = maybe\n", "lesson.ini:14: key 'allow_asm': not one of no|yes: 'maybe'"},
+    {"[anchors]\nlibs = -lx; rm -rf /\n", "lesson.ini:14: key 'libs': character ';' is not allowed here"},
+    {"[anchors]\nflags = -O3\n", "lesson.ini:14: unknown key 'flags' in [anchors]"},
     {"[checks]\nmax_static_bytes = 64k\n",
      "lesson.ini:14: key 'max_static_bytes': not an unsigned integer: '64k'"},
     {"[checks]\nallow_symbols = memcpy free()\n",

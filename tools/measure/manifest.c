@@ -27,7 +27,7 @@
 #define QS(s, n) (int)((n) > QUOTE_MAX ? QUOTE_MAX : (n)), (s), ((n) > QUOTE_MAX ? "..." : "")
 #define QV(s)    QS((s), strlen(s))
 
-enum section { SEC_NONE, SEC_LESSON, SEC_WORKLOAD, SEC_METRIC, SEC_CHECKS, SEC_COUNT };
+enum section { SEC_NONE, SEC_LESSON, SEC_WORKLOAD, SEC_METRIC, SEC_CHECKS, SEC_ANCHORS, SEC_COUNT };
 
 struct parser;
 
@@ -114,7 +114,8 @@ static int key_fail(struct parser *p, const char *fmt, ...)
 static const char *section_label(enum section sec, const struct metric_spec *metric, char *buf,
                                  size_t size)
 {
-	static const char *const names[SEC_COUNT] = {"", "lesson", "workload", "metric", "checks"};
+	static const char *const names[SEC_COUNT] = {"",       "lesson", "workload",
+	                                             "metric", "checks", "anchors"};
 
 	if (sec == SEC_METRIC)
 		snprintf(buf, size, "[metric.%s]", metric->name);
@@ -522,6 +523,37 @@ static int set_max_static_bytes(struct parser *p, const char *v)
 	return 0;
 }
 
+/* {=== [anchors]: what `make anchors` links and installs ===} */
+
+/* A space-separated list of words, each of the characters allowed in a linker flag or a
+ * package name (never a shell metacharacter: the Makefile passes them on a command line). */
+static int set_word_list(struct parser *p, const char *v, char *out, size_t size)
+{
+	size_t n;
+	const char *word, *cur = v;
+	for (const char *c = v; *c; c++)
+		if (!isalnum((unsigned char)*c) && !strchr(" \t-_.+=,:/", *c))
+			return key_fail(p, "character '%c' is not allowed here", *c);
+	out[0] = '\0';
+	while ((word = next_word(&cur, &n))) {
+		size_t used = strlen(out);
+		if (used + 1 + n >= size)
+			return key_fail(p, "too long (limit %zu bytes)", size - 1);
+		snprintf(out + used, size - used, "%s%.*s", used ? " " : "", (int)n, word);
+	}
+	return 0;
+}
+
+static int set_anchor_libs(struct parser *p, const char *v)
+{
+	return set_word_list(p, v, p->m->anchor_libs, sizeof(p->m->anchor_libs));
+}
+
+static int set_anchor_packages(struct parser *p, const char *v)
+{
+	return set_word_list(p, v, p->m->anchor_packages, sizeof(p->m->anchor_packages));
+}
+
 /* }=== */
 
 /* {=== the schema: keys per section, their order fixes their index in key_line ===} */
@@ -580,8 +612,14 @@ static const struct key_rule checks_keys[] = {
     {NULL, NULL},
 };
 
+static const struct key_rule anchors_keys[] = {
+    {"libs", set_anchor_libs},
+    {"packages", set_anchor_packages},
+    {NULL, NULL},
+};
+
 static const struct key_rule *const section_keys[SEC_COUNT] = {
-    top_keys, lesson_keys, workload_keys, metric_keys, checks_keys,
+    top_keys, lesson_keys, workload_keys, metric_keys, checks_keys, anchors_keys,
 };
 
 static const char *const catalogue[] = {
@@ -687,7 +725,8 @@ static int open_metric(struct parser *p, const char *name, size_t n)
 /* "[name]" with s..end already trimmed and comment-free. */
 static int parse_section(struct parser *p, const char *s, const char *end)
 {
-	static const char *const names[SEC_COUNT] = {NULL, "lesson", "workload", NULL, "checks"};
+	static const char *const names[SEC_COUNT] = {NULL,   "lesson", "workload",
+	                                             NULL,   "checks", "anchors"};
 	const char *close = memchr(s, ']', (size_t)(end - s));
 	const char *name = s + 1;
 

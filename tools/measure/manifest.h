@@ -44,6 +44,8 @@ struct manifest {
 	char allow_symbols[2048];               /* space-separated */
 	int allow_asm;
 	unsigned long max_static_bytes;
+	char anchor_libs[256];                  /* [anchors] libs: linker flags of anchors.c */
+	char anchor_packages[256];              /* [anchors] packages: what make anchors installs */
 };
 
 /* Reads and validates path into m. Returns 0, or -1 after writing a one-line message such as
