@@ -86,6 +86,10 @@ grade_expect_status() { # grade_expect_status LESSON STATUS PATTERN IMPL...: a b
 	jq -r '.reason' "$json" | grep -Eq "$pattern" || { echo "reason does not match /$pattern/"; return 1; }
 }
 
+grade_readme_numbers() { # every count a README quotes is within 10% of what the grader measures
+	tools/check_readme_numbers.sh "$1"
+}
+
 grade_usage_error() { # exit 2 and a message on stderr
 	"$GRADE" "$@" 2>"$RESULTS/usage.err"
 	local rc=$?
@@ -141,6 +145,7 @@ for dir in lessons/[0-9][0-9]-*/; do
 	check "lesson$id-grade-skeleton-scores-low" grade_skeleton "$id" "solutions/$slug/skeleton"
 	band=$(ini_get "$ini" partial_band)
 	check "lesson$id-grade-partial-in-band" grade_partial "$id" "solutions/$slug/partial.c" ${band}
+	check "lesson$id-readme-numbers-match-the-grader" grade_readme_numbers "$dir/README.md"
 done
 [ -f tools/course_checks.sh ] && . tools/course_checks.sh
 
