@@ -65,6 +65,7 @@ deps:
 include tools/module.mk
 include grader/module.mk
 include tools/lesson.mk
+include tools/student.mk
 
 LESSON_DIRS := $(sort $(wildcard lessons/[0-9][0-9]-*))
 $(foreach dir,$(LESSON_DIRS),$(eval $(call LESSON_template,$(dir),$(patsubst lessons/%,%,$(firstword $(subst -, ,$(dir)))))))
@@ -73,9 +74,13 @@ build: $(GRADER) $(LESSON_BUILD_ALL)
 
 # make grade: the lesson last built with make lessonNN, or LESSON=NN, or every lesson.
 LESSON ?= $(shell cat $(BUILD)/last-lesson 2>/dev/null)
+# Each report is also kept as $(COURSE_STATE)/NN-grade.json, with the best score beside it.
 grade: $(GRADER) | deps-check
-	$(Q)if [ -n "$(LESSON)" ]; then $(GRADER) --lesson $(LESSON); else \
-	  status=0; for l in $(LESSON_IDS); do $(GRADER) --lesson $$l || status=1; done; exit $$status; fi
+	$(Q)status=0; for l in $(or $(LESSON),$(LESSON_IDS)); do \
+	  l=$$(printf '%02d' "$${l#0}" 2>/dev/null || printf '%s' "$$l"); rc=0; \
+	  $(GRADER) --lesson $$l --json-out $(COURSE_STATE)/$$l-grade.json || rc=$$?; \
+	  if [ $$rc -le 1 ]; then tools/student/best.sh $$l; fi; [ $$rc -eq 0 ] || status=$$rc; \
+	done; exit $$status
 
 test: $(GRADER) $(UNIT_TESTS) $(LESSON_BUILD_ALL) | deps-check
 	$(Q)tools/course_test.sh
@@ -104,10 +109,22 @@ help:
 	@echo "  clean          remove build/"
 	@echo "  help           this list"
 	@echo
+	@echo "Working alone (LESSON=NN, default: the lesson built last):"
+	@echo "  watch          rerun the lesson's suites on every save; h: next hint, q: quit"
+	@echo "  hint           the next hint of the lesson, one more each time"
+	@echo "  progress       every lesson: suites, budgets, last and best score, next step"
+	@echo "  compare        instructions per function, yours vs the reference; your peak-heap stack"
+	@echo "  report         the graded report as a web page: build/report-NN.html"
+	@echo "  reset          LESSON=NN: put the skeleton back (your file is backed up in .course/)"
+	@echo "  doctor         check the compiler, Valgrind, libraries, sandbox and CPU; say the fix"
+	@echo "  test-devcontainer  run the dev container's setup in a Debian 12 chroot (minutes)"
+	@echo
 	@echo "Options: V=1 shows commands; IMPL=student|reference|skeleton picks the code tested."
-	@echo "Grader:  build/grade --lesson NN [--impl PATH]... [--seed N] [--format text|json]"
-	@if [ ! -f $(BUILD)/last-lesson ]; then echo; echo "Next step: make lesson01, then read lessons/01-zero-allocation/README.md"; fi
+	@echo "Grader:  build/grade --lesson NN [--impl PATH]... [--seed N] [--format text|json|html]"
+	@echo
+	@tools/student/next_step.sh
 
 FORCE:
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# only the folders that hold objects: build/ may also hold a Debian chroot (make test-devcontainer)
+-include $(shell find $(addprefix $(BUILD)/,lessons lib grader tests staging) -type f -name '*.d' 2>/dev/null)

@@ -58,6 +58,18 @@ int grade_find_lesson(const char *id, char *dir, size_t len)
 	return found;
 }
 
+/* The last component of path, without a trailing slash. */
+static const char *impl_display_name(const char *path)
+{
+	static char name[128];
+	snprintf(name, sizeof name, "%s", path);
+	size_t n = strlen(name);
+	while (n > 1 && name[n - 1] == '/')
+		name[--n] = '\0';
+	const char *slash = strrchr(name, '/');
+	return slash ? slash + 1 : name;
+}
+
 /* {=== which tools a lesson's metrics need ===} */
 
 static int needs_tool(const struct manifest *m, enum vg_tool tool)
@@ -312,7 +324,12 @@ static int prepare(const struct grade_options *o, struct grade_report *r, struct
 		return -1;
 	snprintf(r->lesson, sizeof r->lesson, "%s", m->id);
 	snprintf(r->title, sizeof r->title, "%s", m->title);
-	snprintf(r->student, sizeof r->student, "%s", o->student ? o->student : "student");
+	if (o->student != NULL)
+		snprintf(r->student, sizeof r->student, "%s", o->student);
+	else if (o->n_impls > 0) /* "partial.c", or a submission folder's name */
+		snprintf(r->student, sizeof r->student, "%s", impl_display_name(o->impls[0]));
+	else
+		snprintf(r->student, sizeof r->student, "student");
 	r->seed = o->has_seed ? o->seed : m->seed;
 	r->status = "graded";
 	toolchain_read(&r->toolchain);
@@ -384,7 +401,8 @@ int grade_run(const struct grade_options *o, struct grade_report *r, struct mani
 	}
 	struct wall_result wall;
 	int have_wall = 0;
-	if (measured && (manifest_metric(m, "wall_ratio") || manifest_metric(m, "cpu_ratio"))) {
+	if (measured && !o->no_wall &&
+	    (manifest_metric(m, "wall_ratio") || manifest_metric(m, "cpu_ratio"))) {
 		char ref_bench[PATH_MAX + 8], stu_bench[PATH_MAX + 8], why[512];
 		snprintf(ref_bench, sizeof ref_bench, "%s/bench", reference.out_dir);
 		snprintf(stu_bench, sizeof stu_bench, "%s/bench", student.out_dir);

@@ -13,11 +13,13 @@ struct grade_options {
 	size_t n_impls;
 	unsigned long long seed;   /* used when has_seed; else the lesson's */
 	int has_seed;
-	const char *student;       /* name in the report; NULL: from the folder or "student" */
+	const char *student;       /* name in the report; NULL: the first --impl's name, or
+				      "student" */
 	const char *cache_dir;     /* build/cache; NULL: measure everything afresh */
 	int lock_fd;               /* build/wall.lock, held shared for the whole run; -1: none */
 	int batch;                 /* wall_ratio is scored only if the lesson says batch = scored */
 	int verbose;               /* progress lines on stderr */
+	int no_wall;               /* skip native timing (counts only, e.g. for README checks) */
 };
 
 /* Fills r. Returns 0 when r holds a report (any status), -1 for a usage or internal error

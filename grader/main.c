@@ -3,6 +3,7 @@
  * errors. The report goes to stdout in the chosen format only; progress goes to stderr. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,13 +19,15 @@
 static void usage(FILE *out)
 {
 	fputs("usage: grade --lesson NN [--impl PATH]... [--seed N] [--student NAME]\n"
-	      "             [--format text|json] [--no-cache] [--quiet]\n"
+	      "             [--format text|json|html] [--json-out PATH] [--no-wall] [--no-cache] [--quiet]\n"
 	      "  --lesson NN   the lesson to grade (lessons/NN-*/)\n"
 	      "  --impl PATH   a student file or a folder of them (repeatable); without it,\n"
 	      "                the student file(s) in lessons/NN-*/ are graded\n"
 	      "  --seed N      the workload seed (default: lesson.ini's)\n"
-	      "  --format F    text (default) or json (schema_version 1)\n"
+	      "  --format F    text (default), json (schema_version 1) or html (one page)\n"
+	      "  --json-out P  also write the JSON report to P, whatever the format\n"
 	      "  --no-cache    measure the reference and skeleton again\n"
+	      "  --no-wall     skip the native timing: wall_ratio is neither measured nor scored\n"
 	      "exit: 0 graded, 1 any other status, 2 usage or internal error\n",
 	      out);
 }
@@ -35,6 +38,29 @@ static int usage_error(const char *fmt, const char *arg)
 	fprintf(stderr, fmt, arg);
 	fputs("\n  run 'build/grade --help' for the options\n", stderr);
 	return 2;
+}
+
+/* Writes the JSON report to path through a temporary file, so a reader never sees half of it;
+ * creates the parent folder (one level, such as .course/). Returns 0, or -1 with a message. */
+static int write_json_out(const struct grade_report *r, const char *path)
+{
+	char tmp[PATH_MAX + 16], parent[PATH_MAX];
+	snprintf(parent, sizeof parent, "%s", path);
+	char *slash = strrchr(parent, '/');
+	if (slash != NULL && slash != parent) {
+		*slash = '\0';
+		mkdir(parent, 0755);
+	}
+	snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
+	FILE *f = fopen(tmp, "w");
+	if (f != NULL) {
+		report_json(r, f);
+		if (fclose(f) == 0 && rename(tmp, path) == 0)
+			return 0;
+	}
+	fprintf(stderr, "grade: --json-out: cannot write '%s': %s\n", path, strerror(errno));
+	remove(tmp);
+	return -1;
 }
 
 /* The course root is compiled in: every path the grader uses is relative to it. */
@@ -65,6 +91,7 @@ int main(int argc, char **argv)
 	struct grade_options o = {.cache_dir = "build/cache", .lock_fd = -1, .verbose = 1};
 	char *impls[MAX_IMPLS];
 	const char *format = "text";
+	char *json_out = NULL;
 	char lesson[3] = "";
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -73,6 +100,8 @@ int main(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(a, "--no-cache")) {
 			o.cache_dir = NULL;
+		} else if (!strcmp(a, "--no-wall")) {
+			o.no_wall = 1;
 		} else if (!strcmp(a, "--quiet")) {
 			o.verbose = 0;
 		} else if (v == NULL) {
@@ -99,9 +128,16 @@ int main(int argc, char **argv)
 			o.has_seed = 1;
 			i++;
 		} else if (!strcmp(a, "--format")) {
-			if (strcmp(v, "text") && strcmp(v, "json"))
-				return usage_error("--format: unknown format '%s' (text, json)", v);
+			if (strcmp(v, "text") && strcmp(v, "json") && strcmp(v, "html"))
+				return usage_error(
+				    "--format: unknown format '%s' (text, json, html)", v);
 			format = v;
+			i++;
+		} else if (!strcmp(a, "--json-out")) {
+			free(json_out);
+			/* relative to where the user stands: the grader moves to the course root */
+			if ((json_out = absolute(v)) == NULL)
+				return usage_error("cannot resolve '%s'", v);
 			i++;
 		} else if (!strcmp(a, "--student")) {
 			o.student = v;
@@ -130,10 +166,16 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(format, "json"))
 		report_json(&r, stdout);
+	else if (!strcmp(format, "html"))
+		report_html(&r, stdout);
 	else
 		report_text(&r, stdout, isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL);
+	int json_failed = json_out != NULL && write_json_out(&r, json_out) != 0;
+	free(json_out);
 	free(r.functions);
 	for (size_t i = 0; i < o.n_impls; i++)
 		free(impls[i]);
+	if (json_failed)
+		return 2;
 	return strcmp(r.status, "graded") == 0 ? 0 : 1;
 }

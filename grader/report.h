@@ -1,5 +1,5 @@
 /* report.h: the result of grading one submission of one lesson, as every report format reads
- * it (text, json; more formats later). Filled by grade.c, written by report_*.c. */
+ * it (text, json, html; more formats later). Filled by grade.c, written by report_*.c. */
 #ifndef REPORT_H
 #define REPORT_H
 
@@ -64,5 +64,8 @@ struct grade_report {
 /* Writers: each prints the whole report in one format to out. color: use ANSI colours. */
 void report_text(const struct grade_report *r, FILE *out, int color);
 void report_json(const struct grade_report *r, FILE *out);
+/* One self-contained page (inline CSS and SVG charts, no script, no network, every string
+ * escaped), also well-formed XML. */
+void report_html(const struct grade_report *r, FILE *out);
 
 #endif

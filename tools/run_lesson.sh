@@ -2,19 +2,42 @@
 # run_lesson.sh: what `make lessonNN` runs once the binaries are built: every suite in the
 # normal (count) build, then the correct and task suites under ASan+UBSan. Exit 0 iff all pass.
 # usage: tools/run_lesson.sh LESSON_DIR BUILD_DIR 'SANITIZER_RUN' [criterion flags...]
+# Results: Criterion's TAP and JSON beside the binaries (tests.tap, tests.json, tests-asan.*);
+# for the student's own code also in $COURSE_STATE (default .course/) as NN-tests.json,
+# NN-tests.tap, NN-tests-asan.json and NN-tests-asan.tap, which `make progress`, `make watch`
+# and the help's next step read. The tools read the TAP: Criterion 2.4.1's JSON leaves quotes
+# inside messages unescaped.
 set -u
 lesson_dir=$1 out=$2 sanitizer_run=$3
 shift 3
 status=0
+rm -f "$out/tests.tap" "$out/tests.json" "$out/tests-asan.tap" "$out/tests-asan.json"
+
 printf '\n== %s: every suite (%s) ==\n' "$lesson_dir" "$out/test"
+# Criterion prints nothing for a passing test: say why the first run after an edit is slower.
+printf '   (budget tests run the bench under Valgrind: a few seconds after each change)\n'
 # a last-resort bound: the suites time out their own tests, Valgrind runs have their own limit
-timeout -k 5 900 "$out/test" "$@" || status=1
+timeout -k 5 900 "$out/test" --tap="$out/tests.tap" --json="$out/tests.json" "$@" || status=1
 printf '\n== %s: correct and task suites under AddressSanitizer + UBSan ==\n' "$lesson_dir"
 # shellcheck disable=SC2086 # sanitizer_run is a command with its arguments
-timeout -k 5 900 $sanitizer_run "$out/test-asan" --filter '@(correct|task)/*' "$@" || status=1
+timeout -k 5 900 $sanitizer_run "$out/test-asan" --filter '@(correct|task)/*' \
+	--tap="$out/tests-asan.tap" --json="$out/tests-asan.json" "$@" || status=1
+
+# Only the student's own code is the student's progress (not IMPL=reference or skeleton).
+if [ "$(basename "$out")" = student ]; then
+	state=${COURSE_STATE:-.course}
+	id=$(basename "$lesson_dir" | cut -c1-2)
+	mkdir -p "$state" &&
+		for f in tests.tap tests.json tests-asan.tap tests-asan.json; do
+			rm -f "$state/$id-$f"
+			[ -f "$out/$f" ] && cp "$out/$f" "$state/$id-$f"
+		done
+fi
+
 if [ $status -ne 0 ]; then
 	printf '\n%s: some tests fail (above). The budget lines say what to read next in %s/README.md\n' \
 		"$lesson_dir" "$lesson_dir"
+	printf 'Stuck? make hint shows a hint; make watch reruns the tests whenever you save.\n'
 else
 	printf '\n%s: every suite passes. Next: make grade\n' "$lesson_dir"
 fi
