@@ -98,7 +98,7 @@ measure() { # measure LESSON PATH: the grader's JSON report of PATH in $TMP, gra
 	local key
 	key=$(printf '%s' "$1:$2" | sha256sum | cut -c1-16)
 	if [ ! -f "$TMP/$key.json" ]; then
-		(cd "$ROOT" && "$GRADE" --lesson "$1" --impl "$2" --format json --quiet) \
+		(cd "$ROOT" && "$GRADE" --lesson "$1" --impl "$2" --format json --quiet --no-wall) \
 			>"$TMP/$key.json" 2>"$TMP/$key.err"
 		echo $? >"$TMP/$key.rc"
 	fi

@@ -63,6 +63,7 @@ void budget_measure_at(const char *lesson_ini, enum vg_tool tool, struct vg_resu
 		.tool = tool, .bench = bench, .args = m->args, .seed = m->seed,
 		.time_limit = m->time_limit, .cache_dir = cache,
 		.student_file = m->n_student_files ? m->student_files[0] : NULL,
+		.show_progress = 1, /* a budget test under Valgrind runs for seconds: say so */
 	};
 	if (vg_measure(&spec, r, err, sizeof err) != 0)
 		cr_assert_fail("measuring %s: %s", bench, err);

@@ -549,7 +549,13 @@ int vg_measure(const struct vg_spec *s, struct vg_result *r, char *err, size_t e
 		fail(err, errlen, "cannot create a private folder in /tmp: %s", strerror(errno));
 		return -1;
 	}
+	if (s->show_progress)
+		fprintf(stderr, "measuring %s under %s (not cached yet)...\n", s->bench,
+			tool_name(s->tool));
 	int rc = run_once(s, valgrind, dir, r, err, errlen);
+	if (s->show_progress && rc == 0)
+		fprintf(stderr, "measured %s under %s in %.1f s\n", s->bench, tool_name(s->tool),
+			r->seconds);
 	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 	if (rc != 0) {
 		vg_result_free(r);

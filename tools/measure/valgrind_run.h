@@ -25,6 +25,7 @@ struct vg_spec {
 	const char *keep_dir;      /* where the raw Valgrind output is copied; NULL: not kept */
 	const char *student_file;  /* basename; functions of this source file are flagged */
 	int pages_as_heap;         /* massif --pages-as-heap=yes (mmap counts as heap) */
+	int show_progress;         /* say on stderr when a run (not a cache hit) starts and ends */
 };
 
 struct vg_function {
