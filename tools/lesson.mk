@@ -72,7 +72,7 @@ define ANCHORS_template
 .PHONY: anchors-$(1) anchor-packages-$(1)
 anchor-packages-$(1): | deps-check
 	$(Q)tools/deps.sh packages $(call ini_get,$(2)/lesson.ini,packages)
-$(BUILD)/lessons/$(1)/anchors: $(BUILD)/lessons/$(1)/common/measure/anchors.o $(addprefix $(BUILD)/lessons/$(1)/reference/measure/,$$(L$(1)_STUDENT_OBJ)) $$(filter-out %/bench.o,$$(L$(1)_COMMON_measure)) $(HARNESS_LIB) | anchor-packages-$(1)
+$(BUILD)/lessons/$(1)/anchors: $(BUILD)/lessons/$(1)/common/measure/anchors.o $$(addprefix $(BUILD)/lessons/$(1)/reference/measure/,$$(L$(1)_STUDENT_OBJ)) $$(filter-out %/bench.o,$$(L$(1)_COMMON_measure)) $(HARNESS_LIB) | anchor-packages-$(1)
 	$$(call quiet,LD,$$@)
 	$(Q)$(CC) $(CFLAGS_measure) $(LDFLAGS_measure) $$^ -o $$@ $(call ini_get,$(2)/lesson.ini,libs) -lm
 anchors-$(1): $(BUILD)/lessons/$(1)/reference/all $(if $(wildcard $(2)/anchors.c),$(BUILD)/lessons/$(1)/anchors) | anchor-packages-$(1)
