@@ -61,6 +61,9 @@ struct grade_report {
 	double wall_noise;             /* A/A tolerance measured, 0 if no wall metric */
 };
 
+/* Bytes with a binary unit, as every report shows them: "97.4 KiB", "812 B". Returns buf. */
+const char *report_bytes(double v, char *buf, size_t len);
+
 /* Writers: each prints the whole report in one format to out. color: use ANSI colours. */
 void report_text(const struct grade_report *r, FILE *out, int color);
 void report_json(const struct grade_report *r, FILE *out);

@@ -25,13 +25,7 @@ static struct palette palette_for(int color)
 static const char *human(double v, const char *unit, char *buf, size_t len)
 {
 	if (!strcmp(unit, "B")) {
-		static const char *const units[] = {"B", "KiB", "MiB", "GiB"};
-		int u = 0;
-		while (v >= 1024 && u < 3) {
-			v /= 1024;
-			u++;
-		}
-		snprintf(buf, len, u ? "%.1f %s" : "%.0f %s", v, units[u]);
+		report_bytes(v, buf, len);
 	} else if (!strcmp(unit, "x")) {
 		snprintf(buf, len, "%.2fx", v);
 	} else if (v != floor(v)) {
