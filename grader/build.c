@@ -1,10 +1,13 @@
 /* build.c: runs `make` for one implementation and keeps its log beside the binaries. */
 #include "build.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "proc.h"
 
@@ -64,7 +67,17 @@ int build_impl(const char *id, const struct impl *impl, char *err, size_t errlen
 		.argv = argv, .stdout_path = log, .stderr_path = log, .wall_limit = BUILD_WALL_LIMIT,
 	};
 	struct proc_result r;
-	if (proc_run(&spec, &r) != 0) {
+	/* two graders building one implementation (the same submission graded twice at once)
+	 * would overwrite each other's objects: one builds, the other waits and finds it built */
+	char lock_path[PATH_MAX + 16];
+	snprintf(lock_path, sizeof lock_path, "%s/build.lock", impl->out_dir);
+	int lock = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (lock >= 0)
+		flock(lock, LOCK_EX);
+	int started = proc_run(&spec, &r);
+	if (lock >= 0)
+		close(lock);
+	if (started != 0) {
 		snprintf(err, errlen, "cannot run make: %s", r.error);
 		return -1;
 	}

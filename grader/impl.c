@@ -112,13 +112,24 @@ static void source_of(const struct manifest *m, size_t index, const char *lesson
 		snprintf(out, len, "%s/%s", lesson_dir, name);
 }
 
+/* The staged folder is named by its content, so a file already there holds these bytes; a new
+ * one appears whole (temporary file, then rename), never half-written under a grader that
+ * builds the same submission at the same time. */
 static int write_file(const char *path, const char *data, size_t len)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (access(path, F_OK) == 0)
+		return 0;
+	char tmp[PATH_MAX + 32];
+	snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -1;
 	int ok = write(fd, data, len) == (ssize_t)len;
-	return close(fd) == 0 && ok ? 0 : -1;
+	if (close(fd) != 0 || !ok || rename(tmp, path) != 0) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
 }
 
 int impl_stage(const struct manifest *m, const char *lesson_dir, char *const *args, size_t n,
