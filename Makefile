@@ -126,5 +126,6 @@ help:
 
 FORCE:
 
-# only the folders that hold objects: build/ may also hold a Debian chroot (make test-devcontainer)
--include $(shell find $(addprefix $(BUILD)/,lessons lib grader tests staging) -type f -name '*.d' 2>/dev/null)
+# only the course's own object folders: build/ may also hold a Debian chroot (make
+# test-devcontainer), and staged submissions never change (their folder is named by content)
+-include $(shell find $(addprefix $(BUILD)/,lessons lib grader tests) -type f -name '*.d' 2>/dev/null)

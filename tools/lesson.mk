@@ -71,10 +71,10 @@ endef
 define ANCHORS_template
 .PHONY: anchors-$(1) anchor-packages-$(1)
 anchor-packages-$(1): | deps-check
-	$(Q)tools/deps.sh packages $(call ini_get,$(2)/lesson.ini,packages)
+	$(Q)tools/deps.sh packages $$(call ini_get,$(2)/lesson.ini,packages)
 $(BUILD)/lessons/$(1)/anchors: $(BUILD)/lessons/$(1)/common/measure/anchors.o $$(addprefix $(BUILD)/lessons/$(1)/reference/measure/,$$(L$(1)_STUDENT_OBJ)) $$(filter-out %/bench.o,$$(L$(1)_COMMON_measure)) $(HARNESS_LIB) | anchor-packages-$(1)
 	$$(call quiet,LD,$$@)
-	$(Q)$(CC) $(CFLAGS_measure) $(LDFLAGS_measure) $$^ -o $$@ $(call ini_get,$(2)/lesson.ini,libs) -lm
+	$(Q)$(CC) $(CFLAGS_measure) $(LDFLAGS_measure) $$^ -o $$@ $$(call ini_get,$(2)/lesson.ini,libs) -lm
 anchors-$(1): $(BUILD)/lessons/$(1)/reference/all $(if $(wildcard $(2)/anchors.c),$(BUILD)/lessons/$(1)/anchors) | anchor-packages-$(1)
 	$(Q)tools/run_anchors.sh $(2) $(BUILD)/lessons/$(1)
 endef
@@ -83,7 +83,8 @@ endef
 define LESSON_template
 LESSON_IDS += $(2)
 LESSON_DIR_$(2) := $(1)
-LESSON_TITLE_$(2) := $(call ini_get,$(1)/lesson.ini,title)
+# read when `make help` prints it, not on every run of make
+LESSON_TITLE_$(2) = $$(call ini_get,$(1)/lesson.ini,title)
 L$(2)_STUDENT := $(call ini_get,$(1)/lesson.ini,student_files)
 L$(2)_STUDENT_OBJ := $$(call objects_of,$$(L$(2)_STUDENT))
 L$(2)_TESTS := $(wildcard $(1)/test_*.c)
