@@ -13,6 +13,7 @@
 
 #include "build.h"
 #include "impl.h"
+#include "static_checks.h"
 #include "suites.h"
 #include "toolchain.h"
 #include "valgrind_run.h"
@@ -373,6 +374,14 @@ int grade_run(const struct grade_options *o, struct grade_report *r, struct mani
 		r->status = "build_failed";
 	else
 		built = 1;
+	if (built) {
+		progress(o, "static checks of %s", student.name);
+		int refused = static_checks(m, &student, &reference, r->reason, sizeof r->reason);
+		if (refused != 0) {
+			r->status = refused > 0 ? "refused" : "error";
+			built = 0;
+		}
+	}
 
 	if (built) {
 		progress(o, "running the correct and task suites of %s", student.name);

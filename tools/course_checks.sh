@@ -489,3 +489,13 @@ grade_make_grade_and_report() { # make grade keeps the JSON and the best; make r
 		expect_line build/report-01.html '^<!DOCTYPE html>$' 'the page saved'
 }
 check "student-make-grade-and-report-keep-results" grade_make_grade_and_report
+
+# Static checks (DESIGN section 6, layer 3): each attack is refused before any of its code runs.
+for attack in "destructor_zero_stats:before main or after exit" \
+	"zero_stats_in_region:Valgrind client request" "ifunc:is an IFUNC" \
+	"redefines_strcmp:defines the global 'strcmp'" "calls_system:uses 'system'" \
+	"static_table:bytes of static data" "raw_syscall:'syscall' instruction" \
+	"inline_asm:uses asm"; do
+	check "grader-refuses-${attack%%:*}" grade_expect_status 01 refused "${attack#*:}" \
+		--impl "$bad/${attack%%:*}.c"
+done
