@@ -60,7 +60,7 @@ check_valgrind() {
 		ok "valgrind: ${version:-?} runs a program under callgrind"
 	elif grep -q 'unhandled instruction\|SIGILL' "$work/vg.err"; then
 		fail "valgrind: callgrind stops on an instruction it cannot run (AVX-512?)" \
-			"build nothing with -march=native; upgrade Valgrind (3.19 lacks AVX-512)"
+			"build nothing for the host CPU (-march set to native); upgrade Valgrind (3.19 lacks AVX-512)"
 	else
 		fail "valgrind: callgrind cannot run a tiny program: $(grep -v '^==' "$work/vg.err" | head -n 1)" \
 			"make deps; in a container, run it with --security-opt seccomp=unconfined"
@@ -152,7 +152,7 @@ check_cpu() {
 	fi
 	if grep -qw avx512f <<<"$flags"; then
 		note "cpu: AVX-512 present: Valgrind 3.19 cannot run it (SIGILL)" \
-			"the course never emits it (no -march=native); keep it out of your own flags too"
+			"the course never emits it (no -march for the host CPU); keep it out of your own flags too"
 	fi
 }
 
