@@ -121,7 +121,7 @@ help:
 	@echo "  test-devcontainer  run the dev container's setup in a Debian 12 chroot (minutes)"
 	@echo
 	@echo "Options: V=1 shows commands; IMPL=student|reference|skeleton picks the code tested."
-	@echo "Grader:  build/grade --lesson NN [--impl PATH]... [--seed N] [--format text|json|html]"
+	@echo "Grader:  build/grade --lesson NN [--impl PATH]... [--seed N] [--format text|json|html] [--no-wall]"
 	@echo
 	@tools/student/next_step.sh
 
