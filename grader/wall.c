@@ -3,12 +3,14 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "bench_protocol.h"
 #include "proc.h"
 
 #define MIN_TOLERANCE 1.05
@@ -26,30 +28,9 @@ double wall_median(double *values, size_t n)
 	return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
-/* The last "region_ns N" and "checksum X" lines the bench printed: the driver prints them
- * after the region, so whatever the student's code printed comes before. */
-static int read_output(const char *path, double *seconds, char *checksum, size_t len)
-{
-	FILE *f = fopen(path, "r");
-	checksum[0] = '\0';
-	*seconds = -1;
-	if (f == NULL)
-		return -1;
-	char line[256];
-	long long ns;
-	while (fgets(line, sizeof line, f) != NULL) {
-		if (strncmp(line, "checksum ", 9) == 0)
-			snprintf(checksum, len, "%.16s", line + 9);
-		else if (sscanf(line, "region_ns %lld", &ns) == 1 && ns > 0)
-			*seconds = (double)ns / 1e9;
-	}
-	fclose(f);
-	return checksum[0] && *seconds > 0 ? 0 : -1;
-}
-
 /* One native run in a fixed environment; r->wall_seconds becomes the region's time. */
 static int run_bench(const char *bench, char **argv_tail, double limit, const char *dir,
-		     struct proc_result *r, char *checksum, char *err, size_t errlen)
+		     struct proc_result *r, uint64_t *checksum, char *err, size_t errlen)
 {
 	char *argv[MAX_ARGS];
 	int n = 0;
@@ -73,10 +54,14 @@ static int run_bench(const char *bench, char **argv_tail, double limit, const ch
 		return -1;
 	}
 	double process_seconds = r->wall_seconds;
-	if (read_output(out, &r->wall_seconds, checksum, 17) != 0) {
+	struct bench_output printed;
+	if (bench_protocol_read(out, &printed) != 0 || !printed.has_checksum ||
+	    !printed.has_region) {
 		snprintf(err, errlen, "'%s' printed no region_ns and checksum lines", bench);
 		return -1;
 	}
+	r->wall_seconds = (double)printed.region_ns / 1e9;
+	*checksum = printed.checksum;
 	/* CPU time is for the whole process; scale it to the region's share */
 	double share = r->wall_seconds / process_seconds;
 	r->user_seconds *= share;
@@ -84,25 +69,15 @@ static int run_bench(const char *bench, char **argv_tail, double limit, const ch
 	return 0;
 }
 
-static int split_args(const char *args, unsigned long long seed, char *storage, size_t len,
-		      char **argv)
-{
-	snprintf(storage, len, "%s --seed %llu", args ? args : "", seed);
-	int n = 0;
-	char *save;
-	for (char *tok = strtok_r(storage, " \t", &save); tok && n < MAX_ARGS - 1;
-	     tok = strtok_r(NULL, " \t", &save))
-		argv[n++] = tok;
-	argv[n] = NULL;
-	return n;
-}
-
 int wall_measure(const char *student_bench, const char *reference_bench, const char *args,
 		 unsigned long long seed, double time_limit, int lock_fd,
 		 struct wall_result *w, char *err, size_t errlen)
 {
 	char storage[1024], *tail[MAX_ARGS], student[PATH_MAX], reference[PATH_MAX];
-	split_args(args, seed, storage, sizeof storage, tail);
+	if (bench_protocol_argv(args, seed, storage, sizeof storage, tail, MAX_ARGS) < 0) {
+		snprintf(err, errlen, "too many bench arguments: '%s'", args);
+		return -1;
+	}
 	/* the benches run in a private folder, so they are named by absolute path */
 	if (realpath(student_bench, student) == NULL || realpath(reference_bench, reference) == NULL) {
 		snprintf(err, errlen, "cannot find '%s' or '%s'", student_bench, reference_bench);
@@ -121,12 +96,13 @@ int wall_measure(const char *student_bench, const char *reference_bench, const c
 	int rc = 0;
 	for (int i = 0; i < WALL_TRIPLETS && rc == 0; i++) {
 		struct proc_result a, s, b;
-		char ca[17], cs[17], cb[17];
-		rc = run_bench(reference, tail, time_limit, dir, &a, ca, err, errlen) ||
-		     run_bench(student, tail, time_limit, dir, &s, cs, err, errlen) ||
-		     run_bench(reference, tail, time_limit, dir, &b, cb, err, errlen);
-		if (rc == 0 && strcmp(ca, cs) != 0) {
-			snprintf(err, errlen, "checksum %s differs from the reference's %s", cs, ca);
+		uint64_t ca, cs, cb;
+		rc = run_bench(reference, tail, time_limit, dir, &a, &ca, err, errlen) ||
+		     run_bench(student, tail, time_limit, dir, &s, &cs, err, errlen) ||
+		     run_bench(reference, tail, time_limit, dir, &b, &cb, err, errlen);
+		if (rc == 0 && ca != cs) {
+			snprintf(err, errlen, "checksum %016llx differs from the reference's %016llx",
+				 (unsigned long long)cs, (unsigned long long)ca);
 			rc = -1;
 		}
 		if (rc != 0)

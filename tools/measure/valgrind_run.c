@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bench_protocol.h"
 #include "callgrind_out.h"
 #include "proc.h"
 #include "sha256.h"
@@ -134,17 +135,9 @@ static int build_argv(const struct vg_spec *s, const char *valgrind, const char 
 	argv[n++] = "--vgdb=no"; /* its gdbserver lets another process zero the counters */
 	argv[n++] = "-q";
 	argv[n++] = "./bench";
-	char *rest = storage + used, *save;
-	snprintf(rest, storage_len - (size_t)used, "%s --seed %llu", s->args ? s->args : "",
-		 s->seed);
-	for (char *tok = strtok_r(rest, " \t", &save); tok != NULL;
-	     tok = strtok_r(NULL, " \t", &save)) {
-		if (n >= MAX_ARGS - 1)
-			return -1;
-		argv[n++] = tok;
-	}
-	argv[n] = NULL;
-	return n;
+	int tail = bench_protocol_argv(s->args, s->seed, storage + used, storage_len - (size_t)used,
+				       argv + n, MAX_ARGS - n);
+	return tail < 0 ? -1 : n + tail;
 }
 
 static int copy_file(const char *from, const char *to, mode_t mode)
@@ -171,27 +164,6 @@ static int copy_file(const char *from, const char *to, mode_t mode)
 	if (close(out) != 0)
 		rc = -1;
 	return rc;
-}
-
-/* The last "checksum <hex>" line the bench printed. */
-static int read_checksum(const char *stdout_path, uint64_t *out)
-{
-	char *text = text_file_read(stdout_path, 1 << 16, 0, 0, NULL, 0);
-	if (text == NULL)
-		return -1;
-	int found = -1;
-	char *save;
-	for (char *line = strtok_r(text, "\n", &save); line != NULL;
-	     line = strtok_r(NULL, "\n", &save)) {
-		unsigned long long v;
-		char tail;
-		if (sscanf(line, "checksum %16llx%c", &v, &tail) == 1) {
-			*out = v;
-			found = 0;
-		}
-	}
-	free(text);
-	return found;
 }
 
 /* Valgrind writes its own complaints to stderr as "==PID== ..." even with -q; any such line
@@ -512,7 +484,11 @@ static int run_once(const struct vg_spec *s, const char *valgrind, const char *d
 				      : collect_callgrind(out_file, pr.pid, cmd, r, err, errlen);
 	if (rc != 0)
 		return -1;
-	r->has_checksum = read_checksum(stdout_path, &r->checksum) == 0;
+	struct bench_output printed;
+	if (bench_protocol_read(stdout_path, &printed) == 0 && printed.has_checksum) {
+		r->checksum = printed.checksum;
+		r->has_checksum = 1;
+	}
 	if (s->keep_dir != NULL) {
 		snprintf(r->raw_output, sizeof r->raw_output, "%s/%s.out", s->keep_dir,
 			 tool_name(s->tool));

@@ -1,0 +1,50 @@
+/* bench_protocol.c: building a bench driver's argv and reading its output lines. */
+#include "bench_protocol.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text_file.h"
+
+#define MAX_BENCH_OUTPUT (1 << 16)
+
+int bench_protocol_argv(const char *args, unsigned long long seed, char *storage, size_t len,
+			char **argv, int max)
+{
+	snprintf(storage, len, "%s --seed %llu", args ? args : "", seed);
+	int n = 0;
+	char *save;
+	for (char *tok = strtok_r(storage, " \t", &save); tok != NULL;
+	     tok = strtok_r(NULL, " \t", &save)) {
+		if (n >= max - 1)
+			return -1;
+		argv[n++] = tok;
+	}
+	argv[n] = NULL;
+	return n;
+}
+
+int bench_protocol_read(const char *stdout_path, struct bench_output *out)
+{
+	memset(out, 0, sizeof *out);
+	char *text = text_file_read(stdout_path, MAX_BENCH_OUTPUT, 0, 0, NULL, 0);
+	if (text == NULL)
+		return -1;
+	char *save;
+	for (char *line = strtok_r(text, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save)) {
+		unsigned long long checksum;
+		long long ns;
+		char tail;
+		if (sscanf(line, "checksum %16llx%c", &checksum, &tail) == 1) {
+			out->checksum = checksum;
+			out->has_checksum = 1;
+		} else if (sscanf(line, "region_ns %lld%c", &ns, &tail) == 1 && ns > 0) {
+			out->region_ns = ns;
+			out->has_region = 1;
+		}
+	}
+	free(text);
+	return 0;
+}
