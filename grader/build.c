@@ -48,20 +48,19 @@ static void read_messages(const char *log, char *out, size_t len)
 int build_impl(const char *id, const struct impl *impl, char *err, size_t errlen, char *details,
 	       size_t details_len)
 {
-	char log[PATH_MAX + 16], test[PATH_MAX + 8], bench[PATH_MAX + 8];
+	char log[PATH_MAX + 16], all[PATH_MAX + 8];
 	char lesson[16], src[PATH_MAX + 16], out[PATH_MAX + 16];
 	mkdirs(impl->out_dir);
 	snprintf(log, sizeof log, "%s/build.log", impl->out_dir);
-	snprintf(test, sizeof test, "%s/test", impl->out_dir);
-	snprintf(bench, sizeof bench, "%s/bench", impl->out_dir);
+	snprintf(all, sizeof all, "%s/all", impl->out_dir);
 	snprintf(lesson, sizeof lesson, "LESSON=%s", id);
 	snprintf(src, sizeof src, "IMPL_SRC=%s", impl->src_dir);
 	snprintf(out, sizeof out, "IMPL_OUT=%s", impl->out_dir);
-	char *argv[] = {"make", "--no-print-directory", "-s", lesson, src, out, test, bench, NULL};
+	/* `all` also builds the race and alloc-fail gates of lessons that have them */
+	char *argv[] = {"make", "--no-print-directory", "-s", lesson, src, out, all, NULL};
 	if (!impl->staged) {
-		argv[4] = test;
-		argv[5] = bench;
-		argv[6] = NULL;
+		argv[4] = all;
+		argv[5] = NULL;
 	}
 	struct proc_spec spec = {
 		.argv = argv, .stdout_path = log, .stderr_path = log, .wall_limit = BUILD_WALL_LIMIT,

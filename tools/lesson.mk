@@ -4,8 +4,15 @@
 #   test       the Criterion suites, `count` variant (allocation interposer linked in)
 #   test-asan  the same suites under AddressSanitizer + UBSan
 #   bench      the workload driver, `measure` variant, run under Valgrind and timed natively
+# and, when the lesson has them, two cmocka programs (Criterion aborts under TSan, and --wrap
+# must not reach Criterion's own allocations):
+#   race       race_test.c under ThreadSanitizer: the data-race gate
+#   alloc-fail alloc_fail_test.c linked with -Wl,--wrap=malloc,... (tools/harness/alloc_fail.h)
 # Course-owned sources (bench.c, test_*.c, support files) are compiled once per variant into
 # build/lessons/NN/common/VARIANT/; only the student file(s) are compiled per implementation.
+
+# Every allocation entry point a lesson's code may call, for the alloc-fail binary.
+ALLOC_FAIL_WRAP := $(foreach f,malloc calloc realloc free aligned_alloc posix_memalign,-Wl,--wrap=$(f))
 
 # ini_get(file, key): the first value of key in a lesson.ini, comments stripped.
 ini_get = $(strip $(shell sed -n -e 's/[;\#].*//' -e 's/^[[:space:]]*$(2)[[:space:]]*=[[:space:]]*//p' $(1) | head -n 1))
@@ -32,6 +39,13 @@ $(5)/measure/%.o: $(4)/%.c $(BUILD)/flags/measure.txt | deps-check
 	@mkdir -p $$(@D)
 	$$(call quiet,CC,$$< [measure])
 	$(Q)$$(call compile,measure,$$(call impl_flags,$(2),$$<))
+$(5)/tsan/%.o: $(4)/%.c $(BUILD)/flags/tsan.txt | deps-check
+	@mkdir -p $$(@D)
+	$$(call quiet,CC,$$< [tsan])
+	$(Q)$$(call compile,tsan,$$(call impl_flags,$(2),$$<))
+$(5)/tsan/%.o: $(4)/%.S $(BUILD)/flags/tsan.txt | deps-check
+	@mkdir -p $$(@D)
+	$(Q)$$(call compile,tsan,-I$(2))
 $(5)/measure/%.o: $(4)/%.S $(BUILD)/flags/measure.txt | deps-check
 	@mkdir -p $$(@D)
 	$(Q)$$(call compile,measure,-I$(2))
@@ -51,8 +65,14 @@ $(5)/test-asan: $(addprefix $(5)/asan/,$(L$(1)_STUDENT_OBJ)) $(L$(1)_COMMON_asan
 $(5)/bench: $(addprefix $(5)/measure/,$(L$(1)_STUDENT_OBJ)) $(L$(1)_COMMON_measure) $(HARNESS_LIB)
 	$$(call quiet,LD,$$@)
 	$(Q)$(CC) $(CFLAGS_measure) $(LDFLAGS_measure) $$^ -o $$@ -lm
+$(5)/race: $(addprefix $(5)/tsan/,$(L$(1)_STUDENT_OBJ)) $(L$(1)_COMMON_tsan) $(HARNESS_LIB)
+	$$(call quiet,LD,$$@)
+	$(Q)$(CC) $(CFLAGS_tsan) $$^ -o $$@ $(LDLIBS_unit) -lpthread
+$(5)/alloc-fail: $(addprefix $(5)/count/,$(L$(1)_STUDENT_OBJ)) $(L$(1)_ALLOC_FAIL_OBJ) $(L$(1)_SUPPORT_count) $(ALLOC_FAIL_OBJ) $(HARNESS_LIB)
+	$$(call quiet,LD,$$@)
+	$(Q)$(CC) $(CFLAGS_count) $(ALLOC_FAIL_WRAP) $$^ -o $$@ $(LDLIBS_unit) -lpthread
 .PHONY: $(5)/all
-$(5)/all: $(5)/test $(5)/test-asan $(5)/bench
+$(5)/all: $(5)/test $(5)/test-asan $(5)/bench $(if $(L$(1)_RACE),$(5)/race) $(if $(L$(1)_ALLOC_FAIL),$(5)/alloc-fail)
 endef
 
 # COMMON_template(NN, lesson dir, variant, sources)
@@ -88,8 +108,13 @@ LESSON_TITLE_$(2) = $$(call ini_get,$(1)/lesson.ini,title)
 L$(2)_STUDENT := $(call ini_get,$(1)/lesson.ini,student_files)
 L$(2)_STUDENT_OBJ := $$(call objects_of,$$(L$(2)_STUDENT))
 L$(2)_TESTS := $(wildcard $(1)/test_*.c)
-L$(2)_SUPPORT := $$(filter-out $$(addprefix $(1)/,$$(L$(2)_STUDENT)) $(1)/bench.c $(1)/anchors.c $$(L$(2)_TESTS),$(wildcard $(1)/*.c))
+L$(2)_RACE := $(wildcard $(1)/race_test.c)
+L$(2)_ALLOC_FAIL := $(wildcard $(1)/alloc_fail_test.c)
+L$(2)_SUPPORT := $$(filter-out $$(addprefix $(1)/,$$(L$(2)_STUDENT)) $(1)/bench.c $(1)/anchors.c $$(L$(2)_TESTS) $$(L$(2)_RACE) $$(L$(2)_ALLOC_FAIL),$(wildcard $(1)/*.c))
 $$(eval $$(call COMMON_template,$(2),$(1),count,$$(L$(2)_TESTS) $$(L$(2)_SUPPORT)))
+L$(2)_SUPPORT_count := $$(addprefix $(BUILD)/lessons/$(2)/common/count/,$$(call objects_of,$$(notdir $$(L$(2)_SUPPORT))))
+L$(2)_ALLOC_FAIL_OBJ := $$(addprefix $(BUILD)/lessons/$(2)/common/count/,$$(call objects_of,$$(notdir $$(L$(2)_ALLOC_FAIL))))
+$$(eval $$(call COMMON_template,$(2),$(1),tsan,$$(L$(2)_RACE) $$(L$(2)_SUPPORT)))
 $$(eval $$(call COMMON_template,$(2),$(1),asan,$$(L$(2)_TESTS) $$(L$(2)_SUPPORT)))
 $$(eval $$(call COMMON_template,$(2),$(1),measure,$(1)/bench.c $$(L$(2)_SUPPORT)))
 $$(eval $$(call IMPL_template,$(2),$(1),student,$(1),$(BUILD)/lessons/$(2)/student))

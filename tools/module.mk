@@ -2,11 +2,13 @@
 # (libharness.a), the measurement engine shared by the budget tests and the grader
 # (libmeasure.a), and the allocation interposer linked only into the `count` variant.
 
-HARNESS_SRC := $(filter-out tools/harness/alloc_count.c tools/harness/crash_report.c,$(wildcard tools/harness/*.c))
+HARNESS_SRC := $(filter-out tools/harness/alloc_count.c tools/harness/alloc_fail.c tools/harness/crash_report.c,$(wildcard tools/harness/*.c))
 MEASURE_SRC := $(wildcard tools/measure/*.c)
 HARNESS_LIB := $(BUILD)/lib/libharness.a
 MEASURE_LIB := $(BUILD)/lib/libmeasure.a
 ALLOC_COUNT_OBJ := $(BUILD)/lib/alloc_count.o
+# The --wrap wrappers of a lesson's alloc-fail binary (tools/harness/alloc_fail.h).
+ALLOC_FAIL_OBJ := $(BUILD)/lib/alloc_fail.o
 # Linked by name, not from the library: a constructor nobody references would be dropped.
 CRASH_REPORT_OBJ := $(BUILD)/lib/crash_report.o
 
