@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <unistd.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -288,6 +289,33 @@ static int build_or_fail(const struct grade_options *o, const struct impl *impl,
 	return build_impl(o->lesson, impl, err, errlen, r->details, sizeof r->details);
 }
 
+/* The lesson's cmocka gate programs (tools/lesson.mk builds them when the source exists). */
+struct cmocka_gate {
+	const char *label;
+	int sanitized;
+	unsigned declared;
+};
+
+static size_t cmocka_gates(const char *lesson_dir, struct cmocka_gate gates[2])
+{
+	static const struct {
+		const char *source, *label;
+		int sanitized;
+	} known[] = {{"race_test.c", "race", 1}, {"alloc_fail_test.c", "alloc-fail", 0}};
+	size_t n = 0;
+	for (size_t i = 0; i < 2; i++) {
+		char source[PATH_MAX + 32];
+		snprintf(source, sizeof source, "%s/%s", lesson_dir, known[i].source);
+		if (access(source, R_OK) != 0)
+			continue;
+		gates[n].label = known[i].label;
+		gates[n].sanitized = known[i].sanitized;
+		gates[n].declared = suites_cmocka_declared(source);
+		n++;
+	}
+	return n;
+}
+
 static void next_step(const struct manifest *m, struct grade_report *r, const char *lesson_dir)
 {
 	if (strcmp(r->status, "graded") != 0) {
@@ -356,6 +384,10 @@ int grade_run(const struct grade_options *o, struct grade_report *r, struct mani
 	snprintf(ref_test, sizeof ref_test, "%s/test", reference.out_dir);
 	if (suites_count(ref_test, &r->total, err, errlen) != 0)
 		return -1;
+	struct cmocka_gate gates[2];
+	size_t n_gates = cmocka_gates(lesson_dir, gates);
+	for (size_t i = 0; i < n_gates; i++)
+		r->total += gates[i].declared;
 
 	struct measured ref = {0}, skel = {0}, stu = {0};
 	if (measure_impl(o, m, &reference, &ref, err, errlen) != 0)
@@ -388,8 +420,18 @@ int grade_run(const struct grade_options *o, struct grade_report *r, struct mani
 		char test[PATH_MAX + 8];
 		snprintf(test, sizeof test, "%s/test", student.out_dir);
 		struct gate_result g;
-		if (suites_run_gate(test, student.out_dir, GATE_LIMIT_FACTOR * m->time_limit, &g, r->reason,
-				    sizeof r->reason) != 0)
+		int ran = suites_run_gate(test, student.out_dir, GATE_LIMIT_FACTOR * m->time_limit,
+					  &g, r->reason, sizeof r->reason) == 0;
+		for (size_t i = 0; ran && i < n_gates; i++) {
+			char bin[PATH_MAX + 16];
+			snprintf(bin, sizeof bin, "%s/%s", student.out_dir, gates[i].label);
+			progress(o, "running the %s tests of %s", gates[i].label, student.name);
+			ran = suites_run_cmocka(bin, gates[i].label, gates[i].sanitized,
+						gates[i].declared, student.out_dir,
+						GATE_LIMIT_FACTOR * m->time_limit, &g, r->reason,
+						sizeof r->reason) == 0;
+		}
+		if (!ran)
 			r->status = g.timed_out ? "timed_out" : "crashed";
 		else
 			gate_status(r, &g);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "proc.h"
@@ -141,3 +142,113 @@ int suites_count(const char *test_bin, unsigned *count, char *err, size_t errlen
 	free(text);
 	return 0;
 }
+
+/* {=== cmocka gate programs ===} */
+
+unsigned suites_cmocka_declared(const char *source)
+{
+	char *text = text_file_read(source, 1 << 20, 0, 0, NULL, 0);
+	unsigned n = 0;
+	for (const char *p = text; p != NULL && (p = strstr(p, "cmocka_unit_test")) != NULL; p++)
+		n++;
+	free(text);
+	return n;
+}
+
+unsigned suites_parse_cmocka_tap(const char *tap, const char *label, struct gate_result *g)
+{
+	unsigned seen = 0;
+	for (const char *line = tap; line != NULL && *line != '\0';) {
+		const char *next = strchr(line, '\n');
+		unsigned number;
+		int used = 0;
+		int ok = sscanf(line, "ok %u - %n", &number, &used) == 1 && used > 0;
+		int not_ok = !ok && sscanf(line, "not ok %u - %n", &number, &used) == 1 && used > 0;
+		if (ok || not_ok) {
+			const char *name = line + used;
+			int name_len = (int)strcspn(name, "\n");
+			char full[96], message[256] = "failed";
+			snprintf(full, sizeof full, "%s::%.*s", label, name_len, name);
+			seen++;
+			if (ok) {
+				g->passed++;
+			} else {
+				/* cmocka explains a failure in "# ..." lines after it; keep the first */
+				const char *why = next ? next + 1 : NULL;
+				if (why != NULL && strncmp(why, "# ", 2) == 0)
+					snprintf(message, sizeof message, "%.*s",
+						 (int)strcspn(why + 2, "\n"), why + 2);
+				g->failed++;
+				add_failure(g, full, strlen(full), message);
+			}
+		}
+		line = next ? next + 1 : NULL;
+	}
+	return seen;
+}
+
+int suites_run_cmocka(const char *bin, const char *label, int sanitized, unsigned declared,
+		      const char *log_dir, double wall_limit, struct gate_result *g, char *err,
+		      size_t errlen)
+{
+	char out_path[PATH_MAX], err_path[PATH_MAX];
+	snprintf(out_path, sizeof out_path, "%s/%s.tap", log_dir, label);
+	snprintf(err_path, sizeof err_path, "%s/%s.stderr", log_dir, label);
+	struct utsname machine;
+	uname(&machine);
+	/* setarch -R: sanitizers break on hosts with vm.mmap_rnd_bits=32 (DESIGN section 4) */
+	char *plain[] = {(char *)bin, NULL};
+	char *randomisation_off[] = {"setarch", machine.machine, "-R", (char *)bin, NULL};
+	/* halt_on_error: the first race ends the run, its report is the reason */
+	setenv("CMOCKA_MESSAGE_OUTPUT", "TAP", 1);
+	setenv("TSAN_OPTIONS", "halt_on_error=1 exitcode=66 second_deadlock_stack=1", 1);
+	struct proc_spec spec = {.argv = sanitized ? randomisation_off : plain,
+				 .stdout_path = out_path, .stderr_path = err_path,
+				 .wall_limit = wall_limit, .file_limit = 64 << 20};
+	struct proc_result r;
+	if (proc_run(&spec, &r) != 0) {
+		snprintf(err, errlen, "cannot run %s: %s", label, r.error);
+		return -1;
+	}
+	char *tap = text_file_read(out_path, 4 << 20, 0, 0, NULL, 0);
+	unsigned failed_before = g->failed;
+	unsigned seen = suites_parse_cmocka_tap(tap ? tap : "", label, g);
+	free(tap);
+	char *stderr_text = text_file_read(err_path, 4 << 20, 0, 0, NULL, 0);
+	const char *race = stderr_text ? strstr(stderr_text, "SUMMARY: ThreadSanitizer: ") : NULL;
+	char name[96], message[256];
+	snprintf(name, sizeof name, "%s::run", label);
+	if (race != NULL) {
+		race += strlen("SUMMARY: ");
+		snprintf(message, sizeof message, "%.*s", (int)strcspn(race, "\n"), race);
+	} else if (r.timed_out) {
+		snprintf(message, sizeof message, "timed out after %.0f s", wall_limit);
+		g->timed_out = 1;
+	} else if (r.signaled) {
+		char how[128];
+		snprintf(message, sizeof message, "%s", proc_describe(&r, how, sizeof how));
+		g->crashed = 1;
+	} else if (!(r.exited && r.exit_code == 0) && g->failed == failed_before) {
+		snprintf(message, sizeof message, "exit %d with no failed test reported",
+			 r.exited ? r.exit_code : -1);
+	} else {
+		message[0] = '\0';
+	}
+	free(stderr_text);
+	if (message[0] != '\0') {
+		/* the reason comes first: a race or a crash explains the tests that never ran */
+		if (g->n_failures == REPORT_MAX_FAILURES)
+			g->n_failures--;
+		memmove(&g->failures[1], &g->failures[0], g->n_failures * sizeof g->failures[0]);
+		g->n_failures++;
+		snprintf(g->failures[0].name, sizeof g->failures[0].name, "%s", name);
+		snprintf(g->failures[0].message, sizeof g->failures[0].message, "%s", message);
+		if (seen >= declared)
+			g->failed++; /* every test ran: the race itself is the failure */
+	}
+	if (seen < declared)
+		g->failed += declared - seen;
+	return 0;
+}
+
+/* }=== */

@@ -25,6 +25,22 @@ int suites_run_gate(const char *test_bin, const char *log_dir, double wall_limit
 /* Tests in the `correct` and `task` suites of test_bin (criterion --list). */
 int suites_count(const char *test_bin, unsigned *count, char *err, size_t errlen);
 
+/* A lesson's cmocka gate programs (tools/lesson.mk): `race` (race_test.c under
+ * ThreadSanitizer) and `alloc-fail` (alloc_fail_test.c with allocation-failure injection).
+ * Runs bin with TAP output, under `setarch -R` when sanitized, and adds its results to g: each
+ * test as "label::name", a ThreadSanitizer report or a run that ended early as a failure.
+ * declared is the number of tests the lesson's source declares; tests that never ran count as
+ * failed. Returns 0 when the program ran, -1 with a reason otherwise. */
+int suites_run_cmocka(const char *bin, const char *label, int sanitized, unsigned declared,
+		      const char *log_dir, double wall_limit, struct gate_result *g, char *err,
+		      size_t errlen);
+
+/* Tests a cmocka source declares: its cmocka_unit_test* entries. 0 when it cannot be read. */
+unsigned suites_cmocka_declared(const char *source);
+
+/* Parses cmocka's TAP output (CMOCKA_MESSAGE_OUTPUT=TAP) into g; returns the tests seen. */
+unsigned suites_parse_cmocka_tap(const char *tap, const char *label, struct gate_result *g);
+
 /* Parses Criterion TAP text into g (exposed for the unit tests). */
 void suites_parse_tap(const char *tap, struct gate_result *g);
 

@@ -26,8 +26,14 @@ ini_get() { # ini_get FILE KEY: the first value of KEY, comments stripped
 
 unit_test() { "$1"; }
 
-suites_pass() { # suites_pass BUILD_DIR: every suite, then correct+task under ASan+UBSan
-	"$1/test" && $SANITIZER_RUN "$1/test-asan" --filter '@(correct|task)/*'
+suites_pass() { # suites_pass BUILD_DIR: every suite, correct+task under ASan+UBSan, the gates
+	"$1/test" && $SANITIZER_RUN "$1/test-asan" --filter '@(correct|task)/*' || return 1
+	if [ -x "$1/race" ]; then
+		TSAN_OPTIONS='halt_on_error=1 exitcode=66' $SANITIZER_RUN "$1/race" || return 1
+	fi
+	if [ -x "$1/alloc-fail" ]; then
+		"$1/alloc-fail" || return 1
+	fi
 }
 
 suite_passes() { # suite_passes BUILD_DIR SUITE
@@ -160,6 +166,11 @@ for dir in lessons/[0-9][0-9]-*/; do
 	band=$(ini_get "$ini" partial_band)
 	check "lesson$id-grade-partial-in-band" grade_partial "$id" "solutions/$slug/partial.c" ${band}
 	check "lesson$id-readme-numbers-match-the-grader" grade_readme_numbers "$dir/README.md"
+	# a lesson with a race gate keeps a racy variant, to prove the gate can fail
+	if [ -f "solutions/$slug/racy.c" ]; then
+		check "lesson$id-grade-racy-fails-the-race-gate" grade_expect_status "$id" tests_failed \
+			'data race' --impl "solutions/$slug/racy.c"
+	fi
 done
 [ -z "$ONLY" ] && [ -f tools/course_checks.sh ] && . tools/course_checks.sh
 

@@ -23,6 +23,19 @@ printf '\n== %s: correct and task suites under AddressSanitizer + UBSan ==\n' "$
 timeout -k 5 900 $sanitizer_run "$out/test-asan" --filter '@(correct|task)/*' \
 	--tap="$out/tests-asan.tap" --json="$out/tests-asan.json" "$@" || status=1
 
+# The cmocka gates, when the lesson has them (tools/lesson.mk): data races under ThreadSanitizer
+# (Criterion aborts under TSan) and allocation-failure injection.
+if [ -x "$out/race" ]; then
+	printf '\n== %s: data-race tests under ThreadSanitizer (%s) ==\n' "$lesson_dir" "$out/race"
+	# shellcheck disable=SC2086
+	TSAN_OPTIONS='halt_on_error=1 exitcode=66 second_deadlock_stack=1' \
+		timeout -k 5 300 $sanitizer_run "$out/race" || status=1
+fi
+if [ -x "$out/alloc-fail" ]; then
+	printf '\n== %s: allocation-failure tests (%s) ==\n' "$lesson_dir" "$out/alloc-fail"
+	timeout -k 5 300 "$out/alloc-fail" || status=1
+fi
+
 # Only the student's own code is the student's progress (not IMPL=reference or skeleton).
 if [ "$(basename "$out")" = student ]; then
 	state=${COURSE_STATE:-.course}

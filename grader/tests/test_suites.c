@@ -54,12 +54,41 @@ static void empty_report_counts_nothing(void **state)
 	assert_false(g.crashed || g.timed_out);
 }
 
+static void cmocka_tap_prefixes_names_and_keeps_the_message(void **state)
+{
+	(void)state;
+	const char *tap = "1..3\n"
+			  "not ok 1 - pop_empty\n"
+			  "# 0x1 != 0x2\n"
+			  "# race_test.c:6: error: Failure!\n"
+			  "ok 2 - push_pop\n"
+			  "ok 3 - stress\n"
+			  "# not ok - tests\n";
+	struct gate_result g = {0};
+	assert_int_equal(suites_parse_cmocka_tap(tap, "race", &g), 3);
+	assert_int_equal(g.passed, 2);
+	assert_int_equal(g.failed, 1);
+	assert_string_equal(g.failures[0].name, "race::pop_empty");
+	assert_string_equal(g.failures[0].message, "0x1 != 0x2");
+}
+
+static void cmocka_tap_ignores_the_summary_line(void **state)
+{
+	(void)state;
+	struct gate_result g = {0};
+	assert_int_equal(suites_parse_cmocka_tap("1..1\nok 1 - a\n# ok - tests\n", "x", &g), 1);
+	assert_int_equal(g.passed, 1);
+	assert_int_equal(g.failed, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(counts_only_gate_suites),
 		cmocka_unit_test(failures_carry_their_first_message),
 		cmocka_unit_test(empty_report_counts_nothing),
+		cmocka_unit_test(cmocka_tap_prefixes_names_and_keeps_the_message),
+		cmocka_unit_test(cmocka_tap_ignores_the_summary_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
