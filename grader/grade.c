@@ -74,6 +74,16 @@ static const char *impl_display_name(const char *path)
 
 /* {=== which tools a lesson's metrics need ===} */
 
+static int is_native_metric(const char *name);
+
+static int wants_native_runs(const struct manifest *m)
+{
+	for (size_t i = 0; i < m->n_metrics; i++)
+		if (is_native_metric(m->metrics[i].name))
+			return 1;
+	return 0;
+}
+
 static int needs_tool(const struct manifest *m, enum vg_tool tool)
 {
 	for (size_t i = 0; i < m->n_metrics; i++) {
@@ -81,7 +91,7 @@ static int needs_tool(const struct manifest *m, enum vg_tool tool)
 		int sim = !strcmp(n, "d1_misses") || !strcmp(n, "ll_misses") ||
 			  !strcmp(n, "branch_mispredicts");
 		int massif = !strcmp(n, "peak_heap");
-		int wall = !strcmp(n, "wall_ratio") || !strcmp(n, "cpu_ratio");
+		int wall = is_native_metric(n);
 		if ((tool == VG_CACHEGRIND_SIM && sim) || (tool == VG_MASSIF && massif) ||
 		    (tool == VG_CALLGRIND && !sim && !massif && !wall))
 			return 1;
@@ -98,6 +108,7 @@ static int measure_impl(const struct grade_options *o, const struct manifest *m,
 	struct vg_spec spec = {
 		.bench = bench, .args = m->args, .seed = o->has_seed ? o->seed : m->seed,
 		.time_limit = m->time_limit, .cache_dir = o->cache_dir,
+		.pages_as_heap = m->massif_pages_as_heap,
 		.student_file = m->student_files[0],
 	};
 	static const enum vg_tool tools[] = {VG_CALLGRIND, VG_CACHEGRIND_SIM, VG_MASSIF};
@@ -166,6 +177,44 @@ static int metric_value(const struct metric_spec *spec, const struct measured *x
 	return 1;
 }
 
+/* Metrics measured by the native runs of wall.c rather than under Valgrind. */
+static int is_native_metric(const char *name)
+{
+	static const char *const native[] = {"wall_ratio", "cpu_ratio", "context_switches",
+					     "minor_faults", "max_rss"};
+	for (size_t i = 0; i < sizeof native / sizeof native[0]; i++)
+		if (!strcmp(name, native[i]))
+			return 1;
+	return 0;
+}
+
+/* A native metric's student and reference values (0 without a measurement). Returns 1 for
+ * counts, 0 for ratios, as metric_value does. */
+static int native_value(const char *name, const struct wall_result *w, double *student,
+			double *reference)
+{
+	*student = *reference = 0;
+	if (!strcmp(name, "wall_ratio")) {
+		*student = w ? w->ratio : 0; /* already student / reference */
+		*reference = 1;
+		return 0;
+	}
+	if (w == NULL)
+		return strcmp(name, "cpu_ratio") != 0;
+	if (!strcmp(name, "cpu_ratio")) {
+		*student = w->student.cpu_ratio;
+		*reference = w->reference.cpu_ratio;
+		return 0;
+	}
+	const struct wall_usage *sides[2] = {&w->student, &w->reference};
+	double *values[2] = {student, reference};
+	for (int i = 0; i < 2; i++)
+		*values[i] = !strcmp(name, "context_switches") ? sides[i]->switches
+			     : !strcmp(name, "minor_faults")   ? sides[i]->minor_faults
+							       : sides[i]->max_rss;
+	return 1;
+}
+
 static void fill_metrics(const struct grade_options *o, const struct manifest *m,
 			 struct grade_report *r, const struct measured *student,
 			 const struct measured *reference, const struct measured *skeleton,
@@ -182,17 +231,13 @@ static void fill_metrics(const struct grade_options *o, const struct manifest *m
 			     !(o->batch && !strcmp(spec->name, "wall_ratio") && !spec->batch_scored);
 		mr->tolerance = spec->tolerance;
 		int is_count = 1;
-		if (!strcmp(spec->name, "wall_ratio") || !strcmp(spec->name, "cpu_ratio")) {
-			is_count = 0;
+		if (is_native_metric(spec->name)) {
 			mr->measured = wall != NULL;
-			mr->student = wall ? (!strcmp(spec->name, "wall_ratio")
-						      ? wall->ratio
-						      : wall->student_cpu_ratio)
-					   : 0;
-			mr->reference = 1;
+			is_count = native_value(spec->name, wall, &mr->student, &mr->reference);
 			if (wall && !strcmp(spec->name, "wall_ratio"))
 				mr->tolerance = wall->tolerance;
-			snprintf(mr->unit, sizeof mr->unit, "x");
+			snprintf(mr->unit, sizeof mr->unit, "%s",
+				 !strcmp(spec->name, "max_rss") ? "B" : is_count ? "" : "x");
 		} else {
 			mr->measured = student != NULL;
 			is_count = metric_value(spec, reference, &mr->reference);
@@ -453,7 +498,7 @@ int grade_run(const struct grade_options *o, struct grade_report *r, struct mani
 	struct wall_result wall;
 	int have_wall = 0;
 	if (measured && !o->no_wall &&
-	    (manifest_metric(m, "wall_ratio") || manifest_metric(m, "cpu_ratio"))) {
+	    wants_native_runs(m)) {
 		char ref_bench[PATH_MAX + 8], stu_bench[PATH_MAX + 8], why[512];
 		snprintf(ref_bench, sizeof ref_bench, "%s/bench", reference.out_dir);
 		snprintf(stu_bench, sizeof stu_bench, "%s/bench", student.out_dir);

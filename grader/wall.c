@@ -29,8 +29,13 @@ double wall_median(double *values, size_t n)
 }
 
 /* One native run in a fixed environment; r->wall_seconds becomes the region's time. */
+struct native_run {
+	double wall, cpu_ratio, switches, minflt, max_rss;
+	uint64_t checksum;
+};
+
 static int run_bench(const char *bench, char **argv_tail, double limit, const char *dir,
-		     struct proc_result *r, uint64_t *checksum, char *err, size_t errlen)
+		     struct native_run *run, char *err, size_t errlen)
 {
 	char *argv[MAX_ARGS];
 	int n = 0;
@@ -42,6 +47,7 @@ static int run_bench(const char *bench, char **argv_tail, double limit, const ch
 	snprintf(out, sizeof out, "%s/stdout", dir);
 	snprintf(errp, sizeof errp, "%s/stderr", dir);
 	char *envp[] = {"PATH=/usr/bin:/bin", "LC_ALL=C", NULL};
+	struct proc_result result, *r = &result;
 	struct proc_spec spec = {.argv = argv, .envp = envp, .cwd = dir, .stdout_path = out,
 				 .stderr_path = errp, .wall_limit = limit, .file_limit = 16 << 20};
 	if (proc_run(&spec, r) != 0) {
@@ -60,12 +66,18 @@ static int run_bench(const char *bench, char **argv_tail, double limit, const ch
 		snprintf(err, errlen, "'%s' printed no region_ns and checksum lines", bench);
 		return -1;
 	}
-	r->wall_seconds = (double)printed.region_ns / 1e9;
-	*checksum = printed.checksum;
-	/* CPU time is for the whole process; scale it to the region's share */
-	double share = r->wall_seconds / process_seconds;
-	r->user_seconds *= share;
-	r->system_seconds *= share;
+	run->wall = (double)printed.region_ns / 1e9;
+	run->checksum = printed.checksum;
+	if (printed.has_usage) {
+		run->cpu_ratio = (double)printed.region_cpu_ns / (double)printed.region_ns;
+		run->switches = (double)printed.region_csw;
+		run->minflt = (double)printed.region_minflt;
+		run->max_rss = (double)printed.region_max_rss;
+	} else { /* an older driver: the whole process's figures */
+		run->cpu_ratio = (r->user_seconds + r->system_seconds) / process_seconds;
+		run->switches = (double)(r->voluntary_switches + r->involuntary_switches);
+		run->minflt = run->max_rss = 0;
+	}
 	return 0;
 }
 
@@ -91,29 +103,32 @@ int wall_measure(const char *student_bench, const char *reference_bench, const c
 	if (lock_fd >= 0)
 		flock(lock_fd, LOCK_EX); /* no other grading job runs while we time */
 	double ratios[WALL_TRIPLETS], noise[WALL_TRIPLETS], s_sec[WALL_TRIPLETS],
-		r_sec[WALL_TRIPLETS], cpu[WALL_TRIPLETS];
-	long switches[WALL_TRIPLETS];
+		r_sec[WALL_TRIPLETS], usage[2][4][WALL_TRIPLETS];
 	int rc = 0;
 	for (int i = 0; i < WALL_TRIPLETS && rc == 0; i++) {
-		struct proc_result a, s, b;
-		uint64_t ca, cs, cb;
-		rc = run_bench(reference, tail, time_limit, dir, &a, &ca, err, errlen) ||
-		     run_bench(student, tail, time_limit, dir, &s, &cs, err, errlen) ||
-		     run_bench(reference, tail, time_limit, dir, &b, &cb, err, errlen);
-		if (rc == 0 && ca != cs) {
+		struct native_run a, s, b;
+		rc = run_bench(reference, tail, time_limit, dir, &a, err, errlen) ||
+		     run_bench(student, tail, time_limit, dir, &s, err, errlen) ||
+		     run_bench(reference, tail, time_limit, dir, &b, err, errlen);
+		if (rc == 0 && a.checksum != s.checksum) {
 			snprintf(err, errlen, "checksum %016llx differs from the reference's %016llx",
-				 (unsigned long long)cs, (unsigned long long)ca);
+				 (unsigned long long)s.checksum, (unsigned long long)a.checksum);
 			rc = -1;
 		}
 		if (rc != 0)
 			break;
-		ratios[i] = s.wall_seconds / a.wall_seconds;
-		double aa = b.wall_seconds / a.wall_seconds;
+		ratios[i] = s.wall / a.wall;
+		double aa = b.wall / a.wall;
 		noise[i] = aa >= 1 ? aa : 1 / aa;
-		s_sec[i] = s.wall_seconds;
-		r_sec[i] = a.wall_seconds;
-		cpu[i] = (s.user_seconds + s.system_seconds) / s.wall_seconds;
-		switches[i] = s.voluntary_switches + s.involuntary_switches;
+		s_sec[i] = s.wall;
+		r_sec[i] = a.wall;
+		const struct native_run *runs[2] = {&s, &a};
+		for (int who = 0; who < 2; who++) {
+			usage[who][0][i] = runs[who]->cpu_ratio;
+			usage[who][1][i] = runs[who]->switches;
+			usage[who][2][i] = runs[who]->minflt;
+			usage[who][3][i] = runs[who]->max_rss;
+		}
 	}
 	if (lock_fd >= 0)
 		flock(lock_fd, LOCK_SH);
@@ -131,7 +146,12 @@ int wall_measure(const char *student_bench, const char *reference_bench, const c
 	w->tolerance = spread > MIN_TOLERANCE ? spread : MIN_TOLERANCE;
 	w->student_seconds = wall_median(s_sec, WALL_TRIPLETS);
 	w->reference_seconds = wall_median(r_sec, WALL_TRIPLETS);
-	w->student_cpu_ratio = wall_median(cpu, WALL_TRIPLETS);
-	w->student_switches = switches[WALL_TRIPLETS / 2];
+	struct wall_usage *sides[2] = {&w->student, &w->reference};
+	for (int who = 0; who < 2; who++) {
+		sides[who]->cpu_ratio = wall_median(usage[who][0], WALL_TRIPLETS);
+		sides[who]->switches = wall_median(usage[who][1], WALL_TRIPLETS);
+		sides[who]->minor_faults = wall_median(usage[who][2], WALL_TRIPLETS);
+		sides[who]->max_rss = wall_median(usage[who][3], WALL_TRIPLETS);
+	}
 	return 0;
 }

@@ -15,8 +15,13 @@ struct wall_result {
 	double tolerance;          /* max(1.05, 7th of 9 sorted A/A deviations) */
 	double student_seconds;    /* medians, for the report */
 	double reference_seconds;
-	double student_cpu_ratio;  /* median (user+sys)/wall of the student runs */
-	long student_switches;     /* context switches of the median run: reported, never scored */
+	/* medians over the runs of each side, from what REGION_END printed (getrusage) */
+	struct wall_usage {
+		double cpu_ratio;      /* region CPU time (all threads) / region wall time */
+		double switches;       /* context switches: reported, never scored (6x noise) */
+		double minor_faults;   /* minor page faults in the region */
+		double max_rss;        /* the process's peak resident set, bytes */
+	} student, reference;
 };
 
 /* Runs the benches with args and seed; lock_fd is the open build/wall.lock (or -1). Returns 0, or -1 with a reason (a run failed or timed

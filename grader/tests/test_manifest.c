@@ -227,7 +227,11 @@ static const struct refusal appended[] = {
     {"[metric.cycles]\n",
      "lesson.ini:13: unknown metric 'cycles' in [metric.NAME] (known: instructions, "
      "allocations, calls.<function>, syscalls, peak_heap, d1_misses, ll_misses, "
-     "branch_mispredicts, wall_ratio, gc_share, cpu_ratio)"},
+     "branch_mispredicts, wall_ratio, gc_share, cpu_ratio, context_switches, minor_faults, "
+     "max_rss)"},
+    {"[metric.context_switches]\nkind = scored\nweight = 1\nzero_point = 9\n",
+     "lesson.ini:14: key 'kind': context_switches can only be reported (they vary 6x from run "
+     "to run)"},
     {"[metric.peak_heap]\nkind = cap\nlimit_ratio = 2\ncap_points = 101\n",
      "lesson.ini:16: key 'cap_points': must be <= 100: '101'"},
     {"[metric.peak_heap]\nkind = cap\nlimit_ratio = 2\n",
@@ -309,6 +313,8 @@ static const struct refusal whole[] = {
      "lesson.ini:3: key 'seed': number out of range: '99999999999999999999999'"},
     {"format_version = 1\n[workload]\ntime_limit = 0\n",
      "lesson.ini:3: key 'time_limit': must be > 0 seconds: '0'"},
+    {"format_version = 1\n[workload]\nmassif_pages_as_heap = maybe\n",
+     "lesson.ini:3: key 'massif_pages_as_heap': not one of no|yes: 'maybe'"},
     {"format_version = 1\n[lesson]\ntitle = "
      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"

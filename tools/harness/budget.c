@@ -3,10 +3,14 @@
  * build/cache (the grader reads the same cache, so nothing is measured twice). */
 #include "budget.h"
 
+#include "../measure/bench_protocol.h"
+#include "../measure/proc.h"
+
 #include <criterion/criterion.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -63,10 +67,45 @@ void budget_measure_at(const char *lesson_ini, enum vg_tool tool, struct vg_resu
 		.tool = tool, .bench = bench, .args = m->args, .seed = m->seed,
 		.time_limit = m->time_limit, .cache_dir = cache,
 		.student_file = m->n_student_files ? m->student_files[0] : NULL,
+		.pages_as_heap = m->massif_pages_as_heap,
 		.show_progress = 1, /* a budget test under Valgrind runs for seconds: say so */
 	};
 	if (vg_measure(&spec, r, err, sizeof err) != 0)
 		cr_assert_fail("measuring %s: %s", bench, err);
+}
+
+void budget_measure_native_at(const char *lesson_ini, struct native_result *out)
+{
+	const struct manifest *m = budget_manifest_at(lesson_ini);
+	char folder[PATH_MAX], bench[PATH_MAX + 8], storage[1024], *argv[66];
+	own_folder(folder, sizeof folder);
+	snprintf(bench, sizeof bench, "%s/bench", folder);
+	argv[0] = bench;
+	if (bench_protocol_argv(m->args, m->seed, storage, sizeof storage, argv + 1, 65) < 0)
+		cr_assert_fail("%s: too many bench arguments", lesson_ini);
+	char stdout_path[] = "/tmp/budget-native-XXXXXX";
+	int fd = mkstemp(stdout_path);
+	if (fd < 0)
+		cr_assert_fail("cannot create a file in /tmp");
+	close(fd);
+	struct proc_spec spec = {.argv = argv, .stdout_path = stdout_path,
+				 .wall_limit = m->time_limit, .file_limit = 16 << 20};
+	struct proc_result r;
+	char how[128];
+	struct bench_output printed;
+	int ran = proc_run(&spec, &r) == 0 && r.exited && r.exit_code == 0;
+	int read = ran && bench_protocol_read(stdout_path, &printed) == 0;
+	unlink(stdout_path);
+	if (!ran)
+		cr_assert_fail("%s natively: %s", bench, proc_describe(&r, how, sizeof how));
+	if (!read || !printed.has_region || !printed.has_usage)
+		cr_assert_fail("%s printed no region_ns/region_cpu_ns lines: does it call REGION_END?",
+			       bench);
+	*out = (struct native_result){
+		.wall_ns = printed.region_ns, .cpu_ns = printed.region_cpu_ns,
+		.csw = printed.region_csw, .minflt = printed.region_minflt,
+		.max_rss = printed.region_max_rss,
+	};
 }
 
 int budget_arch_is_reference(void)

@@ -18,11 +18,24 @@
 /* Measures this build's bench driver with tool (VG_CALLGRIND, VG_CACHEGRIND_SIM, VG_MASSIF),
  * with the lesson's workload; free r with vg_result_free. */
 #define budget_measure(tool, r) budget_measure_at(LESSON_INI, (tool), (r))
+/* Runs this build's bench driver once natively (no Valgrind) with the lesson's workload. */
+#define budget_measure_native(r) budget_measure_native_at(LESSON_INI, (r))
 #endif
+
+/* What REGION_END measured in one native run (getrusage, all threads). Wall-clock figures
+ * vary with the machine and its load: budget them only as ratios, such as cpu_ns / wall_ns
+ * (about 1 per busy thread: a spinning wait shows here and nowhere else). */
+struct native_result {
+	long long wall_ns, cpu_ns; /* the region's wall and CPU time */
+	long long csw;             /* context switches: vary 6x run to run, never budget them */
+	long long minflt;          /* minor page faults in the region */
+	long long max_rss;         /* the process's peak resident set so far, bytes */
+};
 
 const struct manifest *budget_manifest_at(const char *lesson_ini);
 double budget_of_at(const char *lesson_ini, const char *metric);
 void budget_measure_at(const char *lesson_ini, enum vg_tool tool, struct vg_result *r);
+void budget_measure_native_at(const char *lesson_ini, struct native_result *r);
 
 /* 1 on x86-64, where absolute instruction, cache and branch budgets hold (gcc 12 -O2). */
 int budget_arch_is_reference(void);

@@ -32,6 +32,7 @@ int bench_protocol_read(const char *stdout_path, struct bench_output *out)
 	if (text == NULL)
 		return -1;
 	char *save;
+	unsigned seen = 0;
 	for (char *line = strtok_r(text, "\n", &save); line != NULL;
 	     line = strtok_r(NULL, "\n", &save)) {
 		unsigned long long checksum;
@@ -43,8 +44,22 @@ int bench_protocol_read(const char *stdout_path, struct bench_output *out)
 		} else if (sscanf(line, "region_ns %lld%c", &ns, &tail) == 1 && ns > 0) {
 			out->region_ns = ns;
 			out->has_region = 1;
+		} else {
+			static const char *const names[] = {"region_cpu_ns", "region_csw",
+							    "region_minflt", "region_max_rss"};
+			long long *fields[] = {&out->region_cpu_ns, &out->region_csw,
+					       &out->region_minflt, &out->region_max_rss};
+			for (int i = 0; i < 4; i++) {
+				size_t n = strlen(names[i]);
+				if (strncmp(line, names[i], n) == 0 && line[n] == ' ' &&
+				    sscanf(line + n, "%lld%c", &ns, &tail) == 1 && ns >= 0) {
+					*fields[i] = ns;
+					seen |= 1u << i;
+				}
+			}
 		}
 	}
+	out->has_usage = seen == 0xf;
 	free(text);
 	return 0;
 }

@@ -1,6 +1,7 @@
 /* bench_protocol.h: the contract between whoever runs a bench driver (the Valgrind runner,
  * the grader's native timing) and the driver: its arguments are lesson.ini's args followed by
- * "--seed N", and after the measured region it prints "region_ns N" and "checksum <hex>". */
+ * "--seed N", and after the measured region it prints "region_ns N" (with "region_cpu_ns N",
+ * "region_csw N", "region_minflt N", "region_max_rss N") and "checksum <hex>". */
 #ifndef BENCH_PROTOCOL_H
 #define BENCH_PROTOCOL_H
 
@@ -18,6 +19,9 @@ struct bench_output {
 	int has_checksum;
 	long long region_ns; /* the last "region_ns N" line with N > 0 */
 	int has_region;
+	/* what REGION_END measured with getrusage; has_usage when all four were printed */
+	long long region_cpu_ns, region_csw, region_minflt, region_max_rss;
+	int has_usage;
 };
 
 /* Reads what the driver printed (its stdout file). The driver prints after the region, so

@@ -381,6 +381,17 @@ static int set_time_limit(struct parser *p, const char *v)
 	return 0;
 }
 
+static int set_massif_pages_as_heap(struct parser *p, const char *v)
+{
+	static const char *const answers[] = {"no", "yes"};
+	int i = parse_enum(p, v, answers, 2);
+
+	if (i < 0)
+		return -1;
+	p->m->massif_pages_as_heap = i;
+	return 0;
+}
+
 /* }=== */
 
 /* {=== [metric.NAME] ===} */
@@ -559,7 +570,7 @@ static int set_anchor_packages(struct parser *p, const char *v)
 /* {=== the schema: keys per section, their order fixes their index in key_line ===} */
 
 enum { K_ID, K_TITLE, K_STUDENT_FILES, K_SKELETON_PASSES, K_PARTIAL_BAND };
-enum { K_SEED, K_ARGS, K_TIME_LIMIT };
+enum { K_SEED, K_ARGS, K_TIME_LIMIT, K_MASSIF_PAGES_AS_HEAP };
 enum {
 	K_KIND,
 	K_DIRECTION,
@@ -588,6 +599,7 @@ static const struct key_rule workload_keys[] = {
     [K_SEED] = {"seed", set_seed},
     [K_ARGS] = {"args", set_args},
     [K_TIME_LIMIT] = {"time_limit", set_time_limit},
+    [K_MASSIF_PAGES_AS_HEAP] = {"massif_pages_as_heap", set_massif_pages_as_heap},
     {NULL, NULL},
 };
 
@@ -625,6 +637,7 @@ static const struct key_rule *const section_keys[SEC_COUNT] = {
 static const char *const catalogue[] = {
     "instructions", "allocations",        "syscalls",   "peak_heap", "d1_misses",
     "ll_misses",    "branch_mispredicts", "wall_ratio", "gc_share",  "cpu_ratio",
+    "context_switches", "minor_faults", "max_rss",
 };
 
 static int in_catalogue(const char *s, size_t n)
@@ -698,7 +711,8 @@ static int open_metric(struct parser *p, const char *name, size_t n)
 		return fail(p, p->line,
 		            "unknown metric '%.*s%s' in [metric.NAME] (known: instructions, "
 		            "allocations, calls.<function>, syscalls, peak_heap, d1_misses, "
-		            "ll_misses, branch_mispredicts, wall_ratio, gc_share, cpu_ratio)",
+		            "ll_misses, branch_mispredicts, wall_ratio, gc_share, cpu_ratio, "
+		            "context_switches, minor_faults, max_rss)",
 		            QS(name, n));
 	if (n >= sizeof(spec->name))
 		return fail(p, p->line, "metric name too long (limit %zu characters): '%.*s%s'",
@@ -924,6 +938,10 @@ static int check_metric(struct parser *p, size_t i)
 	if (!strcmp(spec->name, "gc_share") &&
 	    require(p, lines, K_FUNCTION, "function", label, " (gc_share measures a function)"))
 		return -1;
+	if (!strcmp(spec->name, "context_switches") && spec->kind != METRIC_REPORT)
+		return fail(p, lines[K_KIND],
+		            "key 'kind': context_switches can only be reported (they vary 6x "
+		            "from run to run)");
 	/* a relative margin, so that Z written as exactly 1.25 x t passes despite rounding */
 	if (lines[K_ZERO_POINT] && spec->zero_point < lowest * (1 - 1e-12))
 		return fail(p, lines[K_ZERO_POINT],

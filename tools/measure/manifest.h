@@ -39,6 +39,7 @@ struct manifest {
 	unsigned long long seed;
 	char args[256];                         /* argv for bench.c, space-separated */
 	double time_limit;                      /* seconds per measured run */
+	int massif_pages_as_heap;               /* massif --pages-as-heap=yes: mmap counts too */
 	struct metric_spec metrics[MANIFEST_MAX_METRICS];
 	size_t n_metrics;
 	char allow_symbols[2048];               /* space-separated */
