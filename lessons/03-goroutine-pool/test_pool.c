@@ -1,0 +1,264 @@
+/* test_pool.c: lesson 03's suites. `correct`: every task runs exactly once, whatever the
+ * workers, capacity and batch sizes; `task`: backpressure, cancellation, deadline, no thread
+ * or byte left after pool_destroy (the skeleton may fail these); `budget`: thread creations,
+ * lock calls and idle CPU against lesson.ini. */
+#include <criterion/criterion.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "alloc_count.h"
+#include "budget.h"
+#include "pool.h"
+#include "pool_job.h"
+#include "pool_test_tasks.h"
+
+/* Runs n seeded jobs on a pool and compares every result with pool_job_hash's. */
+static void expect_all_run(unsigned workers, size_t capacity, size_t n, size_t batch)
+{
+	struct pool_jobs in;
+	pool_jobs_make(&in, n, 0, 64, n + workers);
+	struct pool *p = pool_create(workers, capacity, NULL);
+	cr_assert(p != NULL, "pool_create(%u, %zu, NULL) returned NULL", workers, capacity);
+	for (size_t i = 0; i < n; i += batch) {
+		int s = pool_submit(p, in.tasks + i, n - i < batch ? n - i : batch);
+		cr_assert(s == POOL_OK, "pool_submit(batch %zu at %zu): got %d, want POOL_OK", batch,
+			  i, s);
+	}
+	cr_assert(pool_wait(p) == POOL_OK, "pool_wait: want POOL_OK");
+	size_t bad = 0;
+	for (size_t i = 0; i < n; i++)
+		if (in.results[i] != pool_job_hash(in.jobs[i].data, in.jobs[i].len) && ++bad <= 10)
+			cr_expect_fail("workers %u, capacity %zu, batch %zu: task %zu of %zu: result "
+				       "%016" PRIx64 " is not its block's hash",
+				       workers, capacity, batch, i, n, in.results[i]);
+	cr_assert(bad == 0, "%zu of %zu tasks did not run (at most 10 shown above)", bad, n);
+	pool_destroy(p);
+	pool_jobs_free(&in);
+}
+
+TestSuite(correct, .timeout = 20);
+
+Test(correct, runs_every_task_once_in_batches_larger_than_the_queue)
+{
+	expect_all_run(2, 8, 3000, 64);
+	expect_all_run(3, 5, 2000, 7);
+}
+
+Test(correct, runs_every_task_once_one_at_a_time)
+{
+	expect_all_run(1, 1, 500, 1);
+	expect_all_run(4, 100, 1000, 1);
+}
+
+Test(correct, counts_each_task_once_across_waits)
+{
+	struct counting c = {0};
+	struct pool_task t[50];
+	for (size_t i = 0; i < 50; i++)
+		t[i] = (struct pool_task){count_task, &c};
+	struct pool *p = pool_create(3, 16, NULL);
+	for (int round = 1; round <= 4; round++) {
+		cr_assert(pool_submit(p, t, 50) == POOL_OK, "round %d: pool_submit failed", round);
+		if (round % 2 == 0)
+			pool_wait(p);
+		memset(t, 0, sizeof t); /* the pool copied the array: reusing it is allowed */
+		for (size_t i = 0; i < 50; i++)
+			t[i] = (struct pool_task){count_task, &c};
+	}
+	cr_assert(pool_submit(p, t, 0) == POOL_OK, "pool_submit of 0 tasks: want POOL_OK");
+	pool_wait(p);
+	long ran = atomic_load(&c.ran);
+	cr_assert(ran == 200, "4 rounds of 50 tasks, waits after rounds 2 and 4: %ld ran, want 200",
+		  ran);
+	pool_destroy(p);
+}
+
+Test(correct, destroy_without_wait_runs_what_was_queued)
+{
+	struct counting c = {0};
+	struct pool_task t[100];
+	for (size_t i = 0; i < 100; i++)
+		t[i] = (struct pool_task){count_task, &c};
+	struct pool *p = pool_create(2, 32, NULL);
+	pool_submit(p, t, 100);
+	pool_destroy(p);
+	long ran = atomic_load(&c.ran);
+	cr_assert(ran == 100, "100 tasks then pool_destroy with no pool_wait: %ld ran, want 100",
+		  ran);
+}
+
+/* {=== task: backpressure, cancellation, deadline, leaks ===} */
+TestSuite(task, .timeout = 20);
+
+Test(task, full_queue_blocks_the_producer)
+{
+	struct gate g = GATE_INIT;
+	struct pool *p = pool_create(1, 2, NULL);
+	struct pool_task held = {gate_task, &g}, more[2] = {{gate_task, &g}, {gate_task, &g}};
+	pool_submit(p, &held, 1);
+	gate_wait_started(&g, 1);
+	pool_submit(p, more, 2); /* the worker is busy: these two fill the queue */
+	struct submitter s = {.pool = p, .task = held};
+	submitter_start(&s);
+	int returned = submitter_returned_within(&s, 100);
+	gate_open(&g);
+	submitter_join(&s);
+	cr_assert(!returned,
+		  "1 worker busy, capacity 2, 2 tasks queued: a third pool_submit returned within "
+		  "100 ms; it must block until the worker takes a task — see README \"Backpressure\"");
+	pool_wait(p);
+	pool_destroy(p);
+}
+
+Test(task, no_queued_task_starts_after_cancel)
+{
+	struct pool_token tok;
+	pool_token_init(&tok, 0);
+	struct sleeper sl = {.token = &tok, .ms = 2};
+	struct pool_task t[64];
+	for (int i = 0; i < 64; i++)
+		t[i] = (struct pool_task){sleeper_task, &sl};
+	struct pool *p = pool_create(2, 64, &tok);
+	pool_submit(p, t, 64);
+	sleep_ms(5);
+	long finished_before = atomic_load(&sl.finished);
+	pool_cancel(p);
+	int status = pool_wait(p);
+	long after = atomic_load(&sl.started) - finished_before;
+	cr_assert(after <= 2,
+		  "64 tasks of 2 ms on 2 workers, cancelled after 5 ms: %ld tasks ran after the "
+		  "cancel (%ld had finished), want at most 2 (the workers) — see README "
+		  "\"Cancellation\"",
+		  after, finished_before);
+	cr_assert(status == POOL_CANCELLED, "pool_wait after pool_cancel: got %d, want %d", status,
+		  POOL_CANCELLED);
+	pool_destroy(p);
+}
+
+Test(task, blocked_submit_returns_when_cancelled)
+{
+	struct pool_token tok;
+	pool_token_init(&tok, 0);
+	struct sleeper sl = {.token = &tok, .ms = 1000};
+	struct pool *p = pool_create(1, 1, &tok);
+	struct pool_task t = {sleeper_task, &sl};
+	pool_submit(p, &t, 1);
+	pool_submit(p, &t, 1);
+	struct submitter s = {.pool = p, .task = t};
+	submitter_start(&s);
+	sleep_ms(20);
+	uint64_t start = pool_now_ns();
+	pool_cancel(p);
+	submitter_join(&s);
+	double ms = (pool_now_ns() - start) / 1e6;
+	cr_assert(s.status == POOL_CANCELLED && ms < 200,
+		  "pool_submit blocked on a full queue, then pool_cancel: returned %d after %.0f ms, "
+		  "want POOL_CANCELLED (%d) within 200 ms",
+		  s.status, ms, POOL_CANCELLED);
+	pool_wait(p);
+	pool_destroy(p);
+	cr_assert(atomic_load(&sl.started) <= 1, "%ld tasks started; only the first may",
+		  atomic_load(&sl.started));
+}
+
+Test(task, deadline_stops_the_producer_and_the_queue)
+{
+	struct pool_token tok;
+	pool_token_init(&tok, pool_now_ns() + 30 * 1000000u);
+	struct sleeper sl = {.token = &tok, .ms = 1};
+	struct pool_task t[1000];
+	for (int i = 0; i < 1000; i++)
+		t[i] = (struct pool_task){sleeper_task, &sl};
+	struct pool *p = pool_create(2, 8, &tok);
+	uint64_t start = pool_now_ns();
+	int status = pool_submit(p, t, 1000);
+	double ms = (pool_now_ns() - start) / 1e6;
+	pool_wait(p);
+	long late = atomic_load(&sl.started_late);
+	pool_destroy(p);
+	cr_assert(status == POOL_CANCELLED && ms < 500,
+		  "1000 tasks of 1 ms, 2 workers, capacity 8, deadline in 30 ms: pool_submit "
+		  "returned %d after %.0f ms, want POOL_CANCELLED (%d) soon after the deadline",
+		  status, ms, POOL_CANCELLED);
+	cr_assert(late <= 2, "%ld tasks started after the deadline, want at most 2 (the workers)",
+		  late);
+}
+
+Test(task, destroy_joins_every_thread_and_frees_everything)
+{
+	struct pool_token tok;
+	pool_token_init(&tok, 0);
+	struct sleeper sl = {.token = &tok, .ms = 1000};
+	struct pool_task t[8];
+	for (int i = 0; i < 8; i++)
+		t[i] = (struct pool_task){sleeper_task, &sl};
+	pool_destroy(pool_create(4, 8, NULL)); /* warm-up: glibc caches thread stacks */
+	long threads = live_threads();
+	struct alloc_counts before = alloc_count_now();
+	struct pool *p = pool_create(4, 8, &tok);
+	pool_submit(p, t, 8);
+	sleep_ms(10);
+	pool_cancel(p); /* an error path: no pool_wait */
+	pool_destroy(p);
+	long running = atomic_load(&sl.started) - atomic_load(&sl.finished);
+	cr_assert(live_threads() == threads && running == 0,
+		  "after pool_destroy: %ld threads alive (%ld before pool_create), %ld tasks still "
+		  "running: every thread must be joined — see README \"Leaks\"",
+		  live_threads(), threads, running);
+	struct alloc_counts d = alloc_count_delta(before, alloc_count_now());
+	cr_assert(d.allocations == d.frees, "pool_create..pool_destroy: %" PRIu64
+		  " allocations, %" PRIu64 " frees: memory left behind", d.allocations, d.frees);
+}
+/* }=== */
+
+/* {=== budget: limits from lesson.ini ===} */
+static void expect_calls_within_budget(const char *metric, const char *see)
+{
+	struct vg_result r;
+	budget_measure(VG_CALLGRIND, &r);
+	const struct metric_spec *m = manifest_metric(budget_manifest(), metric);
+	uint64_t got = vg_calls(&r, m->function[0] ? m->function : metric + 6);
+	vg_result_free(&r);
+	double budget = budget_of(metric);
+	cr_assert(got <= budget,
+		  "%s in the bench region (%s --seed %llu): %" PRIu64 " (budget: %.0f) — see "
+		  "README \"%s\"",
+		  metric, budget_manifest()->args, budget_manifest()->seed, got, budget, see);
+}
+
+Test(budget, threads_created_at_most_the_workers)
+{
+	expect_calls_within_budget("calls.pthread_create", "A fixed pool");
+}
+
+Test(budget, lock_calls_within_budget)
+{
+	expect_calls_within_budget("calls.pthread_mutex_lock", "Batches and per-worker queues");
+}
+
+Test(budget, idle_workers_sleep)
+{
+	struct counting c = {0};
+	struct pool_task t = {count_task, &c};
+	struct pool *p = pool_create(2, 16, NULL);
+	struct rusage r0, r1;
+	uint64_t start = pool_now_ns();
+	getrusage(RUSAGE_SELF, &r0);
+	for (int i = 0; i < 40; i++) { /* a slow producer: the workers wait most of the time */
+		pool_submit(p, &t, 1);
+		sleep_ms(2);
+	}
+	pool_wait(p);
+	getrusage(RUSAGE_SELF, &r1);
+	double wall = (pool_now_ns() - start) / 1e9, cpu = rusage_seconds(&r1) - rusage_seconds(&r0);
+	pool_destroy(p);
+	cr_assert(cpu <= 0.2 * wall,
+		  "40 tasks, 2 ms apart, on 2 workers: %.0f ms of CPU in %.0f ms (budget: 20%%): "
+		  "a worker spins while it waits — see README \"Sleeping, not spinning\"",
+		  cpu * 1e3, wall * 1e3);
+}
+/* }=== */
