@@ -1,0 +1,99 @@
+/* race_test.c: lesson 03's data-race gate. Stress tests of the pool built with
+ * ThreadSanitizer (cmocka: Criterion aborts under TSan); any race TSan sees fails the run,
+ * and with it every performance point. Each test is short: TSan runs code 5-15x slower. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "pool.h"
+#include "pool_job.h"
+#include "pool_test_tasks.h"
+
+/* Many small tasks through a small queue: the producer blocks and wakes all the time. */
+static void hashes_through_a_small_queue(void **state)
+{
+	(void)state;
+	struct pool_jobs in;
+	pool_jobs_make(&in, 4000, 0, 32, 7);
+	struct pool *p = pool_create(4, 8, NULL);
+	assert_non_null(p);
+	for (size_t i = 0; i < in.n; i += 13)
+		assert_int_equal(pool_submit(p, in.tasks + i, in.n - i < 13 ? in.n - i : 13), POOL_OK);
+	assert_int_equal(pool_wait(p), POOL_OK);
+	for (size_t i = 0; i < in.n; i++)
+		assert_int_equal(in.results[i], pool_job_hash(in.jobs[i].data, in.jobs[i].len));
+	pool_destroy(p);
+	pool_jobs_free(&in);
+}
+
+/* Submit, wait, submit again with a varying number of workers; one at a time and in bulk. */
+static void rounds_of_submit_and_wait(void **state)
+{
+	(void)state;
+	for (unsigned workers = 1; workers <= 4; workers++) {
+		struct counting c = {0};
+		struct pool_task t[40];
+		for (int i = 0; i < 40; i++)
+			t[i] = (struct pool_task){count_task, &c};
+		struct pool *p = pool_create(workers, 5, NULL);
+		for (int round = 0; round < 20; round++) {
+			pool_submit(p, t, round % 2 ? 40 : 1);
+			if (round % 3 == 0)
+				pool_wait(p);
+		}
+		pool_wait(p);
+		assert_int_equal(atomic_load(&c.ran), 10 * 40 + 10);
+		pool_destroy(p);
+	}
+}
+
+/* Cancel while the producer is blocked and workers are busy, then destroy with no wait. */
+static void cancel_while_everything_is_busy(void **state)
+{
+	(void)state;
+	for (int round = 0; round < 5; round++) {
+		struct pool_token tok;
+		pool_token_init(&tok, 0);
+		struct sleeper sl = {.token = &tok, .ms = 1};
+		struct pool *p = pool_create(3, 4, &tok);
+		struct pool_task t = {sleeper_task, &sl};
+		struct submitter s = {.pool = p, .task = t};
+		for (int i = 0; i < 7; i++)
+			pool_submit(p, &t, 1);
+		submitter_start(&s);
+		sleep_ms(2);
+		pool_cancel(p);
+		submitter_join(&s);
+		pool_destroy(p);
+		assert_int_equal(atomic_load(&sl.started), atomic_load(&sl.finished));
+	}
+}
+
+/* A deadline passes while tasks are queued: the producer and the workers notice it. */
+static void deadline_passes_under_load(void **state)
+{
+	(void)state;
+	struct pool_token tok;
+	pool_token_init(&tok, pool_now_ns() + 20 * 1000000u);
+	struct sleeper sl = {.token = &tok, .ms = 1};
+	struct pool_task t[400];
+	for (int i = 0; i < 400; i++)
+		t[i] = (struct pool_task){sleeper_task, &sl};
+	struct pool *p = pool_create(2, 6, &tok);
+	assert_int_equal(pool_submit(p, t, 400), POOL_CANCELLED);
+	assert_int_equal(pool_wait(p), POOL_CANCELLED);
+	pool_destroy(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(hashes_through_a_small_queue),
+	    cmocka_unit_test(rounds_of_submit_and_wait),
+	    cmocka_unit_test(cancel_while_everything_is_busy),
+	    cmocka_unit_test(deadline_passes_under_load),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
