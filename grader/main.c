@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "grade.h"
 #include "report.h"
 
@@ -28,6 +29,8 @@ static void usage(FILE *out)
 	      "  --json-out P  also write the JSON report to P, whatever the format\n"
 	      "  --no-cache    measure the reference and skeleton again\n"
 	      "  --no-wall     skip the native timing: wall_ratio is neither measured nor scored\n"
+	      "  --batch       score as in a batch: wall_ratio only where lesson.ini says batch = scored\n"
+	      "       grade batch --lesson NN SUBMISSIONS_DIR --out DIR [--jobs N] ... (grade batch --help)\n"
 	      "exit: 0 graded, 1 any other status, 2 usage or internal error\n",
 	      out);
 }
@@ -93,6 +96,8 @@ int main(int argc, char **argv)
 	const char *format = "text";
 	char *json_out = NULL;
 	char lesson[3] = "";
+	if (argc > 1 && strcmp(argv[1], "batch") == 0)
+		return batch_main(argc - 1, argv + 1);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -102,6 +107,8 @@ int main(int argc, char **argv)
 			o.cache_dir = NULL;
 		} else if (!strcmp(a, "--no-wall")) {
 			o.no_wall = 1;
+		} else if (!strcmp(a, "--batch")) {
+			o.batch = 1;
 		} else if (!strcmp(a, "--quiet")) {
 			o.verbose = 0;
 		} else if (v == NULL) {
@@ -155,6 +162,8 @@ int main(int argc, char **argv)
 	/* held shared while grading; wall timing takes it exclusively (DESIGN section 7) */
 	mkdir("build", 0755);
 	o.lock_fd = open("build/wall.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (o.lock_fd < 0) /* in a batch's sandbox, as a slot user: flock needs no write access */
+		o.lock_fd = open("build/wall.lock", O_RDONLY | O_CLOEXEC);
 	if (o.lock_fd >= 0)
 		flock(o.lock_fd, LOCK_SH);
 	struct grade_report r;

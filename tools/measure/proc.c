@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -123,7 +124,21 @@ static void set_limits(const struct proc_spec *spec, int err_fd)
 {
 	if (set_limit(RLIMIT_CPU, spec->cpu_limit) != 0 ||
 	    set_limit(RLIMIT_FSIZE, spec->file_limit) != 0 ||
-	    set_limit(RLIMIT_AS, spec->as_limit) != 0)
+	    set_limit(RLIMIT_AS, spec->as_limit) != 0 ||
+	    set_limit(RLIMIT_NPROC, spec->nproc_limit) != 0 ||
+	    set_limit(RLIMIT_NOFILE, spec->nofile_limit) != 0)
+		child_fail(err_fd, STAGE_LIMITS);
+}
+
+/* Becomes run_uid/run_gid for good (real, effective and saved ids). Changing credentials
+ * clears the parent-death signal, so it is set again afterwards. */
+static void drop_privileges(const struct proc_spec *spec, int err_fd)
+{
+	if (spec->run_uid == 0)
+		return;
+	if (setgroups(0, NULL) != 0 || setresgid(spec->run_gid, spec->run_gid, spec->run_gid) != 0 ||
+	    setresuid(spec->run_uid, spec->run_uid, spec->run_uid) != 0 ||
+	    prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
 		child_fail(err_fd, STAGE_LIMITS);
 }
 
@@ -157,6 +172,7 @@ static _Noreturn void run_child(const struct proc_spec *spec, const char *path, 
 	reset_signals();
 	redirect_stdio(spec, err_fd);
 	set_limits(spec, err_fd);
+	drop_privileges(spec, err_fd);
 	if (spec->cwd && chdir(spec->cwd) != 0)
 		child_fail(err_fd, STAGE_CWD);
 #ifdef CLOSE_RANGE_CLOEXEC

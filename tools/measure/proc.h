@@ -20,6 +20,11 @@ struct proc_spec {
 	unsigned long cpu_limit;   /* RLIMIT_CPU seconds; 0: none */
 	unsigned long long file_limit; /* RLIMIT_FSIZE bytes; 0: none */
 	unsigned long long as_limit;   /* RLIMIT_AS bytes; 0: none (sanitizer builds need none) */
+	unsigned long nproc_limit;     /* RLIMIT_NPROC (per user: useful with run_uid); 0: none */
+	unsigned long nofile_limit;    /* RLIMIT_NOFILE; 0: none */
+	/* run as this user and group, without supplementary groups (a batch's per-slot user,
+	 * DESIGN section 6); 0: keep the caller's (root is never a target) */
+	unsigned run_uid, run_gid;
 };
 
 struct proc_result {

@@ -1,0 +1,356 @@
+/* submissions.c: listing a batch's submissions and taking the student files out of each. */
+#include "submissions.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "proc.h"
+
+#define MAX_STUDENT_FILE_BYTES (512 * 1024)
+#define MAX_ARCHIVE_BYTES      (64L * 1024 * 1024)
+#define MAX_MEMBERS            4096
+#define EXTRACT_WALL_LIMIT     30.0
+
+/* {=== listing ===} */
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n > k && strcmp(s + n - k, suffix) == 0;
+}
+
+static void classify(const char *dir, const char *entry, struct submission *s)
+{
+	memset(s, 0, sizeof *s);
+	snprintf(s->path, sizeof s->path, "%s/%s", dir, entry);
+	snprintf(s->name, sizeof s->name, "%s", entry);
+	struct stat st;
+	s->kind = SUBMISSION_OTHER;
+	if (lstat(s->path, &st) != 0 || S_ISLNK(st.st_mode))
+		return;
+	static const struct {
+		const char *suffix;
+		enum submission_kind kind;
+	} archives[] = {
+	    {".tar.gz", SUBMISSION_TAR_GZ}, {".tgz", SUBMISSION_TAR_GZ}, {".zip", SUBMISSION_ZIP}};
+	if (S_ISDIR(st.st_mode)) {
+		s->kind = SUBMISSION_FOLDER;
+		return;
+	}
+	for (size_t i = 0; S_ISREG(st.st_mode) && i < sizeof archives / sizeof *archives; i++)
+		if (ends_with(entry, archives[i].suffix)) {
+			s->kind = archives[i].kind;
+			s->name[strlen(entry) - strlen(archives[i].suffix)] = '\0';
+			return;
+		}
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct submission *)a)->name, ((const struct submission *)b)->name);
+}
+
+struct submission *submissions_list(const char *dir, size_t *n, char *err, size_t errlen)
+{
+	DIR *d = opendir(dir);
+	if (d == NULL) {
+		snprintf(err, errlen, "cannot open the submissions folder '%s': %s", dir,
+		         strerror(errno));
+		return NULL;
+	}
+	size_t cap = 16;
+	struct submission *all = malloc(cap * sizeof *all);
+	struct dirent *e;
+	*n = 0;
+	while (all != NULL && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (*n == cap) {
+			struct submission *grown = realloc(all, (cap *= 2) * sizeof *all);
+			if (grown == NULL) {
+				free(all);
+				all = NULL;
+				break;
+			}
+			all = grown;
+		}
+		classify(dir, e->d_name, &all[(*n)++]);
+	}
+	closedir(d);
+	if (all == NULL) {
+		snprintf(err, errlen, "out of memory listing '%s'", dir);
+		return NULL;
+	}
+	qsort(all, *n, sizeof *all, by_name);
+	return all;
+}
+
+/* }=== */
+
+/* {=== reading one student file without following any link ===} */
+
+/* Opens root/rel refusing every symbolic link on the way and any path leaving root. */
+static int open_beneath(const char *root, const char *rel)
+{
+	int dir = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (dir < 0)
+		return -1;
+	struct open_how how = {.flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW,
+	                       .resolve =
+	                           RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
+	int fd = (int)syscall(SYS_openat2, dir, rel, &how, sizeof how);
+	int saved = errno;
+	close(dir);
+	errno = saved;
+	return fd;
+}
+
+/* Reads root/rel with the intake checks into dest. Returns 0, 1 (refused, err set) or 2 (no
+ * such file: the caller tries the next place). */
+static int copy_student_file(const char *root, const char *rel, const char *dest, char *err,
+                             size_t errlen)
+{
+	struct stat st;
+	char path[PATH_MAX * 2];
+	snprintf(path, sizeof path, "%s/%s", root, rel);
+	if (lstat(path, &st) != 0)
+		return 2;
+	int fd = open_beneath(root, rel);
+	if (fd < 0 || S_ISLNK(st.st_mode)) {
+		snprintf(err, errlen, "'%s' is reached through a symbolic link (refused)", rel);
+		if (fd >= 0)
+			close(fd);
+		return 1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > MAX_STUDENT_FILE_BYTES) {
+		snprintf(err, errlen, "'%s' is not a regular file of at most %d bytes", rel,
+		         MAX_STUDENT_FILE_BYTES);
+		close(fd);
+		return 1;
+	}
+	char *data = malloc((size_t)st.st_size + 1);
+	ssize_t got = data ? read(fd, data, (size_t)st.st_size) : -1;
+	close(fd);
+	int rc = 1;
+	if (got != st.st_size)
+		snprintf(err, errlen, "cannot read '%s'", rel);
+	else if (memchr(data, '\0', (size_t)got) != NULL)
+		snprintf(err, errlen, "'%s' is not a text file (it holds NUL bytes)", rel);
+	else {
+		FILE *out = fopen(dest, "w");
+		rc = out && fwrite(data, 1, (size_t)got, out) == (size_t)got ? 0 : -1;
+		if (out && fclose(out) != 0)
+			rc = -1;
+		if (rc != 0)
+			snprintf(err, errlen, "cannot write '%s': %s", dest, strerror(errno));
+	}
+	free(data);
+	return rc;
+}
+
+/* The places a student file may sit, relative to a submission's root. */
+static int find_in_tree(const char *root, const char *file, const char *slug, const char *dest,
+                        char *err, size_t errlen)
+{
+	char rel[2][PATH_MAX];
+	snprintf(rel[0], sizeof rel[0], "%s", file);
+	snprintf(rel[1], sizeof rel[1], "lessons/%s/%s", slug, file);
+	for (int i = 0; i < 2; i++) {
+		int rc = copy_student_file(root, rel[i], dest, err, errlen);
+		if (rc != 2)
+			return rc;
+	}
+	/* an archive of the student's folder: one top-level folder holding the submission */
+	DIR *d = opendir(root);
+	struct dirent *e;
+	char top[PATH_MAX] = "";
+	int tops = 0;
+	while (d != NULL && (e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.' && e->d_type == DT_DIR && tops++ == 0)
+			snprintf(top, sizeof top, "%s", e->d_name);
+	if (d != NULL)
+		closedir(d);
+	for (int i = 0; tops == 1 && i < 2; i++) {
+		char nested[PATH_MAX * 2];
+		snprintf(nested, sizeof nested, "%s/%s", top, rel[i]);
+		int rc = copy_student_file(root, nested, dest, err, errlen);
+		if (rc != 2)
+			return rc;
+	}
+	snprintf(err, errlen, "no '%s' at the top of the submission or at lessons/%s/%s", file,
+	         slug, file);
+	return 1;
+}
+
+/* }=== */
+
+/* {=== archives ===} */
+
+int submissions_unsafe_member(const char *name)
+{
+	if (name[0] == '/')
+		return 1;
+	for (const char *p = name; (p = strstr(p, "..")) != NULL; p += 2)
+		if ((p == name || p[-1] == '/') && (p[2] == '\0' || p[2] == '/'))
+			return 1;
+	return 0;
+}
+
+/* Runs argv with stdout into out_path; 0 when it exited 0. */
+static int run_tool(char **argv, const char *out_path, const char *cwd)
+{
+	struct proc_spec spec = {.argv = argv,
+	                         .stdout_path = out_path,
+	                         .cwd = cwd,
+	                         .wall_limit = EXTRACT_WALL_LIMIT,
+	                         .file_limit = MAX_ARCHIVE_BYTES};
+	struct proc_result r;
+	return proc_run(&spec, &r) == 0 && r.exited && r.exit_code == 0 ? 0 : -1;
+}
+
+/* Lists the members into a malloc'd, NUL-separated list; refuses unsafe names. */
+static int list_members(const struct submission *s, const char *scratch, char ***names, size_t *n,
+                        char *err, size_t errlen)
+{
+	char listing[PATH_MAX + 16], archive[PATH_MAX];
+	snprintf(listing, sizeof listing, "%s.list", scratch);
+	snprintf(archive, sizeof archive, "%s", s->path);
+	char *tar[] = {"tar", "--list", "--gzip", "--file", archive, NULL};
+	char *zip[] = {"unzip", "-Z1", archive, NULL};
+	if (run_tool(s->kind == SUBMISSION_ZIP ? zip : tar, listing, NULL) != 0) {
+		snprintf(err, errlen, "'%s' is not a readable %s archive", s->name,
+		         s->kind == SUBMISSION_ZIP ? "zip" : "tar.gz");
+		unlink(listing);
+		return 1;
+	}
+	FILE *f = fopen(listing, "r");
+	char line[PATH_MAX];
+	*n = 0;
+	*names = calloc(MAX_MEMBERS, sizeof **names);
+	int rc = 0;
+	while (f != NULL && *names != NULL && fgets(line, sizeof line, f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (submissions_unsafe_member(line)) {
+			snprintf(err, errlen, "archive entry '%.200s' leaves its folder (refused)",
+			         line);
+			rc = 1;
+			break;
+		}
+		if (*n == MAX_MEMBERS) {
+			snprintf(err, errlen, "the archive has over %d entries (refused)",
+			         MAX_MEMBERS);
+			rc = 1;
+			break;
+		}
+		(*names)[(*n)++] = strdup(line);
+	}
+	if (f != NULL)
+		fclose(f);
+	unlink(listing);
+	return *names == NULL ? -1 : rc;
+}
+
+/* A member worth extracting: a student file at a place find_in_tree looks, with no character
+ * an extraction tool would read as a pattern. */
+static int wanted_member(const char *name, const struct manifest *m)
+{
+	if (strpbrk(name, "*?[]\\") != NULL || name[0] == '-')
+		return 0;
+	const char *base = strrchr(name, '/');
+	base = base ? base + 1 : name;
+	for (size_t i = 0; i < m->n_student_files; i++)
+		if (strcmp(base, m->student_files[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int extract(const struct submission *s, const struct manifest *m, const char *scratch,
+                   char *err, size_t errlen)
+{
+	char **names = NULL;
+	size_t n = 0;
+	int rc = list_members(s, scratch, &names, &n, err, errlen);
+	char *argv[MAX_MEMBERS + 16];
+	size_t k = 0;
+	char archive[PATH_MAX], dir[PATH_MAX];
+	snprintf(archive, sizeof archive, "%s", s->path);
+	snprintf(dir, sizeof dir, "%s", scratch);
+	if (s->kind == SUBMISSION_ZIP) {
+		char *head[] = {"unzip", "-qq", "-o", archive, NULL};
+		for (size_t i = 0; head[i]; i++)
+			argv[k++] = head[i];
+	} else {
+		char *head[] = {"tar",
+		                "--extract",
+		                "--gzip",
+		                "--no-same-owner",
+		                "--no-same-permissions",
+		                "--file",
+		                archive,
+		                "--",
+		                NULL};
+		for (size_t i = 0; head[i]; i++)
+			argv[k++] = head[i];
+	}
+	size_t first = k;
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		if (wanted_member(names[i], m) && k < first + 64)
+			argv[k++] = names[i];
+	argv[k] = NULL;
+	if (rc == 0 && k == first) {
+		snprintf(err, errlen, "the archive holds no '%s'", m->student_files[0]);
+		rc = 1;
+	}
+	if (rc == 0 && (mkdir(scratch, 0700) != 0 || run_tool(argv, NULL, dir) != 0)) {
+		snprintf(err, errlen, "cannot extract the student files from '%s'", s->name);
+		rc = 1;
+	}
+	for (size_t i = 0; names && i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+/* }=== */
+
+int submissions_take(const struct submission *s, const struct manifest *m, const char *slug,
+                     const char *dest, const char *scratch, char *err, size_t errlen)
+{
+	const char *root = s->path;
+	if (s->kind == SUBMISSION_OTHER) {
+		snprintf(err, errlen, "not a folder, .tar.gz or .zip (symbolic links are refused)");
+		return 1;
+	}
+	if (s->kind != SUBMISSION_FOLDER) {
+		struct stat st;
+		if (stat(s->path, &st) != 0 || st.st_size > MAX_ARCHIVE_BYTES) {
+			snprintf(err, errlen, "the archive is over %ld bytes (refused)",
+			         MAX_ARCHIVE_BYTES);
+			return 1;
+		}
+		int rc = extract(s, m, scratch, err, errlen);
+		if (rc != 0)
+			return rc;
+		root = scratch;
+	}
+	if (mkdir(dest, 0755) != 0 && errno != EEXIST) {
+		snprintf(err, errlen, "cannot create '%s': %s", dest, strerror(errno));
+		return -1;
+	}
+	for (size_t i = 0; i < m->n_student_files; i++) {
+		char to[PATH_MAX * 2];
+		snprintf(to, sizeof to, "%s/%s", dest, m->student_files[i]);
+		int rc = find_in_tree(root, m->student_files[i], slug, to, err, errlen);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
