@@ -67,6 +67,7 @@ include tools/module.mk
 include grader/module.mk
 include tools/lesson.mk
 include tools/student.mk
+include tools/instructor.mk
 
 LESSON_DIRS := $(sort $(wildcard lessons/[0-9][0-9]-*))
 $(foreach dir,$(LESSON_DIRS),$(eval $(call LESSON_template,$(dir),$(patsubst lessons/%,%,$(firstword $(subst -, ,$(dir)))))))
@@ -119,6 +120,11 @@ help:
 	@echo "  reset          LESSON=NN: put the skeleton back (your file is backed up in .course/)"
 	@echo "  doctor         check the compiler, Valgrind, libraries, sandbox and CPU; say the fix"
 	@echo "  test-devcontainer  run the dev container's setup in a Debian 12 chroot (minutes)"
+	@echo
+	@echo "Instructors (README: For instructors):"
+	@echo "  batch          LESSON=NN SUBMISSIONS=DIR OUT=DIR [JOBS=2]: grade a class, sandboxed"
+	@echo "  dist-student   the course without solution sources: build/dist-student/"
+	@echo "  gradescope     LESSON=NN: Gradescope's autograder zip, build/gradescope-NN.zip"
 	@echo
 	@echo "Options: V=1 shows commands; IMPL=student|reference|skeleton picks the code tested."
 	@echo "Grader:  build/grade --lesson NN [--impl PATH]... [--seed N] [--format text|json|html] [--no-wall]"

@@ -562,8 +562,8 @@ static int setup_sandbox(struct batch *b)
 		if (geteuid() == 0 && u.uid == 0) {
 			say("no user 'ngrade%u' for grading slot %u: as root every slot runs as "
 			    "its "
-			    "own unprivileged user\n  run 'make grader-users' (or 'make deps'), or "
-			    "lower --jobs",
+			    "own unprivileged user\n  run 'make deps' (it creates ngrade1 to ngrade4), "
+			    "or lower --jobs",
 			    slot + 1, slot + 1);
 			return -1;
 		}

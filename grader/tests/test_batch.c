@@ -1,0 +1,282 @@
+/* test_batch.c: cmocka tests of the batch's pieces that need no grading run: the JSON reader
+ * (a report with bytes after it is refused), rows read back from a report, RFC 4180 quoting of
+ * hostile names, file-name slugs, archive member names that leave their folder, batch.ini,
+ * the worker pool, and the similarity of a renamed copy against an unrelated file. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../batch_ini.h"
+#include "../batch_row.h"
+#include "../gradebook.h"
+#include "../json_read.h"
+#include "../pool.h"
+#include "../similarity.h"
+#include "../submissions.h"
+
+static const char report[] =
+    "{\"schema_version\": 1, \"lesson\": \"01\", \"student\": \"a\\\"b\", \"status\": "
+    "\"graded\", \"reason\": null, \"score\": 58.2, \"max\": 100, \"correctness\": "
+    "{\"passed\": 8, \"total\": 8, \"points\": 40}, \"metrics\": [{\"name\": \"instructions\", "
+    "\"kind\": \"scored\", \"direction\": \"lower\", \"student\": 7.1e7, \"ratio\": 6.3, "
+    "\"weight\": 3, \"points\": 14.07}, {\"name\": \"wall_ratio\", \"kind\": \"report\", "
+    "\"student\": null, \"ratio\": null, \"points\": 0}], \"seed\": 42, \"course_version\": "
+    "\"0.1.0\", \"toolchain\": {\"cc\": \"gcc 12\", \"glibc\": \"2.36\", \"valgrind\": \"3.19\", "
+    "\"cpu\": \"x\", \"arch\": \"x86_64\"}}";
+
+static char *memfile(void (*write)(FILE *, const void *), const void *arg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	write(f, arg);
+	fclose(f);
+	return buf;
+}
+
+static void json_reads_a_report_and_its_escapes(void **state)
+{
+	(void)state;
+	char err[128];
+	struct json_value *v = json_parse(report, strlen(report), err, sizeof err);
+	if (v == NULL)
+		fail_msg("json_parse(report): %s", err);
+	assert_string_equal(json_string_or(v, "student", "?"), "a\"b");
+	assert_true(json_number_or(v, "score", 0) == 58.2);
+	assert_int_equal(json_get(v, "reason")->type, JSON_NULL);
+	json_free(v);
+}
+
+static void json_refuses_bytes_after_the_value(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {
+	    "{\"a\": 1} {\"a\": 2}",   "{\"a\": 1", "{\"a\" 1}", "[1, 2,]", "\"\\x\"", "tru", "",
+	    "{\"a\": \"line\nbreak\"}"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char err[128] = "";
+		struct json_value *v = json_parse(bad[i], strlen(bad[i]), err, sizeof err);
+		if (v != NULL || err[0] == '\0')
+			fail_msg("json_parse('%s'): got a value, want an error", bad[i]);
+	}
+}
+
+static void json_refuses_deep_nesting(void **state)
+{
+	(void)state;
+	char deep[200];
+	memset(deep, '[', 100);
+	memset(deep + 100, ']', 100);
+	char err[128];
+	struct json_value *v = json_parse(deep, sizeof deep, err, sizeof err);
+	assert_null(v);
+	assert_non_null(strstr(err, "nested"));
+}
+
+static void row_reads_metrics_seed_and_environment(void **state)
+{
+	(void)state;
+	char err[128];
+	struct json_value *v = json_parse(report, strlen(report), err, sizeof err);
+	struct batch_row row = {0};
+	assert_int_equal(batch_row_from_json(v, "01", &row, err, sizeof err), 0);
+	assert_string_equal(row.status, "graded");
+	assert_int_equal(row.n_metrics, 2);
+	assert_true(row.metrics[0].measured && row.metrics[0].student == 7.1e7);
+	assert_false(row.metrics[1].measured);
+	assert_int_equal(row.seed, 42);
+	assert_non_null(strstr(row.environment, "glibc 2.36"));
+	assert_int_equal(batch_row_from_json(v, "02", &row, err, sizeof err), -1);
+	json_free(v);
+}
+
+struct rows_arg {
+	struct batch_row *rows;
+	size_t n;
+};
+
+static void csv_of(FILE *f, const void *arg)
+{
+	const struct rows_arg *a = arg;
+	char path[] = "/tmp/test_batch_csv_XXXXXX";
+	int fd = mkstemp(path);
+	close(fd);
+	gradebook_write_csv(path, a->rows, a->n);
+	FILE *in = fopen(path, "r");
+	int c;
+	while ((c = fgetc(in)) != EOF)
+		fputc(c, f);
+	fclose(in);
+	unlink(path);
+}
+
+static void csv_quotes_commas_quotes_and_formulas(void **state)
+{
+	(void)state;
+	struct batch_row rows[3] = {0};
+	batch_row_failed(&rows[0], "carol, \"q\" $(id);", "01", 7, "refused", "a, b");
+	batch_row_failed(&rows[1], "=HYPERLINK(\"x\")", "01", 7, "error", "line\nbreak");
+	batch_row_failed(&rows[2], "plain", "01", 7, "graded", "");
+	struct rows_arg a = {rows, 3};
+	char *csv = memfile(csv_of, &a);
+	const char *want[] = {"\"carol, \"\"q\"\" $(id);\",01,0.0,refused,\"a, b\",0,0,7",
+	                      "\"'=HYPERLINK(\"\"x\"\")\",01,0.0,error,\"line\nbreak\"",
+	                      "\r\nplain,01,0.0,graded,,0,0,7"};
+	for (size_t i = 0; i < 3; i++)
+		if (strstr(csv, want[i]) == NULL)
+			fail_msg("gradebook.csv:\n%s\nwant a row holding: %s", csv, want[i]);
+	free(csv);
+}
+
+static void slugs_are_safe_and_distinct(void **state)
+{
+	(void)state;
+	char a[160], b[160], c[160];
+	batch_slug("alice", a, sizeof a);
+	assert_string_equal(a, "alice");
+	batch_slug("../etc/passwd", b, sizeof b);
+	batch_slug("__etc_passwd", c, sizeof c);
+	if (strchr(b, '/') != NULL || b[0] == '.' || strcmp(b, c) == 0)
+		fail_msg("slug('../etc/passwd') = '%s', slug('__etc_passwd') = '%s'", b, c);
+	batch_slug("-rf", c, sizeof c);
+	assert_true(c[0] != '-');
+}
+
+static void archive_members_that_leave_their_folder(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name;
+		int unsafe;
+	} cases[] = {
+	    {"logfmt.c", 0},    {"alice/logfmt.c", 0}, {"../logfmt.c", 1}, {"a/../../logfmt.c", 1},
+	    {"/etc/passwd", 1}, {"a..b/logfmt.c", 0},  {"a/..", 1},        {"..", 1}};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+		if (submissions_unsafe_member(cases[i].name) != cases[i].unsafe)
+			fail_msg("unsafe('%s'): got %d, want %d", cases[i].name, !cases[i].unsafe,
+			         cases[i].unsafe);
+}
+
+static void batch_ini_round_trip(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/test_batch_ini_XXXXXX";
+	close(mkstemp(path));
+	struct batch_ini w = {.lesson = "01",
+	                      .seed = 123456789ULL,
+	                      .course_version = "0.1.0",
+	                      .created = "2026-01-01T00:00:00Z"},
+	                 r;
+	assert_int_equal(batch_ini_write(path, &w), 0);
+	char err[256];
+	assert_int_equal(batch_ini_read(path, &r, err, sizeof err), 0);
+	assert_string_equal(r.lesson, "01");
+	assert_int_equal(r.seed, 123456789ULL);
+	unlink(path);
+	assert_int_equal(batch_ini_read(path, &r, err, sizeof err), 1);
+	unsigned long long s = batch_ini_draw_seed();
+	assert_true(s >= 1 && s < (1ULL << 31));
+}
+
+struct counter {
+	pthread_mutex_t lock;
+	size_t sum, calls;
+	unsigned max_slot;
+};
+
+static void add_job(void *ctx, size_t job, unsigned slot)
+{
+	struct counter *c = ctx;
+	pthread_mutex_lock(&c->lock);
+	c->sum += job;
+	c->calls++;
+	if (slot > c->max_slot)
+		c->max_slot = slot;
+	pthread_mutex_unlock(&c->lock);
+}
+
+static void pool_runs_every_job_once_on_its_slots(void **state)
+{
+	(void)state;
+	struct counter c = {.lock = PTHREAD_MUTEX_INITIALIZER};
+	struct pool *p = pool_start(3, 2, add_job, &c);
+	assert_non_null(p);
+	for (size_t i = 1; i <= 1000; i++)
+		pool_submit(p, i);
+	pool_finish(p);
+	if (c.calls != 1000 || c.sum != 500500 || c.max_slot > 2)
+		fail_msg("1000 jobs on 3 workers: got %zu calls, sum %zu, max slot %u; want 1000, "
+		         "500500, <= 2",
+		         c.calls, c.sum, c.max_slot);
+}
+
+static const char original[] =
+    "#include <stdio.h>\n"
+    "static int total(const int *values, int count)\n{\n\tint sum = 0;\n"
+    "\tfor (int i = 0; i < count; i++)\n\t\tsum += values[i] * 2 + 1;\n"
+    "\tif (sum > 100)\n\t\treturn sum - 100;\n\twhile (count-- > 0)\n\t\tsum ^= count;\n"
+    "\treturn sum;\n}\n"
+    "int render(char *out, const char *in, int n)\n{\n\tint k = 0;\n"
+    "\tfor (int j = 0; j < n; j++) {\n\t\tif (in[j] == '\"')\n\t\t\tout[k++] = '\\\\';\n"
+    "\t\tout[k++] = in[j];\n\t}\n\tout[k] = 0;\n\treturn k;\n}\n";
+
+/* the same code, every identifier renamed, comments added, reformatted */
+static const char renamed[] =
+    "/* my own work */\n#include <stdio.h>\n"
+    "static int acc(const int *xs, int len) {\n  int s = 0; // running\n"
+    "  for (int q = 0; q < len; q++) s += xs[q] * 7 + 3;\n  if (s > 55) return s - 9;\n"
+    "  while (len-- > 0) s ^= len;\n  return s;\n}\n"
+    "int render(char *dst, const char *src, int m) {\n  int w = 0;\n"
+    "  for (int t = 0; t < m; t++) {\n    if (src[t] == '\"') dst[w++] = '\\\\';\n"
+    "    dst[w++] = src[t];\n  }\n  dst[w] = 0;\n  return w;\n}\n";
+
+static const char unrelated[] =
+    "#include <stdlib.h>\nstruct node { struct node *next; long key; };\n"
+    "long find(struct node *h, long k) {\n  while (h && h->key != k) h = h->next;\n"
+    "  return h ? h->key : -1;\n}\n"
+    "void *grow(void *p, size_t *cap) {\n  *cap = *cap ? *cap * 2 : 16;\n"
+    "  return realloc(p, *cap);\n}\n";
+
+static void similarity_sees_through_renaming_not_unrelated_code(void **state)
+{
+	(void)state;
+	struct sim_doc a, b, c;
+	assert_int_equal(sim_doc_init(&a, "a", original, strlen(original)), 0);
+	assert_int_equal(sim_doc_init(&b, "b", renamed, strlen(renamed)), 0);
+	assert_int_equal(sim_doc_init(&c, "c", unrelated, strlen(unrelated)), 0);
+	double copied = sim_score(&a, &b), other = sim_score(&a, &c);
+	if (copied < 0.9 || other > 0.1)
+		fail_msg("renamed copy: %.2f (want >= 0.9); unrelated: %.2f (want <= 0.1)", copied,
+		         other);
+	sim_doc_subtract(&b, &a); /* with a as the skeleton, nothing of b is left to match */
+	assert_true(sim_score(&a, &b) == 0);
+	sim_doc_free(&a);
+	sim_doc_free(&b);
+	sim_doc_free(&c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(json_reads_a_report_and_its_escapes),
+	    cmocka_unit_test(json_refuses_bytes_after_the_value),
+	    cmocka_unit_test(json_refuses_deep_nesting),
+	    cmocka_unit_test(row_reads_metrics_seed_and_environment),
+	    cmocka_unit_test(csv_quotes_commas_quotes_and_formulas),
+	    cmocka_unit_test(slugs_are_safe_and_distinct),
+	    cmocka_unit_test(archive_members_that_leave_their_folder),
+	    cmocka_unit_test(batch_ini_round_trip),
+	    cmocka_unit_test(pool_runs_every_job_once_on_its_slots),
+	    cmocka_unit_test(similarity_sees_through_renaming_not_unrelated_code),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,23 @@
+# tools/instructor.mk: the instructor's targets: grading a class (make batch), the student
+# edition without solution sources (make dist-student) and Gradescope's autograder (make
+# gradescope). DESIGN section 6, "Untrusted code"; README's "For instructors".
+
+JOBS ?= 2
+.PHONY: batch batch-usage dist-student gradescope gradescope-usage
+
+# make batch LESSON=NN SUBMISSIONS=DIR OUT=DIR [JOBS=2] [BATCH_FLAGS='--gradescope ...']
+batch: $(if $(and $(LESSON),$(SUBMISSIONS),$(OUT)),$(GRADER),batch-usage) | deps-check
+	$(Q)$(GRADER) batch --lesson $(LESSON) $(SUBMISSIONS) --out $(OUT) --jobs $(JOBS) $(BATCH_FLAGS)
+batch-usage:
+	@echo "make batch: say what to grade: make batch LESSON=NN SUBMISSIONS=DIR OUT=DIR [JOBS=2]" >&2; exit 2
+
+# make dist-student: the course without solution sources; each lesson's reference ships as an
+# object built with the course's flags (tools/dist_student.sh says how the grader links it).
+dist-student: $(GRADER) $(LESSON_BUILD_ALL)
+	$(Q)tools/dist_student.sh $(BUILD)/dist-student
+
+# make gradescope LESSON=NN: Gradescope's autograder zip for one lesson.
+gradescope: $(if $(LESSON),$(GRADER),gradescope-usage)
+	$(Q)tools/gradescope/make_zip.sh $(LESSON) $(BUILD)/gradescope-$(LESSON).zip
+gradescope-usage:
+	@echo "make gradescope: say which lesson: make gradescope LESSON=NN" >&2; exit 2
