@@ -1,0 +1,375 @@
+/* test_doccache.c: lesson 06's suites. `correct` replays seeded request streams against the
+ * cache and against a plain model with no collector; `task` checks the pacing policy of
+ * doccache.h, both the formula and when the cache really collects; `budget` checks the bench
+ * region's instructions, collector share, collections, allocations, peak heap and peak RSS
+ * against lesson.ini. */
+#include <criterion/criterion.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "budget.h"
+#include "doc_body.h"
+#include "doccache.h"
+#include "doccache_input.h"
+
+/* {=== the model: the same cache as plain arrays, no collector; the behaviour to match ===} */
+struct model {
+	uint32_t keys;
+	uint64_t *version, *hits, *last, *seed; /* version 0: no document */
+	uint32_t *size;
+	unsigned char *scratch; /* a body, regenerated from its seed when served */
+};
+
+static void model_init(struct model *m, uint32_t keys)
+{
+	m->keys = keys;
+	m->version = calloc(keys, 8);
+	m->hits = calloc(keys, 8);
+	m->last = calloc(keys, 8);
+	m->seed = calloc(keys, 8);
+	m->size = calloc(keys, 4);
+	m->scratch = malloc(1 << 20);
+	cr_assert(m->version && m->hits && m->last && m->seed && m->size && m->scratch);
+}
+
+static void model_put(struct model *m, uint32_t key, uint32_t size, uint64_t seed, uint64_t now)
+{
+	m->version[key]++;
+	m->hits[key] = 0;
+	m->last[key] = now;
+	m->seed[key] = seed;
+	m->size[key] = size;
+}
+
+static uint64_t model_get(struct model *m, uint32_t key, uint64_t now)
+{
+	if (m->version[key] == 0)
+		return 0;
+	uint64_t last = m->last[key];
+	m->hits[key]++;
+	m->last[key] = now;
+	doc_fill(m->scratch, m->size[key], m->seed[key]);
+	return doccache_answer(doc_digest(m->scratch, m->size[key]), m->version[key], m->hits[key],
+	                       last);
+}
+
+static void model_free(struct model *m)
+{
+	free(m->version);
+	free(m->hits);
+	free(m->last);
+	free(m->seed);
+	free(m->size);
+	free(m->scratch);
+}
+/* }=== */
+
+/* {=== the pacing oracle: doccache.h's policy, written as plainly as possible ===} */
+static size_t oracle_goal(size_t live, int gogc, size_t limit)
+{
+	unsigned __int128 goal = gogc < 0 ? (unsigned __int128)SIZE_MAX
+	                                  : live + (unsigned __int128)live * (unsigned)gogc / 100;
+	if (gogc >= 0 && goal < DOCCACHE_MIN_HEAP)
+		goal = DOCCACHE_MIN_HEAP;
+	if (limit != 0 && limit < goal) {
+		size_t floor = live + live / 16;
+		goal = limit > floor ? limit : floor;
+	}
+	return (size_t)goal;
+}
+/* }=== */
+
+/* Replays the stream of (keys, n, seed) against a cache with cfg and against the model;
+ * compares every answer (at most 10 mismatches reported). Calls doccache_idle at the end and
+ * serves every key again. */
+static void expect_same_answers(uint32_t keys, size_t n, uint64_t seed, struct doccache_config cfg)
+{
+	struct doccache_input in;
+	struct model m;
+	doccache_input_make(&in, keys, n, seed);
+	model_init(&m, keys);
+	struct doccache *c = doccache_new(&cfg, keys);
+	size_t bad = 0;
+	char what[160];
+	snprintf(what, sizeof what,
+	         "keys %" PRIu32 ", %zu events, seed %" PRIu64 ", gogc %d, limit %zu", keys, n,
+	         seed, cfg.gogc, cfg.soft_limit);
+	for (size_t i = 0; i <= n + keys; i++) {
+		const struct doc_event *e = i < n ? &in.events[i] : NULL;
+		uint64_t got = 0, want = 0;
+		if (i == n) {
+			doccache_idle(c);
+			continue;
+		}
+		if (e == NULL) { /* after the idle call: serve every key once more */
+			uint32_t key = (uint32_t)(i - n - 1);
+			got = doccache_get(c, key, i + 1);
+			want = model_get(&m, key, i + 1);
+		} else if (e->op == DOC_PUT) {
+			doccache_put(c, e->key, e->size, e->seed, i + 1);
+			model_put(&m, e->key, e->size, e->seed, i + 1);
+		} else if (e->op == DOC_GET) {
+			got = doccache_get(c, e->key, i + 1);
+			want = model_get(&m, e->key, i + 1);
+		} else {
+			doccache_drop(c, e->key);
+			m.version[e->key] = 0;
+		}
+		if (got != want && ++bad <= 10)
+			cr_expect_fail("%s: event %zu (get key %" PRIu32 "): got %016" PRIx64
+			               ", want %016" PRIx64,
+			               what, i, e ? e->key : (uint32_t)(i - n - 1), got, want);
+	}
+	cr_assert(bad == 0, "%s: %zu answers differ (at most 10 shown above)", what, bad);
+	doccache_free(c);
+	model_free(&m);
+	doccache_input_free(&in);
+}
+
+/* Criterion's --timeout flag does nothing in 2.4.1; a suite's .timeout works. Budget tests carry
+ * none: the Valgrind runner bounds them (DESIGN section 4). */
+TestSuite(correct, .timeout = 30);
+TestSuite(task, .timeout = 30);
+
+Test(correct, answers_like_the_model_with_go_defaults_and_a_soft_limit)
+{
+	expect_same_answers(256, 8000, 1, (struct doccache_config){100, 2u << 20});
+	expect_same_answers(256, 8000, 2, (struct doccache_config){100, 0});
+}
+
+Test(correct, answers_like_the_model_under_a_limit_below_the_live_heap)
+{
+	expect_same_answers(256, 8000, 3, (struct doccache_config){100, 64 * 1024});
+}
+
+Test(correct, answers_like_the_model_with_the_collector_off)
+{
+	expect_same_answers(128, 4000, 4, (struct doccache_config){-1, 0});
+}
+
+Test(correct, counts_versions_hits_and_last_access)
+{
+	struct doccache_config cfg = {100, 0};
+	struct doccache *c = doccache_new(&cfg, 4);
+	unsigned char body[100];
+	doc_fill(body, 100, 77);
+	uint64_t d = doc_digest(body, 100);
+	cr_assert(doccache_get(c, 2, 1) == 0, "get of key 2 in a new cache: got nonzero, want 0");
+	doccache_put(c, 2, 50, 9, 2);
+	doccache_put(c, 2, 100, 77, 3); /* replaces: version 2, hits 0 */
+	struct {
+		uint64_t now, got, want;
+	} step[] = {{5, 0, doccache_answer(d, 2, 1, 3)}, {8, 0, doccache_answer(d, 2, 2, 5)}};
+	for (int i = 0; i < 2; i++) {
+		step[i].got = doccache_get(c, 2, step[i].now);
+		cr_assert(step[i].got == step[i].want,
+		          "get %d of key 2 (put at 2 and 3, got at 5 then 8): got %016" PRIx64
+		          ", want %016" PRIx64 " (version 2, hits %d, last %s)",
+		          i + 1, step[i].got, step[i].want, i + 1, i ? "5" : "3");
+	}
+	doccache_drop(c, 2);
+	cr_assert(doccache_get(c, 2, 9) == 0, "get after drop: got nonzero, want 0");
+	doccache_put(c, 2, 100, 77, 10);
+	uint64_t got = doccache_get(c, 2, 11), want = doccache_answer(d, 1, 1, 10);
+	cr_assert(got == want,
+	          "put after drop, then get: got %016" PRIx64 ", want %016" PRIx64
+	          " (version 1 again)",
+	          got, want);
+	doccache_free(c);
+}
+
+Test(correct, keeps_every_document_through_idle)
+{
+	expect_same_answers(64, 64, 5, (struct doccache_config){100, 0});
+}
+
+/* {=== task: the pacing policy ===} */
+Test(task, goal_follows_the_growth_factor)
+{
+	struct {
+		size_t live;
+		int gogc;
+		size_t want;
+	} t[] = {{4u << 20, 100, 8u << 20},
+	         {4u << 20, 50, 6u << 20},
+	         {4u << 20, 0, 4u << 20},
+	         {4u << 20, 300, 16u << 20},
+	         {1000001, 100, 2000002},
+	         {999, 250, DOCCACHE_MIN_HEAP},
+	         {0, 100, DOCCACHE_MIN_HEAP},
+	         {200000, 100, 400000},
+	         {SIZE_MAX / 64, 100, SIZE_MAX / 64 * 2}};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		struct doccache_config cfg = {t[i].gogc, 0};
+		size_t got = doccache_goal(t[i].live, &cfg);
+		cr_expect(got == t[i].want,
+		          "doccache_goal(live %zu, gogc %d, no limit): got %zu, want %zu",
+		          t[i].live, t[i].gogc, got, t[i].want);
+	}
+}
+
+Test(task, goal_is_off_with_gogc_off_and_no_limit)
+{
+	struct doccache_config cfg = {-1, 0};
+	size_t got = doccache_goal(12345, &cfg);
+	cr_assert(got == SIZE_MAX,
+	          "doccache_goal(live 12345, gogc off, no limit): got %zu, want "
+	          "SIZE_MAX",
+	          got);
+}
+
+Test(task, goal_stops_at_the_soft_limit_but_not_below_a_sixteenth_of_growth)
+{
+	struct {
+		size_t live;
+		int gogc;
+		size_t limit, want;
+	} t[] = {{4u << 20, 100, 6u << 20, 6u << 20},
+	         {4u << 20, 100, 9u << 20, 8u << 20},
+	         {4u << 20, 100, 4u << 20, 4456448},
+	         {4u << 20, 100, 1u << 20, 4456448},
+	         {4u << 20, -1, 6u << 20, 6u << 20},
+	         {0, 100, 100000, 100000},
+	         {1600, 100, 1000, 1700},
+	         {4u << 20, 100, 8u << 20, 8u << 20}};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		struct doccache_config cfg = {t[i].gogc, t[i].limit};
+		size_t got = doccache_goal(t[i].live, &cfg);
+		cr_expect(got == t[i].want,
+		          "doccache_goal(live %zu, gogc %d, soft limit %zu): got %zu, want %zu",
+		          t[i].live, t[i].gogc, t[i].limit, got, t[i].want);
+	}
+}
+
+/* The largest a put may allocate: a 16 KiB body and a few words of metadata, with room. */
+#define ONE_OPERATION (20 * 1024)
+
+/* Replays the lesson's stream with cfg and checks, around every call, that the cache collects
+ * when its heap reaches the goal of doccache.h and not before. */
+static void expect_paced(struct doccache_config cfg)
+{
+	struct doccache_input in;
+	doccache_input_make(&in, 512, 40000, 1);
+	struct doccache *c = doccache_new(&cfg, in.keys);
+	const struct gc_heap *h = doccache_heap(c);
+	char what[96];
+	snprintf(what, sizeof what, "lesson stream (keys 512, 40000 events), gogc %d, limit %zu",
+	         cfg.gogc, cfg.soft_limit);
+	for (size_t i = 0; i < in.n; i++) {
+		const struct doc_event *e = &in.events[i];
+		size_t bytes = h->bytes, live = h->live_bytes, allocated = h->allocated;
+		uint64_t collections = h->collections;
+		if (e->op == DOC_PUT)
+			doccache_put(c, e->key, e->size, e->seed, i + 1);
+		else if (e->op == DOC_GET)
+			doccache_get(c, e->key, i + 1);
+		else
+			doccache_drop(c, e->key);
+		size_t goal = oracle_goal(live, cfg.gogc, cfg.soft_limit);
+		size_t reached = bytes + (h->allocated - allocated);
+		cr_assert(
+		    h->collections == collections || reached >= goal,
+		    "%s: event %zu collected early: the heap had %zu bytes and its goal was %zu "
+		    "(%zu live after the last collection) — see README \"Pacing\"",
+		    what, i, reached, goal, live);
+		size_t now_goal = oracle_goal(h->live_bytes, cfg.gogc, cfg.soft_limit);
+		cr_assert(
+		    h->bytes <= now_goal || h->bytes - now_goal <= ONE_OPERATION,
+		    "%s: after event %zu the heap holds %zu bytes, its goal is %zu (%zu live): "
+		    "it should have collected — see README \"Pacing\"",
+		    what, i, h->bytes, now_goal, h->live_bytes);
+	}
+	doccache_free(c);
+	doccache_input_free(&in);
+}
+
+Test(task, collects_at_the_goal_of_the_growth_factor)
+{
+	expect_paced((struct doccache_config){100, 0});
+	expect_paced((struct doccache_config){300, 0});
+}
+
+Test(task, collects_earlier_near_the_soft_limit)
+{
+	expect_paced((struct doccache_config){100, 5u << 20});
+	expect_paced((struct doccache_config){-1, 4u << 20});
+}
+/* }=== */
+
+/* {=== budget: limits from lesson.ini; a failure says the value, the budget, where to look ===} */
+static void expect_at_most(const char *metric, double got, const char *unit, const char *see)
+{
+	double budget = budget_of(metric);
+	cr_assert(
+	    got <= budget,
+	    "%s in the bench region (%s --seed %llu): %.4g%s (budget: %.4g%s) — see README \"%s\"",
+	    metric, budget_manifest()->args, budget_manifest()->seed, got, unit, budget, unit, see);
+}
+
+static double collector_share(const struct vg_result *r)
+{
+	uint64_t inclusive = 0;
+	for (size_t i = 0; i < r->n_functions; i++)
+		if (strcmp(r->functions[i].name, "gc_collect") == 0 &&
+		    r->functions[i].inclusive > inclusive)
+			inclusive = r->functions[i].inclusive;
+	return r->instructions ? (double)inclusive / (double)r->instructions : 0;
+}
+
+Test(budget, instructions_within_budget)
+{
+	if (!budget_arch_is_reference())
+		cr_skip_test(
+		    "instruction budgets hold on x86-64 (gcc 12 -O2) only; this is not one");
+	struct vg_result r;
+	budget_measure(VG_CALLGRIND, &r);
+	double got = (double)r.instructions;
+	vg_result_free(&r);
+	expect_at_most("instructions", got, "", "What's slow");
+}
+
+Test(budget, collector_share_within_budget)
+{
+	struct vg_result r;
+	budget_measure(VG_CALLGRIND, &r);
+	double share = collector_share(&r);
+	vg_result_free(&r);
+	expect_at_most("gc_share", share, "", "Pacing");
+}
+
+Test(budget, collections_within_budget)
+{
+	struct vg_result r;
+	budget_measure(VG_CALLGRIND, &r);
+	double got = (double)vg_calls(&r, "gc_collect");
+	vg_result_free(&r);
+	expect_at_most("calls.gc_collect", got, "", "Pacing");
+}
+
+Test(budget, allocations_within_budget)
+{
+	struct vg_result r;
+	budget_measure(VG_CALLGRIND, &r);
+	double got = (double)r.allocations;
+	vg_result_free(&r);
+	expect_at_most("allocations", got, "", "Values inline");
+}
+
+Test(budget, peak_heap_within_budget)
+{
+	struct vg_result r;
+	budget_measure(VG_MASSIF, &r);
+	double got = (double)r.peak_heap;
+	vg_result_free(&r);
+	expect_at_most("peak_heap", got, " bytes", "Soft limit");
+}
+
+Test(budget, peak_rss_within_budget)
+{
+	struct native_result r;
+	budget_measure_native(&r);
+	expect_at_most("max_rss", (double)r.max_rss, " bytes", "Giving memory back");
+}
+/* }=== */
