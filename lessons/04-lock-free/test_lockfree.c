@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "budget.h"
 #include "lockfree.h"
@@ -155,7 +156,7 @@ Test(correct, stages_on_four_threads_match_one_thread)
 /* {=== ABA: a stress that breaks a naive CAS stack, then the student's ===} */
 #define ABA_SLOTS 8
 #define ABA_THREADS 4
-#define ABA_OPS 100000
+#define ABA_OPS 30000
 
 /* The naive Treiber stack: the head is the top slot only. Between reading the top's next and
  * the CAS, other threads may pop that slot and the one below it and push the first one back:
@@ -175,10 +176,10 @@ static uint32_t naive_pop(void *ctx)
 	uint32_t top = atomic_load(&s->head);
 	while (top != LF_EMPTY) {
 		uint32_t next = atomic_load(&s->next[top]);
-		for (int i = 0; s->widen && dawdler && i < 100000; i++) {
+		for (int i = 0; s->widen && dawdler && i < 200; i++) {
 			if (atomic_load(&s->head) == top && atomic_load(&s->next[top]) != next)
 				break; /* A, then B taken, then A back: the CAS below succeeds */
-			__builtin_ia32_pause();
+			sched_yield(); /* let the others run, on this CPU too */
 		}
 		if (atomic_compare_exchange_weak(&s->head, &top, next))
 			return top;
@@ -211,7 +212,16 @@ struct aba_run {
 	void *stack;
 	_Atomic unsigned owner[ABA_SLOTS];
 	_Atomic uint64_t errors, ops;
+	struct timespec deadline; /* the stress stops here even if it found nothing */
 };
+
+static int past(const struct timespec *deadline)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > deadline->tv_sec ||
+	       (now.tv_sec == deadline->tv_sec && now.tv_nsec > deadline->tv_nsec);
+}
 
 struct aba_thread_arg {
 	struct aba_run *run;
@@ -238,17 +248,20 @@ static void aba_give(struct aba_run *run, uint32_t slot)
 	run->push(run->stack, slot);
 }
 
-/* Each thread takes two slots, A then B, and gives back A first: the sequence that turns a
- * stale "top A, next B" into B handed out twice. It stops at the first error anyone finds. */
+/* Each thread takes two slots, A then B, gives back A, yields, then gives back B: the sequence
+ * that turns a stale "top A, next B" into B handed out twice. It stops at the first error anyone finds. */
 static void *aba_thread(void *arg)
 {
 	struct aba_run *run = ((struct aba_thread_arg *)arg)->run;
 	unsigned me = ((struct aba_thread_arg *)arg)->me;
 	dawdler = me == 0;
 	for (int i = 0; i < ABA_OPS && atomic_load(&run->errors) == 0; i++) {
+		if (i % 1024 == 0 && past(&run->deadline))
+			break;
 		uint32_t a = aba_take(run, me), b = a == LF_EMPTY ? LF_EMPTY : aba_take(run, me);
 		if (a != LF_EMPTY)
 			aba_give(run, a);
+		sched_yield(); /* holding B a while: others run in the A-back-but-B-out state */
 		if (b != LF_EMPTY)
 			aba_give(run, b);
 		if (a == LF_EMPTY || b == LF_EMPTY)
@@ -261,6 +274,8 @@ static void *aba_thread(void *arg)
 
 static void aba_stress(struct aba_run *run)
 {
+	clock_gettime(CLOCK_MONOTONIC, &run->deadline);
+	run->deadline.tv_sec += 3;
 	struct aba_thread_arg args[ABA_THREADS];
 	for (unsigned i = 0; i < ABA_THREADS; i++)
 		args[i] = (struct aba_thread_arg){run, i};
