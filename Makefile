@@ -67,6 +67,7 @@ include tools/module.mk
 include grader/module.mk
 include tools/lesson.mk
 include tools/student.mk
+include tools/profile.mk
 include tools/instructor.mk
 
 LESSON_DIRS := $(sort $(wildcard lessons/[0-9][0-9]-*))
@@ -107,6 +108,7 @@ help:
 	@echo "  build          build the grader, the harness and every lesson, run nothing"
 	@echo "  test           the course's own test suite (what CI runs)"
 	@echo "  anchors        LESSON=NN: the reference beside established libraries, one run"
+	@echo "  profile        LESSON=NN: callgrind, massif, perf flame graph of the bench; trace: a timeline"
 	@echo "  deps           install the dependencies (apt, dnf) and the grading users"
 	@echo "  clean          remove build/"
 	@echo "  help           this list"
