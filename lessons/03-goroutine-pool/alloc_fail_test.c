@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 #include <stdio.h>
 
@@ -39,11 +40,12 @@ static int fail_allocation(long k)
 	int injected = alloc_fail_injected() > 0;
 	alloc_fail_nth(0);
 	if (running != 0 || alloc_fail_live() != 0)
-		fail_msg("allocation %ld of the pool failed (pool_create %s, last pool_submit %d); "
-			 "after pool_cancel and pool_destroy %ld tasks still run and %ld blocks are "
-			 "allocated: an error path left a thread unjoined or memory behind — see "
-			 "README \"Leaks\"",
-			 k, p ? "succeeded" : "returned NULL", status, running, alloc_fail_live());
+		fail_msg(
+		    "allocation %ld of the pool failed (pool_create %s, last pool_submit %d); "
+		    "after pool_cancel and pool_destroy %ld tasks still run and %ld blocks are "
+		    "allocated: an error path left a thread unjoined or memory behind — see "
+		    "README \"Leaks\"",
+		    k, p ? "succeeded" : "returned NULL", status, running, alloc_fail_live());
 	return !injected;
 }
 

@@ -14,8 +14,8 @@
 int main(int argc, char **argv)
 {
 	struct bench_option opt[] = {{.name = "--tasks"},    {.name = "--workers"},
-				     {.name = "--capacity"}, {.name = "--batch"},
-				     {.name = "--seed"},     {.name = "--empty", .is_flag = 1}};
+	                             {.name = "--capacity"}, {.name = "--batch"},
+	                             {.name = "--seed"},     {.name = "--empty", .is_flag = 1}};
 	if (exec_deny_install() != 0) {
 		perror("bench: cannot install the exec filter");
 		return 2;

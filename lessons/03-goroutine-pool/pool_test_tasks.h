@@ -23,7 +23,10 @@ struct gate {
 	int open;
 	long started;
 };
-#define GATE_INIT {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0}
+#define GATE_INIT                                                                                  \
+	{                                                                                          \
+		PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0                          \
+	}
 void gate_task(void *arg);
 void gate_wait_started(struct gate *g, long n);
 void gate_open(struct gate *g);

@@ -1,10 +1,12 @@
 /* race_test.c: lesson 03's data-race gate. Stress tests of the pool built with
  * ThreadSanitizer (cmocka: Criterion aborts under TSan); any race TSan sees fails the run,
- * and with it every performance point. Each test is short: TSan runs code 5-15x slower. */
+ * and with it every performance point. Each test is short: TSan runs code 5-15x slower, and
+ * a thread per task (the skeleton) costs milliseconds each under it. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 
 #include "pool.h"
@@ -16,11 +18,12 @@ static void hashes_through_a_small_queue(void **state)
 {
 	(void)state;
 	struct pool_jobs in;
-	pool_jobs_make(&in, 4000, 0, 32, 7);
+	pool_jobs_make(&in, 300, 0, 32, 7);
 	struct pool *p = pool_create(4, 8, NULL);
 	assert_non_null(p);
 	for (size_t i = 0; i < in.n; i += 13)
-		assert_int_equal(pool_submit(p, in.tasks + i, in.n - i < 13 ? in.n - i : 13), POOL_OK);
+		assert_int_equal(pool_submit(p, in.tasks + i, in.n - i < 13 ? in.n - i : 13),
+		                 POOL_OK);
 	assert_int_equal(pool_wait(p), POOL_OK);
 	for (size_t i = 0; i < in.n; i++)
 		assert_int_equal(in.results[i], pool_job_hash(in.jobs[i].data, in.jobs[i].len));
@@ -28,23 +31,23 @@ static void hashes_through_a_small_queue(void **state)
 	pool_jobs_free(&in);
 }
 
-/* Submit, wait, submit again with a varying number of workers; one at a time and in bulk. */
+/* Submit, wait, submit again with 1 to 3 workers; one task at a time and 20 at once. */
 static void rounds_of_submit_and_wait(void **state)
 {
 	(void)state;
-	for (unsigned workers = 1; workers <= 4; workers++) {
+	for (unsigned workers = 1; workers <= 3; workers++) {
 		struct counting c = {0};
-		struct pool_task t[40];
-		for (int i = 0; i < 40; i++)
+		struct pool_task t[20];
+		for (int i = 0; i < 20; i++)
 			t[i] = (struct pool_task){count_task, &c};
 		struct pool *p = pool_create(workers, 5, NULL);
-		for (int round = 0; round < 20; round++) {
-			pool_submit(p, t, round % 2 ? 40 : 1);
+		for (int round = 0; round < 8; round++) {
+			pool_submit(p, t, round % 2 ? 20 : 1);
 			if (round % 3 == 0)
 				pool_wait(p);
 		}
 		pool_wait(p);
-		assert_int_equal(atomic_load(&c.ran), 10 * 40 + 10);
+		assert_int_equal(atomic_load(&c.ran), 4 * 20 + 4);
 		pool_destroy(p);
 	}
 }
@@ -78,11 +81,11 @@ static void deadline_passes_under_load(void **state)
 	struct pool_token tok;
 	pool_token_init(&tok, pool_now_ns() + 20 * 1000000u);
 	struct sleeper sl = {.token = &tok, .ms = 1};
-	struct pool_task t[400];
-	for (int i = 0; i < 400; i++)
+	struct pool_task t[100]; /* 100 ms of work for 2 workers: the deadline comes first */
+	for (int i = 0; i < 100; i++)
 		t[i] = (struct pool_task){sleeper_task, &sl};
 	struct pool *p = pool_create(2, 6, &tok);
-	assert_int_equal(pool_submit(p, t, 400), POOL_CANCELLED);
+	assert_int_equal(pool_submit(p, t, 100), POOL_CANCELLED);
 	assert_int_equal(pool_wait(p), POOL_CANCELLED);
 	pool_destroy(p);
 }

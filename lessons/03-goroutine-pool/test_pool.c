@@ -25,16 +25,17 @@ static void expect_all_run(unsigned workers, size_t capacity, size_t n, size_t b
 	cr_assert(p != NULL, "pool_create(%u, %zu, NULL) returned NULL", workers, capacity);
 	for (size_t i = 0; i < n; i += batch) {
 		int s = pool_submit(p, in.tasks + i, n - i < batch ? n - i : batch);
-		cr_assert(s == POOL_OK, "pool_submit(batch %zu at %zu): got %d, want POOL_OK", batch,
-			  i, s);
+		cr_assert(s == POOL_OK, "pool_submit(batch %zu at %zu): got %d, want POOL_OK",
+		          batch, i, s);
 	}
 	cr_assert(pool_wait(p) == POOL_OK, "pool_wait: want POOL_OK");
 	size_t bad = 0;
 	for (size_t i = 0; i < n; i++)
 		if (in.results[i] != pool_job_hash(in.jobs[i].data, in.jobs[i].len) && ++bad <= 10)
-			cr_expect_fail("workers %u, capacity %zu, batch %zu: task %zu of %zu: result "
-				       "%016" PRIx64 " is not its block's hash",
-				       workers, capacity, batch, i, n, in.results[i]);
+			cr_expect_fail(
+			    "workers %u, capacity %zu, batch %zu: task %zu of %zu: result "
+			    "%016" PRIx64 " is not its block's hash",
+			    workers, capacity, batch, i, n, in.results[i]);
 	cr_assert(bad == 0, "%zu of %zu tasks did not run (at most 10 shown above)", bad, n);
 	pool_destroy(p);
 	pool_jobs_free(&in);
@@ -73,7 +74,7 @@ Test(correct, counts_each_task_once_across_waits)
 	pool_wait(p);
 	long ran = atomic_load(&c.ran);
 	cr_assert(ran == 200, "4 rounds of 50 tasks, waits after rounds 2 and 4: %ld ran, want 200",
-		  ran);
+	          ran);
 	pool_destroy(p);
 }
 
@@ -88,7 +89,7 @@ Test(correct, destroy_without_wait_runs_what_was_queued)
 	pool_destroy(p);
 	long ran = atomic_load(&c.ran);
 	cr_assert(ran == 100, "100 tasks then pool_destroy with no pool_wait: %ld ran, want 100",
-		  ran);
+	          ran);
 }
 
 /* {=== task: backpressure, cancellation, deadline, leaks ===} */
@@ -107,9 +108,10 @@ Test(task, full_queue_blocks_the_producer)
 	int returned = submitter_returned_within(&s, 100);
 	gate_open(&g);
 	submitter_join(&s);
-	cr_assert(!returned,
-		  "1 worker busy, capacity 2, 2 tasks queued: a third pool_submit returned within "
-		  "100 ms; it must block until the worker takes a task — see README \"Backpressure\"");
+	cr_assert(
+	    !returned,
+	    "1 worker busy, capacity 2, 2 tasks queued: a third pool_submit returned within "
+	    "100 ms; it must block until the worker takes a task — see README \"Backpressure\"");
 	pool_wait(p);
 	pool_destroy(p);
 }
@@ -130,12 +132,12 @@ Test(task, no_queued_task_starts_after_cancel)
 	int status = pool_wait(p);
 	long after = atomic_load(&sl.started) - finished_before;
 	cr_assert(after <= 2,
-		  "64 tasks of 2 ms on 2 workers, cancelled after 5 ms: %ld tasks ran after the "
-		  "cancel (%ld had finished), want at most 2 (the workers) — see README "
-		  "\"Cancellation\"",
-		  after, finished_before);
+	          "64 tasks of 2 ms on 2 workers, cancelled after 5 ms: %ld tasks ran after the "
+	          "cancel (%ld had finished), want at most 2 (the workers) — see README "
+	          "\"Cancellation\"",
+	          after, finished_before);
 	cr_assert(status == POOL_CANCELLED, "pool_wait after pool_cancel: got %d, want %d", status,
-		  POOL_CANCELLED);
+	          POOL_CANCELLED);
 	pool_destroy(p);
 }
 
@@ -155,14 +157,15 @@ Test(task, blocked_submit_returns_when_cancelled)
 	pool_cancel(p);
 	submitter_join(&s);
 	double ms = (pool_now_ns() - start) / 1e6;
-	cr_assert(s.status == POOL_CANCELLED && ms < 200,
-		  "pool_submit blocked on a full queue, then pool_cancel: returned %d after %.0f ms, "
-		  "want POOL_CANCELLED (%d) within 200 ms",
-		  s.status, ms, POOL_CANCELLED);
+	cr_assert(
+	    s.status == POOL_CANCELLED && ms < 200,
+	    "pool_submit blocked on a full queue, then pool_cancel: returned %d after %.0f ms, "
+	    "want POOL_CANCELLED (%d) within 200 ms",
+	    s.status, ms, POOL_CANCELLED);
 	pool_wait(p);
 	pool_destroy(p);
 	cr_assert(atomic_load(&sl.started) <= 1, "%ld tasks started; only the first may",
-		  atomic_load(&sl.started));
+	          atomic_load(&sl.started));
 }
 
 Test(task, deadline_stops_the_producer_and_the_queue)
@@ -181,11 +184,11 @@ Test(task, deadline_stops_the_producer_and_the_queue)
 	long late = atomic_load(&sl.started_late);
 	pool_destroy(p);
 	cr_assert(status == POOL_CANCELLED && ms < 500,
-		  "1000 tasks of 1 ms, 2 workers, capacity 8, deadline in 30 ms: pool_submit "
-		  "returned %d after %.0f ms, want POOL_CANCELLED (%d) soon after the deadline",
-		  status, ms, POOL_CANCELLED);
+	          "1000 tasks of 1 ms, 2 workers, capacity 8, deadline in 30 ms: pool_submit "
+	          "returned %d after %.0f ms, want POOL_CANCELLED (%d) soon after the deadline",
+	          status, ms, POOL_CANCELLED);
 	cr_assert(late <= 2, "%ld tasks started after the deadline, want at most 2 (the workers)",
-		  late);
+	          late);
 }
 
 /* Starts 4 workers on 8 tasks that run until cancelled, then takes the error path: cancel and
@@ -218,13 +221,13 @@ Test(task, destroy_joins_every_thread_and_frees_everything)
 	long running = cancel_and_destroy_early();
 	struct alloc_counts d = alloc_count_delta(before, alloc_count_now());
 	cr_assert(live_threads() == threads && running == 0,
-		  "after pool_cancel and pool_destroy: %ld threads alive (%ld before pool_create), "
-		  "%ld tasks still running: every thread must be joined — see README \"Leaks\"",
-		  live_threads(), threads, running);
+	          "after pool_cancel and pool_destroy: %ld threads alive (%ld before pool_create), "
+	          "%ld tasks still running: every thread must be joined — see README \"Leaks\"",
+	          live_threads(), threads, running);
 	cr_assert(!alloc_count_available() || d.allocations == d.frees,
-		  "pool_create..pool_destroy: %" PRIu64 " allocations, %" PRIu64
-		  " frees: memory left behind — see README \"Leaks\"",
-		  d.allocations, d.frees);
+	          "pool_create..pool_destroy: %" PRIu64 " allocations, %" PRIu64
+	          " frees: memory left behind — see README \"Leaks\"",
+	          d.allocations, d.frees);
 }
 /* }=== */
 
@@ -238,9 +241,9 @@ static void expect_calls_within_budget(const char *metric, const char *see)
 	vg_result_free(&r);
 	double budget = budget_of(metric);
 	cr_assert(got <= budget,
-		  "%s in the bench region (%s --seed %llu): %" PRIu64 " (budget: %.0f) — see "
-		  "README \"%s\"",
-		  metric, budget_manifest()->args, budget_manifest()->seed, got, budget, see);
+	          "%s in the bench region (%s --seed %llu): %" PRIu64 " (budget: %.0f) — see "
+	          "README \"%s\"",
+	          metric, budget_manifest()->args, budget_manifest()->seed, got, budget, see);
 }
 
 Test(budget, threads_created_at_most_the_workers)
@@ -267,11 +270,12 @@ Test(budget, idle_workers_sleep)
 	}
 	pool_wait(p);
 	getrusage(RUSAGE_SELF, &r1);
-	double wall = (pool_now_ns() - start) / 1e9, cpu = rusage_seconds(&r1) - rusage_seconds(&r0);
+	double wall = (pool_now_ns() - start) / 1e9,
+	       cpu = rusage_seconds(&r1) - rusage_seconds(&r0);
 	pool_destroy(p);
 	cr_assert(cpu <= 0.2 * wall,
-		  "40 tasks, 2 ms apart, on 2 workers: %.0f ms of CPU in %.0f ms (budget: 20%%): "
-		  "a worker spins while it waits — see README \"Sleeping, not spinning\"",
-		  cpu * 1e3, wall * 1e3);
+	          "40 tasks, 2 ms apart, on 2 workers: %.0f ms of CPU in %.0f ms (budget: 20%%): "
+	          "a worker spins while it waits — see README \"Sleeping, not spinning\"",
+	          cpu * 1e3, wall * 1e3);
 }
 /* }=== */

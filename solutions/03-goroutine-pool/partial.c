@@ -120,7 +120,7 @@ static int chan_send(struct pool *p, const struct pool_task *t)
 	while (ch->count == ch->cap && !pool_token_done(p->token)) {
 		if (p->token != NULL && p->token->deadline_ns != 0) {
 			struct timespec at = {(time_t)(p->token->deadline_ns / 1000000000u),
-					      (long)(p->token->deadline_ns % 1000000000u)};
+			                      (long)(p->token->deadline_ns % 1000000000u)};
 			pthread_cond_timedwait(&ch->not_full, &ch->lock, &at);
 		} else {
 			pthread_cond_wait(&ch->not_full, &ch->lock);

@@ -83,7 +83,8 @@ static size_t find_work(struct queue *q, struct pool_task *out)
 	for (unsigned i = 1; k == 0 && i < p->workers; i++) {
 		struct queue *victim = &p->queues[(q->index + i) % p->workers];
 		pthread_mutex_lock(&victim->lock);
-		k = take(victim, out, (victim->count + 1) / 2 < GRAB ? (victim->count + 1) / 2 : GRAB);
+		size_t half = (victim->count + 1) / 2;
+		k = take(victim, out, half < GRAB ? half : GRAB);
 		pthread_mutex_unlock(&victim->lock);
 	}
 	left_queue(p, k);
@@ -97,7 +98,7 @@ static void *worker(void *arg)
 	struct pool_task local[GRAB];
 	for (;;) {
 		size_t k = find_work(q, local);
-		/* changed: the token is checked before every start: a cancelled task never starts */
+		/* changed: the token is checked before each start: cancelled tasks never start */
 		for (size_t i = 0; i < k && !pool_token_done(p->token); i++)
 			local[i].run(local[i].arg);
 		finished(p, k);
@@ -188,7 +189,7 @@ static void wait_for_room(struct pool *p)
 	while (atomic_load(&p->queued) == p->capacity && !pool_token_done(p->token)) {
 		if (p->token != NULL && p->token->deadline_ns != 0) {
 			struct timespec at = {(time_t)(p->token->deadline_ns / 1000000000u),
-					      (long)(p->token->deadline_ns % 1000000000u)};
+			                      (long)(p->token->deadline_ns % 1000000000u)};
 			pthread_cond_timedwait(&p->room, &p->lock, &at);
 		} else {
 			pthread_cond_wait(&p->room, &p->lock);

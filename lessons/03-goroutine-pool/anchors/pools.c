@@ -154,8 +154,8 @@ int main(int argc, char **argv)
 	       "GThreadPool (%.2fx) and libuv (%.2fx): %s\n",
 	       hash_ns[1] / hash_ns[2], hash_ns[3] / hash_ns[1], hash_ns[4] / hash_ns[1],
 	       hash_ns[1] <= 1.5 * hash_ns[2] && hash_ns[1] < hash_ns[3] && hash_ns[1] < hash_ns[4]
-		   ? "met"
-		   : "missed");
+	           ? "met"
+	           : "missed");
 	free(empty);
 	free(uv_reqs);
 	pool_jobs_free(&in);
