@@ -32,7 +32,7 @@ $(BUILD)/tests/%.o: grader/tests/%.c $(BUILD)/flags/normal.txt | deps-check
 $(BUILD)/tests/test_alloc_count: $(ALLOC_COUNT_OBJ)
 # test_alloc_fail checks the failure-injection wrappers, linked the way a lesson's alloc-fail is.
 $(BUILD)/tests/test_alloc_fail: $(ALLOC_FAIL_OBJ)
-$(BUILD)/tests/test_alloc_fail: UNIT_LDFLAGS := $(ALLOC_FAIL_WRAP)
+$(BUILD)/tests/test_alloc_fail: UNIT_LDFLAGS = $(ALLOC_FAIL_WRAP)
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(GRADER_LIB) $(MEASURE_LIB) $(HARNESS_LIB)
 	@mkdir -p $(@D)
 	$(call quiet,LD,$@)
