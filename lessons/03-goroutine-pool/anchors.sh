@@ -2,7 +2,8 @@
 # anchors.sh: `make anchors LESSON=03` (tools/run_anchors.sh runs it as anchors.sh BUILD_DIR).
 # Builds anchors/pools.c with OpenMP, GLib and libuv (their flags from pkg-config, the
 # packages from lesson.ini [anchors]) and the reference pool (BUILD_DIR/reference/measure),
-# then runs it: ns per task of four pools side by side in one run, as a Markdown table.
+# then runs it: ns per task of four pools side by side in one run, as a Markdown table; then
+# anchors/share.c: what two threads pay per operation to share a counter or a channel.
 # WORKERS=N (default 2) and TASKS=N (default 200000) change the run; on more cores, try
 # WORKERS=4, 8, 16 (the README quotes a 16-core machine).
 set -u
@@ -18,4 +19,7 @@ gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g -fopenmp \
 	-I"$here" -I"$root/tools/harness" "$here/anchors/pools.c" "$ref" \
 	"$here/pool_job.c" "$here/pool_token.c" "$out/../../lib/libharness.a" \
 	$flags -o "$out/anchors-pools" || exit 1
-exec "$out/anchors-pools" --workers "${WORKERS:-2}" --tasks "${TASKS:-200000}"
+gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g "$here/anchors/share.c" \
+	-o "$out/anchors-share" || exit 1
+"$out/anchors-pools" --workers "${WORKERS:-2}" --tasks "${TASKS:-200000}" || exit 1
+exec "$out/anchors-share" --ops 2000000
