@@ -4,13 +4,15 @@
  *                        malloc per node (whatever malloc LD_PRELOAD chose), the skeleton's layout
  *                        (calloc per node, operand arrays grown by realloc), the reference's pool
  *                        and its arena; prints "name ns_per_node" lines.
- *   anchors read N SEED  reads the request file with read() and buffers of 64 B to the whole
- *                        file, and with mmap; prints a Markdown table. */
+ *   anchors read N SEED  reads the request file with read() 64 bytes to all of it at a time,
+ *                        into a buffer used before or a fresh one, and with mmap; prints a
+ *                        Markdown table with the page faults each took. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -183,58 +185,80 @@ static uint64_t sum_bytes(const unsigned char *p, size_t n, uint64_t h)
 	return h;
 }
 
-/* Seconds to read the file through a buffer of size bytes into one buffer of the file's size
- * (what a parser needs) and sum its bytes; size 0: mmap it and sum the bytes. */
-static double read_with(int fd, size_t len, size_t size, uint64_t *h)
+static long minor_faults(void)
 {
-	double t0 = now();
-	if (size == 0) {
-		unsigned char *p = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
-		*h = sum_bytes(p, len, 0);
-		munmap(p, len);
-		return now() - t0;
+	struct rusage u;
+	getrusage(RUSAGE_SELF, &u);
+	return u.ru_minflt;
+}
+
+/* Seconds to bring the file's len bytes into memory and sum them, as a parser would read them:
+ * chunk > 0 reads chunk bytes a call into one buffer of the file's size, a new one (fresh: its
+ * pages are faulted in and zeroed by the kernel during the read) or one used before (warm);
+ * chunk 0 maps the file instead. *faults gets the minor page faults it took. */
+static double read_with(int fd, size_t len, size_t chunk, int fresh, uint64_t *h, long *faults)
+{
+	static unsigned char *warm;
+	if (warm == NULL) {
+		warm = malloc(len);
+		memset(warm, 1, len);
 	}
-	unsigned char *all = malloc(len), *buf = size < len ? malloc(size) : all;
-	size_t got = 0;
-	ssize_t n;
-	while ((n = pread(fd, buf == all ? all + got : buf, size < len - got ? size : len - got,
-	                  (off_t)got)) > 0) {
-		if (buf != all)
-			memcpy(all + got, buf, (size_t)n);
+	long f0 = minor_faults();
+	double t0 = now();
+	unsigned char *all = warm;
+	if (chunk == 0)
+		all = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+	else if (fresh)
+		all = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	for (size_t got = 0; chunk != 0 && got < len;) {
+		ssize_t n = pread(fd, all + got, chunk < len - got ? chunk : len - got, (off_t)got);
+		if (n <= 0)
+			break;
 		got += (size_t)n;
 	}
-	*h = sum_bytes(all, got, 0);
-	if (buf != all)
-		free(buf);
-	free(all);
-	return now() - t0;
+	*h = sum_bytes(all, len, 0);
+	if (all != warm)
+		munmap(all, len);
+	double t = now() - t0;
+	*faults = minor_faults() - f0;
+	return t;
 }
 
 static void read_table(const struct calc_input *in)
 {
-	static const size_t sizes[] = {64, 4096, 65536, 1 << 20, 0, SIZE_MAX};
-	printf("| how the %zu-byte file is read | read calls | ms (median of %d) | GB/s |\n",
+	static const struct {
+		size_t chunk; /* 0: mmap; SIZE_MAX: the whole file */
+		int fresh;
+	} ways[] = {{64, 0},       {4096, 0},     {65536, 0}, {1 << 20, 0},
+	            {SIZE_MAX, 0}, {SIZE_MAX, 1}, {0, 0}};
+	printf("| how the %zu-byte file is read | read calls | minor faults | ms (median of %d) |"
+	       " GB/s |\n",
 	       in->len, RUNS);
-	printf("|---|---|---|---|\n");
-	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
-		size_t size = sizes[i] == SIZE_MAX ? in->len : sizes[i];
+	printf("|---|---|---|---|---|\n");
+	uint64_t want = sum_bytes((const unsigned char *)in->text, in->len, 0);
+	for (size_t i = 0; i < sizeof ways / sizeof ways[0]; i++) {
+		size_t chunk = ways[i].chunk == SIZE_MAX ? in->len : ways[i].chunk;
 		double v[RUNS];
-		uint64_t h, want = sum_bytes((const unsigned char *)in->text, in->len, 0);
+		uint64_t h;
+		long faults = 0;
 		for (int r = 0; r < RUNS; r++) {
-			v[r] = read_with(in->fd, in->len, size, &h);
+			v[r] = read_with(in->fd, in->len, chunk, ways[i].fresh, &h, &faults);
 			if (h != want)
-				fprintf(stderr, "anchors: read with %zu: wrong bytes\n", size);
+				fprintf(stderr, "anchors: reading with %zu: wrong bytes\n", chunk);
 		}
 		double ms = median(v, RUNS) * 1e3;
-		char name[64], calls[32];
-		if (size == 0)
-			snprintf(name, sizeof name, "`mmap`, then every byte read");
-		else if (size == in->len)
-			snprintf(name, sizeof name, "`read` into the whole buffer at once");
+		char name[96];
+		if (chunk == 0)
+			snprintf(name, sizeof name, "`mmap` (`PROT_READ`, `MAP_PRIVATE`)");
+		else if (chunk == in->len)
+			snprintf(name, sizeof name, "one `read` into a %s buffer",
+			         ways[i].fresh ? "fresh" : "warm");
 		else
-			snprintf(name, sizeof name, "`read` of %zu bytes, `memcpy` on", size);
-		snprintf(calls, sizeof calls, "%zu", size == 0 ? 0 : (in->len + size - 1) / size);
-		printf("| %s | %s | %.2f | %.2f |\n", name, calls, ms, (double)in->len / ms / 1e6);
+			snprintf(name, sizeof name, "`read` of %zu bytes a call into a warm buffer",
+			         chunk);
+		printf("| %s | %zu | %ld | %.2f | %.2f |\n", name,
+		       chunk == 0 ? 0 : (in->len + chunk - 1) / chunk, faults, ms,
+		       (double)in->len / ms / 1e6);
 	}
 }
 
