@@ -44,9 +44,9 @@ enum pool_status {
 struct pool;
 
 /* Starts a pool of `workers` threads (1 or more) whose queue holds at most `capacity` tasks
- * (1 or more) that have been submitted and not yet started. token, which may be NULL (never
- * cancelled), must outlive the pool. Returns NULL on failure, having joined every thread it
- * started and freed everything it allocated. */
+ * (1 or more) waiting for a worker (a worker may take several at once; those it has taken no
+ * longer count). token, which may be NULL (never cancelled), must outlive the pool. Returns
+ * NULL on failure, having joined every thread it started and freed everything it allocated. */
 struct pool *pool_create(unsigned workers, size_t capacity, struct pool_token *token);
 
 /* Queues tasks[0..n) (the array is copied; it may be reused on return). Blocks while the queue
