@@ -32,9 +32,10 @@
 #include "toolchain.h"
 
 #define MAX_JOBS           16
-#define CHILD_WALL_LIMIT   1200.0         /* one submission, everything included: a backstop */
-#define CHILD_FILE_LIMIT   (512ULL << 20) /* no file a grading writes is bigger */
-#define CHILD_PROCESSES    256            /* per slot user: make, gcc, Valgrind, the tests */
+#define CHILD_WALL_LIMIT   1200.0        /* one submission, everything included: a backstop */
+#define CHILD_FILE_LIMIT   (64ULL << 20) /* no file a grading writes is bigger */
+#define CHILD_AS_LIMIT     (4ULL << 30)  /* per process; Valgrind needs under 2 GiB here */
+#define CHILD_PROCESSES    256           /* per slot user: make, gcc, Valgrind, the tests */
 #define CHILD_OPEN_FILES   1024
 #define DEFAULT_SIMILARITY 0.5
 
@@ -46,6 +47,7 @@ struct batch_options {
 	int has_seed, no_sandbox, gradescope, no_wall, quiet;
 	char junit[PATH_MAX], tap[PATH_MAX];
 	double similarity;
+	unsigned shard, shards; /* --shard I/N: only submissions number I, I+N, ... */
 };
 
 struct batch {
@@ -78,20 +80,22 @@ static void say(const char *fmt, ...)
 
 static void usage(FILE *out)
 {
-	fputs("usage: grade batch --lesson NN SUBMISSIONS_DIR --out DIR [--jobs N] [--seed N]\n"
-	      "                   [--no-sandbox] [--gradescope] [--junit FILE] [--tap FILE]\n"
-	      "                   [--similarity FRACTION] [--no-wall] [--quiet]\n"
-	      "  SUBMISSIONS_DIR  one folder, .tar.gz or .zip per student, named by the student\n"
-	      "  --out DIR        gradebook.csv, reports/, gradescope/, similarity.txt, batch.ini\n"
-	      "  --jobs N         submissions graded at once (default 2)\n"
-	      "  --seed N         the workload seed (default: drawn once, kept in DIR/batch.ini)\n"
-	      "  --no-sandbox     grade without bubblewrap: only for code you trust\n"
-	      "  --gradescope     also DIR/gradescope/STUDENT/results.json\n"
-	      "  --junit F, --tap F  also the batch as JUnit XML / TAP\n"
-	      "  --similarity F   list pairs sharing at least this fraction (default 0.5)\n"
-	      "exit: 0 every submission has a gradebook row, 1 some have none, 2 usage or internal "
-	      "error\n",
-	      out);
+	fputs(
+	    "usage: grade batch --lesson NN SUBMISSIONS_DIR --out DIR [--jobs N] [--seed N]\n"
+	    "                   [--no-sandbox] [--gradescope] [--junit FILE] [--tap FILE]\n"
+	    "                   [--similarity FRACTION] [--shard I/N] [--no-wall] [--quiet]\n"
+	    "  SUBMISSIONS_DIR  one folder, .tar.gz or .zip per student, named by the student\n"
+	    "  --out DIR        gradebook.csv, reports/, gradescope/, similarity.txt, batch.ini\n"
+	    "  --jobs N         submissions graded at once (default 2)\n"
+	    "  --seed N         the workload seed (default: drawn once, kept in DIR/batch.ini)\n"
+	    "  --no-sandbox     grade without bubblewrap: only for code you trust\n"
+	    "  --gradescope     also DIR/gradescope/STUDENT/results.json\n"
+	    "  --junit F, --tap F  also the batch as JUnit XML / TAP\n"
+	    "  --similarity F   list pairs sharing at least this fraction (default 0.5)\n"
+	    "  --shard I/N      only submissions I, I+N, I+2N, ... (a cluster task; same --seed)\n"
+	    "exit: 0 every submission has a gradebook row, 1 some have none, 2 usage or internal "
+	    "error\n",
+	    out);
 }
 
 static int bad_usage(const char *fmt, const char *arg)
@@ -168,6 +172,15 @@ static int parse_options(int argc, char **argv, struct batch_options *o)
 			                                    : o->tap;
 			if (absolute(v, dst, PATH_MAX) != 0)
 				return bad_usage("cannot resolve '%s'", v);
+			i++;
+		} else if (!strcmp(a, "--shard")) {
+			unsigned part, parts;
+			char extra;
+			if (sscanf(v, "%u/%u%c", &part, &parts, &extra) != 2 || parts == 0 ||
+			    part >= parts)
+				return bad_usage("--shard: want I/N with 0 <= I < N, got '%s'", v);
+			o->shard = part;
+			o->shards = parts;
 			i++;
 		} else if (!strcmp(a, "--similarity")) {
 			char *end;
@@ -393,6 +406,7 @@ static void run_child(struct batch *b, size_t i, unsigned slot, const char *work
 	    .stderr_path = log,
 	    .wall_limit = CHILD_WALL_LIMIT,
 	    .file_limit = CHILD_FILE_LIMIT,
+	    .as_limit = CHILD_AS_LIMIT,
 	    .nproc_limit = user.uid ? CHILD_PROCESSES : 0,
 	    .nofile_limit = CHILD_OPEN_FILES,
 	    .run_uid = user.uid,
@@ -562,7 +576,8 @@ static int setup_sandbox(struct batch *b)
 		if (geteuid() == 0 && u.uid == 0) {
 			say("no user 'ngrade%u' for grading slot %u: as root every slot runs as "
 			    "its "
-			    "own unprivileged user\n  run 'make deps' (it creates ngrade1 to ngrade4), "
+			    "own unprivileged user\n  run 'make deps' (it creates ngrade1 to "
+			    "ngrade4), "
 			    "or lower --jobs",
 			    slot + 1, slot + 1);
 			return -1;
@@ -619,6 +634,13 @@ static int prepare(struct batch *b)
 		return -1;
 	}
 	disambiguate(b);
+	if (b->o.shards > 1) { /* a cluster's task: every N-th submission, the same on each task */
+		size_t kept = 0;
+		for (size_t i = 0; i < b->n; i++)
+			if (i % b->o.shards == b->o.shard)
+				b->subs[kept++] = b->subs[i];
+		b->n = kept;
+	}
 	b->rows = calloc(b->n + 1, sizeof *b->rows);
 	b->done = calloc(b->n + 1, 1);
 	return b->rows && b->done ? 0 : -1;

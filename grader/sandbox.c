@@ -85,41 +85,18 @@ int sandbox_argv(const struct sandbox *sb, const char *work_dir, char *const *in
 	static char staging[PATH_MAX + 32];
 	size_t n = 0;
 	const char *bwrap = find_bwrap();
-	char *head[] = {(char *)(bwrap ? bwrap : "bwrap"),
-	                "--unshare-all",
-	                "--die-with-parent",
-	                "--new-session",
-	                "--cap-drop",
-	                "ALL",
-	                "--clearenv",
-	                "--setenv",
-	                "PATH",
-	                "/usr/local/bin:/usr/bin:/bin",
-	                "--setenv",
-	                "LC_ALL",
-	                "C",
-	                "--setenv",
-	                "HOME",
-	                "/tmp",
-	                "--ro-bind",
-	                "/",
-	                "/",
-	                "--dev",
-	                "/dev",
-	                "--ro-bind",
-	                "/dev/null",
-	                "/dev/zero",
-	                "--proc",
-	                "/proc",
-	                "--size",
-	                TMP_BYTES,
-	                "--tmpfs",
-	                "/tmp",
-	                "--tmpfs",
-	                "/var/tmp",
-	                "--tmpfs",
-	                "/dev/shm",
-	                NULL};
+	/* clang-format off */
+	char *head[] = {
+	    (char *)(bwrap ? bwrap : "bwrap"), "--unshare-all", "--die-with-parent",
+	    "--new-session", "--cap-drop", "ALL", "--clearenv",
+	    "--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin", "--setenv", "LC_ALL", "C",
+	    "--setenv", "HOME", "/tmp",
+	    "--setenv", "NGRADE_PREBUILT", "1", /* build.c: the reference is built already */
+	    "--ro-bind", "/", "/", "--dev", "/dev",
+	    "--ro-bind", "/dev/null", "/dev/zero", /* #include "/dev/zero" hangs gcc */
+	    "--proc", "/proc", "--size", TMP_BYTES, "--tmpfs", "/tmp",
+	    "--tmpfs", "/var/tmp", "--tmpfs", "/dev/shm", NULL};
+	/* clang-format on */
 	for (size_t i = 0; head[i] != NULL; i++)
 		argv[n++] = head[i];
 	for (size_t i = 0; i < sb->n_hide; i++) {

@@ -1,0 +1,19 @@
+/* sleeps_past_limit: sleeps past the time limit.
+ * Expected: refused (sleep); a busy wait is endless_loop. */
+#include "logfmt.h"
+
+#include <unistd.h>
+#include <stdlib.h>
+
+void logfmt_render(struct logfmt_buf *out, const struct log_record *records, size_t n,
+		   struct logfmt_summary *sum)
+{
+	(void)out, (void)records, (void)n, (void)sum;
+	sleep(1000);
+}
+
+void logfmt_buf_free(struct logfmt_buf *out)
+{
+	free(out->data);
+	*out = (struct logfmt_buf){0};
+}
