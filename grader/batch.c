@@ -733,6 +733,7 @@ int batch_main(int argc, char **argv)
 	    b.n, done, b.o.jobs, b.ini.seed, b.o.no_sandbox ? ", NO SANDBOX" : ", sandboxed");
 	if (b.to_grade > 0 && measure_reference(&b) != 0)
 		return 2;
+	setenv("NGRADE_PREBUILT", "1", 1); /* children never rebuild what was just measured */
 	char ref[64], skel[64];
 	snprintf(ref, sizeof ref, "build/lessons/%s/reference", b.o.lesson);
 	snprintf(skel, sizeof skel, "build/lessons/%s/skeleton", b.o.lesson);
