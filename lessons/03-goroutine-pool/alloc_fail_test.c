@@ -1,7 +1,8 @@
 /* alloc_fail_test.c: lesson 03's error paths. Every allocation the pool makes is failed in
  * turn (tools/harness/alloc_fail.h); whatever pool_create or pool_submit answers, after
- * pool_cancel and pool_destroy no task may still be running (a thread outlived the pool: it
- * was never joined) and no block the pool allocated may be left. */
+ * pool_cancel and pool_destroy no thread of the pool may be alive and no task running (a
+ * thread that outlived the pool was never joined), and no block the pool allocated may be
+ * left. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,6 +27,7 @@ static int fail_allocation(long k)
 	sl.token = &tok;
 	sl.ms = 1000;
 	struct pool_task t = {sleeper_task, &sl};
+	long threads = live_threads();
 	alloc_fail_reset();
 	alloc_fail_nth(k);
 	struct pool *p = pool_create(2, 64, &tok);
@@ -37,15 +39,16 @@ static int fail_allocation(long k)
 		pool_destroy(p);
 	}
 	long running = atomic_load(&sl.started) - atomic_load(&sl.finished);
+	long extra_threads = live_threads() - threads;
 	int injected = alloc_fail_injected() > 0;
 	alloc_fail_nth(0);
-	if (running != 0 || alloc_fail_live() != 0)
-		fail_msg(
-		    "allocation %ld of the pool failed (pool_create %s, last pool_submit %d); "
-		    "after pool_cancel and pool_destroy %ld tasks still run and %ld blocks are "
-		    "allocated: an error path left a thread unjoined or memory behind — see "
-		    "README \"Leaks\"",
-		    k, p ? "succeeded" : "returned NULL", status, running, alloc_fail_live());
+	if (running != 0 || extra_threads != 0 || alloc_fail_live() != 0)
+		fail_msg("allocation %ld of the pool failed (pool_create %s, last pool_submit %d); "
+		         "after pool_cancel and pool_destroy %ld more threads are alive, %ld tasks "
+		         "still run and %ld blocks are allocated: an error path left a thread "
+		         "unjoined or memory behind — see README \"Leaks\"",
+		         k, p ? "succeeded" : "returned NULL", status, extra_threads, running,
+		         alloc_fail_live());
 	return !injected;
 }
 
