@@ -33,7 +33,7 @@
 
 #define MAX_JOBS           16
 #define CHILD_WALL_LIMIT   1200.0        /* one submission, everything included: a backstop */
-#define CHILD_FILE_LIMIT   (64ULL << 20) /* no file a grading writes is bigger */
+#define CHILD_FILE_LIMIT (256ULL << 20) /* = the largest nested limit (Valgrind outputs) */
 #define CHILD_AS_LIMIT     (4ULL << 30)  /* per process; Valgrind needs under 2 GiB here */
 #define CHILD_PROCESSES    256           /* per slot user: make, gcc, Valgrind, the tests */
 #define CHILD_OPEN_FILES   1024
