@@ -54,6 +54,7 @@ static void safe_point(struct doccache *c)
 	}
 }
 
+/* TODO: keep the signature */
 struct doccache *doccache_new(const struct doccache_config *cfg, uint32_t keys)
 {
 	struct doccache *c = malloc(sizeof *c);
@@ -118,6 +119,7 @@ void doccache_drop(struct doccache *c, uint32_t key)
 	safe_point(c);
 }
 
+/* TODO: keep the signature */
 void doccache_idle(struct doccache *c)
 {
 	safe_point(c);

@@ -180,6 +180,23 @@ Test(correct, counts_versions_hits_and_last_access)
 	doccache_free(c);
 }
 
+Test(correct, keeps_documents_on_the_collected_heap)
+{
+	struct doccache_config cfg = {-1, 0}; /* nothing is collected: every byte stays counted */
+	struct doccache *c = doccache_new(&cfg, 8);
+	const struct gc_heap *h = doccache_heap(c);
+	for (uint32_t key = 0; key < 8; key++) {
+		size_t before = h->allocated;
+		doccache_put(c, key, 3000, key, key + 1);
+		cr_assert(h->allocated - before >= 3000,
+		          "put of a 3000-byte body under key %" PRIu32
+		          ": the collected heap grew by %zu "
+		          "bytes; doccache.h keeps every document on it (gc_new), body included",
+		          key, h->allocated - before);
+	}
+	doccache_free(c);
+}
+
 Test(correct, keeps_every_document_through_idle)
 {
 	expect_same_answers(64, 64, 5, (struct doccache_config){100, 0});
@@ -368,6 +385,9 @@ Test(budget, peak_heap_within_budget)
 
 Test(budget, peak_rss_within_budget)
 {
+	if (!budget_arch_is_reference())
+		cr_skip_test(
+		    "peak RSS budgets hold on x86-64 with glibc 2.36 only; this is not one");
 	struct native_result r;
 	budget_measure_native(&r);
 	expect_at_most("max_rss", (double)r.max_rss, " bytes", "Giving memory back");
