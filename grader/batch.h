@@ -9,4 +9,7 @@
  * row, 1 when some have none, 2 for usage or internal errors. */
 int batch_main(int argc, char **argv);
 
+/* argv[0] is "batch-merge": `grade batch-merge --out DIR SHARD_DIR...` (batch_merge.c). */
+int batch_merge_main(int argc, char **argv);
+
 #endif

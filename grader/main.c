@@ -98,6 +98,8 @@ int main(int argc, char **argv)
 	char lesson[3] = "";
 	if (argc > 1 && strcmp(argv[1], "batch") == 0)
 		return batch_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "batch-merge") == 0)
+		return batch_merge_main(argc - 1, argv + 1);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
