@@ -19,10 +19,27 @@ struct queue {
 	pthread_cond_t work; /* the owner sleeps here when the queue is empty */
 	struct pool_task *ring;
 	size_t head, count;
+	atomic_size_t visible; /* count, readable without the lock: a hint, rechecked under it */
 	int owner_sleeping;
 	struct pool *pool;
 	unsigned index;
 };
+
+/* q->count = n (q locked), and its unlocked copy for threads deciding whether to lock q. */
+static void set_count(struct queue *q, size_t n)
+{
+	q->count = n;
+	atomic_store_explicit(&q->visible, n, memory_order_relaxed);
+}
+
+/* changed: a worker skips the lock of a queue that looks empty. Unlike a plain read of count
+ * without the lock (a data race: see racy.c), an atomic may be read anywhere; a stale value
+ * only costs a lock taken for nothing, or a look elsewhere, and the worker rechecks its own
+ * queue under the lock before it sleeps. */
+static int looks_empty(struct queue *q)
+{
+	return atomic_load_explicit(&q->visible, memory_order_relaxed) == 0;
+}
 
 struct pool {
 	struct queue *queues;
@@ -46,7 +63,7 @@ static size_t take(struct queue *q, struct pool_task *out, size_t max)
 	for (size_t i = 0; i < k; i++)
 		out[i] = q->ring[(q->head + i) % cap];
 	q->head = (q->head + k) % cap;
-	q->count -= k;
+	set_count(q, q->count - k);
 	return k;
 }
 
@@ -74,11 +91,16 @@ static void finished(struct pool *p, size_t k)
 static size_t find_work(struct queue *q, struct pool_task *out)
 {
 	struct pool *p = q->pool;
-	pthread_mutex_lock(&q->lock);
-	size_t k = take(q, out, GRAB);
-	pthread_mutex_unlock(&q->lock);
+	size_t k = 0;
+	if (!looks_empty(q)) {
+		pthread_mutex_lock(&q->lock);
+		k = take(q, out, GRAB);
+		pthread_mutex_unlock(&q->lock);
+	}
 	for (unsigned i = 1; k == 0 && i < p->workers; i++) {
 		struct queue *victim = &p->queues[(q->index + i) % p->workers];
+		if (looks_empty(victim))
+			continue;
 		pthread_mutex_lock(&victim->lock);
 		size_t half = (victim->count + 1) / 2;
 		k = take(victim, out, half < GRAB ? half : GRAB);
@@ -217,7 +239,7 @@ int pool_submit(struct pool *p, const struct pool_task *tasks, size_t n)
 		pthread_mutex_lock(&q->lock);
 		for (size_t i = 0; i < k; i++)
 			q->ring[(q->head + q->count + i) % p->capacity] = tasks[done + i];
-		q->count += k;
+		set_count(q, q->count + k);
 		atomic_fetch_add(&p->queued, k);
 		if (q->owner_sleeping)
 			pthread_cond_signal(&q->work);
@@ -243,7 +265,7 @@ void pool_cancel(struct pool *p)
 		struct queue *q = &p->queues[i];
 		pthread_mutex_lock(&q->lock);
 		size_t dropped = q->count; /* changed: queued tasks are dropped, never started */
-		q->count = 0;
+		set_count(q, 0);
 		pthread_mutex_unlock(&q->lock);
 		left_queue(p, dropped);
 		finished(p, dropped);
