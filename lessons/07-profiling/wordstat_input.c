@@ -1,5 +1,5 @@
-/* wordstat_input.c: seeded documents for lesson 07. A lexicon of made-up words (lengths 1 to
- * 18, most of them 4 to 8 letters), Zipf-distributed (rank r drawn with weight 1 / (r + 2)),
+/* wordstat_input.c: seeded documents for lesson 07. A lexicon of made-up words (alternating
+ * consonants and vowels, lengths 1 to 18, most of them 4 to 8 letters), Zipf-distributed (rank r drawn with weight 1 / (r + 2)),
  * joined by spaces, punctuation and digits, with sentence capitals and the odd SHOUTED word. */
 #include "wordstat_input.h"
 
@@ -15,7 +15,8 @@
 #define WORD_MAX  18 /* letters of the longest lexicon word */
 #define WORD_ROOM 24 /* bytes a word and the separator after it take at most */
 
-static const char letters[] = "etaoinshrdlcumwfgypbvkjxqz"; /* English order of frequency */
+static const char consonants[] = "tnshrdlcmwfgypbvkjxqz"; /* English order of frequency */
+static const char vowels[] = "eaoiu";
 static const char *const separators[] = {" ", " ", " ", " ", " ", " ", " ", " ", ", ",
                                          ". ", "; ", " - ", "\n", " (", ") ", "? ", " 42 ",
                                          "'s ", " \xc3\xa9t\xc3\xa9 ", "/"};
@@ -27,11 +28,13 @@ struct lexicon {
 	double cumulative[LEXICON]; /* running sum of the Zipf weights */
 };
 
-/* A letter, the frequent ones more often: the lower of two uniform draws, skewed to the front. */
-static char letter(struct prng *g)
+/* A letter of the given kind, the frequent ones more often: the lower of two uniform draws. */
+static char letter(struct prng *g, int vowel)
 {
-	uint64_t a = prng_below(g, 26), b = prng_below(g, 26);
-	return letters[a < b ? a : b];
+	const char *set = vowel ? vowels : consonants;
+	uint64_t n = vowel ? sizeof vowels - 1 : sizeof consonants - 1;
+	uint64_t a = prng_below(g, n), b = prng_below(g, n);
+	return set[a < b ? a : b];
 }
 
 static void make_lexicon(struct lexicon *lx, struct prng *g)
@@ -41,8 +44,9 @@ static void make_lexicon(struct lexicon *lx, struct prng *g)
 	double sum = 0;
 	for (size_t i = 0; i < LEXICON; i++) {
 		size_t len = lengths[prng_below(g, COUNT(lengths))];
-		for (size_t k = 0; k < len; k++)
-			lx->words[i][k] = letter(g);
+		int vowel = (int)prng_below(g, 2); /* syllables: consonants and vowels alternate */
+		for (size_t k = 0; k < len; k++, vowel = !vowel)
+			lx->words[i][k] = letter(g, vowel);
 		lx->words[i][len] = '\0';
 		sum += 1.0 / (double)(i + 2);
 		lx->cumulative[i] = sum;
