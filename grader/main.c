@@ -12,6 +12,9 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "batch_row.h"
+#include "gradebook.h"
+#include "json_read.h"
 #include "grade.h"
 #include "report.h"
 
@@ -20,12 +23,14 @@
 static void usage(FILE *out)
 {
 	fputs("usage: grade --lesson NN [--impl PATH]... [--seed N] [--student NAME]\n"
-	      "             [--format text|json|html] [--json-out PATH] [--no-wall] [--no-cache] [--quiet]\n"
+	      "             [--format text|json|html|junit|tap|gradescope] [--json-out PATH] [--no-wall]\n"
+	      "             [--no-cache] [--quiet]\n"
 	      "  --lesson NN   the lesson to grade (lessons/NN-*/)\n"
 	      "  --impl PATH   a student file or a folder of them (repeatable); without it,\n"
 	      "                the student file(s) in lessons/NN-*/ are graded\n"
 	      "  --seed N      the workload seed (default: lesson.ini's)\n"
-	      "  --format F    text (default), json (schema_version 1) or html (one page)\n"
+	      "  --format F    text (default), json (schema_version 1), html (one page), junit, tap\n"
+	      "                or gradescope (results.json)\n"
 	      "  --json-out P  also write the JSON report to P, whatever the format\n"
 	      "  --no-cache    measure the reference and skeleton again\n"
 	      "  --no-wall     skip the native timing: wall_ratio is neither measured nor scored\n"
@@ -64,6 +69,33 @@ static int write_json_out(const struct grade_report *r, const char *path)
 	fprintf(stderr, "grade: --json-out: cannot write '%s': %s\n", path, strerror(errno));
 	remove(tmp);
 	return -1;
+}
+
+/* The CI formats are written from the batch's row of this report, read back from its JSON, so
+ * one grading and a batch of one print the same thing. */
+static void report_ci(const struct grade_report *r, const char *format, FILE *out)
+{
+	char *json = NULL, err[256];
+	size_t len = 0;
+	FILE *mem = open_memstream(&json, &len);
+	if (mem == NULL)
+		return;
+	report_json(r, mem);
+	fclose(mem);
+	struct json_value *v = json_parse(json, len, err, sizeof err);
+	struct batch_row row = {0};
+	if (v != NULL && batch_row_from_json(v, r->lesson, &row, err, sizeof err) == 0) {
+		if (!strcmp(format, "junit"))
+			gradebook_junit(out, &row, 1);
+		else if (!strcmp(format, "tap"))
+			gradebook_tap(out, &row, 1);
+		else
+			gradebook_gradescope(out, &row);
+	} else {
+		fprintf(stderr, "grade: --format %s: %s\n", format, err);
+	}
+	json_free(v);
+	free(json);
 }
 
 /* The course root is compiled in: every path the grader uses is relative to it. */
@@ -137,9 +169,11 @@ int main(int argc, char **argv)
 			o.has_seed = 1;
 			i++;
 		} else if (!strcmp(a, "--format")) {
-			if (strcmp(v, "text") && strcmp(v, "json") && strcmp(v, "html"))
-				return usage_error(
-				    "--format: unknown format '%s' (text, json, html)", v);
+			if (strcmp(v, "text") && strcmp(v, "json") && strcmp(v, "html") &&
+			    strcmp(v, "junit") && strcmp(v, "tap") && strcmp(v, "gradescope"))
+				return usage_error("--format: unknown format '%s' (text, json, html, "
+						   "junit, tap, gradescope)",
+						   v);
 			format = v;
 			i++;
 		} else if (!strcmp(a, "--json-out")) {
@@ -177,6 +211,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(format, "json"))
 		report_json(&r, stdout);
+	else if (!strcmp(format, "junit") || !strcmp(format, "tap") || !strcmp(format, "gradescope"))
+		report_ci(&r, format, stdout);
 	else if (!strcmp(format, "html"))
 		report_html(&r, stdout);
 	else
