@@ -16,7 +16,7 @@
 #include "pipeline.h"
 
 #define RUNS 5
-#define CAP PIPELINE_RING_CAPACITY
+#define CAP  PIPELINE_RING_CAPACITY
 
 static double now_s(void)
 {
@@ -204,12 +204,12 @@ static int pad_pop(void *p, uint64_t *v)
 }
 
 static const struct ring_ops rings[] = {
-    {"`lf_ring`, reference: padded, acquire/release, cached indices", ref_make, ref_push,
-     ref_pop, ref_drop},
+    {"`lf_ring`, reference: padded, acquire/release, cached indices", ref_make, ref_push, ref_pop,
+     ref_drop},
     {"Concurrency Kit `ck_ring` SPSC", ck_make, ck_push, ck_pop, free},
     {"mutex + two condition variables, blocking", mq_make, mq_push, mq_pop, free},
-    {"seq_cst, head and tail on one line, no cache (`partial.c`)", naive_make, seq_push,
-     seq_pop, free},
+    {"seq_cst, head and tail on one line, no cache (`partial.c`)", naive_make, seq_push, seq_pop,
+     free},
     {"acquire/release, one line, no cache", naive_make, acq_push, acq_pop, free},
     {"acquire/release, padded, no cache", padded_make, pad_push, pad_pop, free},
 };
@@ -260,8 +260,15 @@ static double time_ring(const struct ring_ops *ops, size_t n)
 /* }=== */
 
 /* {=== counters and stacks: ns per operation on `workers` threads ===} */
-enum kind { MUTEX_COUNTER, ATOMIC_COUNTER, SHARDS_UNPADDED, SHARDS_PADDED, MUTEX_STACK,
-	    TREIBER_NO_BACKOFF, TREIBER_REFERENCE };
+enum kind {
+	MUTEX_COUNTER,
+	ATOMIC_COUNTER,
+	SHARDS_UNPADDED,
+	SHARDS_PADDED,
+	MUTEX_STACK,
+	TREIBER_NO_BACKOFF,
+	TREIBER_REFERENCE
+};
 
 static const char *const kind_names[] = {
     "counter: one mutex (the skeleton)",
@@ -269,7 +276,7 @@ static const char *const kind_names[] = {
     "counter: a shard per thread, shards adjacent (false sharing)",
     "counter: a shard per thread, one cache line each (reference)",
     "stack: one mutex (the skeleton)",
-    "stack: Treiber, generation-tagged, no backoff (`partial.c`)",
+    "stack: Treiber, generation-tagged, no backoff (`steps/2-treiber.c`)",
     "stack: Treiber, generation-tagged, backoff (reference)",
 };
 
@@ -298,7 +305,7 @@ static uint32_t treiber_pop(struct shared *s)
 	while ((uint32_t)old != LF_EMPTY) {
 		uint32_t next = atomic_load(&s->treiber_next[(uint32_t)old]);
 		if (atomic_compare_exchange_weak(&s->treiber_head, &old,
-						 ((old >> 32) + 1) << 32 | next))
+		                                 ((old >> 32) + 1) << 32 | next))
 			return (uint32_t)old;
 	}
 	return LF_EMPTY;
@@ -309,7 +316,8 @@ static void treiber_push(struct shared *s, uint32_t slot)
 	uint64_t old = atomic_load(&s->treiber_head);
 	do
 		atomic_store(&s->treiber_next[slot], (uint32_t)old);
-	while (!atomic_compare_exchange_weak(&s->treiber_head, &old, ((old >> 32) + 1) << 32 | slot));
+	while (
+	    !atomic_compare_exchange_weak(&s->treiber_head, &old, ((old >> 32) + 1) << 32 | slot));
 }
 
 static void *worker(void *arg)
@@ -328,10 +336,10 @@ static void *worker(void *arg)
 			atomic_fetch_add(&s->atomic_total, i);
 			break;
 		case SHARDS_UNPADDED:
-			atomic_store_explicit(&s->adjacent[w->id],
-					      atomic_load_explicit(&s->adjacent[w->id],
-								   memory_order_relaxed) + i,
-					      memory_order_relaxed);
+			atomic_store_explicit(
+			    &s->adjacent[w->id],
+			    atomic_load_explicit(&s->adjacent[w->id], memory_order_relaxed) + i,
+			    memory_order_relaxed);
 			break;
 		case SHARDS_PADDED:
 			lf_counter_add(s->padded, w->id, i);
@@ -391,7 +399,8 @@ int main(int argc, char **argv)
 			workers = (unsigned)strtoul(argv[i + 1], NULL, 10);
 	}
 	if (samples == 0 || workers < 1 || workers > PIPELINE_MAX_WORKERS) {
-		fputs("usage: anchors --samples N [--workers W] (other lesson args ignored)\n", stderr);
+		fputs("usage: anchors --samples N [--workers W] (other lesson args ignored)\n",
+		      stderr);
 		return 2;
 	}
 	size_t items = samples * 8;
@@ -403,8 +412,9 @@ int main(int argc, char **argv)
 		qsort(t[k], RUNS, sizeof t[k][0], by_value);
 		median[k] = t[k][RUNS / 2];
 	}
-	printf("| SPSC queue, 2 pinned threads | median M items/s | min-max M items/s | vs `ck_ring` "
-	       "| vs the mutex queue |\n|---|---|---|---|---|\n");
+	printf(
+	    "| SPSC queue, 2 pinned threads | median M items/s | min-max M items/s | vs `ck_ring` "
+	    "| vs the mutex queue |\n|---|---|---|---|---|\n");
 	for (size_t k = 0; k < N_RINGS; k++)
 		printf("| %zu. %s | %.1f | %.1f-%.1f | %.2fx | %.1fx |\n", k + 1, rings[k].name,
 		       items / median[k] / 1e6, items / t[k][RUNS - 1] / 1e6, items / t[k][0] / 1e6,

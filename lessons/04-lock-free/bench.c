@@ -14,8 +14,8 @@
 
 int main(int argc, char **argv)
 {
-	struct bench_option opt[] = {{.name = "--samples"}, {.name = "--workers"},
-				     {.name = "--rounds"}, {.name = "--seed"}};
+	struct bench_option opt[] = {
+	    {.name = "--samples"}, {.name = "--workers"}, {.name = "--rounds"}, {.name = "--seed"}};
 	if (exec_deny_install() != 0) {
 		perror("bench: cannot install the exec filter");
 		return 2;
@@ -25,7 +25,7 @@ int main(int argc, char **argv)
 	unsigned workers = (unsigned)opt[1].value;
 	if (workers < 1 || workers > PIPELINE_MAX_WORKERS || opt[2].value < 1) {
 		fprintf(stderr, "bench: --workers must be 1..%d, --rounds at least 1\n",
-			PIPELINE_MAX_WORKERS);
+		        PIPELINE_MAX_WORKERS);
 		return 2;
 	}
 	int threaded = !RUNNING_ON_VALGRIND;

@@ -90,14 +90,14 @@ static void *count_worker(void *arg)
 }
 
 void pipeline_count(const struct pipeline_input *in, unsigned workers, int threaded,
-		    struct pipeline_result *out)
+                    struct pipeline_result *out)
 {
 	struct count_job jobs[PIPELINE_MAX_WORKERS];
 	struct lf_counter *c = lf_counter_new(workers);
 	struct lf_max *m = lf_max_new();
 	for (unsigned w = 0; w < workers; w++) /* static partitioning: no queue, no sharing */
 		jobs[w] = (struct count_job){c, m, in->samples + in->n * w / workers,
-					     in->n * (w + 1) / workers - in->n * w / workers, w};
+		                             in->n * (w + 1) / workers - in->n * w / workers, w};
 	if (threaded)
 		pipeline_run_threads(workers, count_worker, jobs, sizeof jobs[0]);
 	else
@@ -144,7 +144,8 @@ static void *pool_worker(void *arg)
 		}
 		uint64_t stamp = (uint64_t)j->id << 40 | i;
 		struct slot *s = &p->slots[slot];
-		j->errors += atomic_exchange_explicit(&s->owner, j->id + 1, memory_order_relaxed) != 0;
+		j->errors +=
+		    atomic_exchange_explicit(&s->owner, j->id + 1, memory_order_relaxed) != 0;
 		s->data[0] = stamp; /* the message */
 		j->errors += s->data[0] != stamp;
 		atomic_store_explicit(&s->owner, 0, memory_order_relaxed);
@@ -162,7 +163,8 @@ void pipeline_pool(unsigned workers, size_t ops, int threaded, struct pipeline_r
 	for (unsigned s = 0; s < PIPELINE_POOL_SLOTS; s++)
 		atomic_init(&p.slots[s].owner, 0);
 	for (unsigned w = 0; w < workers; w++)
-		jobs[w] = (struct pool_job){&p, w, ops * (w + 1) / workers - ops * w / workers, 0, 0};
+		jobs[w] =
+		    (struct pool_job){&p, w, ops * (w + 1) / workers - ops * w / workers, 0, 0};
 	if (threaded)
 		pipeline_run_threads(workers, pool_worker, jobs, sizeof jobs[0]);
 	else
@@ -229,7 +231,7 @@ static void *ring_side(void *arg)
 }
 
 void pipeline_ring(const struct pipeline_input *in, size_t capacity, int threaded,
-		   struct pipeline_result *out)
+                   struct pipeline_result *out)
 {
 	struct lf_ring *r = lf_ring_new(capacity);
 	/* jobs[0] is the producer's, jobs[1] (in == NULL) says "consumer of jobs[0]" */

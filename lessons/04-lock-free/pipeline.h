@@ -9,9 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PIPELINE_MAX_WORKERS 64
+#define PIPELINE_MAX_WORKERS   64
 #define PIPELINE_RING_CAPACITY 1024
-#define PIPELINE_POOL_SLOTS 64
+#define PIPELINE_POOL_SLOTS    64
 
 struct pipeline_input {
 	uint64_t *samples; /* latencies in ns, heavy-tailed; in a mapping massif does not see */
@@ -36,7 +36,7 @@ struct pipeline_result {
 /* Stage 1: workers threads each add their share of the samples to one lf_counter (shard =
  * worker) and offer each to one lf_max. threaded 0: the workers take turns on this thread. */
 void pipeline_count(const struct pipeline_input *in, unsigned workers, int threaded,
-		    struct pipeline_result *out);
+                    struct pipeline_result *out);
 
 /* Stage 2: workers threads each take a message slot from one shared lf_stack of
  * PIPELINE_POOL_SLOTS slots, write and check it, and give it back, ops times. */
@@ -46,7 +46,7 @@ void pipeline_pool(unsigned workers, size_t ops, int threaded, struct pipeline_r
  * takes them and hashes them in order. threaded 0: the producer fills the ring, then the
  * consumer empties it, in turns. */
 void pipeline_ring(const struct pipeline_input *in, size_t capacity, int threaded,
-		   struct pipeline_result *out);
+                   struct pipeline_result *out);
 
 /* The order-sensitive hash stage 3 computes, for checking it: fold v into h. */
 static inline uint64_t pipeline_hash(uint64_t h, uint64_t v)

@@ -28,7 +28,8 @@ Test(correct, counter_sums_every_shard)
 		want += (uint64_t)i * 1000003;
 	}
 	uint64_t got = lf_counter_read(c);
-	cr_assert(got == want, "1000 adds over 5 shards: got %" PRIu64 ", want %" PRIu64, got, want);
+	cr_assert(got == want, "1000 adds over 5 shards: got %" PRIu64 ", want %" PRIu64, got,
+	          want);
 	lf_counter_free(c);
 	c = lf_counter_new(1);
 	got = lf_counter_read(c);
@@ -59,8 +60,8 @@ Test(correct, stack_hands_out_each_slot_once)
 	for (int i = 0; i < 100; i++) {
 		uint32_t slot = lf_stack_pop(s);
 		cr_assert(slot < 100 && !seen[slot],
-			  "pop %d of a 100-slot stack: got slot %" PRIu32 "%s", i, slot,
-			  slot < 100 ? ", already handed out" : ", not in 0..99");
+		          "pop %d of a 100-slot stack: got slot %" PRIu32 "%s", i, slot,
+		          slot < 100 ? ", already handed out" : ", not in 0..99");
 		seen[slot] = 1;
 	}
 	uint32_t got = lf_stack_pop(s);
@@ -69,9 +70,9 @@ Test(correct, stack_hands_out_each_slot_once)
 	lf_stack_push(s, 7);
 	uint32_t a = lf_stack_pop(s), b = lf_stack_pop(s), c = lf_stack_pop(s);
 	cr_assert(((a == 7 && b == 42) || (a == 42 && b == 7)) && c == LF_EMPTY,
-		  "push 42, push 7, pop x3: got %" PRIu32 " %" PRIu32 " %" PRIu32
-		  ", want 42 and 7 in any order, then LF_EMPTY",
-		  a, b, c);
+	          "push 42, push 7, pop x3: got %" PRIu32 " %" PRIu32 " %" PRIu32
+	          ", want 42 and 7 in any order, then LF_EMPTY",
+	          a, b, c);
 	lf_stack_free(s);
 	s = lf_stack_new(0);
 	got = lf_stack_pop(s);
@@ -89,24 +90,25 @@ Test(correct, ring_is_fifo_and_bounded)
 		while (lf_ring_push(r, next_in * 0x9e3779b97f4a7c15u))
 			next_in++, pushed++;
 		cr_assert(pushed == (round == 0 ? 8 : 5),
-			  "round %d: the ring took %d items, want %d (capacity 8)", round, pushed,
-			  round == 0 ? 8 : 5);
+		          "round %d: the ring took %d items, want %d (capacity 8)", round, pushed,
+		          round == 0 ? 8 : 5);
 		for (int k = 0; k < 5; k++, next_out++) {
-			cr_assert(lf_ring_pop(r, &v), "round %d: pop %d found the ring empty", round,
-				  k);
+			cr_assert(lf_ring_pop(r, &v), "round %d: pop %d found the ring empty",
+			          round, k);
 			cr_assert(v == next_out * 0x9e3779b97f4a7c15u,
-				  "round %d: item %" PRIu64 " came out as %" PRIu64 ", want %" PRIu64,
-				  round, next_out, v, next_out * 0x9e3779b97f4a7c15u);
+			          "round %d: item %" PRIu64 " came out as %" PRIu64
+			          ", want %" PRIu64,
+			          round, next_out, v, next_out * 0x9e3779b97f4a7c15u);
 		}
 	}
 	while (lf_ring_pop(r, &v))
 		next_out++;
 	cr_assert(next_out == next_in, "drained %" PRIu64 " of %" PRIu64 " items", next_out,
-		  next_in);
+	          next_in);
 	lf_ring_free(r);
 	r = lf_ring_new(2);
 	cr_assert(lf_ring_push(r, 1) && lf_ring_push(r, 2) && !lf_ring_push(r, 3),
-		  "capacity 2: want two pushes to succeed and the third to fail");
+	          "capacity 2: want two pushes to succeed and the third to fail");
 	lf_ring_free(r);
 }
 /* }=== */
@@ -124,21 +126,21 @@ static void expect_stages(unsigned workers, size_t n, uint64_t seed)
 	pipeline_pool(workers, n, 1, &got);
 	pipeline_ring(&in, 64, 1, &got);
 	cr_assert(want.count_sum != 0 && want.pool_errors == 0 && want.ring_items == n,
-		  "%u workers, %zu samples, one thread: wrong results before any thread ran "
-		  "(count %" PRIu64 ", pool errors %" PRIu64 ", ring items %" PRIu64 ")",
-		  workers, n, want.count_sum, want.pool_errors, want.ring_items);
+	          "%u workers, %zu samples, one thread: wrong results before any thread ran "
+	          "(count %" PRIu64 ", pool errors %" PRIu64 ", ring items %" PRIu64 ")",
+	          workers, n, want.count_sum, want.pool_errors, want.ring_items);
 	cr_expect(got.count_sum == want.count_sum, "%u workers: counter %" PRIu64 ", want %" PRIu64,
-		  workers, got.count_sum, want.count_sum);
+	          workers, got.count_sum, want.count_sum);
 	cr_expect(got.count_max == want.count_max, "%u workers: maximum %" PRIu64 ", want %" PRIu64,
-		  workers, got.count_max, want.count_max);
+	          workers, got.count_max, want.count_max);
 	cr_expect(got.pool_ops == n && got.pool_errors == 0,
-		  "%u workers: pool did %" PRIu64 " of %zu cycles with %" PRIu64
-		  " errors (a slot handed to two workers, or lost)",
-		  workers, got.pool_ops, n, got.pool_errors);
+	          "%u workers: pool did %" PRIu64 " of %zu cycles with %" PRIu64
+	          " errors (a slot handed to two workers, or lost)",
+	          workers, got.pool_ops, n, got.pool_errors);
 	cr_assert(got.ring_items == n && got.ring_hash == want.ring_hash,
-		  "ring: %" PRIu64 " of %zu items, hash %016" PRIx64 ", want %016" PRIx64
-		  " (items lost, repeated or out of order)",
-		  got.ring_items, n, got.ring_hash, want.ring_hash);
+	          "ring: %" PRIu64 " of %zu items, hash %016" PRIx64 ", want %016" PRIx64
+	          " (items lost, repeated or out of order)",
+	          got.ring_items, n, got.ring_hash, want.ring_hash);
 	pipeline_input_free(&in);
 }
 
@@ -154,9 +156,9 @@ Test(correct, stages_on_four_threads_match_one_thread)
 /* }=== */
 
 /* {=== ABA: a stress that breaks a naive CAS stack, then the student's ===} */
-#define ABA_SLOTS 8
+#define ABA_SLOTS   8
 #define ABA_THREADS 4
-#define ABA_OPS 30000
+#define ABA_OPS     30000
 
 /* The naive Treiber stack: the head is the top slot only. Between reading the top's next and
  * the CAS, other threads may pop that slot and the one below it and push the first one back:
@@ -249,7 +251,8 @@ static void aba_give(struct aba_run *run, uint32_t slot)
 }
 
 /* Each thread takes two slots, A then B, gives back A, yields, then gives back B: the sequence
- * that turns a stale "top A, next B" into B handed out twice. It stops at the first error anyone finds. */
+ * that turns a stale "top A, next B" into B handed out twice. It stops at the first error anyone
+ * finds. */
 static void *aba_thread(void *arg)
 {
 	struct aba_run *run = ((struct aba_thread_arg *)arg)->run;
@@ -291,9 +294,9 @@ Test(correct, aba_stress_breaks_a_naive_cas_stack)
 	static struct aba_run run = {.pop = naive_pop, .push = naive_push, .stack = &s};
 	aba_stress(&run);
 	cr_assert(atomic_load(&run.errors) > 0,
-		  "the ABA stress found no error in a naive CAS stack after %" PRIu64
-		  " operations: it cannot tell a defended stack from an undefended one",
-		  atomic_load(&run.ops));
+	          "the ABA stress found no error in a naive CAS stack after %" PRIu64
+	          " operations: it cannot tell a defended stack from an undefended one",
+	          atomic_load(&run.ops));
 }
 
 Test(correct, stack_survives_the_aba_stress)
@@ -302,9 +305,9 @@ Test(correct, stack_survives_the_aba_stress)
 	run.stack = lf_stack_new(ABA_SLOTS);
 	aba_stress(&run);
 	cr_assert(atomic_load(&run.errors) == 0,
-		  "ABA stress, %d threads on %d slots: a slot was handed to two threads at once "
-		  "after %" PRIu64 " pop-push cycles — see README \"ABA\"",
-		  ABA_THREADS, ABA_SLOTS, atomic_load(&run.ops));
+	          "ABA stress, %d threads on %d slots: a slot was handed to two threads at once "
+	          "after %" PRIu64 " pop-push cycles — see README \"ABA\"",
+	          ABA_THREADS, ABA_SLOTS, atomic_load(&run.ops));
 	lf_stack_free(run.stack);
 }
 /* }=== */
@@ -330,23 +333,24 @@ Test(budget, no_mutex_lock_in_the_lock_free_paths)
 	double budget = budget_of("calls.pthread_mutex_lock");
 	vg_result_free(&r);
 	cr_assert(got <= budget,
-		  "pthread_mutex_lock calls in the bench region (%s --seed %llu): %" PRIu64
-		  " (budget: %.0f) — see README \"Atomics instead of a lock\"",
-		  budget_manifest()->args, budget_manifest()->seed, got, budget);
+	          "pthread_mutex_lock calls in the bench region (%s --seed %llu): %" PRIu64
+	          " (budget: %.0f) — see README \"Atomics instead of a lock\"",
+	          budget_manifest()->args, budget_manifest()->seed, got, budget);
 }
 
 Test(budget, instructions_within_budget)
 {
 	if (!budget_arch_is_reference())
-		cr_skip_test("instruction budgets hold on x86-64 (gcc 12 -O2) only; this is not one");
+		cr_skip_test(
+		    "instruction budgets hold on x86-64 (gcc 12 -O2) only; this is not one");
 	struct vg_result r;
 	budget_measure(VG_CALLGRIND, &r);
 	uint64_t got = r.instructions;
 	double budget = budget_of("instructions");
 	vg_result_free(&r);
 	cr_assert(got <= budget,
-		  "instructions in the bench region (%s --seed %llu, one thread): %" PRIu64
-		  " (budget: %.0f) — see README \"What's slow\"",
-		  budget_manifest()->args, budget_manifest()->seed, got, budget);
+	          "instructions in the bench region (%s --seed %llu, one thread): %" PRIu64
+	          " (budget: %.0f) — see README \"What's slow\"",
+	          budget_manifest()->args, budget_manifest()->seed, got, budget);
 }
 /* }=== */

@@ -1,9 +1,10 @@
-/* partial.c (lesson 04, about half the fixes): no lock anywhere, but the first lock-free code
- * most people write: one atomic counter every thread adds to, seq_cst on every access, nothing
- * padded, a ring whose two sides read each other's index on every call, a Treiber stack (with
- * its ABA defence) that retries a failed CAS at once. */
+/* partial.c (lesson 04, about half the fixes): the first lock-free code most people write for
+ * the counter, the maximum and the ring: one atomic counter every thread adds to, seq_cst on
+ * every access, nothing padded, a ring whose two sides read each other's index on every call.
+ * The free list still takes a mutex: its lock-free version needs an ABA defence. */
 #include "lockfree.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,45 +78,43 @@ void lf_max_free(struct lf_max *m)
 /* }=== */
 
 /* {=== stack ===} */
-/* changed: a Treiber stack, generation above the top slot against ABA */
-#define TOP(h) ((uint32_t)(h))
-#define NEXT_GEN(h, top) ((((h) >> 32) + 1) << 32 | (top))
-
+/* not yet changed: the free list still takes the lock (steps/2-treiber.c replaces it) */
 struct lf_stack {
-	_Atomic uint64_t head;
-	_Atomic uint32_t next[];
+	pthread_mutex_t lock;
+	uint32_t *slots; /* slots[0..top) are free */
+	uint32_t top;
 };
 
 struct lf_stack *lf_stack_new(uint32_t n)
 {
-	struct lf_stack *s = must_alloc(sizeof *s + (size_t)n * sizeof s->next[0]);
+	struct lf_stack *s = must_alloc(sizeof *s);
+	pthread_mutex_init(&s->lock, NULL);
+	s->slots = must_alloc((n ? n : 1) * sizeof *s->slots);
 	for (uint32_t i = 0; i < n; i++)
-		atomic_init(&s->next[i], i + 1 < n ? i + 1 : LF_EMPTY);
-	atomic_init(&s->head, n > 0 ? 0 : LF_EMPTY);
+		s->slots[i] = n - 1 - i; /* slot 0 on top */
+	s->top = n;
 	return s;
 }
 
 uint32_t lf_stack_pop(struct lf_stack *s)
 {
-	uint64_t old = atomic_load(&s->head);
-	while (TOP(old) != LF_EMPTY) {
-		uint32_t next = atomic_load(&s->next[TOP(old)]);
-		if (atomic_compare_exchange_weak(&s->head, &old, NEXT_GEN(old, next)))
-			return TOP(old);
-	}
-	return LF_EMPTY;
+	pthread_mutex_lock(&s->lock);
+	uint32_t slot = s->top > 0 ? s->slots[--s->top] : LF_EMPTY;
+	pthread_mutex_unlock(&s->lock);
+	return slot;
 }
 
 void lf_stack_push(struct lf_stack *s, uint32_t slot)
 {
-	uint64_t old = atomic_load(&s->head);
-	do
-		atomic_store(&s->next[slot], TOP(old));
-	while (!atomic_compare_exchange_weak(&s->head, &old, NEXT_GEN(old, slot)));
+	pthread_mutex_lock(&s->lock);
+	s->slots[s->top++] = slot;
+	pthread_mutex_unlock(&s->lock);
 }
 
 void lf_stack_free(struct lf_stack *s)
 {
+	pthread_mutex_destroy(&s->lock);
+	free(s->slots);
 	free(s);
 }
 /* }=== */

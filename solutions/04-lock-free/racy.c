@@ -53,7 +53,7 @@ void lf_counter_add(struct lf_counter *c, unsigned shard, uint64_t n)
 	 * read-modify-write; readers still see whole values, never a torn one */
 	_Atomic uint64_t *v = &c->shards[shard].value;
 	atomic_store_explicit(v, atomic_load_explicit(v, memory_order_relaxed) + n,
-			      memory_order_relaxed);
+	                      memory_order_relaxed);
 }
 
 uint64_t lf_counter_read(struct lf_counter *c)
@@ -85,9 +85,8 @@ void lf_max_update(struct lf_max *m, uint64_t v)
 	/* changed: a CAS loop; a value that cannot win returns after one plain load, so the
 	 * line stays shared in every core's cache instead of bouncing on each update */
 	uint64_t cur = atomic_load_explicit(&m->value, memory_order_relaxed);
-	while (v > cur && !atomic_compare_exchange_weak_explicit(&m->value, &cur, v,
-								 memory_order_relaxed,
-								 memory_order_relaxed))
+	while (v > cur && !atomic_compare_exchange_weak_explicit(
+	                      &m->value, &cur, v, memory_order_relaxed, memory_order_relaxed))
 		;
 }
 
@@ -106,7 +105,7 @@ void lf_max_free(struct lf_max *m)
 /* changed: a Treiber stack. The head packs a generation above the top slot's number, and every
  * successful CAS bumps it, so a head that went A -> B -> A meanwhile no longer compares equal
  * (the ABA problem: the CAS would install a stale next) */
-#define TOP(h) ((uint32_t)(h))
+#define TOP(h)           ((uint32_t)(h))
 #define NEXT_GEN(h, top) ((((h) >> 32) + 1) << 32 | (top))
 
 struct lf_stack {
@@ -145,8 +144,8 @@ uint32_t lf_stack_pop(struct lf_stack *s)
 		 * generation has moved too, and the CAS below fails and retries */
 		uint32_t next = atomic_load_explicit(&s->next[TOP(old)], memory_order_relaxed);
 		if (atomic_compare_exchange_weak_explicit(&s->head, &old, NEXT_GEN(old, next),
-							  memory_order_acquire,
-							  memory_order_acquire))
+		                                          memory_order_acquire,
+		                                          memory_order_acquire))
 			return TOP(old);
 		backoff(&spins);
 	}
@@ -159,7 +158,8 @@ void lf_stack_push(struct lf_stack *s, uint32_t slot)
 	for (;;) {
 		atomic_store_explicit(&s->next[slot], TOP(old), memory_order_relaxed);
 		if (atomic_compare_exchange_weak_explicit(&s->head, &old, NEXT_GEN(old, slot),
-						      memory_order_release, memory_order_relaxed))
+		                                          memory_order_release,
+		                                          memory_order_relaxed))
 			return;
 		backoff(&spins);
 	}
@@ -177,10 +177,10 @@ void lf_stack_free(struct lf_stack *s)
  * producer's only when it looks empty */
 struct lf_ring {
 	alignas(LINE) size_t tail; /* planted race: written by the producer, no atomic */
-	size_t head_cache;                 /* the producer's last look at head */
+	size_t head_cache;         /* the producer's last look at head */
 	alignas(LINE) size_t head; /* planted race: written by the consumer, no atomic */
-	size_t tail_cache;                 /* the consumer's last look at tail */
-	alignas(LINE) size_t mask;         /* read-only after lf_ring_new */
+	size_t tail_cache;         /* the consumer's last look at tail */
+	alignas(LINE) size_t mask; /* read-only after lf_ring_new */
 	uint64_t *items;
 };
 

@@ -1,6 +1,6 @@
-/* 2-sharded.c (lesson 04, step 2): partial.c plus the counter sharded and padded, every access
- * outside the ring relaxed or acquire/release, and the stack's CAS loop backing off; the ring
- * is still partial.c's (seq_cst, both indices on one line, no cached copies). The reference then
+/* 3-sharded.c (lesson 04, step 3): steps/2-treiber.c plus the counter sharded and padded, every
+ * access outside the ring relaxed or acquire/release, and the stack's CAS loop backing off; the
+ * ring is still step 2's (seq_cst, both indices on one line, no cached copies). The reference then
  * fixes the ring. */
 #include "lockfree.h"
 
@@ -48,7 +48,7 @@ void lf_counter_add(struct lf_counter *c, unsigned shard, uint64_t n)
 	 * read-modify-write; readers still see whole values, never a torn one */
 	_Atomic uint64_t *v = &c->shards[shard].value;
 	atomic_store_explicit(v, atomic_load_explicit(v, memory_order_relaxed) + n,
-			      memory_order_relaxed);
+	                      memory_order_relaxed);
 }
 
 uint64_t lf_counter_read(struct lf_counter *c)
@@ -80,9 +80,8 @@ void lf_max_update(struct lf_max *m, uint64_t v)
 	/* changed: a CAS loop; a value that cannot win returns after one plain load, so the
 	 * line stays shared in every core's cache instead of bouncing on each update */
 	uint64_t cur = atomic_load_explicit(&m->value, memory_order_relaxed);
-	while (v > cur && !atomic_compare_exchange_weak_explicit(&m->value, &cur, v,
-								 memory_order_relaxed,
-								 memory_order_relaxed))
+	while (v > cur && !atomic_compare_exchange_weak_explicit(
+	                      &m->value, &cur, v, memory_order_relaxed, memory_order_relaxed))
 		;
 }
 
@@ -101,7 +100,7 @@ void lf_max_free(struct lf_max *m)
 /* changed: a Treiber stack. The head packs a generation above the top slot's number, and every
  * successful CAS bumps it, so a head that went A -> B -> A meanwhile no longer compares equal
  * (the ABA problem: the CAS would install a stale next) */
-#define TOP(h) ((uint32_t)(h))
+#define TOP(h)           ((uint32_t)(h))
 #define NEXT_GEN(h, top) ((((h) >> 32) + 1) << 32 | (top))
 
 struct lf_stack {
@@ -140,8 +139,8 @@ uint32_t lf_stack_pop(struct lf_stack *s)
 		 * generation has moved too, and the CAS below fails and retries */
 		uint32_t next = atomic_load_explicit(&s->next[TOP(old)], memory_order_relaxed);
 		if (atomic_compare_exchange_weak_explicit(&s->head, &old, NEXT_GEN(old, next),
-							  memory_order_acquire,
-							  memory_order_acquire))
+		                                          memory_order_acquire,
+		                                          memory_order_acquire))
 			return TOP(old);
 		backoff(&spins);
 	}
@@ -154,7 +153,8 @@ void lf_stack_push(struct lf_stack *s, uint32_t slot)
 	for (;;) {
 		atomic_store_explicit(&s->next[slot], TOP(old), memory_order_relaxed);
 		if (atomic_compare_exchange_weak_explicit(&s->head, &old, NEXT_GEN(old, slot),
-						      memory_order_release, memory_order_relaxed))
+		                                          memory_order_release,
+		                                          memory_order_relaxed))
 			return;
 		backoff(&spins);
 	}
