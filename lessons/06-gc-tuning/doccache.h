@@ -25,7 +25,7 @@ struct doccache_config {
  *   with a soft limit below that goal, the goal is the limit instead, but never less than
  *   live + live / 16, so a live heap over the limit is not collected without end (the limit is
  *   soft: Go caps the collector's CPU share instead).
- * Computed without overflow for any live up to SIZE_MAX / 64. */
+ * Computed without overflow for any live up to SIZE_MAX / 64 and gogc up to 1000. */
 size_t doccache_goal(size_t live, const struct doccache_config *cfg);
 
 /* The cache: documents under keys 0 .. keys-1, each with a body, a version, a hit count and the
