@@ -610,3 +610,35 @@ batch_gradebook_has_odd_name() { # the name, RFC 4180-quoted, in the gradebook
 }
 check "grader-batch-attacks-each-get-a-status-none-above-skeleton" grade_batch_attacks
 # }===
+
+# A batch killed with SIGKILL halfway and run again grades only what is missing and loses
+# nothing; a renamed copy is listed by the similarity report with the same score.
+grade_batch_resumes_after_sigkill() {
+	local d=build/test/batch-resume-check pid first i
+	rm -rf "$d" && mkdir -p "$d/subs/a" "$d/subs/b" "$d/subs/c" "$d/subs/d" || return 1
+	cp solutions/01-zero-allocation/skeleton/logfmt.c "$d/subs/a/"
+	{ cat solutions/01-zero-allocation/skeleton/logfmt.c; echo '/* b */'; } >"$d/subs/b/logfmt.c"
+	cp solutions/01-zero-allocation/partial.c "$d/subs/c/logfmt.c"
+	sed -e 's/\bout\b/dst/g; s/\brecords\b/recs/g; s/\bsum\b/totals/g' \
+		solutions/01-zero-allocation/partial.c >"$d/subs/d/logfmt.c"
+	"$GRADE" batch --lesson 01 "$d/subs" --out "$d/out" --jobs 1 --no-wall >"$d/run1.log" 2>&1 &
+	pid=$!
+	for i in $(seq 600); do
+		[ -n "$(ls "$d/out/reports" 2>/dev/null)" ] && break
+		sleep 0.5
+	done
+	kill -KILL "$pid"
+	wait "$pid" 2>/dev/null
+	first=$(ls "$d/out/reports")
+	[ "$(echo "$first" | wc -l)" -lt 4 ] || { echo "the batch ended before it was killed"; return 1; }
+	"$GRADE" batch --lesson 01 "$d/subs" --out "$d/out" --jobs 2 --no-wall >"$d/run2.log" 2>&1 ||
+		{ cat "$d/run2.log"; return 1; }
+	cat "$d/run2.log"
+	grep -q "4 submissions ($(echo "$first" | wc -l) already graded)" "$d/run2.log" ||
+		{ echo "want the rerun to keep what was graded"; return 1; }
+	[ "$(grep -c ',01,' "$d/out/gradebook.csv")" -eq 4 ] || { echo "want 4 gradebook rows"; return 1; }
+	grep -Eq '^c,d,' "$d/out/similarity.csv" || { echo "want c~d in similarity.csv"; return 1; }
+	[ "$(jq .score "$d/out/reports/c.json")" = "$(jq .score "$d/out/reports/d.json")" ] ||
+		{ echo "a renamed copy scores differently"; return 1; }
+}
+check "grader-batch-resumes-after-sigkill-and-finds-copies" grade_batch_resumes_after_sigkill
