@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../batch_ini.h"
@@ -20,6 +21,7 @@
 #include "../gradebook.h"
 #include "../json_read.h"
 #include "../pool.h"
+#include "../sandbox.h"
 #include "../similarity.h"
 #include "../submissions.h"
 
@@ -264,6 +266,118 @@ static void similarity_sees_through_renaming_not_unrelated_code(void **state)
 	sim_doc_free(&c);
 }
 
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+}
+
+static int has_arg_pair(char **argv, const char *a, const char *b)
+{
+	for (size_t i = 0; argv[i] && argv[i + 1]; i++)
+		if (!strcmp(argv[i], a) && !strcmp(argv[i + 1], b))
+			return 1;
+	return 0;
+}
+
+static void sandbox_hides_outputs_and_binds_only_the_work_folder(void **state)
+{
+	(void)state;
+	struct sandbox sb = {.course_root = "/course",
+	                     .n_hide = 2,
+	                     .hide = {"/out", "/subs"},
+	                     .decoy_from = "/course/solutions/01-x",
+	                     .decoy_to = "/out/sandbox/solutions-01"};
+	char *inner[] = {"/course/build/grade", "--lesson", "01", NULL}, *argv[SANDBOX_MAX_ARGS];
+	assert_int_equal(sandbox_argv(&sb, "/out/work/alice", inner, argv), 0);
+	static const char *const wanted[][2] = {
+	    {"--unshare-all", "--die-with-parent"},
+	    {"--tmpfs", "/out"},
+	    {"--tmpfs", "/subs"},
+	    {"/dev/null", "/dev/zero"},
+	    {"/out/sandbox/solutions-01", "/course/solutions/01-x"},
+	    {"/out/work/alice", "/course/build/staging"},
+	    {"--chdir", "/course"},
+	    {"--", "/course/build/grade"}};
+	for (size_t i = 0; i < sizeof wanted / sizeof *wanted; i++)
+		if (!has_arg_pair(argv, wanted[i][0], wanted[i][1]))
+			fail_msg("bwrap argv: want '%s %s' in it", wanted[i][0], wanted[i][1]);
+	for (size_t i = 0; argv[i]; i++)
+		if (!strcmp(argv[i], "--bind") && strcmp(argv[i + 1], "/out/work/alice") != 0)
+			fail_msg("bwrap argv: a writable bind of '%s'", argv[i + 1]);
+}
+
+static void decoy_keeps_times_empties_solutions_keeps_skeleton(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/test_batch_decoy_XXXXXX", from[64], to[64], path[128];
+	assert_non_null(mkdtemp(root));
+	snprintf(from, sizeof from, "%s/from", root);
+	snprintf(to, sizeof to, "%s/to", root);
+	mkdir(from, 0755);
+	snprintf(path, sizeof path, "%s/skeleton", from);
+	mkdir(path, 0755);
+	snprintf(path, sizeof path, "%s/logfmt.c", from);
+	write_text(path, "int reference;\n");
+	snprintf(path, sizeof path, "%s/skeleton/logfmt.c", from);
+	write_text(path, "int skeleton;\n");
+	char err[256];
+	assert_int_equal(sandbox_make_decoy(from, to, err, sizeof err), 0);
+	struct stat a, b;
+	snprintf(path, sizeof path, "%s/logfmt.c", from);
+	stat(path, &a);
+	snprintf(path, sizeof path, "%s/logfmt.c", to);
+	stat(path, &b);
+	if (b.st_size != 0 || a.st_mtim.tv_sec != b.st_mtim.tv_sec ||
+	    a.st_mtim.tv_nsec != b.st_mtim.tv_nsec)
+		fail_msg("decoy of the reference: size %lld (want 0), mtime %ld.%ld (want %ld.%ld)",
+		         (long long)b.st_size, (long)b.st_mtim.tv_sec, b.st_mtim.tv_nsec,
+		         (long)a.st_mtim.tv_sec, a.st_mtim.tv_nsec);
+	snprintf(path, sizeof path, "%s/skeleton/logfmt.c", to);
+	stat(path, &b);
+	assert_int_equal(b.st_size, strlen("int skeleton;\n"));
+	snprintf(path, sizeof path, "rm -rf %s", root);
+	assert_int_equal(system(path), 0);
+}
+
+static void intake_takes_nested_files_refuses_linked_folders(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/test_batch_intake_XXXXXX", path[256], dest[128], err[256];
+	assert_non_null(mkdtemp(root));
+	struct manifest m = {.n_student_files = 1};
+	snprintf(m.student_files[0], sizeof m.student_files[0], "logfmt.c");
+	/* alice/lessons/01-x/logfmt.c: the lesson's path inside the submission */
+	snprintf(path, sizeof path, "%s/subs/alice/lessons/01-x", root);
+	assert_int_equal(system((snprintf(dest, sizeof dest, "mkdir -p %s", path), dest)), 0);
+	strcat(path, "/logfmt.c");
+	write_text(path, "int alice;\n");
+	/* mallory/lessons -> a folder outside the submission */
+	snprintf(path, sizeof path, "%s/subs/mallory", root);
+	mkdir(path, 0755);
+	strcat(path, "/lessons");
+	char target[128];
+	snprintf(target, sizeof target, "%s/subs/alice/lessons", root);
+	assert_int_equal(symlink(target, path), 0);
+	size_t n;
+	snprintf(path, sizeof path, "%s/subs", root);
+	struct submission *s = submissions_list(path, &n, err, sizeof err);
+	assert_non_null(s);
+	assert_int_equal(n, 2);
+	snprintf(dest, sizeof dest, "%s/alice-out", root);
+	snprintf(path, sizeof path, "%s/scratch", root);
+	if (submissions_take(&s[0], &m, "01-x", dest, path, err, sizeof err) != 0)
+		fail_msg("alice: %s", err);
+	snprintf(dest, sizeof dest, "%s/mallory-out", root);
+	assert_int_equal(submissions_take(&s[1], &m, "01-x", dest, path, err, sizeof err), 1);
+	if (strstr(err, "symbolic link") == NULL)
+		fail_msg("mallory: reason '%s', want one naming the symbolic link", err);
+	free(s);
+	snprintf(path, sizeof path, "rm -rf %s", root);
+	assert_int_equal(system(path), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -277,6 +391,9 @@ int main(void)
 	    cmocka_unit_test(batch_ini_round_trip),
 	    cmocka_unit_test(pool_runs_every_job_once_on_its_slots),
 	    cmocka_unit_test(similarity_sees_through_renaming_not_unrelated_code),
+	    cmocka_unit_test(sandbox_hides_outputs_and_binds_only_the_work_folder),
+	    cmocka_unit_test(decoy_keeps_times_empties_solutions_keeps_skeleton),
+	    cmocka_unit_test(intake_takes_nested_files_refuses_linked_folders),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
