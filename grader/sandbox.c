@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -14,8 +15,13 @@
 
 #define TMP_BYTES "536870912" /* a student's /tmp: Valgrind's outputs fit, a disk filler not */
 
+/* NGRADE_BWRAP names another bwrap (an unusual install; the course's test of a host where
+ * bubblewrap cannot work). */
 static const char *find_bwrap(void)
 {
+	const char *chosen = getenv("NGRADE_BWRAP");
+	if (chosen != NULL && chosen[0] != '\0')
+		return access(chosen, X_OK) == 0 ? chosen : NULL;
 	static const char *const places[] = {"/usr/bin/bwrap", "/usr/local/bin/bwrap",
 	                                     "/bin/bwrap"};
 	for (size_t i = 0; i < sizeof places / sizeof *places; i++)

@@ -642,3 +642,19 @@ grade_batch_resumes_after_sigkill() {
 		{ echo "a renamed copy scores differently"; return 1; }
 }
 check "grader-batch-resumes-after-sigkill-and-finds-copies" grade_batch_resumes_after_sigkill
+
+# Where bubblewrap cannot work the batch says so, how to fix it, and refuses (exit 2) unless
+# given --no-sandbox. NGRADE_BWRAP stands in for a host without user namespaces.
+grade_batch_refuses_without_sandbox() {
+	local d=build/test/batch-no-bwrap
+	rm -rf "$d" && mkdir -p "$d/subs/x" &&
+		cp solutions/01-zero-allocation/skeleton/logfmt.c "$d/subs/x/" || return 1
+	NGRADE_BWRAP=/bin/false "$GRADE" batch --lesson 01 "$d/subs" --out "$d/out" 2>"$d/err"
+	local rc=$?
+	cat "$d/err"
+	[ $rc -eq 2 ] || { echo "want exit 2, got $rc"; return 1; }
+	grep -q 'apparmor_restrict_unprivileged_userns=0' "$d/err" && grep -q -- '--no-sandbox' "$d/err" ||
+		{ echo "want the fix and --no-sandbox named"; return 1; }
+	[ ! -e "$d/out/reports/x.json" ] || { echo "graded without the sandbox"; return 1; }
+}
+check "grader-batch-refuses-without-a-sandbox" grade_batch_refuses_without_sandbox
