@@ -81,7 +81,8 @@ static void simple_analyze(const char *const *docs, size_t n, struct wordstat_re
 		if (k == WORDSTAT_TOP)
 			continue;
 		memmove(&r->top[k + 1], &r->top[k], (WORDSTAT_TOP - k - 1) * sizeof r->top[0]);
-		memmove(&first_of_top[k + 1], &first_of_top[k], (WORDSTAT_TOP - k - 1) * sizeof(size_t));
+		memmove(&first_of_top[k + 1], &first_of_top[k],
+		        (WORDSTAT_TOP - k - 1) * sizeof(size_t));
 		strcpy(r->top[k].word, t[i].word);
 		r->top[k].count = count;
 		first_of_top[k] = first;
@@ -103,8 +104,8 @@ static void simple_analyze(const char *const *docs, size_t n, struct wordstat_re
 static void expect_same(const char *input, const struct wordstat_report *got,
                         const struct wordstat_report *want)
 {
-#define SAME(field, fmt)                                                                   \
-	cr_expect(got->field == want->field, "%s: " #field ": got %" fmt ", want %" fmt, input, \
+#define SAME(field, fmt)                                                                           \
+	cr_expect(got->field == want->field, "%s: " #field ": got %" fmt ", want %" fmt, input,    \
 	          got->field, want->field)
 	SAME(words, PRIu64);
 	SAME(distinct, PRIu64);
@@ -179,15 +180,17 @@ Test(correct, folds_case_and_splits_on_every_non_letter)
 
 Test(correct, cuts_long_runs_to_their_first_32_letters)
 {
-	const char *docs[] = {"abcdefghijklmnopqrstuvwxyzABCDEFGHIJ abcdefghijklmnopqrstuvwxyzabcdef "
-	                      "abcdefghijklmnopqrstuvwxyzabcdefg abcdefghijklmnop"};
+	const char *docs[] = {
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJ abcdefghijklmnopqrstuvwxyzabcdef "
+	    "abcdefghijklmnopqrstuvwxyzabcdefg abcdefghijklmnop"};
 	struct wordstat_report got;
 	wordstat_analyze(docs, 1, &got);
 	cr_assert(got.distinct == 2 && got.top[0].count == 3 &&
 	              strcmp(got.top[0].word, "abcdefghijklmnopqrstuvwxyzabcdef") == 0 &&
 	              got.length_total[WORDSTAT_LENGTHS - 1] == 4,
-	          "runs of 36, 32, 33 and 16 letters: got %" PRIu64 " different, top \"%s\" %" PRIu64
-	          ", %" PRIu64 " of 16 or more letters; want 2, the 32-letter prefix 3 times, 4",
+	          "runs of 36, 32, 33 and 16 letters: got %" PRIu64
+	          " different, top \"%s\" %" PRIu64 ", %" PRIu64
+	          " of 16 or more letters; want 2, the 32-letter prefix 3 times, 4",
 	          got.distinct, got.top[0].word, got.top[0].count,
 	          got.length_total[WORDSTAT_LENGTHS - 1]);
 	expect_analysis("runs of 36, 32, 33 and 16 letters", docs, 1);
@@ -237,8 +240,7 @@ static uint64_t answer_hash(const char *answer, char name[64])
 }
 
 /* Answers are compared by a salted hash so that reading this file does not give them away. */
-static void expect_answer(const char *question, const char *answer, uint64_t want,
-                          const char *see)
+static void expect_answer(const char *question, const char *answer, uint64_t want, const char *see)
 {
 	char name[64];
 	uint64_t got = answer_hash(answer, name);
@@ -299,8 +301,8 @@ Test(task, locates_the_quadratic_helper)
 Test(task, locates_the_column_major_walk)
 {
 	expect_answer("problem[PROBLEM_COLUMN_MAJOR]",
-	              wordstat_findings.problem[PROBLEM_COLUMN_MAJOR],
-	              UINT64_C(0xbe2b76afc9622435), "Reading the cache simulation");
+	              wordstat_findings.problem[PROBLEM_COLUMN_MAJOR], UINT64_C(0xbe2b76afc9622435),
+	              "Reading the cache simulation");
 }
 
 Test(task, locates_the_oversized_allocation)

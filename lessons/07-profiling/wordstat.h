@@ -22,9 +22,9 @@ struct wordstat_report {
 	uint64_t doc_distinct_sum;    /* the sum, over documents, of the different words in each */
 	uint32_t doc_distinct_max;    /* the most different words in one document */
 	uint32_t doc_distinct_argmax; /* the first document (index) that has that many */
-	uint64_t length_total[WORDSTAT_LENGTHS];   /* [i]: words of i + 1 letters; last: 16 or more */
-	uint32_t length_max_doc[WORDSTAT_LENGTHS]; /* [i]: the most words of that class in one doc */
-	struct wordstat_top top[WORDSTAT_TOP];     /* most frequent first; ties: seen first, first */
+	uint64_t length_total[WORDSTAT_LENGTHS];   /* [i]: words of i + 1 letters; last: 16+ */
+	uint32_t length_max_doc[WORDSTAT_LENGTHS]; /* [i]: most words of that class in one doc */
+	struct wordstat_top top[WORDSTAT_TOP];     /* most frequent first; ties: seen first first */
 };
 
 /* Fills *out (every field) with the statistics of docs[0..n), NUL-terminated texts. A word is

@@ -1,6 +1,7 @@
 /* wordstat_input.c: seeded documents for lesson 07. A lexicon of made-up words (alternating
- * consonants and vowels, lengths 1 to 18, most of them 4 to 8 letters), Zipf-distributed (rank r drawn with weight 1 / (r + 2)),
- * joined by spaces, punctuation and digits, with sentence capitals and the odd SHOUTED word. */
+ * consonants and vowels, lengths 1 to 18, most of them 4 to 8 letters), Zipf-distributed (rank r
+ * drawn with weight 1 / (r + 2)), joined by spaces, punctuation and digits, with sentence capitals
+ * and the odd SHOUTED word. */
 #include "wordstat_input.h"
 
 #include <stdio.h>
@@ -17,9 +18,26 @@
 
 static const char consonants[] = "tnshrdlcmwfgypbvkjxqz"; /* English order of frequency */
 static const char vowels[] = "eaoiu";
-static const char *const separators[] = {" ", " ", " ", " ", " ", " ", " ", " ", ", ",
-                                         ". ", "; ", " - ", "\n", " (", ") ", "? ", " 42 ",
-                                         "'s ", " \xc3\xa9t\xc3\xa9 ", "/"};
+static const char *const separators[] = {" ",
+                                         " ",
+                                         " ",
+                                         " ",
+                                         " ",
+                                         " ",
+                                         " ",
+                                         " ",
+                                         ", ",
+                                         ". ",
+                                         "; ",
+                                         " - ",
+                                         "\n",
+                                         " (",
+                                         ") ",
+                                         "? ",
+                                         " 42 ",
+                                         "'s ",
+                                         " \xc3\xa9t\xc3\xa9 ",
+                                         "/"};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -39,7 +57,7 @@ static char letter(struct prng *g, int vowel)
 
 static void make_lexicon(struct lexicon *lx, struct prng *g)
 {
-	static const unsigned char lengths[] = {1, 2, 2, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 6, 6,
+	static const unsigned char lengths[] = {1, 2, 2, 3, 3, 3, 4, 4, 4, 4, 5,  5,  5,  5,  6, 6,
 	                                        6, 6, 7, 7, 7, 8, 8, 8, 9, 9, 10, 11, 12, 14, 18};
 	double sum = 0;
 	for (size_t i = 0; i < LEXICON; i++) {
@@ -81,7 +99,8 @@ static char *make_doc(char *p, const struct lexicon *lx, struct prng *g, size_t 
 				c = (char)(c - 'a' + 'A');
 			*p++ = c;
 		}
-		const char *sep = w + 1 == nwords ? "." : separators[prng_below(g, COUNT(separators))];
+		const char *sep =
+		    w + 1 == nwords ? "." : separators[prng_below(g, COUNT(separators))];
 		capital = sep[0] == '.' || sep[0] == '?';
 		size_t len = strlen(sep);
 		memcpy(p, sep, len);
@@ -127,7 +146,8 @@ uint64_t wordstat_report_checksum(uint64_t h, const struct wordstat_report *r)
 		h = checksum_u64(h, r->length_max_doc[i]);
 	}
 	for (size_t i = 0; i < WORDSTAT_TOP; i++) {
-		h = checksum_bytes(h, r->top[i].word, strnlen(r->top[i].word, WORDSTAT_MAX_WORD + 1));
+		h = checksum_bytes(h, r->top[i].word,
+		                   strnlen(r->top[i].word, WORDSTAT_MAX_WORD + 1));
 		h = checksum_u64(h, r->top[i].count);
 	}
 	return h;

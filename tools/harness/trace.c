@@ -124,8 +124,9 @@ static void put_event(FILE *f, const struct trace_event *e, long pid, int first)
 {
 	fputs(first ? "\n{" : ",\n{", f);
 	if (e->phase == 'M') {
-		fprintf(f, "\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":%ld,\"tid\":%ld,"
-		           "\"args\":{\"name\":\"",
+		fprintf(f,
+		        "\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":%ld,\"tid\":%ld,"
+		        "\"args\":{\"name\":\"",
 		        pid, e->tid);
 		put_json_string(f, e->name);
 		fputs("\"}}", f);

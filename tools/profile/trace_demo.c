@@ -69,7 +69,8 @@ int main(int argc, char **argv)
 	}
 	if (trace_open(argv[1]) != 0)
 		return 1;
-	static struct queue q = {.lock = PTHREAD_MUTEX_INITIALIZER, .ready = PTHREAD_COND_INITIALIZER};
+	static struct queue q = {.lock = PTHREAD_MUTEX_INITIALIZER,
+	                         .ready = PTHREAD_COND_INITIALIZER};
 	for (int t = 0; t < TASKS; t++) /* every eighth task is ten times longer */
 		q.cost[t] = t % 8 == 7 ? 2000000 : 200000;
 	trace_thread_name("producer");

@@ -26,7 +26,8 @@ static void traced_run(void *arg)
 	char name[32];
 	if (!named) {
 		named = 1;
-		snprintf(name, sizeof name, "pool thread %d", atomic_fetch_add(&workers_seen, 1) + 1);
+		snprintf(name, sizeof name, "pool thread %d",
+		         atomic_fetch_add(&workers_seen, 1) + 1);
 		trace_thread_name(name);
 	}
 	snprintf(name, sizeof name, "task %zu", t->index);
@@ -37,11 +38,15 @@ static void traced_run(void *arg)
 
 int main(int argc, char **argv)
 {
-	struct bench_option opt[] = {{.name = "--tasks"}, {.name = "--workers"},
-	                             {.name = "--capacity"}, {.name = "--batch"}, {.name = "--seed"}};
+	struct bench_option opt[] = {{.name = "--tasks"},
+	                             {.name = "--workers"},
+	                             {.name = "--capacity"},
+	                             {.name = "--batch"},
+	                             {.name = "--seed"}};
 	if (argc < 2 || bench_args(argc - 1, argv + 1, opt, 5) != 0) {
 		fputs("usage: trace_pool OUT.json --tasks N --workers N --capacity N --batch N "
-		      "--seed N\n", stderr);
+		      "--seed N\n",
+		      stderr);
 		return 2;
 	}
 	size_t n = opt[0].value, batch = opt[3].value ? opt[3].value : 1;

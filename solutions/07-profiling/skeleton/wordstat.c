@@ -26,7 +26,7 @@ struct state {
 	size_t n_all, cap_all;
 	struct entry **doc_words; /* every word of the current document so far */
 	size_t n_doc_words, cap_doc_words;
-	size_t doc_distinct; /* different words in the current document */
+	size_t doc_distinct;                   /* different words in the current document */
 	uint32_t (*lengths)[WORDSTAT_LENGTHS]; /* [document][length class]: words */
 	struct wordstat_report *out;
 };
@@ -111,7 +111,8 @@ PROFILED static void count_word(struct state *s, const char *text, size_t len, s
 		s->doc_distinct++;
 	if (s->n_doc_words == s->cap_doc_words) {
 		s->cap_doc_words = s->cap_doc_words ? 2 * s->cap_doc_words : 64;
-		s->doc_words = checked(realloc(s->doc_words, s->cap_doc_words * sizeof *s->doc_words));
+		s->doc_words =
+		    checked(realloc(s->doc_words, s->cap_doc_words * sizeof *s->doc_words));
 	}
 	s->doc_words[s->n_doc_words++] = e;
 	free(word);

@@ -24,7 +24,7 @@ struct state {
 	struct entry **buckets;
 	struct entry **all; /* every entry, in first-seen order */
 	size_t n_all, cap_all;
-	size_t doc_distinct; /* different words in the current document */
+	size_t doc_distinct;                   /* different words in the current document */
 	uint32_t (*lengths)[WORDSTAT_LENGTHS]; /* [document][length class]: words */
 	struct wordstat_report *out;
 };
