@@ -387,6 +387,11 @@ static void run_child(struct batch *b, size_t i, unsigned slot, const char *work
 	size_t k = 11;
 	if (b->o.no_wall)
 		inner[k++] = "--no-wall";
+	/* the raw Valgrind outputs, kept for disputes in the student's work folder */
+	char keep[PATH_MAX * 2 + 16];
+	snprintf(keep, sizeof keep, "%.*s/valgrind", (int)(strlen(dir) - 4), dir);
+	inner[k++] = "--keep-dir";
+	inner[k++] = keep;
 	for (size_t f = 0; f < b->m.n_student_files; f++) { /* every student file, by name */
 		snprintf(paths[f], sizeof paths[f], "%s/%s", dir, b->m.student_files[f]);
 		inner[k++] = "--impl";
@@ -492,6 +497,9 @@ static void grade_one(void *ctx, size_t i, unsigned slot)
 	remove_tree(work);
 	remove_tree(scratch);
 	mkdir(work, 0755);
+	char keep[PATH_MAX * 2 + 16];
+	snprintf(keep, sizeof keep, "%s/valgrind", work);
+	mkdir(keep, 0755);
 	char *report = NULL;
 	int rc = submissions_take(&b->subs[i], &b->m, b->slug, src, scratch, err, sizeof err);
 	remove_tree(scratch);

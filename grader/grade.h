@@ -20,6 +20,8 @@ struct grade_options {
 	int batch;                 /* wall_ratio is scored only if the lesson says batch = scored */
 	int verbose;               /* progress lines on stderr */
 	int no_wall;               /* skip native timing (counts only, e.g. for README checks) */
+	const char *keep_dir;      /* where the graded code's raw Valgrind outputs are copied (a
+				      batch keeps them for disputes); NULL: not kept */
 };
 
 /* Fills r. Returns 0 when r holds a report (any status), -1 for a usage or internal error

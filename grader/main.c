@@ -34,6 +34,7 @@ static void usage(FILE *out)
 	      "  --json-out P  also write the JSON report to P, whatever the format\n"
 	      "  --no-cache    measure the reference and skeleton again\n"
 	      "  --no-wall     skip the native timing: wall_ratio is neither measured nor scored\n"
+	      "  --keep-dir D  copy the graded code's raw Valgrind outputs into D (from the course root)\n"
 	      "  --batch       score as in a batch: wall_ratio only where lesson.ini says batch = scored\n"
 	      "       grade batch --lesson NN SUBMISSIONS_DIR --out DIR [--jobs N] ... (grade batch --help)\n"
 	      "exit: 0 graded, 1 any other status, 2 usage or internal error\n",
@@ -181,6 +182,9 @@ int main(int argc, char **argv)
 			/* relative to where the user stands: the grader moves to the course root */
 			if ((json_out = absolute(v)) == NULL)
 				return usage_error("cannot resolve '%s'", v);
+			i++;
+		} else if (!strcmp(a, "--keep-dir")) {
+			o.keep_dir = v; /* relative to the course root: a batch's work folder */
 			i++;
 		} else if (!strcmp(a, "--student")) {
 			o.student = v;
