@@ -133,25 +133,27 @@ static void *pool_worker(void *arg)
 {
 	struct pool_job *j = arg;
 	struct pool *p = j->pool;
+	uint64_t done = 0, errors = 0; /* locals: the jobs share cache lines */
 	for (size_t i = 0; i < j->ops; i++) {
 		unsigned failures = 0;
 		uint32_t slot;
 		while ((slot = lf_stack_pop(p->free_slots)) == LF_EMPTY)
 			pipeline_wait(&failures);
 		if (slot >= PIPELINE_POOL_SLOTS) {
-			j->errors++;
-			return NULL;
+			errors++;
+			break;
 		}
 		uint64_t stamp = (uint64_t)j->id << 40 | i;
 		struct slot *s = &p->slots[slot];
-		j->errors +=
-		    atomic_exchange_explicit(&s->owner, j->id + 1, memory_order_relaxed) != 0;
+		errors += atomic_exchange_explicit(&s->owner, j->id + 1, memory_order_relaxed) != 0;
 		s->data[0] = stamp; /* the message */
-		j->errors += s->data[0] != stamp;
+		errors += s->data[0] != stamp;
 		atomic_store_explicit(&s->owner, 0, memory_order_relaxed);
 		lf_stack_push(p->free_slots, slot);
-		j->done++;
+		done++;
 	}
+	j->done = done;
+	j->errors = errors;
 	return NULL;
 }
 
