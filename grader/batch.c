@@ -346,19 +346,23 @@ static void child_failure(const struct proc_result *r, const char *log, char *st
 	char how[128];
 	proc_describe(r, how, sizeof how);
 	snprintf(status, 16, "%s", r->timed_out ? "timed_out" : "error");
-	char *text = text_file_read(log, 1u << 20, 0, 0, NULL, 0), *last = NULL;
-	for (char *line = text ? strtok(text, "\n") : NULL; line; line = strtok(NULL, "\n"))
-		if (strncmp(line, "grade:", 6) == 0)
+	char *text = text_file_read(log, 1u << 20, 0, 0, NULL, 0), *last = NULL, *any = NULL;
+	for (char *line = text ? strtok(text, "\n") : NULL; line; line = strtok(NULL, "\n")) {
+		if (strncmp(line, "grade:", 6) == 0 || strncmp(line, "bwrap:", 6) == 0)
 			last = line;
+		any = line;
+	}
+	if (last == NULL)
+		last = any;
 	if (r->timed_out)
 		snprintf(reason, len, "grading took over %.0f s and was stopped", CHILD_WALL_LIMIT);
+	else if (last != NULL && strncmp(last, "bwrap:", 6) == 0)
+		snprintf(reason, len, "the sandbox could not start (%s): %s", how, last);
 	else if (last != NULL)
 		snprintf(reason, len, "the grader failed (%s): %s", how, last);
 	else
 		snprintf(reason, len,
-		         "the grader %s without a report (the submission may have "
-		         "killed it)",
-		         how);
+			 "the grader %s without a report (the submission may have killed it)", how);
 	free(text);
 }
 
@@ -569,6 +573,28 @@ static void disambiguate(struct batch *b)
 		}
 }
 
+/* 0 when user u can traverse every folder down to path (each parent has x for it). */
+static int access_as(const struct sandbox_user *u, const char *path)
+{
+	char copy[PATH_MAX];
+	snprintf(copy, sizeof copy, "%s", path);
+	for (char *p = copy + 1;; p++) {
+		char saved = *p;
+		if (saved != '/' && saved != '\0')
+			continue;
+		*p = '\0';
+		struct stat st;
+		if (stat(copy, &st) == 0) {
+			mode_t need = st.st_uid == u->uid ? S_IXUSR : st.st_gid == u->gid ? S_IXGRP : S_IXOTH;
+			if (!(st.st_mode & need))
+				return -1;
+		}
+		*p = saved;
+		if (saved == '\0')
+			return 0;
+	}
+}
+
 static int setup_sandbox(struct batch *b)
 {
 	snprintf(b->sb.course_root, sizeof b->sb.course_root, "%s", COURSE_ROOT);
@@ -594,6 +620,12 @@ static int setup_sandbox(struct batch *b)
 	sandbox_slot_user(0, &u);
 	if (sandbox_probe(&u, why, sizeof why) != 0) {
 		say("cannot sandbox the submissions: %s", why);
+		return -1;
+	}
+	if (u.uid != 0 && access_as(&u, b->o.out) != 0) {
+		say("the slot users cannot reach '%s' (a folder on the way is private to you)\n"
+		    "  give --out a folder that others may traverse (chmod o+x on each parent)",
+		    b->o.out);
 		return -1;
 	}
 	snprintf(b->sb.hide[b->sb.n_hide++], PATH_MAX, "%s", b->o.out);

@@ -658,3 +658,17 @@ grade_batch_refuses_without_sandbox() {
 	[ ! -e "$d/out/reports/x.json" ] || { echo "graded without the sandbox"; return 1; }
 }
 check "grader-batch-refuses-without-a-sandbox" grade_batch_refuses_without_sandbox
+
+# Gradescope's run_autograder on a copy of its layout (AUTOGRADER_ROOT): the submission graded
+# as a batch of one with the class's seed, results.json written where Gradescope reads it.
+grade_gradescope_run_autograder() {
+	local d=$PWD/build/test/gradescope
+	rm -rf "$d" && mkdir -p "$d/submission" && ln -s "$PWD" "$d/source" &&
+		cp solutions/01-zero-allocation/partial.c "$d/submission/logfmt.c" || return 1
+	AUTOGRADER_ROOT=$d LESSON=01 SEED=4242 tools/gradescope/run_autograder >"$d/run.log" 2>&1
+	cat "$d/run.log"
+	jq -e '.score > 40 and .max_score == 100 and (.tests | length) >= 2 and
+		(.leaderboard | length) >= 1 and (.output | test("seed 4242"))' \
+		"$d/results/results.json" || { echo "want a graded results.json with seed 4242"; return 1; }
+}
+check "grader-gradescope-run-autograder-writes-results" grade_gradescope_run_autograder
