@@ -672,3 +672,19 @@ grade_gradescope_run_autograder() {
 		"$d/results/results.json" || { echo "want a graded results.json with seed 4242"; return 1; }
 }
 check "grader-gradescope-run-autograder-writes-results" grade_gradescope_run_autograder
+
+# make dist-student: no solution source left (only skeletons), each reference as objects, and a
+# README that says local scores are estimates.
+grade_dist_student_has_no_solution_sources() {
+	local d=build/test/dist-student leaked
+	tools/dist_student.sh "$d" || return 1
+	leaked=$(find "$d/solutions" -type f -name '*.c' -not -path '*/skeleton/*')
+	[ -z "$leaked" ] || { echo "solution sources in the student edition: $leaked"; return 1; }
+	[ -s "$d/solutions/01-zero-allocation/obj/measure/logfmt.o" ] ||
+		{ echo "want the reference of lesson 01 as an object"; return 1; }
+	! nm -a "$d/solutions/01-zero-allocation/obj/measure/logfmt.o" | grep -q ' N .debug' ||
+		{ echo "the object keeps its debug information"; return 1; }
+	grep -q 'official score comes from your' "$d/README.md" ||
+		{ echo "want the README's note on estimates"; return 1; }
+}
+check "grader-dist-student-has-no-solution-sources" grade_dist_student_has_no_solution_sources
