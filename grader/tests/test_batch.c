@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include <pthread.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #include "../sandbox.h"
 #include "../similarity.h"
 #include "../submissions.h"
+#include "proc.h"
 
 static const char report[] =
     "{\"schema_version\": 1, \"lesson\": \"01\", \"student\": \"a\\\"b\", \"status\": "
@@ -378,6 +380,48 @@ static void intake_takes_nested_files_refuses_linked_folders(void **state)
 	assert_int_equal(system(path), 0);
 }
 
+/* The layer under the static checks: as root, a slot's child runs as its own user, whose
+ * RLIMIT_NPROC stops a fork bomb (root ignores that limit). ngrade4: the batches make test runs
+ * at the same time use ngrade1 and ngrade2. Skipped unless root with the grading users. */
+static void slot_user_and_process_limit_stop_a_fork_bomb(void **state)
+{
+	(void)state;
+	struct passwd *pw = getpwnam("ngrade4");
+	if (geteuid() != 0 || pw == NULL)
+		skip();
+	char out[] = "/tmp/test_batch_nproc_out_XXXXXX", err[] = "/tmp/test_batch_nproc_err_XXXXXX";
+	close(mkstemp(out));
+	close(mkstemp(err));
+	char *argv[] = {"sh", "-c",
+	                "id -u; i=0; while [ $i -lt 40 ]; do sleep 5 & i=$((i + 1)); done; wait",
+	                NULL};
+	struct proc_spec spec = {.argv = argv,
+	                         .stdout_path = out,
+	                         .stderr_path = err,
+	                         .wall_limit = 20,
+	                         .nproc_limit = 8,
+	                         .run_uid = pw->pw_uid,
+	                         .run_gid = pw->pw_gid};
+	struct proc_result r;
+	assert_int_equal(proc_run(&spec, &r), 0);
+	FILE *f = fopen(out, "r");
+	unsigned uid = 0;
+	assert_int_equal(fscanf(f, "%u", &uid), 1);
+	fclose(f);
+	char text[4096] = "";
+	f = fopen(err, "r");
+	size_t got = fread(text, 1, sizeof text - 1, f);
+	text[got] = '\0';
+	fclose(f);
+	unlink(out);
+	unlink(err);
+	if (uid != pw->pw_uid || strstr(text, "fork") == NULL)
+		fail_msg(
+		    "fork bomb as ngrade4 with RLIMIT_NPROC 8: ran as uid %u (want %u), stderr "
+		    "'%s' (want a fork failure)",
+		    uid, (unsigned)pw->pw_uid, text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -394,6 +438,7 @@ int main(void)
 	    cmocka_unit_test(sandbox_hides_outputs_and_binds_only_the_work_folder),
 	    cmocka_unit_test(decoy_keeps_times_empties_solutions_keeps_skeleton),
 	    cmocka_unit_test(intake_takes_nested_files_refuses_linked_folders),
+	    cmocka_unit_test(slot_user_and_process_limit_stop_a_fork_bomb),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
