@@ -1,6 +1,6 @@
 #!/bin/bash
 # course_test.sh: the course's own test suite, run by `make test` once everything is built.
-# Runs every check two at a time; each check's output goes to build/test/logs/NAME.log (the
+# Runs every check two at a time; each check's output goes to build/test/all/logs/NAME.log (the
 # skeleton's expected failures stay there), and the run ends with "N passed, N failed".
 # Checks that measure natively or under Valgrind hold build/wall.lock shared; the grader takes
 # it exclusively while it times, so no other check runs during a wall-time measurement.
@@ -8,8 +8,11 @@ set -u
 cd "$(dirname "$0")/.." || exit 2
 
 JOBS=${JOBS:-2}
-LOGS=build/test/logs
-RESULTS=build/test/results
+# LESSONS="02 06" limits the run to those lessons (see below); such a run keeps its own folders,
+# so two authors testing different lessons at once do not delete each other's logs.
+RUN_NAME=${LESSONS:+lessons-$(echo "$LESSONS" | tr -c '0-9\n' '-')}
+LOGS=build/test/${RUN_NAME:-all}/logs
+RESULTS=build/test/${RUN_NAME:-all}/results
 GRADE=build/grade
 LOCK=build/wall.lock
 SANITIZER_RUN="setarch $(uname -m) -R"
