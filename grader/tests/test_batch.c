@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include <limits.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -422,6 +423,63 @@ static void slot_user_and_process_limit_stop_a_fork_bomb(void **state)
 		    uid, (unsigned)pw->pw_uid, text);
 }
 
+/* The sandbox itself, under the static checks: from inside, the course is read-only, the
+ * batch's outputs are hidden, the network is gone, the PID namespace is new, /dev/zero is
+ * empty, and only the work folder takes writes. Skipped where bubblewrap cannot run. */
+static void sandbox_blocks_writes_network_and_outputs(void **state)
+{
+	(void)state;
+	struct sandbox_user none = {0};
+	char why[1024];
+	if (access("/bin/bash", X_OK) != 0 || sandbox_probe(&none, why, sizeof why) != 0)
+		skip();
+	/* not under /tmp: inside the sandbox /tmp is a fresh tmpfs */
+	char root[PATH_MAX], path[PATH_MAX + 64], cmd[PATH_MAX + 512];
+	mkdir("build/test", 0755);
+	if (getcwd(root, sizeof root - 40) == NULL)
+		fail_msg("getcwd failed");
+	strcat(root, "/build/test/sandbox_unit_XXXXXX");
+	assert_non_null(mkdtemp(root));
+	chmod(root, 0755);
+	struct sandbox sb = {.n_hide = 1};
+	snprintf(sb.course_root, sizeof sb.course_root, "%s/course", root);
+	snprintf(sb.hide[0], sizeof sb.hide[0], "%s/out", root);
+	snprintf(path, sizeof path,
+	         "mkdir -p %s/course/build/staging %s/out/work && "
+	         "echo secret > %s/out/gradebook.csv",
+	         root, root, root);
+	assert_int_equal(system(path), 0);
+	snprintf(cmd, sizeof cmd,
+	         "touch course_file 2>/dev/null && echo WROTE-COURSE; "
+	         "cat %s/out/gradebook.csv 2>/dev/null; "
+	         "[ $(grep -c : /proc/net/dev) -le 1 ] || echo NETWORK; " /* only lo */
+	         "[ $(ls /proc | grep -c '^[0-9]') -lt 10 ] || echo MANY-PIDS; "
+	         "[ $(head -c 8 /dev/zero 2>/dev/null | wc -c) -eq 0 ] || echo DEV-ZERO; "
+	         "touch build/staging/mine && echo WORK-OK",
+	         root);
+	char *inner[] = {"/bin/bash", "-c", cmd, NULL}, *argv[SANDBOX_MAX_ARGS];
+	char work[PATH_MAX + 16], out[PATH_MAX + 16];
+	snprintf(work, sizeof work, "%s/out/work", root);
+	assert_int_equal(sandbox_argv(&sb, work, inner, argv), 0);
+	snprintf(out, sizeof out, "%s/result", root);
+	struct proc_spec spec = {.argv = argv, .stdout_path = out, .wall_limit = 30};
+	struct proc_result r;
+	assert_int_equal(proc_run(&spec, &r), 0);
+	char text[512] = "";
+	FILE *f = fopen(out, "r");
+	text[fread(text, 1, sizeof text - 1, f)] = '\0';
+	fclose(f);
+	snprintf(path, sizeof path, "%s/out/work/mine", root);
+	int work_written = access(path, F_OK) == 0;
+	snprintf(path, sizeof path, "rm -rf %s", root);
+	assert_int_equal(system(path), 0);
+	if (strcmp(text, "WORK-OK\n") != 0 || !work_written)
+		fail_msg(
+		    "inside the sandbox: printed '%s' (want only WORK-OK), work folder written: "
+		    "%d",
+		    text, work_written);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -439,6 +497,7 @@ int main(void)
 	    cmocka_unit_test(decoy_keeps_times_empties_solutions_keeps_skeleton),
 	    cmocka_unit_test(intake_takes_nested_files_refuses_linked_folders),
 	    cmocka_unit_test(slot_user_and_process_limit_stop_a_fork_bomb),
+	    cmocka_unit_test(sandbox_blocks_writes_network_and_outputs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
