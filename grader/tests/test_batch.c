@@ -425,7 +425,8 @@ static void slot_user_and_process_limit_stop_a_fork_bomb(void **state)
 
 /* The sandbox itself, under the static checks: from inside, the course is read-only, the
  * batch's outputs are hidden, the network is gone, the PID namespace is new, /dev/zero is
- * empty, and only the work folder takes writes. Skipped where bubblewrap cannot run. */
+ * empty, /tmp holds at most 512 MiB (a disk filler), and only the work folder takes writes. Skipped
+ * where bubblewrap cannot run. */
 static void sandbox_blocks_writes_network_and_outputs(void **state)
 {
 	(void)state;
@@ -455,6 +456,7 @@ static void sandbox_blocks_writes_network_and_outputs(void **state)
 	         "[ $(grep -c : /proc/net/dev) -le 1 ] || echo NETWORK; " /* only lo */
 	         "[ $(ls /proc | grep -c '^[0-9]') -lt 10 ] || echo MANY-PIDS; "
 	         "[ $(head -c 8 /dev/zero 2>/dev/null | wc -c) -eq 0 ] || echo DEV-ZERO; "
+	         "fallocate -l 600M /tmp/fill 2>/dev/null && echo TMP-UNBOUNDED; "
 	         "touch build/staging/mine && echo WORK-OK",
 	         root);
 	char *inner[] = {"/bin/bash", "-c", cmd, NULL}, *argv[SANDBOX_MAX_ARGS];
