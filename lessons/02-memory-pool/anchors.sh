@@ -54,10 +54,12 @@ echo "1. The whole bench ($args, seed $seed), median of $RUNS runs each:"
 echo
 echo "| program | allocator | region ms | build + free ms | build + free, x the reference's |"
 echo "|---|---|---|---|---|"
-set -- $(bench_times "$out/reference/bench" glibc) || exit 1
+times=$(bench_times "$out/reference/bench" glibc) || { echo "anchors.sh: the reference's bench failed" >&2; exit 1; }
+set -- $times
 ref_region=$1 ref_bf=$2 ref_sum=$3
 for a in glibc jemalloc mimalloc tcmalloc; do
-	set -- $(bench_times "$out/skeleton/bench" $a) || exit 1
+	times=$(bench_times "$out/skeleton/bench" $a) || { echo "anchors.sh: the skeleton's bench failed under $a" >&2; exit 1; }
+	set -- $times
 	[ "$3" = "$ref_sum" ] || echo "anchors.sh: the skeleton under $a printed checksum $3, want $ref_sum" >&2
 	echo "| skeleton | $a | $1 | $2 | $(awk -v s="$2" -v r="$ref_bf" 'BEGIN { printf "%.1f", s / r }') |"
 done
