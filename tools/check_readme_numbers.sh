@@ -119,7 +119,7 @@ check_measured_row() { # check_measured_row WHERE LESSON LINE: one row of a meas
 	# The skeleton may fail its task suite (tests_failed: not measured as a student), but every
 	# grading measures it: read its numbers from the reference's report.
 	local field=student graded_path=$path
-	if [[ $path =~ ^(solutions/[0-9][0-9]-[^/]+)/skeleton/?$ ]]; then
+	if [[ $path =~ ^(solutions/[0-9][0-9]-[^/]+)/skeleton(/[^/]*)?$ ]]; then
 		field=skeleton
 		graded_path=${BASH_REMATCH[1]}
 	fi
