@@ -1,7 +1,8 @@
 /* pools.c: `make anchors LESSON=03` (built and run by anchors.sh). The reference pool beside
  * OpenMP tasks (libgomp), GLib's GThreadPool and libuv's uv_queue_work, side by side in one
  * run: one producer thread submits the same tasks to each, empty and about 1 microsecond
- * long; prints the median ns per task of RUNS runs as the Markdown table the README quotes.
+ * long; prints the median ns per task of RUNS runs, the pools taking turns, as the Markdown
+ * table the README quotes.
  * usage: pools --workers W --tasks N */
 #include <glib.h>
 #include <omp.h>
@@ -90,26 +91,25 @@ static int by_value(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Median ns per task of RUNS runs of one pool over tasks, after a warm-up run; checks that
- * every hash came out right. */
-static double measure(void (*run)(struct pool_task *, size_t), struct pool_task *t, int empty)
+/* One run of one pool over tasks, in ns per task; checks that every hash came out right. */
+static double run_once(void (*run)(struct pool_task *, size_t), struct pool_task *t, int empty)
 {
-	double ns[RUNS];
-	for (int r = -1; r < RUNS; r++) {
-		memset(in.results, 0, in.n * sizeof *in.results);
-		uint64_t start = pool_now_ns();
-		run(t, in.n);
-		uint64_t took = pool_now_ns() - start;
-		if (r >= 0)
-			ns[r] = (double)took / (double)in.n;
-		for (size_t i = 0; !empty && i < in.n; i++)
-			if (in.results[i] != pool_job_hash(in.jobs[i].data, in.jobs[i].len)) {
-				fprintf(stderr, "anchors: task %zu gave a wrong result\n", i);
-				exit(1);
-			}
-	}
-	qsort(ns, RUNS, sizeof *ns, by_value);
-	return ns[RUNS / 2];
+	memset(in.results, 0, in.n * sizeof *in.results);
+	uint64_t start = pool_now_ns();
+	run(t, in.n);
+	double ns = (double)(pool_now_ns() - start) / (double)in.n;
+	for (size_t i = 0; !empty && i < in.n; i++)
+		if (in.results[i] != pool_job_hash(in.jobs[i].data, in.jobs[i].len)) {
+			fprintf(stderr, "anchors: task %zu gave a wrong result\n", i);
+			exit(1);
+		}
+	return ns;
+}
+
+static double median(double *v)
+{
+	qsort(v, RUNS, sizeof *v, by_value);
+	return v[RUNS / 2];
 }
 
 int main(int argc, char **argv)
@@ -139,12 +139,24 @@ int main(int argc, char **argv)
 	    {"GLib `GThreadPool`", run_gthreadpool},
 	    {"libuv `uv_queue_work`", run_libuv},
 	};
-	double empty_ns[5], hash_ns[5];
+	/* interleaved, one run of each pool in turn (after a warm-up of each): a change in the
+	 * machine's load lands on every pool alike, not on whichever was running */
+	double e[5][RUNS], h[5][RUNS], empty_ns[5], hash_ns[5];
+	for (int r = -1; r < RUNS; r++)
+		for (int k = 0; k < 5; k++) {
+			double x = run_once(pools[k].run, empty, 1),
+			       y = run_once(pools[k].run, in.tasks, 0);
+			if (r >= 0) {
+				e[k][r] = x;
+				h[k][r] = y;
+			}
+		}
 	for (int k = 0; k < 5; k++) {
-		empty_ns[k] = measure(pools[k].run, empty, 1);
-		hash_ns[k] = measure(pools[k].run, in.tasks, 0);
+		empty_ns[k] = median(e[k]);
+		hash_ns[k] = median(h[k]);
 	}
-	printf("%zu tasks, %u workers, one producer; median of %d runs\n\n", n, workers, RUNS);
+	printf("%zu tasks, %u workers, one producer; median of %d interleaved runs\n\n", n, workers,
+	       RUNS);
 	printf("| pool | ns per empty task | ns per ~1 µs task | tasks per second (~1 µs) | "
 	       "reference's throughput over this one |\n|---|---|---|---|---|\n");
 	for (int k = 0; k < 5; k++)
