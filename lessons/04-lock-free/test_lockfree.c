@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -348,9 +349,12 @@ Test(budget, instructions_within_budget)
 	uint64_t got = r.instructions;
 	double budget = budget_of("instructions");
 	vg_result_free(&r);
+	const char *samples = strstr(budget_manifest()->args, "--samples ");
+	double n = samples ? strtod(samples + 10, NULL) : 0;
 	cr_assert(got <= budget,
 	          "instructions in the bench region (%s --seed %llu, one thread): %" PRIu64
-	          " (budget: %.0f) — see README \"What's slow\"",
-	          budget_manifest()->args, budget_manifest()->seed, got, budget);
+	          " (budget: %.0f), %.0f per sample (budget: %.0f) — see README \"What's slow\"",
+	          budget_manifest()->args, budget_manifest()->seed, got, budget,
+	          n > 0 ? got / n : 0, n > 0 ? budget / n : 0);
 }
 /* }=== */
