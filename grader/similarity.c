@@ -336,7 +336,7 @@ size_t sim_report(struct sim_doc *docs, size_t n, double threshold, FILE *txt, F
 	for (size_t i = 0; pairs && i < n; i++)
 		for (size_t j = i + 1; j < n; j++) {
 			double s = sim_score(&docs[i], &docs[j]);
-			if (s >= threshold)
+			if (s >= threshold && shared(&docs[i], &docs[j]) >= SIM_MIN_SHARED)
 				pairs[np++] = (struct pair){i, j, s};
 		}
 	if (pairs == NULL)
@@ -344,8 +344,9 @@ size_t sim_report(struct sim_doc *docs, size_t n, double threshold, FILE *txt, F
 	qsort(pairs, np, sizeof *pairs, by_score);
 	fprintf(txt,
 	        "similarity: %zu submissions, %zu pairs at or above %.0f%% "
-	        "(winnowing, k=%d tokens, w=%d; the skeleton's code ignored)\n",
-	        n, np, threshold * 100, SIM_K, SIM_W);
+	        "(winnowing, k=%d tokens, w=%d, at least %d shared fingerprints; the skeleton's "
+	        "code ignored)\n",
+	        n, np, threshold * 100, SIM_K, SIM_W, SIM_MIN_SHARED);
 	fputs("student_a,student_b,similarity,lines_a,lines_b\r\n", csv);
 	for (size_t p = 0; p < np; p++) {
 		const struct sim_doc *a = &docs[pairs[p].a], *b = &docs[pairs[p].b];

@@ -13,6 +13,7 @@
 
 #define SIM_K 12 /* tokens per k-gram: shorter runs match by chance in any C code */
 #define SIM_W 8  /* window: any match of w + k - 1 tokens or more is always found */
+#define SIM_MIN_SHARED 8 /* fewer shared fingerprints: a common idiom, not copied work */
 
 struct sim_print {
 	uint32_t hash;
@@ -37,9 +38,9 @@ void sim_doc_subtract(struct sim_doc *d, const struct sim_doc *base);
 /* Shared fingerprints over the smaller document's count, 0..1 (0 when either has none). */
 double sim_score(const struct sim_doc *a, const struct sim_doc *b);
 
-/* Writes the pairs at or above threshold, most similar first, to txt (with their matching
- * lines) and csv (student_a,student_b,similarity,lines_a,lines_b). Returns the number of
- * pairs written. */
+/* Writes the pairs at or above threshold that share at least SIM_MIN_SHARED fingerprints, most
+ * similar first, to txt (with their matching lines) and csv (student_a,student_b,similarity,
+ * lines_a,lines_b). Returns the number of pairs written. */
 size_t sim_report(struct sim_doc *docs, size_t n, double threshold, FILE *txt, FILE *csv);
 
 #endif
