@@ -425,7 +425,8 @@ static void slot_user_and_process_limit_stop_a_fork_bomb(void **state)
 
 /* The sandbox itself, under the static checks: from inside, the course is read-only, the
  * batch's outputs are hidden, the network is gone, the PID namespace is new, /dev/zero is
- * empty, /tmp holds at most 512 MiB (a disk filler), and only the work folder takes writes. Skipped
+ * empty, /tmp holds at most 512 MiB (a disk filler), only the work folder takes writes, and a
+ * daemon dies with the run. Skipped
  * where bubblewrap cannot run. */
 static void sandbox_blocks_writes_network_and_outputs(void **state)
 {
@@ -457,6 +458,7 @@ static void sandbox_blocks_writes_network_and_outputs(void **state)
 	         "[ $(ls /proc | grep -c '^[0-9]') -lt 10 ] || echo MANY-PIDS; "
 	         "[ $(head -c 8 /dev/zero 2>/dev/null | wc -c) -eq 0 ] || echo DEV-ZERO; "
 	         "fallocate -l 600M /tmp/fill 2>/dev/null && echo TMP-UNBOUNDED; "
+	         "setsid sleep 4243 >/dev/null 2>&1 & "
 	         "touch build/staging/mine && echo WORK-OK",
 	         root);
 	char *inner[] = {"/bin/bash", "-c", cmd, NULL}, *argv[SANDBOX_MAX_ARGS];
@@ -473,13 +475,15 @@ static void sandbox_blocks_writes_network_and_outputs(void **state)
 	fclose(f);
 	snprintf(path, sizeof path, "%s/out/work/mine", root);
 	int work_written = access(path, F_OK) == 0;
+	/* a daemon in its own session escapes the process group, not the PID namespace */
+	int daemon_left = system("pgrep -f '^sleep 4243$' >/dev/null") == 0;
 	snprintf(path, sizeof path, "rm -rf %s", root);
 	assert_int_equal(system(path), 0);
-	if (strcmp(text, "WORK-OK\n") != 0 || !work_written)
+	if (strcmp(text, "WORK-OK\n") != 0 || !work_written || daemon_left)
 		fail_msg(
 		    "inside the sandbox: printed '%s' (want only WORK-OK), work folder written: "
-		    "%d",
-		    text, work_written);
+		    "%d, a daemon outlived it: %d",
+		    text, work_written, daemon_left);
 }
 
 int main(void)
