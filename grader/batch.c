@@ -32,10 +32,10 @@
 #include "toolchain.h"
 
 #define MAX_JOBS           16
-#define CHILD_WALL_LIMIT   1200.0        /* one submission, everything included: a backstop */
-#define CHILD_FILE_LIMIT (256ULL << 20) /* = the largest nested limit (Valgrind outputs) */
-#define CHILD_AS_LIMIT     (4ULL << 30)  /* per process; Valgrind needs under 2 GiB here */
-#define CHILD_PROCESSES    256           /* per slot user: make, gcc, Valgrind, the tests */
+#define CHILD_WALL_LIMIT   1200.0         /* one submission, everything included: a backstop */
+#define CHILD_FILE_LIMIT   (256ULL << 20) /* = the largest nested limit (Valgrind outputs) */
+#define CHILD_AS_LIMIT     (4ULL << 30)   /* per process; Valgrind needs under 2 GiB here */
+#define CHILD_PROCESSES    256            /* per slot user: make, gcc, Valgrind, the tests */
 #define CHILD_OPEN_FILES   1024
 #define DEFAULT_SIMILARITY 0.5
 
@@ -362,7 +362,7 @@ static void child_failure(const struct proc_result *r, const char *log, char *st
 		snprintf(reason, len, "the grader failed (%s): %s", how, last);
 	else
 		snprintf(reason, len,
-			 "the grader %s without a report (the submission may have killed it)", how);
+		         "the grader %s without a report (the submission may have killed it)", how);
 	free(text);
 }
 
@@ -585,7 +585,9 @@ static int access_as(const struct sandbox_user *u, const char *path)
 		*p = '\0';
 		struct stat st;
 		if (stat(copy, &st) == 0) {
-			mode_t need = st.st_uid == u->uid ? S_IXUSR : st.st_gid == u->gid ? S_IXGRP : S_IXOTH;
+			mode_t need = st.st_uid == u->uid   ? S_IXUSR
+			              : st.st_gid == u->gid ? S_IXGRP
+			                                    : S_IXOTH;
 			if (!(st.st_mode & need))
 				return -1;
 		}

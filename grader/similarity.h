@@ -11,9 +11,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define SIM_K 12 /* tokens per k-gram: shorter runs match by chance in any C code */
-#define SIM_W 8  /* window: any match of w + k - 1 tokens or more is always found */
-#define SIM_MIN_SHARED 8 /* fewer shared fingerprints: a common idiom, not copied work */
+#define SIM_K          12 /* tokens per k-gram: shorter runs match by chance in any C code */
+#define SIM_W          8  /* window: any match of w + k - 1 tokens or more is always found */
+#define SIM_MIN_SHARED 8  /* fewer shared fingerprints: a common idiom, not copied work */
 
 struct sim_print {
 	uint32_t hash;
