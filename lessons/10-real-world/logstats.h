@@ -56,7 +56,7 @@ static inline unsigned logstats_bucket(uint32_t v)
 	if (v < 128)
 		return v;
 	unsigned shift = (unsigned)(31 - __builtin_clz(v)) - LOGSTATS_SUB_BITS; /* 1 .. 25 */
-	return shift * 64 + (unsigned)(v >> shift);                            /* 128 .. 1727 */
+	return shift * 64 + (unsigned)(v >> shift);                             /* 128 .. 1727 */
 }
 
 /* The highest latency that falls in bucket b (the value a percentile reports). */

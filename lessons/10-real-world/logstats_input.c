@@ -50,8 +50,9 @@ static const struct route routes[] = {
     {"GET", "/metrics", 1, 3100, 9100},
     {"OPTIONS", "/api/v1/items", 1, 90, 0},
 };
-static const char *const queries[] = {"page=2", "page=3", "q=shoes", "q=caf%C3%A9",
-                                      "sort=price&dir=asc", "utm_source=mail", "page=10"};
+static const char *const queries[] = {
+    "page=2",          "page=3", "q=shoes", "q=caf%C3%A9", "sort=price&dir=asc",
+    "utm_source=mail", "page=10"};
 static const char *const agents[] = {
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/119.0.0.0 Safari/537.36",
@@ -64,7 +65,10 @@ static const char *const agents[] = {
     "python-requests/2.31.0",
     "-",
 };
-static const char *const referers[] = {"-", "-", "-", "https://shop.test/",
+static const char *const referers[] = {"-",
+                                       "-",
+                                       "-",
+                                       "https://shop.test/",
                                        "https://shop.test/search?q=shoes",
                                        "https://www.google.com/"};
 static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -133,8 +137,8 @@ static unsigned latency(struct prng *g, const struct route *r)
 
 static unsigned status_of(struct prng *g, const struct route *r)
 {
-	static const unsigned rare[] = {301, 302, 304, 400, 401, 403, 404, 404, 429, 499, 500, 502,
-	                                503, 504};
+	static const unsigned rare[] = {301, 302, 304, 400, 401, 403, 404,
+	                                404, 429, 499, 500, 502, 503, 504};
 	if (r->path[1] == 'w') /* wp-login.php: scanners */
 		return 404;
 	if (prng_below(g, 10) != 0)
@@ -168,7 +172,8 @@ static int make_line(char *line, struct prng *g, uint64_t seed, unsigned long t)
 		unsigned q = (unsigned)prng_below(g, 4 * COUNT(queries));
 		status = status_of(g, r);
 		snprintf(request, sizeof request, "%s %s%s%s %s", r->method, path,
-		         q < COUNT(queries) ? "?" : "", q < COUNT(queries) ? queries[q] : "", proto);
+		         q < COUNT(queries) ? "?" : "", q < COUNT(queries) ? queries[q] : "",
+		         proto);
 	}
 	const char *user = prng_below(g, 50) == 0 ? "alice" : "-";
 	return snprintf(line, LINE_MAX, "%s - %s [%s] \"%s\" %u %lu \"%s\" \"%s\" %u.%06u\n", addr,

@@ -63,8 +63,10 @@ static char *simple_report(const char *text, size_t top_k)
 		unsigned code, s, us;
 		uint64_t b;
 		snprintf(line, sizeof line, "%.*s", (int)strcspn(p, "\n"), p);
-		if (sscanf(line, "%255s - %*s [%*[^]]] \"%255[^\"]\" %u %" SCNu64 " \"%*[^\"]\" \"%*[^\"]\" "
-		              "%u.%u",
+		if (sscanf(line,
+		           "%255s - %*s [%*[^]]] \"%255[^\"]\" %u %" SCNu64
+		           " \"%*[^\"]\" \"%*[^\"]\" "
+		           "%u.%u",
 		           addr, req, &code, &b, &s, &us) != 6) {
 			bad++;
 			continue;
@@ -126,11 +128,11 @@ static void expect_report(const char *input, const char *text, unsigned workers,
 		w += wl + (w[wl] == '\n');
 	}
 	cr_assert(bad == 0 && strlen(r.text) == r.len,
-	          "%s: %zu report lines differ (at most 10 shown); len %zu, strlen(text) %zu", input,
-	          bad, r.len, strlen(r.text));
+	          "%s: %zu report lines differ (at most 10 shown); len %zu, strlen(text) %zu",
+	          input, bad, r.len, strlen(r.text));
 	logstats_report_free(&r);
-	cr_assert(r.text == NULL && r.len == 0, "logstats_report_free: got {%p, %zu}, want {NULL, 0}",
-	          (void *)r.text, r.len);
+	cr_assert(r.text == NULL && r.len == 0,
+	          "logstats_report_free: got {%p, %zu}, want {NULL, 0}", (void *)r.text, r.len);
 	free(want);
 	close(fd);
 }
@@ -151,7 +153,7 @@ Test(correct, matches_simple_analyser_on_seeded_logs)
 	}
 }
 
-#define LINE(addr, request, tail)                                                              \
+#define LINE(addr, request, tail)                                                                  \
 	addr " - - [26/Nov/2026:13:10:08 +0000] \"" request "\" " tail "\n"
 
 Test(correct, cuts_every_line_short_at_every_byte_as_malformed)
@@ -177,8 +179,8 @@ Test(correct, keys_endpoints_by_method_and_path_without_query)
 	                    LINE("10.0.0.3", "\\x16\\x03\\x01\\x02", "400 157 \"-\" \"-\" 1.000000")
 	                        LINE("2001:db8::1", "GET ?", "400 8 \"-\" \"-\" 0.000128")
 	                            LINE("::1", "GET /a b c", "200 16 \"-\" \"-\" 0.000129");
-	expect_report("GET /a?x=1, GET /a, GET /a/b, -, \\x16\\x03..., GET ?, GET /a b c", text,
-	              1, 10);
+	expect_report("GET /a?x=1, GET /a, GET /a/b, -, \\x16\\x03..., GET ?, GET /a b c", text, 1,
+	              10);
 }
 
 Test(correct, reports_percentiles_by_nearest_rank_in_buckets)
@@ -193,18 +195,20 @@ Test(correct, reports_percentiles_by_nearest_rank_in_buckets)
 	expect_report("1000 requests of 1000, 999 .. 1 us", text, 1, 10);
 	p = text;
 	for (unsigned i = 0; i < 3; i++) /* the largest latency and bytes the format allows */
-		p += sprintf(p, LINE("1.1.1.1", "GET / HTTP/1.1", "200 3074457345618258602 \"-\" \"-\" "
-		                                                  "4294.967295"));
+		p += sprintf(p, LINE("1.1.1.1", "GET / HTTP/1.1",
+		                     "200 3074457345618258602 \"-\" \"-\" "
+		                     "4294.967295"));
 	expect_report("3 requests of 4294.967295 s and 3074457345618258602 bytes", text, 1, 10);
 	free(text);
 }
 
 Test(correct, ranks_ties_by_key_and_takes_top_k_of_any_size)
 {
-	static const char text[] = LINE("10.0.0.10", "GET /a/b HTTP/1.1", "200 1 \"-\" \"-\" 0.100000")
-	    LINE("10.0.0.9", "GET /a HTTP/1.1", "200 1 \"-\" \"-\" 0.100000")
-	        LINE("10.0.0.1", "GET /a/ HTTP/1.1", "200 1 \"-\" \"-\" 0.100000")
-	            LINE("10.0.0.10", "GET /a HTTP/1.1", "200 1 \"-\" \"-\" 0.100000");
+	static const char text[] =
+	    LINE("10.0.0.10", "GET /a/b HTTP/1.1", "200 1 \"-\" \"-\" 0.100000")
+	        LINE("10.0.0.9", "GET /a HTTP/1.1", "200 1 \"-\" \"-\" 0.100000")
+	            LINE("10.0.0.1", "GET /a/ HTTP/1.1", "200 1 \"-\" \"-\" 0.100000")
+	                LINE("10.0.0.10", "GET /a HTTP/1.1", "200 1 \"-\" \"-\" 0.100000");
 	for (size_t k = 0; k <= 4; k++)
 		expect_report("4 requests, ties between endpoints and between clients", text, 1, k);
 }
@@ -224,11 +228,12 @@ Test(correct, histogram_rounds_up_by_less_than_one_sixty_fourth)
 		uint32_t v = i < 2000000 ? (uint32_t)i : (uint32_t)prng_next(&g) >> (i % 32);
 		unsigned b = logstats_bucket(v);
 		uint32_t h = logstats_bucket_high(b);
-		cr_assert(b < LOGSTATS_BUCKETS && v <= h && h - v <= v / 64 &&
-		              logstats_bucket(h) == b && (b == 0 || logstats_bucket_high(b - 1) < v),
-		          "latency %" PRIu32 ": bucket %u (of %d), reported as %" PRIu32
-		          "; want v <= h <= v + v/64, h in the same bucket, the bucket below under v",
-		          v, b, LOGSTATS_BUCKETS, h);
+		cr_assert(
+		    b < LOGSTATS_BUCKETS && v <= h && h - v <= v / 64 && logstats_bucket(h) == b &&
+		        (b == 0 || logstats_bucket_high(b - 1) < v),
+		    "latency %" PRIu32 ": bucket %u (of %d), reported as %" PRIu32
+		    "; want v <= h <= v + v/64, h in the same bucket, the bucket below under v",
+		    v, b, LOGSTATS_BUCKETS, h);
 	}
 	cr_assert(logstats_bucket(UINT32_MAX) == LOGSTATS_BUCKETS - 1 &&
 	              logstats_bucket_high(LOGSTATS_BUCKETS - 1) == UINT32_MAX,
@@ -256,12 +261,14 @@ static uint64_t allocations_for(size_t lines)
 Test(budget, allocations_do_not_grow_with_the_log)
 {
 	if (!alloc_count_available())
-		cr_skip_test("no allocation counter in this build (sanitizers); the count build has one");
+		cr_skip_test(
+		    "no allocation counter in this build (sanitizers); the count build has one");
 	uint64_t small = allocations_for(2000), large = allocations_for(8000);
 	double per_1000 = (double)(large - small) / 6;
-	cr_assert(per_1000 <= 2, "allocations in logstats_analyze(): %.1f per 1000 lines (budget: 2; "
-	                         "%" PRIu64 " for 2000 lines, %" PRIu64 " for 8000) — see README "
-	                         "\"Zero-allocation parsing\"",
+	cr_assert(per_1000 <= 2,
+	          "allocations in logstats_analyze(): %.1f per 1000 lines (budget: 2; "
+	          "%" PRIu64 " for 2000 lines, %" PRIu64 " for 8000) — see README "
+	          "\"Zero-allocation parsing\"",
 	          per_1000, small, large);
 }
 
@@ -284,7 +291,8 @@ static void expect_within_budget(enum vg_tool tool, const char *metric, const ch
 Test(budget, instructions_within_budget)
 {
 	if (!budget_arch_is_reference())
-		cr_skip_test("instruction budgets hold on x86-64 (gcc 12 -O2) only; this is not one");
+		cr_skip_test(
+		    "instruction budgets hold on x86-64 (gcc 12 -O2) only; this is not one");
 	expect_within_budget(VG_CALLGRIND, "instructions", "What's slow");
 }
 

@@ -12,10 +12,10 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
-#define ARENA_BLOCK  (64 * 1024)
-#define OCTAVES      (LOGSTATS_BUCKETS / 64) /* 27 rows of 64 buckets, allocated when touched */
-#define MIN_CHUNK    4096                    /* bytes of log per worker, at least */
-#define MAX_STATUS   1000
+#define ARENA_BLOCK (64 * 1024)
+#define OCTAVES     (LOGSTATS_BUCKETS / 64) /* 27 rows of 64 buckets, allocated when touched */
+#define MIN_CHUNK   4096                    /* bytes of log per worker, at least */
+#define MAX_STATUS  1000
 
 /* {=== arena: keys and histogram rows, freed all at once ===} */
 struct block {
@@ -82,42 +82,42 @@ static uint32_t hash_bytes(const char *s, size_t n)
 }
 
 /* Doubles a map of slots of `size` bytes whose key and hash come first; NULL on failure. */
-#define GROW(map, mask, type)                                                              \
-	do {                                                                               \
-		size_t cap = 2 * ((mask) + 1);                                             \
-		struct type *slots = calloc(cap, sizeof *slots);                                  \
-		if (slots == NULL)                                                         \
-			return NULL;                                                       \
-		for (size_t i = 0; i <= (mask); i++)                                       \
-			if ((map)[i].key != NULL) {                                        \
-				size_t j = (map)[i].hash & (cap - 1);                      \
-				while (slots[j].key != NULL)                               \
-					j = (j + 1) & (cap - 1);                           \
-				slots[j] = (map)[i];                                       \
-			}                                                                  \
-		free(map);                                                                 \
-		(map) = slots, (mask) = cap - 1;                                           \
+#define GROW(map, mask, type)                                                                      \
+	do {                                                                                       \
+		size_t cap = 2 * ((mask) + 1);                                                     \
+		struct type *slots = calloc(cap, sizeof *slots);                                   \
+		if (slots == NULL)                                                                 \
+			return NULL;                                                               \
+		for (size_t i = 0; i <= (mask); i++)                                               \
+			if ((map)[i].key != NULL) {                                                \
+				size_t j = (map)[i].hash & (cap - 1);                              \
+				while (slots[j].key != NULL)                                       \
+					j = (j + 1) & (cap - 1);                                   \
+				slots[j] = (map)[i];                                               \
+			}                                                                          \
+		free(map);                                                                         \
+		(map) = slots, (mask) = cap - 1;                                                   \
 	} while (0)
 
 /* Finds or adds the slot of key in map (linear probing, at most half full). */
-#define LOOKUP(t, map, mask, count, type, s, n, h)                                         \
-	do {                                                                               \
-		size_t i = (h) & (mask);                                                   \
-		for (; (map)[i].key != NULL; i = (i + 1) & (mask))                         \
-			if ((map)[i].hash == (h) && (map)[i].len == (n) &&                 \
-			    memcmp((map)[i].key, (s), (n)) == 0)                           \
-				return &(map)[i];                                          \
-		if (2 * ((count) + 1) > (mask) + 1) {                                      \
-			GROW(map, mask, type);                                             \
-			return insert_##type(t, s, n, h);                                  \
-		}                                                                          \
-		char *copy = arena_alloc(&(t)->arena, (n) + 1);                            \
-		if (copy == NULL)                                                          \
-			return NULL;                                                       \
-		memcpy(copy, (s), (n));                                                    \
-		(map)[i].key = copy, (map)[i].len = (uint32_t)(n), (map)[i].hash = (h);    \
-		(count)++;                                                                 \
-		return &(map)[i];                                                          \
+#define LOOKUP(t, map, mask, count, type, s, n, h)                                                 \
+	do {                                                                                       \
+		size_t i = (h) & (mask);                                                           \
+		for (; (map)[i].key != NULL; i = (i + 1) & (mask))                                 \
+			if ((map)[i].hash == (h) && (map)[i].len == (n) &&                         \
+			    memcmp((map)[i].key, (s), (n)) == 0)                                   \
+				return &(map)[i];                                                  \
+		if (2 * ((count) + 1) > (mask) + 1) {                                              \
+			GROW(map, mask, type);                                                     \
+			return insert_##type(t, s, n, h);                                          \
+		}                                                                                  \
+		char *copy = arena_alloc(&(t)->arena, (n) + 1);                                    \
+		if (copy == NULL)                                                                  \
+			return NULL;                                                               \
+		memcpy(copy, (s), (n));                                                            \
+		(map)[i].key = copy, (map)[i].len = (uint32_t)(n), (map)[i].hash = (h);            \
+		(count)++;                                                                         \
+		return &(map)[i];                                                                  \
 	} while (0)
 
 static struct endpoint *insert_endpoint(struct tally *t, const char *s, size_t n, uint32_t h)
@@ -235,7 +235,8 @@ static int merge(struct tally *into, const struct tally *from)
 		e->requests += f->requests, e->bytes += f->bytes;
 		for (unsigned b = 0; b < LOGSTATS_BUCKETS; b++)
 			if (f->rows[b / 64] != NULL && f->rows[b / 64][b % 64] != 0 &&
-			    count_latency(into, e, logstats_bucket_high(b), f->rows[b / 64][b % 64]))
+			    count_latency(into, e, logstats_bucket_high(b),
+			                  f->rows[b / 64][b % 64]))
 				return -1;
 	}
 	for (size_t i = 0; i <= from->client_mask; i++) {
@@ -354,8 +355,9 @@ static int report(struct tally *t, size_t top_k, struct logstats_report *out)
 	o = PUT(o, "\n");
 	for (unsigned code = 0; code < MAX_STATUS; code++)
 		if (t->status[code] != 0)
-			o = PUT(put_u64(PUT(put_u64(PUT(o, "status "), code), " "), t->status[code]),
-			        "\n");
+			o = PUT(
+			    put_u64(PUT(put_u64(PUT(o, "status "), code), " "), t->status[code]),
+			    "\n");
 	for (size_t i = 0; i < n; i++) {
 		o = put(PUT(o, "endpoint \""), es[i]->key, es[i]->len);
 		o = put_u64(PUT(o, "\" requests "), es[i]->requests);
@@ -396,7 +398,8 @@ int logstats_analyze(int fd, unsigned workers, size_t top_k, struct logstats_rep
 	const char *end = text + size, *begin = text;
 	for (; err == 0 && made < workers; made++) {
 		const char *stop = made + 1 == workers ? end : text + size / workers * (made + 1);
-		while (stop < end && stop[-1] != '\n') /* a line belongs to the chunk it starts in */
+		while (stop < end &&
+		       stop[-1] != '\n') /* a line belongs to the chunk it starts in */
 			stop++;
 		if (tally_init(&t[made], begin, stop, end) != 0)
 			err = ENOMEM;

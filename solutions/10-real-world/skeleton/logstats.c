@@ -115,9 +115,9 @@ static int count_line(struct stats *s, const char *line)
 
 	s->lines++;
 	errno = 0;
-	int got = sscanf(line, "%ms - %ms [%m[^]]] \"%m[^\"]\" %u %llu \"%m[^\"]\" \"%m[^\"]\" %lf",
-	                 &addr, &user, &when, &request, &status, &bytes, &referer, &agent,
-	                 &seconds);
+	int got =
+	    sscanf(line, "%ms - %ms [%m[^]]] \"%m[^\"]\" %u %llu \"%m[^\"]\" \"%m[^\"]\" %lf",
+	           &addr, &user, &when, &request, &status, &bytes, &referer, &agent, &seconds);
 	if (got < 9) {
 		s->malformed++;
 		rc = errno == ENOMEM ? -1 : 0;
@@ -189,7 +189,8 @@ static int report(struct stats *s, FILE *f, size_t top_k)
 	for (size_t i = 0; i < n; i++) {
 		struct endpoint *e = es[i];
 		qsort(e->latencies, e->n, sizeof *e->latencies, compare_u32);
-		fprintf(f, "endpoint \"%s\" requests %llu bytes %llu p50_us %u p99_us %u p999_us %u\n",
+		fprintf(f,
+		        "endpoint \"%s\" requests %llu bytes %llu p50_us %u p99_us %u p999_us %u\n",
 		        e->key, e->requests, e->bytes, percentile(e, 500), percentile(e, 990),
 		        percentile(e, 999));
 	}
