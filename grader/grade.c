@@ -109,6 +109,10 @@ static int measure_impl(const struct grade_options *o, const struct manifest *m,
 		.bench = bench, .args = m->args, .seed = o->has_seed ? o->seed : m->seed,
 		.time_limit = m->time_limit, .cache_dir = o->cache_dir,
 		.pages_as_heap = m->massif_pages_as_heap,
+		/* a batch keeps the graded code's raw outputs for disputes (not the course's own) */
+		.keep_dir = strcmp(impl->name, "reference") && strcmp(impl->name, "skeleton")
+				    ? o->keep_dir
+				    : NULL,
 		.student_file = m->student_files[0],
 	};
 	static const enum vg_tool tools[] = {VG_CALLGRIND, VG_CACHEGRIND_SIM, VG_MASSIF};

@@ -9,6 +9,7 @@
 #include <cmocka.h> /* after the four above, which it needs */
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,8 +27,16 @@
 	} while (0)
 #define CHILD_FLAG "--filtered-child"
 
+static int thread_ran;
+static void *thread_body(void *arg)
+{
+	(void)arg;
+	return &thread_ran;
+}
+
 /* The filtered side. Its exit code names the first check that failed: 0 all passed, 1 install,
- * 2 execve, 3 execveat, 4 execvp, 5 an ordinary call (pipe + write + read). No cmocka here: a
+ * 2 execve, 3 execveat, 4 execvp, 5 an ordinary call (pipe + write + read), 6 fork, 7 vfork,
+ * 8 a thread (which must still start). No cmocka here: a
  * failed assertion would long-jump inside the child. */
 static int filtered_checks(void)
 {
@@ -44,6 +53,15 @@ static int filtered_checks(void)
 		return 4;
 	if (pipe(fds) != 0 || write(fds[1], "x", 1) != 1 || read(fds[0], &c, 1) != 1 || c != 'x')
 		return 5;
+	if (fork() != -1 || errno != EPERM)
+		return 6;
+	if (syscall(SYS_vfork) != -1 || errno != EPERM)
+		return 7;
+	pthread_t thread;
+	void *result = NULL;
+	if (pthread_create(&thread, NULL, thread_body, NULL) != 0 ||
+	    pthread_join(thread, &result) != 0 || result != &thread_ran)
+		return 8;
 	return 0;
 }
 

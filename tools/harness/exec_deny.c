@@ -1,10 +1,12 @@
-/* exec_deny.c: a raw seccomp-BPF filter (no libseccomp) that makes execve and execveat fail
- * with EPERM and allows every other system call, natively and under Valgrind. */
+/* exec_deny.c: a raw seccomp-BPF filter (no libseccomp) that makes execve, execveat, fork,
+ * vfork and a process-creating clone fail with EPERM (clone3 with ENOSYS) and allows every
+ * other system call, threads included, natively and under Valgrind. */
 #include "exec_deny.h"
 
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
+#include <linux/sched.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
 #include <sys/prctl.h>
@@ -56,6 +58,24 @@ static const struct sock_filter code[] = {
 #endif
     DENY_NR(__NR_execve),
     DENY_NR(__NR_execveat),
+    /* {=== new processes: work done in a forked child escapes the measurement ===} */
+#if defined(__NR_fork)
+    DENY_NR(__NR_fork),
+#endif
+#if defined(__NR_vfork)
+    DENY_NR(__NR_vfork),
+#endif
+    /* clone3 passes its flags in memory a filter cannot read: ENOSYS makes glibc fall back to
+     * clone, whose flags it can (pthread_create does exactly that on older kernels) */
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone3, 0, 1),
+    RET(SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA)),
+    /* clone: a thread (CLONE_THREAD) is allowed, anything else is a new process */
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone, 0, 4),
+    LOAD_ARG(0),
+    BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, CLONE_THREAD, 0, 1),
+    RET(SECCOMP_RET_ALLOW),
+    RET(DENY),
+    /* }=== */
     /* {=== Valgrind's pre-exec statx ===} jump offsets count to the final ALLOW */
     BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_statx, 0, 7),
     LOAD_ARG(0),
