@@ -1,0 +1,89 @@
+#!/bin/sh
+# anchors.sh: `make anchors LESSON=10` (tools/run_anchors.sh runs it as anchors.sh BUILD_DIR).
+# Writes a 1,000,000-line log with the course's generator (seed from lesson.ini), then times, on
+# that file from the page cache: the reference on 1 and 2 workers, mawk computing the simple
+# aggregates (requests and bytes per endpoint, status counts, top clients: no percentiles),
+# and goaccess producing its full report as JSON. Median of 3 runs each (the reference: of 5).
+# mawk's aggregates are checked against the reference's report. Packages: lesson.ini [anchors].
+set -u
+out=${1:?usage: anchors.sh BUILD_DIR}
+here=$(cd "$(dirname "$0")" && pwd)
+drv=$out/anchors
+lines=${ANCHOR_LINES:-1000000}
+seed=$(sed -n -e 's/[;#].*//' -e 's/^[[:space:]]*seed[[:space:]]*=[[:space:]]*//p' "$here/lesson.ini" | head -n 1)
+data=$out/anchors-data
+log=$data/access.log
+[ -x "$drv" ] || { echo "anchors.sh: $drv is missing (make anchors LESSON=10 builds it)" >&2; exit 2; }
+for tool in mawk goaccess; do
+	command -v $tool >/dev/null || { echo "anchors.sh: $tool is missing (tools/deps.sh packages mawk goaccess)" >&2; exit 2; }
+done
+mkdir -p "$data"
+"$drv" --write "$log" "$lines" "${seed:-1}" || exit 1
+cat "$log" >/dev/null # into the page cache: every tool reads it from memory
+bytes=$(wc -c <"$log")
+
+# the simple aggregates, as a one-off awk script would compute them
+cat >"$data/aggregates.awk" <<'AWK'
+BEGIN { FS = "\"" }
+{ lines++ }
+NF != 7 { bad++; next }
+{
+	split($3, sb, " "); status[sb[1]]++; requests++; bytes += sb[2]
+	key = $2; sub(/\?.*/, "", key)
+	if (match(key, /^[^ ]* [^ ]*/)) key = substr(key, 1, RLENGTH)
+	n[key]++; b[key] += sb[2]
+	split($1, a, " "); c[a[1]]++
+}
+END {
+	printf "lines %d malformed %d\nrequests %d bytes %.0f\n", lines, bad, requests, bytes
+	for (s in status) printf "status %s %d\n", s, status[s]
+	for (k in n) printf "endpoint \"%s\" requests %d bytes %.0f\n", k, n[k], b[k]
+	for (i = 1; i <= 10; i++) {
+		best = ""
+		for (a in c) if (best == "" || c[a] > c[best] || (c[a] == c[best] && a < best)) best = a
+		if (best == "") break
+		printf "client %s requests %d\n", best, c[best]; delete c[best]
+	}
+}
+AWK
+
+# median wall-clock ms of 3 runs of a command
+median3() {
+	t=""
+	for i in 1 2 3; do
+		s=$(date +%s%N)
+		"$@" >/dev/null 2>&1 || { echo "anchors.sh: failed: $*" >&2; exit 1; }
+		t="$t $(( ($(date +%s%N) - s) / 1000000 ))"
+	done
+	echo $t | tr ' ' '\n' | sort -n | sed -n 2p
+}
+
+ref1=$("$drv" --analyze "$log" 1 5 | sed -n 's/^ms //p')
+ref2=$("$drv" --analyze "$log" 2 5 | sed -n 's/^ms //p')
+"$drv" --analyze "$log" 2 1 | sed 1d >"$data/reference.txt"
+awk_ms=$(median3 mawk -f "$data/aggregates.awk" "$log")
+mawk -f "$data/aggregates.awk" "$log" >"$data/mawk.txt"
+goa_ms=$(median3 goaccess "$log" --no-global-config --log-format='%h %^[%d:%t %^] "%r" %s %b "%R" "%u" %T' \
+	--date-format=%d/%b/%Y --time-format=%T --ignore-panel=GEO_LOCATION -o "$data/goaccess.json")
+
+# mawk's aggregates against the reference's (percentiles cut off, sorted)
+sed -e 's/ p50_us.*//' "$data/reference.txt" | sort >"$data/reference.cmp"
+sort "$data/mawk.txt" >"$data/mawk.cmp"
+same=$(cmp -s "$data/reference.cmp" "$data/mawk.cmp" && echo yes || echo NO)
+
+row() { # name, what, ms
+	awk -v n="$1" -v w="$2" -v ms="$3" -v b="$bytes" -v l="$lines" -v r="$ref2" 'BEGIN {
+		printf "| %s | %s | %.0f | %.0f | %.1f | %.1fx |\n", n, w, ms, b / 1e6 / (ms / 1e3),
+		    l / 1e6 / (ms / 1e3), ms / r }'
+}
+echo "$lines lines, $bytes bytes, seed ${seed:-1}; wall-clock ms, median of 3 (reference: of 5); $(nproc) CPUs"
+echo
+echo "| program | computes | ms | MB/s | M lines/s | time / reference (2 workers) |"
+echo "|---|---|---|---|---|---|"
+row "reference, 2 workers" "the full report" "$ref2"
+row "reference, 1 worker" "the full report" "$ref1"
+row "mawk $(mawk -W version 2>&1 | head -n 1 | awk '{print $2}')" "aggregates, no percentiles" "$awk_ms"
+row "goaccess $(goaccess --version | head -n 1 | awk '{print $2}' | tr -d ',')" "its full report (JSON)" "$goa_ms"
+echo
+echo "mawk's requests and bytes per endpoint, status counts and top clients equal the reference's: $same"
+rm -f "$log"

@@ -1,0 +1,437 @@
+/* logstats.c: lesson 10, case A, racy.c: the reference with one planted data race. The
+ * workers count lines into one shared counter, a plain uint64_t rather than their own tallies
+ * (or an atomic): increments get lost, and ThreadSanitizer reports the race. The race gate
+ * must fail it, whatever the functional tests say. */
+#include "logstats.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#define ARENA_BLOCK (64 * 1024)
+#define OCTAVES     (LOGSTATS_BUCKETS / 64) /* 27 rows of 64 buckets, allocated when touched */
+#define MIN_CHUNK   4096                    /* bytes of log per worker, at least */
+#define MAX_STATUS  1000
+
+/* {=== arena: keys and histogram rows, freed all at once ===} */
+struct block {
+	struct block *next;
+	size_t used;
+	_Alignas(16) char data[ARENA_BLOCK];
+};
+
+/* size bytes (at most ARENA_BLOCK), zeroed, 16-byte aligned; NULL when out of memory. */
+static void *arena_alloc(struct block **head, size_t size)
+{
+	size = (size + 15) & ~(size_t)15;
+	struct block *b = *head;
+	if (b == NULL || ARENA_BLOCK - b->used < size) {
+		if ((b = malloc(sizeof *b)) == NULL)
+			return NULL;
+		b->next = *head, b->used = 0, *head = b;
+	}
+	void *p = b->data + b->used;
+	b->used += size;
+	return memset(p, 0, size);
+}
+/* }=== */
+
+/* {=== open-addressing maps keyed by byte strings ===} */
+struct endpoint {
+	const char *key;
+	uint32_t len, hash;
+	uint64_t requests, bytes;
+	uint32_t *rows[OCTAVES]; /* rows[b / 64][b % 64]: the count of bucket b */
+};
+
+struct client {
+	const char *key;
+	uint32_t len, hash;
+	uint64_t requests;
+};
+
+struct tally {
+	const char *begin, *end; /* whole lines starting in [begin, end) */
+	const char *file_end;
+	uint64_t lines, malformed, requests, bytes;
+	uint64_t status[MAX_STATUS];
+	struct endpoint *endpoints; /* the map's slots; key NULL means empty */
+	struct client *clients;
+	size_t n_endpoints, endpoint_mask, n_clients, client_mask;
+	struct block *arena;
+	int failed; /* out of memory */
+};
+
+/* changed: a multiply-rotate hash 8 bytes at a time instead of strcmp down a list */
+static uint32_t hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15u ^ n, w;
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdu;
+		h ^= h >> 29;
+	}
+	for (w = 0; n > 0; n--)
+		w = w << 8 | (unsigned char)s[n - 1];
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
+	return (uint32_t)(h ^ h >> 32);
+}
+
+/* Doubles a map of slots of `size` bytes whose key and hash come first; NULL on failure. */
+#define GROW(map, mask, type)                                                                      \
+	do {                                                                                       \
+		size_t cap = 2 * ((mask) + 1);                                                     \
+		struct type *slots = calloc(cap, sizeof *slots);                                   \
+		if (slots == NULL)                                                                 \
+			return NULL;                                                               \
+		for (size_t i = 0; i <= (mask); i++)                                               \
+			if ((map)[i].key != NULL) {                                                \
+				size_t j = (map)[i].hash & (cap - 1);                              \
+				while (slots[j].key != NULL)                                       \
+					j = (j + 1) & (cap - 1);                                   \
+				slots[j] = (map)[i];                                               \
+			}                                                                          \
+		free(map);                                                                         \
+		(map) = slots, (mask) = cap - 1;                                                   \
+	} while (0)
+
+/* Finds or adds the slot of key in map (linear probing, at most half full). */
+#define LOOKUP(t, map, mask, count, type, s, n, h)                                                 \
+	do {                                                                                       \
+		size_t i = (h) & (mask);                                                           \
+		for (; (map)[i].key != NULL; i = (i + 1) & (mask))                                 \
+			if ((map)[i].hash == (h) && (map)[i].len == (n) &&                         \
+			    memcmp((map)[i].key, (s), (n)) == 0)                                   \
+				return &(map)[i];                                                  \
+		if (2 * ((count) + 1) > (mask) + 1) {                                              \
+			GROW(map, mask, type);                                                     \
+			return insert_##type(t, s, n, h);                                          \
+		}                                                                                  \
+		char *copy = arena_alloc(&(t)->arena, (n) + 1);                                    \
+		if (copy == NULL)                                                                  \
+			return NULL;                                                               \
+		memcpy(copy, (s), (n));                                                            \
+		(map)[i].key = copy, (map)[i].len = (uint32_t)(n), (map)[i].hash = (h);            \
+		(count)++;                                                                         \
+		return &(map)[i];                                                                  \
+	} while (0)
+
+static struct endpoint *insert_endpoint(struct tally *t, const char *s, size_t n, uint32_t h)
+{
+	LOOKUP(t, t->endpoints, t->endpoint_mask, t->n_endpoints, endpoint, s, n, h);
+}
+
+static struct client *insert_client(struct tally *t, const char *s, size_t n, uint32_t h)
+{
+	LOOKUP(t, t->clients, t->client_mask, t->n_clients, client, s, n, h);
+}
+/* }=== */
+
+/* changed: a histogram bucket per latency instead of every latency kept and sorted */
+static int count_latency(struct tally *t, struct endpoint *e, uint32_t us, uint64_t count)
+{
+	unsigned b = logstats_bucket(us);
+	uint32_t **row = &e->rows[b / 64];
+	if (*row == NULL && (*row = arena_alloc(&t->arena, 64 * sizeof **row)) == NULL)
+		return -1;
+	(*row)[b % 64] += (uint32_t)count;
+	return 0;
+}
+
+/* {=== the scan: one line at a time, fields as slices of the mapping ===} */
+
+/* changed: fields are found with memchr inside the line and never copied */
+static void count_line(struct tally *t, const char *p, const char *nl)
+{
+	const char *addr = p, *sp = memchr(p, ' ', (size_t)(nl - p));
+	const char *req = sp ? memchr(sp, '"', (size_t)(nl - sp)) : NULL;
+	const char *req_end = req ? memchr(req + 1, '"', (size_t)(nl - req - 1)) : NULL;
+	const char *ref = req_end ? memchr(req_end + 1, '"', (size_t)(nl - req_end - 1)) : NULL;
+	const char *ref_end = ref ? memchr(ref + 1, '"', (size_t)(nl - ref - 1)) : NULL;
+	const char *agent = ref_end ? memchr(ref_end + 1, '"', (size_t)(nl - ref_end - 1)) : NULL;
+	const char *agent_end = agent ? memchr(agent + 1, '"', (size_t)(nl - agent - 1)) : NULL;
+	if (agent_end == NULL) { /* a line cut short has fewer than six quotes */
+		t->malformed++;
+		return;
+	}
+	/* the key: REQUEST up to its second space or its first '?' */
+	const char *k = req + 1, *key_end = k;
+	for (int spaces = 0; key_end < req_end && *key_end != '?'; key_end++)
+		if (*key_end == ' ' && ++spaces == 2)
+			break;
+	unsigned status = (unsigned)(req_end[2] - '0') * 100 + (unsigned)(req_end[3] - '0') * 10 +
+	                  (unsigned)(req_end[4] - '0');
+	uint64_t bytes = 0;
+	for (const char *d = req_end + 6; *d != ' '; d++)
+		bytes = bytes * 10 + (uint64_t)(*d - '0');
+	uint32_t us = 0;
+	for (const char *d = agent_end + 2; d < nl; d++)
+		if (*d != '.')
+			us = us * 10 + (uint32_t)(*d - '0');
+
+	size_t kn = (size_t)(key_end - k), an = (size_t)(sp - addr);
+	struct endpoint *e = insert_endpoint(t, k, kn, hash_bytes(k, kn));
+	struct client *c = insert_client(t, addr, an, hash_bytes(addr, an));
+	if (e == NULL || c == NULL || count_latency(t, e, us, 1) != 0) {
+		t->failed = 1;
+		return;
+	}
+	t->requests++, t->bytes += bytes, t->status[status]++;
+	e->requests++, e->bytes += bytes;
+	c->requests++;
+}
+
+static uint64_t lines_seen; /* racy: written by every worker, no synchronisation */
+
+static void *scan(void *arg)
+{
+	struct tally *t = arg;
+	for (const char *p = t->begin; p < t->end && !t->failed;) {
+		const char *nl = memchr(p, '\n', (size_t)(t->file_end - p));
+		if (nl == NULL) /* a last line without its '\n' */
+			nl = t->file_end;
+		lines_seen++;
+		count_line(t, p, nl);
+		p = nl + 1;
+	}
+	return NULL;
+}
+/* }=== */
+
+/* {=== tallies: one per worker, merged into the first ===} */
+static int tally_init(struct tally *t, const char *begin, const char *end, const char *file_end)
+{
+	memset(t, 0, sizeof *t);
+	t->begin = begin, t->end = end, t->file_end = file_end;
+	t->endpoint_mask = 255, t->client_mask = 1023;
+	t->endpoints = calloc(t->endpoint_mask + 1, sizeof *t->endpoints);
+	t->clients = calloc(t->client_mask + 1, sizeof *t->clients);
+	return t->endpoints && t->clients ? 0 : -1;
+}
+
+static void tally_free(struct tally *t)
+{
+	free(t->endpoints), free(t->clients);
+	for (struct block *b = t->arena, *next; b != NULL; b = next)
+		next = b->next, free(b);
+}
+
+/* Adds from's counts to into. Returns 0, or -1 when out of memory. */
+static int merge(struct tally *into, const struct tally *from)
+{
+	into->lines += from->lines, into->malformed += from->malformed;
+	into->requests += from->requests, into->bytes += from->bytes;
+	for (size_t i = 0; i < MAX_STATUS; i++)
+		into->status[i] += from->status[i];
+	for (size_t i = 0; i <= from->endpoint_mask; i++) {
+		const struct endpoint *f = &from->endpoints[i];
+		struct endpoint *e = f->key ? insert_endpoint(into, f->key, f->len, f->hash) : NULL;
+		if (f->key == NULL)
+			continue;
+		if (e == NULL)
+			return -1;
+		e->requests += f->requests, e->bytes += f->bytes;
+		for (unsigned b = 0; b < LOGSTATS_BUCKETS; b++)
+			if (f->rows[b / 64] != NULL && f->rows[b / 64][b % 64] != 0 &&
+			    count_latency(into, e, logstats_bucket_high(b),
+			                  f->rows[b / 64][b % 64]))
+				return -1;
+	}
+	for (size_t i = 0; i <= from->client_mask; i++) {
+		const struct client *f = &from->clients[i];
+		struct client *c = f->key ? insert_client(into, f->key, f->len, f->hash) : NULL;
+		if (f->key == NULL)
+			continue;
+		if (c == NULL)
+			return -1;
+		c->requests += f->requests;
+	}
+	return 0;
+}
+/* }=== */
+
+/* {=== the report ===} */
+
+/* Bytewise order, a prefix first. */
+static int key_order(const char *a, size_t an, const char *b, size_t bn)
+{
+	int c = memcmp(a, b, an < bn ? an : bn);
+	return c != 0 ? c : (an > bn) - (an < bn);
+}
+
+static int by_requests(const void *x, const void *y)
+{
+	const struct endpoint *a = *(struct endpoint *const *)x, *b = *(struct endpoint *const *)y;
+	if (a->requests != b->requests)
+		return a->requests > b->requests ? -1 : 1;
+	return key_order(a->key, a->len, b->key, b->len);
+}
+
+/* 1 when client a comes before b in the report */
+static int busier(const struct client *a, const struct client *b)
+{
+	if (a->requests != b->requests)
+		return a->requests > b->requests;
+	return key_order(a->key, a->len, b->key, b->len) < 0;
+}
+
+/* changed: the top k by insertion into a short sorted array, not a sort of every client */
+static size_t top_clients(const struct tally *t, const struct client **top, size_t k)
+{
+	size_t n = 0;
+	for (size_t i = 0; i <= t->client_mask && k > 0; i++) {
+		const struct client *c = &t->clients[i];
+		if (c->key == NULL || (n == k && !busier(c, top[k - 1])))
+			continue;
+		size_t j = n < k ? n++ : k - 1;
+		for (; j > 0 && busier(c, top[j - 1]); j--)
+			top[j] = top[j - 1];
+		top[j] = c;
+	}
+	return n;
+}
+
+static char *put(char *o, const char *s, size_t n)
+{
+	memcpy(o, s, n);
+	return o + n;
+}
+
+static char *put_u64(char *o, uint64_t v)
+{
+	char digits[20];
+	size_t n = 0;
+	do
+		digits[19 - n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	return put(o, digits + 20 - n, n);
+}
+
+#define PUT(o, lit) put((o), (lit), sizeof(lit) - 1)
+
+/* changed: percentiles from cumulative bucket counts; ranks are nearest-rank */
+static char *put_percentiles(char *o, const struct endpoint *e)
+{
+	static const unsigned per_mille[3] = {500, 990, 999};
+	static const char *const names[3] = {" p50_us ", " p99_us ", " p999_us "};
+	uint64_t seen = 0;
+	unsigned q = 0, b = 0;
+	for (; q < 3; b++) {
+		const uint32_t *row = e->rows[b / 64];
+		if (row == NULL) {
+			b |= 63; /* skip the whole empty row */
+			continue;
+		}
+		seen += row[b % 64];
+		for (; q < 3 && seen >= (e->requests * per_mille[q] + 999) / 1000; q++) {
+			o = put(o, names[q], strlen(names[q]));
+			o = put_u64(o, logstats_bucket_high(b));
+		}
+	}
+	return o;
+}
+
+/* Writes the report of t into one buffer sized first. Returns 0, or -1 when out of memory. */
+static int report(struct tally *t, size_t top_k, struct logstats_report *out)
+{
+	size_t n = 0, size = 128 + 32 * MAX_STATUS + top_k * 64;
+	struct endpoint **es = malloc((t->n_endpoints + 1) * sizeof *es);
+	const struct client **top = malloc((top_k + 1) * sizeof *top);
+	for (size_t i = 0; es != NULL && i <= t->endpoint_mask; i++)
+		if (t->endpoints[i].key != NULL) {
+			es[n++] = &t->endpoints[i];
+			size += 160 + t->endpoints[i].len;
+		}
+	char *o = out->text = es && top ? malloc(size) : NULL;
+	if (o == NULL)
+		return free(es), free(top), -1;
+	qsort(es, n, sizeof *es, by_requests);
+	o = put_u64(PUT(o, "lines "), t->lines);
+	o = put_u64(PUT(o, " malformed "), t->malformed);
+	o = put_u64(PUT(o, "\nrequests "), t->requests);
+	o = put_u64(PUT(o, " bytes "), t->bytes);
+	o = PUT(o, "\n");
+	for (unsigned code = 0; code < MAX_STATUS; code++)
+		if (t->status[code] != 0)
+			o = PUT(
+			    put_u64(PUT(put_u64(PUT(o, "status "), code), " "), t->status[code]),
+			    "\n");
+	for (size_t i = 0; i < n; i++) {
+		o = put(PUT(o, "endpoint \""), es[i]->key, es[i]->len);
+		o = put_u64(PUT(o, "\" requests "), es[i]->requests);
+		o = put_u64(PUT(o, " bytes "), es[i]->bytes);
+		o = PUT(put_percentiles(o, es[i]), "\n");
+	}
+	size_t k = top_clients(t, top, top_k);
+	for (size_t i = 0; i < k; i++) {
+		o = put(PUT(o, "client "), top[i]->key, top[i]->len);
+		o = PUT(put_u64(PUT(o, " requests "), top[i]->requests), "\n");
+	}
+	*o = '\0';
+	out->len = (size_t)(o - out->text);
+	free(es), free(top);
+	return 0;
+}
+/* }=== */
+
+/* changed: the log mapped once and cut into one chunk of whole lines per worker thread */
+int logstats_analyze(int fd, unsigned workers, size_t top_k, struct logstats_report *out)
+{
+	struct stat st;
+	*out = (struct logstats_report){NULL, 0};
+	if (fstat(fd, &st) != 0)
+		return -1;
+	size_t size = (size_t)st.st_size;
+	const char *text = size ? mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0) : "";
+	if (text == MAP_FAILED)
+		return -1;
+	if (size > 0)
+		madvise((void *)text, size, MADV_SEQUENTIAL);
+	if (workers > size / MIN_CHUNK + 1)
+		workers = (unsigned)(size / MIN_CHUNK + 1);
+	struct tally *t = calloc(workers, sizeof *t);
+	pthread_t *threads = calloc(workers, sizeof *threads);
+	unsigned made = 0, started = 0;
+	int err = t && threads ? 0 : ENOMEM;
+	const char *end = text + size, *begin = text;
+	for (; err == 0 && made < workers; made++) {
+		const char *stop = made + 1 == workers ? end : text + size / workers * (made + 1);
+		while (stop < end &&
+		       stop[-1] != '\n') /* a line belongs to the chunk it starts in */
+			stop++;
+		if (tally_init(&t[made], begin, stop, end) != 0)
+			err = ENOMEM;
+		begin = stop;
+	}
+	lines_seen = 0;
+	for (started = 1; err == 0 && started < workers; started++)
+		if ((err = pthread_create(&threads[started], NULL, scan, &t[started])) != 0)
+			break;
+	if (err == 0)
+		scan(&t[0]);
+	for (unsigned w = 1; w < started; w++)
+		pthread_join(threads[w], NULL);
+	if (err == 0)
+		t[0].lines = lines_seen;
+	for (unsigned w = 0; err == 0 && w < workers; w++)
+		if (t[w].failed || (w > 0 && merge(&t[0], &t[w]) != 0))
+			err = ENOMEM;
+	if (err == 0 && report(&t[0], top_k, out) != 0)
+		err = ENOMEM;
+	for (unsigned w = 0; t != NULL && w < made; w++)
+		tally_free(&t[w]);
+	free(t), free(threads);
+	if (size > 0)
+		munmap((void *)text, size);
+	errno = err;
+	return err ? -1 : 0;
+}
+
+void logstats_report_free(struct logstats_report *out)
+{
+	free(out->text);
+	*out = (struct logstats_report){NULL, 0};
+}
