@@ -25,6 +25,13 @@ LESSON_BUILD_ALL :=
 # code builds into the same binary bytes in every folder and its measurements come from the cache.
 impl_flags = -I$(1) -Itools/harness -ffile-prefix-map=$(2)=student/$(notdir $(2))
 
+# PREBUILT_template(source dir, output dir, variant)
+define PREBUILT_template
+$(2)/$(3)/%.o: $(1)/obj/$(3)/%.o
+	@mkdir -p $$(@D)
+	$(Q)cp $$< $$@
+endef
+
 # IMPL_template(NN, lesson dir, impl name, source dir, output dir)
 define IMPL_template
 $(5)/count/%.o: $(4)/%.c $(BUILD)/flags/count.txt | deps-check
@@ -55,6 +62,10 @@ $(5)/count/%.o: $(4)/%.S $(BUILD)/flags/count.txt | deps-check
 $(5)/asan/%.o: $(4)/%.S $(BUILD)/flags/asan.txt | deps-check
 	@mkdir -p $$(@D)
 	$(Q)$$(call compile,asan,-I$(2))
+
+# The student edition (make dist-student) ships the reference as objects, not sources: where
+# a source is absent, its object comes from $(4)/obj/VARIANT/.
+$(foreach v,count asan measure tsan,$(eval $(call PREBUILT_template,$(4),$(5),$(v))))
 
 $(5)/test: $(addprefix $(5)/count/,$(L$(1)_STUDENT_OBJ)) $(L$(1)_COMMON_count) $(ALLOC_COUNT_OBJ) $(CRASH_REPORT_OBJ) $(HARNESS_LIB) $(MEASURE_LIB)
 	$$(call quiet,LD,$$@)
