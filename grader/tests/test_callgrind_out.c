@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "callgrind_out.h"
+#include "valgrind_run.h"
 
 #ifndef FIXTURES_DIR
 #define FIXTURES_DIR "grader/tests/fixtures"
@@ -434,10 +435,26 @@ static void damaged_files_never_crash(void **state)
 
 /* }=== */
 
+/* calls.pthread_mutex_lock must find callgrind's pthread_mutex_lock@@GLIBC_2.2.5, and only it */
+static void calls_ignore_the_symbol_version(void **state)
+{
+	(void)state;
+	struct vg_function functions[] = {
+	    {.name = "pthread_mutex_lock@@GLIBC_2.2.5", .calls = 7},
+	    {.name = "pthread_mutex_lock_full", .calls = 100},
+	    {.name = "free", .calls = 3},
+	};
+	struct vg_result r = {.functions = functions, .n_functions = 3};
+	assert_int_equal(vg_calls(&r, "pthread_mutex_lock"), 7);
+	assert_int_equal(vg_calls(&r, "free"), 3);
+	assert_int_equal(vg_calls(&r, "pthread_mutex"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(plain_run),
+	    cmocka_unit_test(calls_ignore_the_symbol_version),
 	    cmocka_unit_test(cut_file_is_incomplete),
 	    cmocka_unit_test(same_run_in_every_layout),
 	    cmocka_unit_test(cache_and_branch_events),

@@ -556,8 +556,13 @@ void vg_result_free(struct vg_result *r)
 uint64_t vg_calls(const struct vg_result *r, const char *name)
 {
 	uint64_t calls = 0;
-	for (size_t i = 0; i < r->n_functions; i++)
-		if (strcmp(r->functions[i].name, name) == 0)
+	size_t n = strlen(name);
+	/* glibc's exported functions carry their symbol version in callgrind's names
+	 * (pthread_mutex_lock@@GLIBC_2.2.5): a lesson names the function, not the version */
+	for (size_t i = 0; i < r->n_functions; i++) {
+		const char *f = r->functions[i].name;
+		if (strncmp(f, name, n) == 0 && (f[n] == '\0' || f[n] == '@'))
 			calls += r->functions[i].calls;
+	}
 	return calls;
 }

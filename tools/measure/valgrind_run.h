@@ -58,7 +58,8 @@ struct vg_result {
 int vg_measure(const struct vg_spec *spec, struct vg_result *r, char *err, size_t errlen);
 void vg_result_free(struct vg_result *r);
 
-/* Calls to the function called name inside the region (0 if never called). */
+/* Calls to the function called name inside the region (0 if never called), whatever its
+ * symbol version (name@@GLIBC_2.2.5 counts as name). */
 uint64_t vg_calls(const struct vg_result *r, const char *name);
 
 /* The NULL-terminated list of allocation entry points counted as `allocations`. */
