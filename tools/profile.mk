@@ -2,6 +2,7 @@
 #   make profile LESSON=NN [IMPL=student|reference|skeleton]   callgrind, massif, perf flame graph
 #   make trace LESSON=NN [IMPL=...]   a Chrome trace-event timeline (Perfetto): lesson 03's pool;
 #                                     for lesson 07, the small traced pool of tools/profile/
+#   make profile-selftest             the flame-graph and trace tools on recorded input
 # Results go to build/profile/NN/IMPL/. Included by the Makefile before the lesson template
 # expands, so the lesson folders are listed here again.
 
@@ -10,7 +11,7 @@ PROFILE_DIRS := $(sort $(wildcard lessons/[0-9][0-9]-*))
 PROFILE_ID = $(shell echo '$(or $(LESSON),$(shell cat $(BUILD)/last-lesson 2>/dev/null))' | awk '/^[0-9]+$$/ { printf "%02d", $$1 + 0 }')
 profile_src = $(if $(filter reference,$(IMPL)),solutions/$(notdir $(1)),$(if $(filter skeleton,$(IMPL)),solutions/$(notdir $(1))/skeleton,$(1)))
 
-.PHONY: profile trace profile-usage
+.PHONY: profile trace profile-usage profile-selftest
 profile: $(if $(PROFILE_ID),profile-$(PROFILE_ID),profile-usage)
 trace: $(if $(PROFILE_ID),trace-$(PROFILE_ID),profile-usage)
 profile-usage:
@@ -26,6 +27,9 @@ $(if $(filter 03 07,$(1)),,trace-$(1):
 	@echo "make trace: lesson $(1) has no timeline; its threads, if any, are lesson 03's: make trace LESSON=03" >&2; exit 2)
 endef
 $(foreach dir,$(PROFILE_DIRS),$(eval $(call PROFILE_template,$(patsubst lessons/%,%,$(firstword $(subst -, ,$(dir)))),$(dir))))
+
+profile-selftest: $(BUILD)/profile/trace_demo
+	$(Q)tools/profile/selftest.sh $(BUILD)/profile/trace_demo
 
 # {=== make trace ===}
 # Lesson 07: the traced demo pool (tools/profile/trace_demo.c), 4 workers, 64 tasks.
