@@ -11,7 +11,7 @@ PROFILE_DIRS := $(sort $(wildcard lessons/[0-9][0-9]-*))
 PROFILE_ID = $(shell echo '$(or $(LESSON),$(shell cat $(BUILD)/last-lesson 2>/dev/null))' | awk '/^[0-9]+$$/ { printf "%02d", $$1 + 0 }')
 profile_src = $(if $(filter reference,$(IMPL)),solutions/$(notdir $(1)),$(if $(filter skeleton,$(IMPL)),solutions/$(notdir $(1))/skeleton,$(1)))
 
-.PHONY: profile trace profile-usage profile-selftest
+.PHONY: profile trace profile-usage profile-selftest profile-bad-impl
 profile: $(if $(PROFILE_ID),profile-$(PROFILE_ID),profile-usage)
 trace: $(if $(PROFILE_ID),trace-$(PROFILE_ID),profile-usage)
 profile-usage:
@@ -20,14 +20,15 @@ profile-usage:
 # PROFILE_template(NN, lesson dir)
 define PROFILE_template
 .PHONY: profile-$(1) trace-$(1)
-profile-$(1): $(BUILD)/lessons/$(1)/$$(IMPL)/bench | deps-check
-	$$(if $$(filter student reference skeleton,$$(IMPL)),,$$(error make profile: IMPL is student, reference or skeleton, not '$$(IMPL)'))
+profile-$(1): $$(if $$(filter student reference skeleton,$$(IMPL)),$(BUILD)/lessons/$(1)/$$(IMPL)/bench,profile-bad-impl) | deps-check
 	$(Q)tools/profile/profile.sh $(2) $(BUILD)/lessons/$(1)/$$(IMPL)/bench $$(call profile_src,$(2)) $(BUILD)/profile/$(1)/$$(IMPL)
 $(if $(filter 03 07,$(1)),,trace-$(1):
 	@echo "make trace: lesson $(1) has no timeline; its threads, if any, are lesson 03's: make trace LESSON=03" >&2; exit 2)
 endef
 $(foreach dir,$(PROFILE_DIRS),$(eval $(call PROFILE_template,$(patsubst lessons/%,%,$(firstword $(subst -, ,$(dir)))),$(dir))))
 
+profile-bad-impl:
+	@echo "make profile: IMPL is student, reference or skeleton, not '$(IMPL)'" >&2; exit 2
 profile-selftest: $(BUILD)/profile/trace_demo
 	$(Q)tools/profile/selftest.sh $(BUILD)/profile/trace_demo
 
@@ -58,7 +59,7 @@ $(BUILD)/profile/03/%/trace_pool: $(BUILD)/profile/trace_pool.o $(addprefix $(BU
 	@mkdir -p $(@D)
 	$(call quiet,LD,$@)
 	$(Q)$(CC) $(CFLAGS_normal) $^ -o $@ -lpthread
-trace-03: $(BUILD)/profile/03/$(IMPL)/trace_pool
+trace-03: $(if $(filter student reference skeleton,$(IMPL)),$(BUILD)/profile/03/$(IMPL)/trace_pool,profile-bad-impl)
 	$(Q)$(BUILD)/profile/03/$(IMPL)/trace_pool $(BUILD)/profile/03/$(IMPL)/trace.json $(call ini_get,$(TRACE03_DIR)/lesson.ini,args) --seed $(or $(call ini_get,$(TRACE03_DIR)/lesson.ini,seed),1)
 	$(Q)tools/profile/trace_check.sh $(BUILD)/profile/03/$(IMPL)/trace.json
 endif
