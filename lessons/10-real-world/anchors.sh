@@ -40,7 +40,7 @@ END {
 	for (k in n) printf "endpoint \"%s\" requests %d bytes %.0f\n", k, n[k], b[k]
 	for (i = 1; i <= 10; i++) {
 		best = ""
-		for (a in c) if (best == "" || c[a] > c[best] || (c[a] == c[best] && a < best)) best = a
+		for (ip in c) if (best == "" || c[ip] > c[best] || (c[ip] == c[best] && ip < best)) best = ip
 		if (best == "") break
 		printf "client %s requests %d\n", best, c[best]; delete c[best]
 	}
@@ -60,11 +60,13 @@ median3() {
 
 ref1=$("$drv" --analyze "$log" 1 5 | sed -n 's/^ms //p')
 ref2=$("$drv" --analyze "$log" 2 5 | sed -n 's/^ms //p')
+[ -n "$ref1" ] && [ -n "$ref2" ] || exit 1
 "$drv" --analyze "$log" 2 1 | sed 1d >"$data/reference.txt"
-awk_ms=$(median3 mawk -f "$data/aggregates.awk" "$log")
+awk_ms=$(median3 mawk -f "$data/aggregates.awk" "$log") && [ -n "$awk_ms" ] || exit 1
 mawk -f "$data/aggregates.awk" "$log" >"$data/mawk.txt"
 goa_ms=$(median3 goaccess "$log" --no-global-config --log-format='%h %^[%d:%t %^] "%r" %s %b "%R" "%u" %T' \
-	--date-format=%d/%b/%Y --time-format=%T --ignore-panel=GEO_LOCATION -o "$data/goaccess.json")
+	--date-format=%d/%b/%Y --time-format=%T --ignore-panel=GEO_LOCATION -o "$data/goaccess.json") &&
+	[ -n "$goa_ms" ] || exit 1
 
 # mawk's aggregates against the reference's (percentiles cut off, sorted)
 sed -e 's/ p50_us.*//' "$data/reference.txt" | sort >"$data/reference.cmp"
@@ -83,7 +85,7 @@ echo "|---|---|---|---|---|---|"
 row "reference, 2 workers" "the full report" "$ref2"
 row "reference, 1 worker" "the full report" "$ref1"
 row "mawk $(mawk -W version 2>&1 | head -n 1 | awk '{print $2}')" "aggregates, no percentiles" "$awk_ms"
-row "goaccess $(goaccess --version | head -n 1 | awk '{print $2}' | tr -d ',')" "its full report (JSON)" "$goa_ms"
+row "goaccess $(goaccess --version | head -n 1 | awk '{print $3}' | sed 's/\.$//')" "its full report (JSON)" "$goa_ms"
 echo
 echo "mawk's requests and bytes per endpoint, status counts and top clients equal the reference's: $same"
 rm -f "$log"

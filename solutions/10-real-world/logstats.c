@@ -144,34 +144,52 @@ static int count_latency(struct tally *t, struct endpoint *e, uint32_t us, uint6
 
 /* {=== the scan: one line at a time, fields as slices of the mapping ===} */
 
-/* changed: fields are found with memchr inside the line and never copied */
+/* The first c in [p, end), or NULL. */
+static inline const char *find(const char *p, const char *end, int c)
+{
+	return p < end ? memchr(p, c, (size_t)(end - p)) : NULL;
+}
+
+/* changed: fields are found with memchr inside the line and never copied; where the format
+ * fixes the next byte (the quote after BYTES, after REFERER) it is checked, not searched */
 static void count_line(struct tally *t, const char *p, const char *nl)
 {
-	const char *addr = p, *sp = memchr(p, ' ', (size_t)(nl - p));
-	const char *req = sp ? memchr(sp, '"', (size_t)(nl - sp)) : NULL;
-	const char *req_end = req ? memchr(req + 1, '"', (size_t)(nl - req - 1)) : NULL;
-	const char *ref = req_end ? memchr(req_end + 1, '"', (size_t)(nl - req_end - 1)) : NULL;
-	const char *ref_end = ref ? memchr(ref + 1, '"', (size_t)(nl - ref - 1)) : NULL;
-	const char *agent = ref_end ? memchr(ref_end + 1, '"', (size_t)(nl - ref_end - 1)) : NULL;
-	const char *agent_end = agent ? memchr(agent + 1, '"', (size_t)(nl - agent - 1)) : NULL;
-	if (agent_end == NULL) { /* a line cut short has fewer than six quotes */
+	const char *addr = p, *sp = find(p, nl, ' ');
+	const char *req = sp ? find(sp, nl, '"') : NULL;
+	const char *req_end = req ? find(req + 1, nl, '"') : NULL;
+	uint64_t bytes = 0;
+	const char *d = req_end && nl - req_end > 6 ? req_end + 6 : nl; /* `" 200 5120 "` */
+	for (; d < nl && *d != ' '; d++)
+		bytes = bytes * 10 + (uint64_t)(*d - '0');
+	const char *ref = d + 1 < nl && d[1] == '"' ? d + 1 : NULL;
+	const char *ref_end = ref ? find(ref + 1, nl, '"') : NULL;
+	const char *agent = ref_end && nl - ref_end > 2 && ref_end[2] == '"' ? ref_end + 2 : NULL;
+	const char *agent_end = agent ? find(agent + 1, nl, '"') : NULL;
+	if (agent_end == NULL) { /* a line cut short: some field or quote is missing */
 		t->malformed++;
 		return;
 	}
 	/* the key: REQUEST up to its second space or its first '?' */
-	const char *k = req + 1, *key_end = k;
-	for (int spaces = 0; key_end < req_end && *key_end != '?'; key_end++)
-		if (*key_end == ' ' && ++spaces == 2)
-			break;
+	const char *k = req + 1, *method_end = find(k, req_end, ' ');
+	const char *key_end = method_end ? find(method_end + 1, req_end, ' ') : NULL;
+	key_end = key_end ? key_end : req_end;
+	const char *query = find(k, key_end, '?');
+	key_end = query ? query : key_end;
 	unsigned status = (unsigned)(req_end[2] - '0') * 100 + (unsigned)(req_end[3] - '0') * 10 +
 	                  (unsigned)(req_end[4] - '0');
-	uint64_t bytes = 0;
-	for (const char *d = req_end + 6; *d != ' '; d++)
-		bytes = bytes * 10 + (uint64_t)(*d - '0');
+	/* SECONDS: digits, '.', exactly six digits */
 	uint32_t us = 0;
-	for (const char *d = agent_end + 2; d < nl; d++)
-		if (*d != '.')
-			us = us * 10 + (uint32_t)(*d - '0');
+	for (d = agent_end + 2; *d != '.'; d++)
+		us = us * 10 + (uint32_t)(*d - '0');
+	us = us * 1000000 +
+	     ((((((uint32_t)d[1] - '0') * 10 + (uint32_t)(d[2] - '0')) * 10 +
+	        (uint32_t)(d[3] - '0')) *
+	           10 +
+	       (uint32_t)(d[4] - '0')) *
+	          10 +
+	      (uint32_t)(d[5] - '0')) *
+	         10 +
+	     (uint32_t)(d[6] - '0');
 
 	size_t kn = (size_t)(key_end - k), an = (size_t)(sp - addr);
 	struct endpoint *e = insert_endpoint(t, k, kn, hash_bytes(k, kn));

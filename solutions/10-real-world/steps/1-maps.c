@@ -1,0 +1,363 @@
+/* logstats.c: lesson 10, case A, steps/1-maps.c: open-addressing maps with keys in an arena
+ * replace the linked lists; everything else as in the skeleton: getline, sscanf with a copy of
+ * every field, every latency kept and sorted, one thread. */
+#include "logstats.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define ARENA_BLOCK (64 * 1024)
+#define MAX_STATUS  1000
+
+/* {=== arena: keys, freed all at once ===} */
+struct block {
+	struct block *next;
+	size_t used;
+	_Alignas(16) char data[ARENA_BLOCK];
+};
+
+/* size bytes (at most ARENA_BLOCK), zeroed, 16-byte aligned; NULL when out of memory. */
+static void *arena_alloc(struct block **head, size_t size)
+{
+	size = (size + 15) & ~(size_t)15;
+	struct block *b = *head;
+	if (b == NULL || ARENA_BLOCK - b->used < size) {
+		if ((b = malloc(sizeof *b)) == NULL)
+			return NULL;
+		b->next = *head, b->used = 0, *head = b;
+	}
+	void *p = b->data + b->used;
+	b->used += size;
+	return memset(p, 0, size);
+}
+/* }=== */
+
+/* {=== open-addressing maps keyed by byte strings ===} */
+struct endpoint {
+	const char *key;
+	uint32_t len, hash;
+	uint64_t requests, bytes;
+	uint32_t *us; /* every request's latency */
+	size_t n_us, cap_us;
+};
+
+struct client {
+	const char *key;
+	uint32_t len, hash;
+	uint64_t requests;
+};
+
+struct tally {
+	uint64_t lines, malformed, requests, bytes;
+	uint64_t status[MAX_STATUS];
+	struct endpoint *endpoints; /* the map's slots; key NULL means empty */
+	struct client *clients;
+	size_t n_endpoints, endpoint_mask, n_clients, client_mask;
+	struct block *arena;
+	int failed; /* out of memory */
+};
+
+/* changed: a multiply-rotate hash 8 bytes at a time instead of strcmp down a list */
+static uint32_t hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15u ^ n, w;
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdu;
+		h ^= h >> 29;
+	}
+	for (w = 0; n > 0; n--)
+		w = w << 8 | (unsigned char)s[n - 1];
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
+	return (uint32_t)(h ^ h >> 32);
+}
+
+/* Doubles a map of slots of `size` bytes whose key and hash come first; NULL on failure. */
+#define GROW(map, mask, type)                                                                      \
+	do {                                                                                       \
+		size_t cap = 2 * ((mask) + 1);                                                     \
+		struct type *slots = calloc(cap, sizeof *slots);                                   \
+		if (slots == NULL)                                                                 \
+			return NULL;                                                               \
+		for (size_t i = 0; i <= (mask); i++)                                               \
+			if ((map)[i].key != NULL) {                                                \
+				size_t j = (map)[i].hash & (cap - 1);                              \
+				while (slots[j].key != NULL)                                       \
+					j = (j + 1) & (cap - 1);                                   \
+				slots[j] = (map)[i];                                               \
+			}                                                                          \
+		free(map);                                                                         \
+		(map) = slots, (mask) = cap - 1;                                                   \
+	} while (0)
+
+/* Finds or adds the slot of key in map (linear probing, at most half full). */
+#define LOOKUP(t, map, mask, count, type, s, n, h)                                                 \
+	do {                                                                                       \
+		size_t i = (h) & (mask);                                                           \
+		for (; (map)[i].key != NULL; i = (i + 1) & (mask))                                 \
+			if ((map)[i].hash == (h) && (map)[i].len == (n) &&                         \
+			    memcmp((map)[i].key, (s), (n)) == 0)                                   \
+				return &(map)[i];                                                  \
+		if (2 * ((count) + 1) > (mask) + 1) {                                              \
+			GROW(map, mask, type);                                                     \
+			return insert_##type(t, s, n, h);                                          \
+		}                                                                                  \
+		char *copy = arena_alloc(&(t)->arena, (n) + 1);                                    \
+		if (copy == NULL)                                                                  \
+			return NULL;                                                               \
+		memcpy(copy, (s), (n));                                                            \
+		(map)[i].key = copy, (map)[i].len = (uint32_t)(n), (map)[i].hash = (h);            \
+		(count)++;                                                                         \
+		return &(map)[i];                                                                  \
+	} while (0)
+
+static struct endpoint *insert_endpoint(struct tally *t, const char *s, size_t n, uint32_t h)
+{
+	LOOKUP(t, t->endpoints, t->endpoint_mask, t->n_endpoints, endpoint, s, n, h);
+}
+
+static struct client *insert_client(struct tally *t, const char *s, size_t n, uint32_t h)
+{
+	LOOKUP(t, t->clients, t->client_mask, t->n_clients, client, s, n, h);
+}
+/* }=== */
+
+/* TODO: every latency kept, as in the skeleton */
+static int count_latency(struct endpoint *e, uint32_t us)
+{
+	if (e->n_us == e->cap_us) {
+		size_t cap = e->cap_us ? 2 * e->cap_us : 16;
+		uint32_t *grown = realloc(e->us, cap * sizeof *grown);
+		if (grown == NULL)
+			return -1;
+		e->us = grown, e->cap_us = cap;
+	}
+	e->us[e->n_us++] = us;
+	return 0;
+}
+
+/* {=== the parse: sscanf, as in the skeleton ===} */
+
+/* TODO: sscanf and a copy of every field, as in the skeleton */
+static void count_line(struct tally *t, const char *p, const char *nl)
+{
+	char *addr = NULL, *user = NULL, *when = NULL, *request = NULL, *referer = NULL,
+	     *agent = NULL;
+	unsigned status;
+	unsigned long long bytes;
+	double seconds;
+
+	(void)nl;
+	int got =
+	    sscanf(p, "%ms - %ms [%m[^]]] \"%m[^\"]\" %u %llu \"%m[^\"]\" \"%m[^\"]\" %lf", &addr,
+	           &user, &when, &request, &status, &bytes, &referer, &agent, &seconds);
+	if (got < 9) {
+		t->malformed++;
+		goto out;
+	}
+	size_t kn = strcspn(request, "?");
+	const char *space = strchr(request, ' ');
+	if (space != NULL && (space = strchr(space + 1, ' ')) != NULL &&
+	    (size_t)(space - request) < kn)
+		kn = (size_t)(space - request);
+	size_t an = strlen(addr);
+	struct endpoint *e = insert_endpoint(t, request, kn, hash_bytes(request, kn));
+	struct client *c = insert_client(t, addr, an, hash_bytes(addr, an));
+	if (e == NULL || c == NULL || count_latency(e, (uint32_t)(seconds * 1e6 + 0.5))) {
+		t->failed = 1;
+		goto out;
+	}
+	t->requests++, t->bytes += bytes, t->status[status]++;
+	e->requests++, e->bytes += bytes;
+	c->requests++;
+out:
+	free(addr), free(user), free(when), free(request), free(referer), free(agent);
+}
+/* }=== */
+
+/* {=== the tally ===} */
+static int tally_init(struct tally *t)
+{
+	memset(t, 0, sizeof *t);
+	t->endpoint_mask = 255, t->client_mask = 1023;
+	t->endpoints = calloc(t->endpoint_mask + 1, sizeof *t->endpoints);
+	t->clients = calloc(t->client_mask + 1, sizeof *t->clients);
+	return t->endpoints && t->clients ? 0 : -1;
+}
+
+static void tally_free(struct tally *t)
+{
+	for (size_t i = 0; t->endpoints != NULL && i <= t->endpoint_mask; i++)
+		free(t->endpoints[i].us);
+	free(t->endpoints), free(t->clients);
+	for (struct block *b = t->arena, *next; b != NULL; b = next)
+		next = b->next, free(b);
+}
+
+/* }=== */
+
+/* {=== the report ===} */
+
+/* Bytewise order, a prefix first. */
+static int key_order(const char *a, size_t an, const char *b, size_t bn)
+{
+	int c = memcmp(a, b, an < bn ? an : bn);
+	return c != 0 ? c : (an > bn) - (an < bn);
+}
+
+static int by_requests(const void *x, const void *y)
+{
+	const struct endpoint *a = *(struct endpoint *const *)x, *b = *(struct endpoint *const *)y;
+	if (a->requests != b->requests)
+		return a->requests > b->requests ? -1 : 1;
+	return key_order(a->key, a->len, b->key, b->len);
+}
+
+/* 1 when client a comes before b in the report */
+static int busier(const struct client *a, const struct client *b)
+{
+	if (a->requests != b->requests)
+		return a->requests > b->requests;
+	return key_order(a->key, a->len, b->key, b->len) < 0;
+}
+
+/* changed: the top k by insertion into a short sorted array, not a sort of every client */
+static size_t top_clients(const struct tally *t, const struct client **top, size_t k)
+{
+	size_t n = 0;
+	for (size_t i = 0; i <= t->client_mask && k > 0; i++) {
+		const struct client *c = &t->clients[i];
+		if (c->key == NULL || (n == k && !busier(c, top[k - 1])))
+			continue;
+		size_t j = n < k ? n++ : k - 1;
+		for (; j > 0 && busier(c, top[j - 1]); j--)
+			top[j] = top[j - 1];
+		top[j] = c;
+	}
+	return n;
+}
+
+static char *put(char *o, const char *s, size_t n)
+{
+	memcpy(o, s, n);
+	return o + n;
+}
+
+static char *put_u64(char *o, uint64_t v)
+{
+	char digits[20];
+	size_t n = 0;
+	do
+		digits[19 - n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	return put(o, digits + 20 - n, n);
+}
+
+#define PUT(o, lit) put((o), (lit), sizeof(lit) - 1)
+
+static int by_value(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* TODO: every latency sorted, as in the skeleton */
+static char *put_percentiles(char *o, const struct endpoint *e)
+{
+	static const unsigned per_mille[3] = {500, 990, 999};
+	static const char *const names[3] = {" p50_us ", " p99_us ", " p999_us "};
+	qsort(e->us, e->n_us, sizeof *e->us, by_value);
+	for (unsigned q = 0; q < 3; q++) {
+		uint32_t v = e->us[(e->n_us * per_mille[q] + 999) / 1000 - 1];
+		o = put(o, names[q], strlen(names[q]));
+		o = put_u64(o, logstats_bucket_high(logstats_bucket(v)));
+	}
+	return o;
+}
+
+/* Writes the report of t into one buffer sized first. Returns 0, or -1 when out of memory. */
+static int report(struct tally *t, size_t top_k, struct logstats_report *out)
+{
+	size_t n = 0, size = 128 + 32 * MAX_STATUS + top_k * 64;
+	struct endpoint **es = malloc((t->n_endpoints + 1) * sizeof *es);
+	const struct client **top = malloc((top_k + 1) * sizeof *top);
+	for (size_t i = 0; es != NULL && i <= t->endpoint_mask; i++)
+		if (t->endpoints[i].key != NULL) {
+			es[n++] = &t->endpoints[i];
+			size += 160 + t->endpoints[i].len;
+		}
+	char *o = out->text = es && top ? malloc(size) : NULL;
+	if (o == NULL)
+		return free(es), free(top), -1;
+	qsort(es, n, sizeof *es, by_requests);
+	o = put_u64(PUT(o, "lines "), t->lines);
+	o = put_u64(PUT(o, " malformed "), t->malformed);
+	o = put_u64(PUT(o, "\nrequests "), t->requests);
+	o = put_u64(PUT(o, " bytes "), t->bytes);
+	o = PUT(o, "\n");
+	for (unsigned code = 0; code < MAX_STATUS; code++)
+		if (t->status[code] != 0)
+			o = PUT(
+			    put_u64(PUT(put_u64(PUT(o, "status "), code), " "), t->status[code]),
+			    "\n");
+	for (size_t i = 0; i < n; i++) {
+		o = put(PUT(o, "endpoint \""), es[i]->key, es[i]->len);
+		o = put_u64(PUT(o, "\" requests "), es[i]->requests);
+		o = put_u64(PUT(o, " bytes "), es[i]->bytes);
+		o = PUT(put_percentiles(o, es[i]), "\n");
+	}
+	size_t k = top_clients(t, top, top_k);
+	for (size_t i = 0; i < k; i++) {
+		o = put(PUT(o, "client "), top[i]->key, top[i]->len);
+		o = PUT(put_u64(PUT(o, " requests "), top[i]->requests), "\n");
+	}
+	*o = '\0';
+	out->len = (size_t)(o - out->text);
+	free(es), free(top);
+	return 0;
+}
+/* }=== */
+
+/* TODO: still getline, one line at a time, on one thread */
+int logstats_analyze(int fd, unsigned workers, size_t top_k, struct logstats_report *out)
+{
+	static const struct tally empty;
+	struct tally t = empty;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	FILE *in = NULL;
+	int copy = dup(fd), err = 0;
+
+	(void)workers;
+	*out = (struct logstats_report){NULL, 0};
+	if (copy < 0 || lseek(copy, 0, SEEK_SET) != 0 || (in = fdopen(copy, "r")) == NULL)
+		err = errno;
+	else if (tally_init(&t) != 0)
+		err = ENOMEM;
+	while (err == 0 && !t.failed && (len = getline(&line, &cap, in)) > 0) {
+		t.lines++;
+		count_line(&t, line, line + len - (line[len - 1] == '\n'));
+	}
+	if (err == 0)
+		err = t.failed                      ? ENOMEM
+		      : ferror(in)                  ? EIO
+		      : report(&t, top_k, out) != 0 ? ENOMEM
+		                                    : 0;
+	if (in != NULL)
+		tally_free(&t), fclose(in);
+	else if (copy >= 0)
+		close(copy);
+	free(line);
+	errno = err;
+	return err ? -1 : 0;
+}
+
+void logstats_report_free(struct logstats_report *out)
+{
+	free(out->text);
+	*out = (struct logstats_report){NULL, 0};
+}
