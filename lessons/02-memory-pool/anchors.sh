@@ -1,8 +1,9 @@
 #!/bin/sh
 # anchors.sh: `make anchors LESSON=02` (tools/run_anchors.sh runs it as anchors.sh BUILD_DIR).
 # 1. The skeleton's bench under glibc's malloc, jemalloc, mimalloc and tcmalloc (LD_PRELOAD),
-#    then the reference's: the region's time and the time spent building and freeing trees
-#    (bench --phases), median of RUNS runs each.
+#    then the reference's: the region's time, and the time to build and free every tree again
+#    with nothing else (bench --phases: calc_build and calc_release alone, timed as one block),
+#    median of RUNS runs each.
 # 2. Building and freeing the same trees without parsing (BUILD_DIR/anchors tree): one malloc
 #    per node and the skeleton's layout under each allocator, the reference's pool and arena.
 # 3. read() with buffers of 64 bytes to the whole file, against mmap (BUILD_DIR/anchors read).

@@ -1,8 +1,8 @@
 /* bench.c: lesson 02's workload driver. Hands the service a file of seeded formula requests,
  * handles every request (build, respond, release), copies each response to a sink (the socket
- * of a real server) and prints a checksum of every response byte. --phases also prints the
- * nanoseconds spent building and releasing trees (the anchors read it; the grader never sets it).
- */
+ * of a real server) and prints a checksum of every response byte. --phases then handles every
+ * request again with calc_build and calc_release alone, timed as one block, and prints its
+ * nanoseconds (the anchors read it; the grader never sets it). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,13 +17,26 @@
 #include "exec_deny.h"
 #include "region.h"
 
-static long long now_ns(int on)
+static long long now_ns(void)
 {
 	struct timespec t;
-	if (!on)
-		return 0;
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+/* Nanoseconds to build and release every tree of the file at fd, nothing else: two clock
+ * readings in all, so the timer costs nothing per request (a reading takes about 60 ns here). */
+static long long build_and_free_ns(int fd)
+{
+	struct calc *c = calc_create();
+	if (c == NULL || lseek(fd, 0, SEEK_SET) != 0 || calc_open(c, fd) != 0)
+		return -1;
+	long long t0 = now_ns();
+	while (calc_build(c) == 1)
+		calc_release(c);
+	long long ns = now_ns() - t0;
+	calc_destroy(c);
+	return ns;
 }
 
 int main(int argc, char **argv)
@@ -44,7 +57,6 @@ int main(int argc, char **argv)
 	char *sink = bench_input_alloc(in.responses_bound);
 	memset(sink, 0, in.responses_bound); /* touched now: no page faults in the region */
 	size_t used = 0, handled = 0;
-	long long build_free_ns = 0, t0;
 	const char *response;
 	size_t len;
 	int rc;
@@ -53,8 +65,7 @@ int main(int argc, char **argv)
 	struct calc *c = calc_create();
 	if (c == NULL || calc_open(c, fd) != 0)
 		return perror("bench: calc_create or calc_open"), 1;
-	for (t0 = now_ns(phases); (rc = calc_build(c)) == 1; t0 = now_ns(phases)) {
-		build_free_ns += now_ns(phases) - t0;
+	while ((rc = calc_build(c)) == 1) {
 		if (calc_respond(c, &response, &len) != 0)
 			return perror("bench: calc_respond"), 1;
 		if (len > in.responses_bound - used)
@@ -62,9 +73,7 @@ int main(int argc, char **argv)
 		memcpy(sink + used, response, len);
 		used += len;
 		handled++;
-		t0 = now_ns(phases);
 		calc_release(c);
-		build_free_ns += now_ns(phases) - t0;
 	}
 	if (rc != 0)
 		return perror("bench: calc_build"), 1;
@@ -76,7 +85,7 @@ int main(int argc, char **argv)
 		               in.requests),
 		       1;
 	if (phases)
-		printf("build_free_ns %lld\n", build_free_ns);
+		printf("build_free_ns %lld\n", build_and_free_ns(fd));
 	printf("checksum %016llx\n", (unsigned long long)checksum_bytes(CHECKSUM_INIT, sink, used));
 	close(fd);
 	return 0;
