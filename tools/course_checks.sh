@@ -686,5 +686,14 @@ grade_dist_student_has_no_solution_sources() {
 		{ echo "the object keeps its debug information"; return 1; }
 	grep -q 'official score comes from your' "$d/README.md" ||
 		{ echo "want the README's note on estimates"; return 1; }
+	# the edition grades: its reference is linked from the shipped objects
+	(cd "$d" && make -s build/lessons/01/reference/all build/grade &&
+		build/grade --lesson 01 --no-wall --quiet --format json \
+			--impl solutions/01-zero-allocation/skeleton >grade.json) || return 1
+	jq -e '.status == "graded" and .score < 50 and .score > 0' "$d/grade.json" ||
+		{ echo "want the student edition to grade the skeleton against the shipped reference"; return 1; }
 }
 check "grader-dist-student-has-no-solution-sources" grade_dist_student_has_no_solution_sources
+
+# make profile's own tools: the flame graph and the trace writer on recorded input
+check "profile-selftest-flame-graph-and-trace" make -s profile-selftest
