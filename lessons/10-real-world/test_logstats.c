@@ -178,9 +178,12 @@ Test(correct, keys_endpoints_by_method_and_path_without_query)
 	                LINE("10.0.0.2", "-", "400 0 \"-\" \"-\" 0.000004")
 	                    LINE("10.0.0.3", "\\x16\\x03\\x01\\x02", "400 157 \"-\" \"-\" 1.000000")
 	                        LINE("2001:db8::1", "GET ?", "400 8 \"-\" \"-\" 0.000128")
-	                            LINE("::1", "GET /a b c", "200 16 \"-\" \"-\" 0.000129");
-	expect_report("GET /a?x=1, GET /a, GET /a/b, -, \\x16\\x03..., GET ?, GET /a b c", text, 1,
-	              10);
+	                            LINE("::1", "GET /a b c", "200 16 \"-\" \"-\" 0.000129")
+	                                LINE("2001:0db8:85a3:0000:0000:8a2e:0370:7334", "GET /a",
+	                                     "200 32 \"-\" \"-\" 0.000130");
+	expect_report("GET /a?x=1, GET /a, GET /a/b, -, \\x16\\x03..., GET ?, GET /a b c, and a "
+	              "39-byte address",
+	              text, 1, 10);
 }
 
 Test(correct, reports_percentiles_by_nearest_rank_in_buckets)

@@ -278,7 +278,7 @@ static char *put_percentiles(char *o, const struct endpoint *e)
 /* Writes the report of t into one buffer sized first. Returns 0, or -1 when out of memory. */
 static int report(struct tally *t, size_t top_k, struct logstats_report *out)
 {
-	size_t n = 0, size = 128 + 32 * MAX_STATUS + top_k * 64;
+	size_t n = 0, k = 0, size = 128 + 32 * MAX_STATUS;
 	struct endpoint **es = malloc((t->n_endpoints + 1) * sizeof *es);
 	const struct client **top = malloc((top_k + 1) * sizeof *top);
 	for (size_t i = 0; es != NULL && i <= t->endpoint_mask; i++)
@@ -286,6 +286,10 @@ static int report(struct tally *t, size_t top_k, struct logstats_report *out)
 			es[n++] = &t->endpoints[i];
 			size += 160 + t->endpoints[i].len;
 		}
+	if (top != NULL)
+		k = top_clients(t, top, top_k);
+	for (size_t i = 0; i < k; i++)
+		size += 48 + top[i]->len;
 	char *o = out->text = es && top ? malloc(size) : NULL;
 	if (o == NULL)
 		return free(es), free(top), -1;
@@ -306,7 +310,6 @@ static int report(struct tally *t, size_t top_k, struct logstats_report *out)
 		o = put_u64(PUT(o, " bytes "), es[i]->bytes);
 		o = PUT(put_percentiles(o, es[i]), "\n");
 	}
-	size_t k = top_clients(t, top, top_k);
 	for (size_t i = 0; i < k; i++) {
 		o = put(PUT(o, "client "), top[i]->key, top[i]->len);
 		o = PUT(put_u64(PUT(o, " requests "), top[i]->requests), "\n");
