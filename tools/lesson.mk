@@ -106,7 +106,7 @@ anchor-packages-$(1): | deps-check
 $(BUILD)/lessons/$(1)/anchors: $(BUILD)/lessons/$(1)/common/measure/anchors.o $$(addprefix $(BUILD)/lessons/$(1)/reference/measure/,$$(L$(1)_STUDENT_OBJ)) $$(filter-out %/bench.o,$$(L$(1)_COMMON_measure)) $(HARNESS_LIB) | anchor-packages-$(1)
 	$$(call quiet,LD,$$@)
 	$(Q)$(CC) $(CFLAGS_measure) $(LDFLAGS_measure) $$^ -o $$@ $$(call ini_get,$(2)/lesson.ini,libs) -lm
-anchors-$(1): $(BUILD)/lessons/$(1)/reference/all $(if $(wildcard $(2)/anchors.c),$(BUILD)/lessons/$(1)/anchors) | anchor-packages-$(1)
+anchors-$(1): $(BUILD)/lessons/$(1)/reference/all $(BUILD)/lessons/$(1)/skeleton/all $(if $(wildcard $(2)/anchors.c),$(BUILD)/lessons/$(1)/anchors) | anchor-packages-$(1)
 	$(Q)tools/run_anchors.sh $(2) $(BUILD)/lessons/$(1)
 endef
 
