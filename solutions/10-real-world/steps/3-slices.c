@@ -35,31 +35,94 @@ static void *arena_alloc(struct block **head, size_t size)
 }
 /* }=== */
 
-/* {=== open-addressing maps keyed by byte strings ===} */
-struct endpoint {
-	const char *key;
+/* {=== open-addressing maps keyed by byte strings, the tally ===} */
+/* A map's slot starts with its key: the map code sees every slot as a struct key. */
+struct key {
+	const char *s; /* in the arena; NULL: the slot is empty */
 	uint32_t len, hash;
+};
+
+/* Open addressing: a power-of-two array of slots of `size` bytes, linear probing, at most half
+ * full, so a probe sequence stays short; the hash in the slot spares most key comparisons. */
+struct map {
+	char *slots;
+	size_t size, mask, count;
+};
+
+static void *map_slot(const struct map *m, size_t i)
+{
+	return m->slots + i * m->size;
+}
+
+/* An empty map of cap (a power of two) slots of size bytes; -1 when out of memory. */
+static int map_init(struct map *m, size_t size, size_t cap)
+{
+	*m = (struct map){calloc(cap, size), size, cap - 1, 0};
+	return m->slots != NULL ? 0 : -1;
+}
+
+/* Doubles the slots and places every key again; -1 when out of memory (m unchanged). */
+static int map_grow(struct map *m)
+{
+	struct map bigger;
+	if (map_init(&bigger, m->size, 2 * (m->mask + 1)) != 0)
+		return -1;
+	for (size_t i = 0; i <= m->mask; i++) {
+		const struct key *k = map_slot(m, i);
+		size_t j = k->hash & bigger.mask;
+		if (k->s == NULL)
+			continue;
+		while (((struct key *)map_slot(&bigger, j))->s != NULL)
+			j = (j + 1) & bigger.mask;
+		memcpy(map_slot(&bigger, j), k, m->size);
+	}
+	free(m->slots);
+	bigger.count = m->count;
+	*m = bigger;
+	return 0;
+}
+
+/* changed: the slot of key s[0..n) with hash h, found in one or two probes instead of strcmp
+ * down a list; a new key is copied into the arena and its slot zeroed. NULL when out of
+ * memory. */
+static void *map_insert(struct map *m, struct block **arena, const char *s, size_t n, uint32_t h)
+{
+	if (2 * (m->count + 1) > m->mask + 1 && map_grow(m) != 0)
+		return NULL;
+	size_t i = h & m->mask;
+	struct key *k;
+	for (; (k = map_slot(m, i))->s != NULL; i = (i + 1) & m->mask)
+		if (k->hash == h && k->len == n && memcmp(k->s, s, n) == 0)
+			return k;
+	char *copy = arena_alloc(arena, n + 1);
+	if (copy == NULL)
+		return NULL;
+	memcpy(copy, s, n);
+	*k = (struct key){copy, (uint32_t)n, h};
+	m->count++;
+	return k;
+}
+
+struct endpoint {
+	struct key k;
 	uint64_t requests, bytes;
 	uint32_t *rows[OCTAVES]; /* rows[b / 64][b % 64]: the count of bucket b */
 };
 
 struct client {
-	const char *key;
-	uint32_t len, hash;
+	struct key k;
 	uint64_t requests;
 };
 
 struct tally {
 	uint64_t lines, malformed, requests, bytes;
 	uint64_t status[MAX_STATUS];
-	struct endpoint *endpoints; /* the map's slots; key NULL means empty */
-	struct client *clients;
-	size_t n_endpoints, endpoint_mask, n_clients, client_mask;
+	struct map endpoints, clients; /* of struct endpoint, of struct client */
 	struct block *arena;
 	int failed; /* out of memory */
 };
 
-/* changed: a multiply-rotate hash 8 bytes at a time instead of strcmp down a list */
+/* A multiply-shift hash, 8 bytes at a time. */
 static uint32_t hash_bytes(const char *s, size_t n)
 {
 	uint64_t h = 0x9e3779b97f4a7c15u ^ n, w;
@@ -74,54 +137,6 @@ static uint32_t hash_bytes(const char *s, size_t n)
 	return (uint32_t)(h ^ h >> 32);
 }
 
-/* Doubles a map of slots of `size` bytes whose key and hash come first; NULL on failure. */
-#define GROW(map, mask, type)                                                                      \
-	do {                                                                                       \
-		size_t cap = 2 * ((mask) + 1);                                                     \
-		struct type *slots = calloc(cap, sizeof *slots);                                   \
-		if (slots == NULL)                                                                 \
-			return NULL;                                                               \
-		for (size_t i = 0; i <= (mask); i++)                                               \
-			if ((map)[i].key != NULL) {                                                \
-				size_t j = (map)[i].hash & (cap - 1);                              \
-				while (slots[j].key != NULL)                                       \
-					j = (j + 1) & (cap - 1);                                   \
-				slots[j] = (map)[i];                                               \
-			}                                                                          \
-		free(map);                                                                         \
-		(map) = slots, (mask) = cap - 1;                                                   \
-	} while (0)
-
-/* Finds or adds the slot of key in map (linear probing, at most half full). */
-#define LOOKUP(t, map, mask, count, type, s, n, h)                                                 \
-	do {                                                                                       \
-		size_t i = (h) & (mask);                                                           \
-		for (; (map)[i].key != NULL; i = (i + 1) & (mask))                                 \
-			if ((map)[i].hash == (h) && (map)[i].len == (n) &&                         \
-			    memcmp((map)[i].key, (s), (n)) == 0)                                   \
-				return &(map)[i];                                                  \
-		if (2 * ((count) + 1) > (mask) + 1) {                                              \
-			GROW(map, mask, type);                                                     \
-			return insert_##type(t, s, n, h);                                          \
-		}                                                                                  \
-		char *copy = arena_alloc(&(t)->arena, (n) + 1);                                    \
-		if (copy == NULL)                                                                  \
-			return NULL;                                                               \
-		memcpy(copy, (s), (n));                                                            \
-		(map)[i].key = copy, (map)[i].len = (uint32_t)(n), (map)[i].hash = (h);            \
-		(count)++;                                                                         \
-		return &(map)[i];                                                                  \
-	} while (0)
-
-static struct endpoint *insert_endpoint(struct tally *t, const char *s, size_t n, uint32_t h)
-{
-	LOOKUP(t, t->endpoints, t->endpoint_mask, t->n_endpoints, endpoint, s, n, h);
-}
-
-static struct client *insert_client(struct tally *t, const char *s, size_t n, uint32_t h)
-{
-	LOOKUP(t, t->clients, t->client_mask, t->n_clients, client, s, n, h);
-}
 /* }=== */
 
 /* changed: a histogram bucket per latency instead of every latency kept and sorted */
@@ -174,19 +189,12 @@ static void count_line(struct tally *t, const char *p, const char *nl)
 	uint32_t us = 0;
 	for (d = agent_end + 2; *d != '.'; d++)
 		us = us * 10 + (uint32_t)(*d - '0');
-	us = us * 1000000 +
-	     ((((((uint32_t)d[1] - '0') * 10 + (uint32_t)(d[2] - '0')) * 10 +
-	        (uint32_t)(d[3] - '0')) *
-	           10 +
-	       (uint32_t)(d[4] - '0')) *
-	          10 +
-	      (uint32_t)(d[5] - '0')) *
-	         10 +
-	     (uint32_t)(d[6] - '0');
+	for (int i = 1; i <= 6; i++) /* a fixed count: gcc unrolls it */
+		us = us * 10 + (uint32_t)(d[i] - '0');
 
 	size_t kn = (size_t)(key_end - k), an = (size_t)(sp - addr);
-	struct endpoint *e = insert_endpoint(t, k, kn, hash_bytes(k, kn));
-	struct client *c = insert_client(t, addr, an, hash_bytes(addr, an));
+	struct endpoint *e = map_insert(&t->endpoints, &t->arena, k, kn, hash_bytes(k, kn));
+	struct client *c = map_insert(&t->clients, &t->arena, addr, an, hash_bytes(addr, an));
 	if (e == NULL || c == NULL || count_latency(t, e, us, 1) != 0) {
 		t->failed = 1;
 		return;
@@ -200,15 +208,13 @@ static void count_line(struct tally *t, const char *p, const char *nl)
 static int tally_init(struct tally *t)
 {
 	memset(t, 0, sizeof *t);
-	t->endpoint_mask = 255, t->client_mask = 1023;
-	t->endpoints = calloc(t->endpoint_mask + 1, sizeof *t->endpoints);
-	t->clients = calloc(t->client_mask + 1, sizeof *t->clients);
-	return t->endpoints && t->clients ? 0 : -1;
+	return map_init(&t->endpoints, sizeof(struct endpoint), 256) |
+	       map_init(&t->clients, sizeof(struct client), 1024);
 }
 
 static void tally_free(struct tally *t)
 {
-	free(t->endpoints), free(t->clients);
+	free(t->endpoints.slots), free(t->clients.slots);
 	for (struct block *b = t->arena, *next; b != NULL; b = next)
 		next = b->next, free(b);
 }
@@ -229,7 +235,7 @@ static int by_requests(const void *x, const void *y)
 	const struct endpoint *a = *(struct endpoint *const *)x, *b = *(struct endpoint *const *)y;
 	if (a->requests != b->requests)
 		return a->requests > b->requests ? -1 : 1;
-	return key_order(a->key, a->len, b->key, b->len);
+	return key_order(a->k.s, a->k.len, b->k.s, b->k.len);
 }
 
 /* 1 when client a comes before b in the report */
@@ -237,16 +243,16 @@ static int busier(const struct client *a, const struct client *b)
 {
 	if (a->requests != b->requests)
 		return a->requests > b->requests;
-	return key_order(a->key, a->len, b->key, b->len) < 0;
+	return key_order(a->k.s, a->k.len, b->k.s, b->k.len) < 0;
 }
 
 /* changed: the top k by insertion into a short sorted array, not a sort of every client */
 static size_t top_clients(const struct tally *t, const struct client **top, size_t k)
 {
 	size_t n = 0;
-	for (size_t i = 0; i <= t->client_mask && k > 0; i++) {
-		const struct client *c = &t->clients[i];
-		if (c->key == NULL || (n == k && !busier(c, top[k - 1])))
+	for (size_t i = 0; i <= t->clients.mask && k > 0; i++) {
+		const struct client *c = map_slot(&t->clients, i);
+		if (c->k.s == NULL || (n == k && !busier(c, top[k - 1])))
 			continue;
 		size_t j = n < k ? n++ : k - 1;
 		for (; j > 0 && busier(c, top[j - 1]); j--)
@@ -300,17 +306,17 @@ static char *put_percentiles(char *o, const struct endpoint *e)
 static int report(struct tally *t, size_t top_k, struct logstats_report *out)
 {
 	size_t n = 0, k = 0, size = 128 + 32 * MAX_STATUS;
-	struct endpoint **es = malloc((t->n_endpoints + 1) * sizeof *es);
+	struct endpoint **es = malloc((t->endpoints.count + 1) * sizeof *es);
 	const struct client **top = malloc((top_k + 1) * sizeof *top);
-	for (size_t i = 0; es != NULL && i <= t->endpoint_mask; i++)
-		if (t->endpoints[i].key != NULL) {
-			es[n++] = &t->endpoints[i];
-			size += 160 + t->endpoints[i].len;
-		}
+	for (size_t i = 0; es != NULL && i <= t->endpoints.mask; i++) {
+		struct endpoint *e = map_slot(&t->endpoints, i);
+		if (e->k.s != NULL)
+			es[n++] = e, size += 160 + e->k.len;
+	}
 	if (top != NULL)
 		k = top_clients(t, top, top_k);
 	for (size_t i = 0; i < k; i++)
-		size += 48 + top[i]->len;
+		size += 48 + top[i]->k.len;
 	char *o = out->text = es && top ? malloc(size) : NULL;
 	if (o == NULL)
 		return free(es), free(top), -1;
@@ -326,13 +332,13 @@ static int report(struct tally *t, size_t top_k, struct logstats_report *out)
 			    put_u64(PUT(put_u64(PUT(o, "status "), code), " "), t->status[code]),
 			    "\n");
 	for (size_t i = 0; i < n; i++) {
-		o = put(PUT(o, "endpoint \""), es[i]->key, es[i]->len);
+		o = put(PUT(o, "endpoint \""), es[i]->k.s, es[i]->k.len);
 		o = put_u64(PUT(o, "\" requests "), es[i]->requests);
 		o = put_u64(PUT(o, " bytes "), es[i]->bytes);
 		o = PUT(put_percentiles(o, es[i]), "\n");
 	}
 	for (size_t i = 0; i < k; i++) {
-		o = put(PUT(o, "client "), top[i]->key, top[i]->len);
+		o = put(PUT(o, "client "), top[i]->k.s, top[i]->k.len);
 		o = PUT(put_u64(PUT(o, " requests "), top[i]->requests), "\n");
 	}
 	*o = '\0';
