@@ -95,15 +95,19 @@ Test(correct, destroy_without_wait_runs_what_was_queued)
 /* {=== task: backpressure, cancellation, deadline, leaks ===} */
 TestSuite(task, .timeout = 20);
 
+/* The task tests keep what the pool's threads touch in static storage: when an assertion fails
+ * on the skeleton, the test returns while its threads still run, and they must not find a dead
+ * stack frame (a SIGSEGV would hide the assertion's message). */
 Test(task, full_queue_blocks_the_producer)
 {
-	struct gate g = GATE_INIT;
+	static struct gate g = GATE_INIT;
 	struct pool *p = pool_create(1, 2, NULL);
-	struct pool_task held = {gate_task, &g}, more[2] = {{gate_task, &g}, {gate_task, &g}};
+	static struct pool_task held = {gate_task, &g}, more[2] = {{gate_task, &g}, {gate_task, &g}};
 	pool_submit(p, &held, 1);
 	gate_wait_started(&g, 1);
 	pool_submit(p, more, 2); /* the worker is busy: these two fill the queue */
-	struct submitter s = {.pool = p, .task = held};
+	static struct submitter s;
+	s = (struct submitter){.pool = p, .task = held};
 	submitter_start(&s);
 	int returned = submitter_returned_within(&s, 100);
 	gate_open(&g);
@@ -118,10 +122,10 @@ Test(task, full_queue_blocks_the_producer)
 
 Test(task, no_queued_task_starts_after_cancel)
 {
-	struct pool_token tok;
+	static struct pool_token tok;
 	pool_token_init(&tok, 0);
-	struct sleeper sl = {.token = &tok, .ms = 2};
-	struct pool_task t[64];
+	static struct sleeper sl = {.token = &tok, .ms = 2};
+	static struct pool_task t[64];
 	for (int i = 0; i < 64; i++)
 		t[i] = (struct pool_task){sleeper_task, &sl};
 	struct pool *p = pool_create(2, 64, &tok);
@@ -143,14 +147,15 @@ Test(task, no_queued_task_starts_after_cancel)
 
 Test(task, blocked_submit_returns_when_cancelled)
 {
-	struct pool_token tok;
+	static struct pool_token tok;
 	pool_token_init(&tok, 0);
-	struct sleeper sl = {.token = &tok, .ms = 1000};
+	static struct sleeper sl = {.token = &tok, .ms = 1000};
 	struct pool *p = pool_create(1, 1, &tok);
-	struct pool_task t = {sleeper_task, &sl};
+	static struct pool_task t = {sleeper_task, &sl};
 	pool_submit(p, &t, 1);
 	pool_submit(p, &t, 1);
-	struct submitter s = {.pool = p, .task = t};
+	static struct submitter s;
+	s = (struct submitter){.pool = p, .task = t};
 	submitter_start(&s);
 	sleep_ms(20);
 	uint64_t start = pool_now_ns();
@@ -170,10 +175,10 @@ Test(task, blocked_submit_returns_when_cancelled)
 
 Test(task, deadline_stops_the_producer_and_the_queue)
 {
-	struct pool_token tok;
+	static struct pool_token tok;
 	pool_token_init(&tok, pool_now_ns() + 30 * 1000000u);
-	struct sleeper sl = {.token = &tok, .ms = 1};
-	struct pool_task t[1000];
+	static struct sleeper sl = {.token = &tok, .ms = 1};
+	static struct pool_task t[1000];
 	for (int i = 0; i < 1000; i++)
 		t[i] = (struct pool_task){sleeper_task, &sl};
 	struct pool *p = pool_create(2, 8, &tok);
