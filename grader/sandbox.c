@@ -105,6 +105,11 @@ int sandbox_argv(const struct sandbox *sb, const char *work_dir, char *const *in
 	/* clang-format on */
 	for (size_t i = 0; head[i] != NULL; i++)
 		argv[n++] = head[i];
+	/* a course that lives under /tmp (a CI's clean clone) would vanish under the private /tmp
+	 * and come back as empty, writable folders: mount it again, read-only, over the tmpfs */
+	argv[n++] = "--ro-bind";
+	argv[n++] = (char *)sb->course_root;
+	argv[n++] = (char *)sb->course_root;
 	for (size_t i = 0; i < sb->n_hide; i++) {
 		argv[n++] = "--tmpfs";
 		argv[n++] = (char *)sb->hide[i];
