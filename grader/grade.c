@@ -508,7 +508,7 @@ int grade_run(const struct grade_options *o, struct grade_report *r, struct mani
 		snprintf(stu_bench, sizeof stu_bench, "%s/bench", student.out_dir);
 		progress(o, "timing %s against the reference natively (%d interleaved triplets)",
 			 student.name, WALL_TRIPLETS);
-		have_wall = wall_measure(stu_bench, ref_bench, m->args, r->seed, m->time_limit,
+		have_wall = wall_measure(stu_bench, ref_bench, m->native_args, r->seed, m->time_limit,
 					 o->lock_fd, &wall, why, sizeof why) == 0;
 		if (!have_wall)
 			progress(o, "wall time not measured: %s", why);

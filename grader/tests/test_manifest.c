@@ -448,9 +448,32 @@ static void load_refuses_binary_files(void **state)
 	unlink(path);
 }
 
+static void native_args_default_to_args(void **state)
+{
+	(void)state;
+	static const char text[] = "format_version = 1\n[lesson]\nid = 10\ntitle = t\n"
+				   "student_files = a.c\n[workload]\nargs = --lines 20000\n"
+				   "time_limit = 5\n[metric.instructions]\nkind = scored\nweight = 1\n"
+				   "zero_point = 9\n";
+	static const char bigger[] = "format_version = 1\n[lesson]\nid = 10\ntitle = t\n"
+				     "student_files = a.c\n[workload]\nargs = --lines 20000\n"
+				     "native_args = --lines 1000000 --workers 2\ntime_limit = 5\n"
+				     "[metric.instructions]\nkind = scored\nweight = 1\nzero_point = 9\n";
+	struct manifest m;
+	char err[256];
+	if (manifest_parse("lesson.ini", text, &m, err, sizeof err) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(m.native_args, "--lines 20000");
+	if (manifest_parse("lesson.ini", bigger, &m, err, sizeof err) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(m.args, "--lines 20000");
+	assert_string_equal(m.native_args, "--lines 1000000 --workers 2");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(native_args_default_to_args),
 	    cmocka_unit_test(full_manifest_reads_every_field),
 	    cmocka_unit_test(defaults_fill_optional_keys),
 	    cmocka_unit_test(comments_crlf_and_continuations),

@@ -81,7 +81,7 @@ void budget_measure_native_at(const char *lesson_ini, struct native_result *out)
 	own_folder(folder, sizeof folder);
 	snprintf(bench, sizeof bench, "%s/bench", folder);
 	argv[0] = bench;
-	if (bench_protocol_argv(m->args, m->seed, storage, sizeof storage, argv + 1, 65) < 0)
+	if (bench_protocol_argv(m->native_args, m->seed, storage, sizeof storage, argv + 1, 65) < 0)
 		cr_assert_fail("%s: too many bench arguments", lesson_ini);
 	char stdout_path[] = "/tmp/budget-native-XXXXXX";
 	int fd = mkstemp(stdout_path);

@@ -372,6 +372,11 @@ static int set_args(struct parser *p, const char *v)
 	return copy_value(p, v, p->m->args, sizeof(p->m->args));
 }
 
+static int set_native_args(struct parser *p, const char *v)
+{
+	return copy_value(p, v, p->m->native_args, sizeof(p->m->native_args));
+}
+
 static int set_time_limit(struct parser *p, const char *v)
 {
 	if (parse_number(p, v, &p->m->time_limit) < 0)
@@ -570,7 +575,7 @@ static int set_anchor_packages(struct parser *p, const char *v)
 /* {=== the schema: keys per section, their order fixes their index in key_line ===} */
 
 enum { K_ID, K_TITLE, K_STUDENT_FILES, K_SKELETON_PASSES, K_PARTIAL_BAND };
-enum { K_SEED, K_ARGS, K_TIME_LIMIT, K_MASSIF_PAGES_AS_HEAP };
+enum { K_SEED, K_ARGS, K_TIME_LIMIT, K_MASSIF_PAGES_AS_HEAP, K_NATIVE_ARGS };
 enum {
 	K_KIND,
 	K_DIRECTION,
@@ -600,6 +605,7 @@ static const struct key_rule workload_keys[] = {
     [K_ARGS] = {"args", set_args},
     [K_TIME_LIMIT] = {"time_limit", set_time_limit},
     [K_MASSIF_PAGES_AS_HEAP] = {"massif_pages_as_heap", set_massif_pages_as_heap},
+    [K_NATIVE_ARGS] = {"native_args", set_native_args},
     {NULL, NULL},
 };
 
@@ -969,6 +975,9 @@ static int validate(struct parser *p, int check_id_folder)
 		return -1;
 	if (check_id_folder && check_folder(p) < 0)
 		return -1;
+	/* the native runs take the Valgrind workload unless the lesson gives them a larger one */
+	if (!workload[K_NATIVE_ARGS])
+		memcpy(p->m->native_args, p->m->args, sizeof(p->m->native_args));
 	for (size_t i = 0; i < p->m->n_metrics; i++) {
 		struct metric_spec *spec = &p->m->metrics[i];
 

@@ -38,6 +38,8 @@ struct manifest {
 	double partial_band[2];
 	unsigned long long seed;
 	char args[256];                         /* argv for bench.c, space-separated */
+	char native_args[256];                  /* argv for the native (wall-time) runs; = args
+	                                         * unless [workload] native_args sets it */
 	double time_limit;                      /* seconds per measured run */
 	int massif_pages_as_heap;               /* massif --pages-as-heap=yes: mmap counts too */
 	struct metric_spec metrics[MANIFEST_MAX_METRICS];
