@@ -88,12 +88,7 @@ static int needs_tool(const struct manifest *m, enum vg_tool tool)
 {
 	for (size_t i = 0; i < m->n_metrics; i++) {
 		const char *n = m->metrics[i].name;
-		int sim = !strcmp(n, "d1_misses") || !strcmp(n, "ll_misses") ||
-			  !strcmp(n, "branch_mispredicts");
-		int massif = !strcmp(n, "peak_heap");
-		int wall = is_native_metric(n);
-		if ((tool == VG_CACHEGRIND_SIM && sim) || (tool == VG_MASSIF && massif) ||
-		    (tool == VG_CALLGRIND && !sim && !massif && !wall))
+		if (vg_tool_for_metric(n) == (int)tool)
 			return 1;
 	}
 	/* callgrind always runs: it gives the checksum and the per-function table */
@@ -151,34 +146,14 @@ static void measured_free(struct measured *x)
  * counts (scored as (S+1)/(R+1)), 0 for ratios. */
 static int metric_value(const struct metric_spec *spec, const struct measured *x, double *value)
 {
-	const char *n = spec->name;
+	int tool = vg_tool_for_metric(spec->name);
+	const struct vg_result *r = tool == VG_CACHEGRIND_SIM ? &x->sim
+				    : tool == VG_MASSIF       ? &x->massif
+							      : &x->cg;
 	*value = 0;
-	if (!strcmp(n, "instructions"))
-		*value = (double)x->cg.instructions;
-	else if (!strcmp(n, "allocations"))
-		*value = (double)x->cg.allocations;
-	else if (!strcmp(n, "syscalls"))
-		*value = (double)x->cg.syscalls;
-	else if (!strncmp(n, "calls.", 6))
-		*value = (double)vg_calls(&x->cg, spec->function[0] ? spec->function : n + 6);
-	else if (!strcmp(n, "peak_heap"))
-		*value = (double)x->massif.peak_heap;
-	else if (!strcmp(n, "d1_misses"))
-		*value = (double)x->sim.d1_misses;
-	else if (!strcmp(n, "ll_misses"))
-		*value = (double)x->sim.ll_misses;
-	else if (!strcmp(n, "branch_mispredicts"))
-		*value = (double)x->sim.branch_mispredicts;
-	else if (!strcmp(n, "gc_share")) {
-		uint64_t inclusive = 0;
-		for (size_t i = 0; i < x->cg.n_functions; i++)
-			if (!strcmp(x->cg.functions[i].name, spec->function) &&
-			    x->cg.functions[i].inclusive > inclusive)
-				inclusive = x->cg.functions[i].inclusive;
-		*value = x->cg.instructions ? (double)inclusive / (double)x->cg.instructions : 0;
-		return 0;
-	}
-	return 1;
+	if (tool >= 0)
+		vg_metric_value(r, spec->name, spec->function, value);
+	return strcmp(spec->name, "gc_share") != 0;
 }
 
 /* Metrics measured by the native runs of wall.c rather than under Valgrind. */

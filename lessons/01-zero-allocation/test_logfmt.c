@@ -251,37 +251,22 @@ Test(budget, no_allocation_per_record_in_steady_state)
 	logfmt_input_free(&in);
 }
 
-/* Measures the bench region with tool and checks one of its counts against lesson.ini. */
-static void expect_within_budget(enum vg_tool tool, const char *metric, const char *see)
-{
-	struct vg_result r;
-	budget_measure(tool, &r);
-	double budget = budget_of(metric);
-	uint64_t got = tool == VG_MASSIF                     ? r.peak_heap
-	               : strcmp(metric, "instructions") == 0 ? r.instructions
-	                                                     : r.allocations;
-	vg_result_free(&r);
-	cr_assert(got <= budget,
-	          "%s in the bench region (%s --seed %llu): %" PRIu64 " (budget: %.0f)"
-	          " — see README \"%s\"",
-	          metric, budget_manifest()->args, budget_manifest()->seed, got, budget, see);
-}
 
 Test(budget, instructions_within_budget)
 {
 	if (!budget_arch_is_reference())
 		cr_skip_test(
 		    "instruction budgets hold on x86-64 (gcc 12 -O2) only; this is not one");
-	expect_within_budget(VG_CALLGRIND, "instructions", "What's slow");
+	budget_expect_within("instructions", "What's slow");
 }
 
 Test(budget, allocations_within_budget)
 {
-	expect_within_budget(VG_CALLGRIND, "allocations", "Pre-sizing");
+	budget_expect_within("allocations", "Pre-sizing");
 }
 
 Test(budget, peak_heap_within_budget)
 {
-	expect_within_budget(VG_MASSIF, "peak_heap", "Pre-sizing");
+	budget_expect_within("peak_heap", "Pre-sizing");
 }
 /* }=== */

@@ -108,6 +108,25 @@ void budget_measure_native_at(const char *lesson_ini, struct native_result *out)
 	};
 }
 
+void budget_expect_within_at(const char *lesson_ini, const char *metric, const char *see)
+{
+	const struct manifest *m = budget_manifest_at(lesson_ini);
+	const struct metric_spec *spec = manifest_metric(m, metric);
+	int tool = vg_tool_for_metric(metric);
+	if (tool < 0)
+		cr_assert_fail("%s: '%s' is not measured under Valgrind", lesson_ini, metric);
+	double budget = budget_of_at(lesson_ini, metric), got;
+	struct vg_result r;
+	budget_measure_at(lesson_ini, (enum vg_tool)tool, &r);
+	int known = vg_metric_value(&r, metric, spec ? spec->function : NULL, &got);
+	vg_result_free(&r);
+	if (known != 0)
+		cr_assert_fail("%s: no value for '%s'", lesson_ini, metric);
+	cr_assert(got <= budget,
+		  "%s in the bench region (%s --seed %llu): %.0f (budget: %.0f) — see README \"%s\"",
+		  metric, m->args, m->seed, got, budget, see);
+}
+
 int budget_arch_is_reference(void)
 {
 #if defined(__x86_64__)

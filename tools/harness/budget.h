@@ -18,6 +18,10 @@
 /* Measures this build's bench driver with tool (VG_CALLGRIND, VG_CACHEGRIND_SIM, VG_MASSIF),
  * with the lesson's workload; free r with vg_result_free. */
 #define budget_measure(tool, r) budget_measure_at(LESSON_INI, (tool), (r))
+/* Measures the metric (instructions, allocations, peak_heap, d1_misses, calls.<fn>, ...) with
+ * the tool that owns it and fails the test unless it is within lesson.ini's budget; the message
+ * sends the student to the README section named see. */
+#define budget_expect_within(metric, see) budget_expect_within_at(LESSON_INI, (metric), (see))
 /* Runs this build's bench driver once natively (no Valgrind) with the lesson's workload. */
 #define budget_measure_native(r) budget_measure_native_at(LESSON_INI, (r))
 #endif
@@ -36,6 +40,7 @@ const struct manifest *budget_manifest_at(const char *lesson_ini);
 double budget_of_at(const char *lesson_ini, const char *metric);
 void budget_measure_at(const char *lesson_ini, enum vg_tool tool, struct vg_result *r);
 void budget_measure_native_at(const char *lesson_ini, struct native_result *r);
+void budget_expect_within_at(const char *lesson_ini, const char *metric, const char *see);
 
 /* 1 on x86-64, where absolute instruction, cache and branch budgets hold (gcc 12 -O2). */
 int budget_arch_is_reference(void);
