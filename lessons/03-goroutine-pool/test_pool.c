@@ -237,28 +237,15 @@ Test(task, destroy_joins_every_thread_and_frees_everything)
 /* }=== */
 
 /* {=== budget: limits from lesson.ini ===} */
-static void expect_calls_within_budget(const char *metric, const char *see)
-{
-	struct vg_result r;
-	budget_measure(VG_CALLGRIND, &r);
-	const struct metric_spec *m = manifest_metric(budget_manifest(), metric);
-	uint64_t got = vg_calls(&r, m->function[0] ? m->function : metric + 6);
-	vg_result_free(&r);
-	double budget = budget_of(metric);
-	cr_assert(got <= budget,
-	          "%s in the bench region (%s --seed %llu): %" PRIu64 " (budget: %.0f) — see "
-	          "README \"%s\"",
-	          metric, budget_manifest()->args, budget_manifest()->seed, got, budget, see);
-}
 
 Test(budget, threads_created_at_most_the_workers)
 {
-	expect_calls_within_budget("calls.pthread_create", "A fixed pool");
+	budget_expect_within("calls.pthread_create", "A fixed pool");
 }
 
 Test(budget, lock_calls_within_budget)
 {
-	expect_calls_within_budget("calls.pthread_mutex_lock", "Batches and per-worker queues");
+	budget_expect_within("calls.pthread_mutex_lock", "Batches and per-worker queues");
 }
 
 Test(budget, idle_workers_sleep)

@@ -315,28 +315,9 @@ Test(correct, stack_survives_the_aba_stress)
 
 /* {=== budget: limits from lesson.ini; a failure says the value, the budget, where to look ===} */
 /* Calls to name in the region, whatever version suffix callgrind gives it (name@@GLIBC_...). */
-static uint64_t calls_to(const struct vg_result *r, const char *name)
-{
-	uint64_t calls = 0;
-	size_t n = strlen(name);
-	for (size_t i = 0; i < r->n_functions; i++)
-		if (strncmp(r->functions[i].name, name, n) == 0 &&
-		    (r->functions[i].name[n] == '\0' || r->functions[i].name[n] == '@'))
-			calls += r->functions[i].calls;
-	return calls;
-}
-
 Test(budget, no_mutex_lock_in_the_lock_free_paths)
 {
-	struct vg_result r;
-	budget_measure(VG_CALLGRIND, &r);
-	uint64_t got = calls_to(&r, "pthread_mutex_lock");
-	double budget = budget_of("calls.pthread_mutex_lock");
-	vg_result_free(&r);
-	cr_assert(got <= budget,
-	          "pthread_mutex_lock calls in the bench region (%s --seed %llu): %" PRIu64
-	          " (budget: %.0f) — see README \"Atomics instead of a lock\"",
-	          budget_manifest()->args, budget_manifest()->seed, got, budget);
+	budget_expect_within("calls.pthread_mutex_lock", "Atomics instead of a lock");
 }
 
 Test(budget, instructions_within_budget)
