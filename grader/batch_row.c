@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "report.h"
 #include "sha256.h"
 
 static void copy(char *dst, size_t len, const char *src)
@@ -83,20 +84,6 @@ void batch_row_failed(struct batch_row *row, const char *student, const char *le
 	row->seconds = seconds;
 }
 
-void batch_json_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(out, "\\%c", *p);
-		else if (*p < 0x20)
-			fprintf(out, "\\u%04x", *p);
-		else
-			fputc(*p, out);
-	}
-	fputc('"', out);
-}
-
 static void json_number(FILE *out, double v)
 {
 	if (isfinite(v))
@@ -108,14 +95,14 @@ static void json_number(FILE *out, double v)
 void batch_row_json(const struct batch_row *row, FILE *out)
 {
 	fputs("{\"schema_version\": 1, \"lesson\": ", out);
-	batch_json_string(out, row->lesson);
+	report_json_string(out, row->lesson);
 	fputs(", \"student\": ", out);
-	batch_json_string(out, row->student);
+	report_json_string(out, row->student);
 	fputs(", \"status\": ", out);
-	batch_json_string(out, row->status);
+	report_json_string(out, row->status);
 	fputs(", \"reason\": ", out);
 	if (row->reason[0])
-		batch_json_string(out, row->reason);
+		report_json_string(out, row->reason);
 	else
 		fputs("null", out);
 	fputs(", \"score\": ", out);
@@ -126,7 +113,7 @@ void batch_row_json(const struct batch_row *row, FILE *out)
 	        row->passed, row->total);
 	for (size_t i = 0; i < row->n_metrics; i++) {
 		fputs(i ? ", {\"name\": " : "{\"name\": ", out);
-		batch_json_string(out, row->metrics[i].name);
+		report_json_string(out, row->metrics[i].name);
 		fputs(", \"student\": ", out);
 		json_number(out, row->metrics[i].measured ? row->metrics[i].student : NAN);
 		fputs(", \"ratio\": ", out);
@@ -136,7 +123,7 @@ void batch_row_json(const struct batch_row *row, FILE *out)
 		fputc('}', out);
 	}
 	fprintf(out, "], \"seed\": %llu, \"course_version\": ", row->seed);
-	batch_json_string(out, row->course_version);
+	report_json_string(out, row->course_version);
 	fputs("}\n", out);
 }
 

@@ -49,9 +49,6 @@ void batch_row_failed(struct batch_row *row, const char *student, const char *le
 /* Writes row as a schema v1 JSON report (the fields a batch knows) to out. */
 void batch_row_json(const struct batch_row *row, FILE *out);
 
-/* JSON string escaping shared by the batch's writers. */
-void batch_json_string(FILE *out, const char *s);
-
 /* name made safe as one file name: [A-Za-z0-9._-] kept, anything else '_', a leading '.' or
  * '-' replaced, and when anything changed a short hash of the original appended so two names
  * never share a file. Writes into out (at least 160 bytes). */

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "report.h"
 #include "score.h"
 
 #define CORRECTNESS_POINTS SCORE_CORRECTNESS_POINTS
@@ -231,9 +232,9 @@ int gradebook_write_tap(const char *path, const struct batch_row *rows, size_t n
 static void gs_test(FILE *out, const char *name, double score, double max, const char *output)
 {
 	fputs("    {\"name\": ", out);
-	batch_json_string(out, name);
+	report_json_string(out, name);
 	fprintf(out, ", \"score\": %.2f, \"max_score\": %.2f, \"output\": ", score, max);
-	batch_json_string(out, output);
+	report_json_string(out, output);
 	fputs(", \"visibility\": \"visible\"}", out);
 }
 
@@ -247,7 +248,7 @@ void gradebook_gradescope(FILE *out, const struct batch_row *r)
 		snprintf(output, sizeof output, "%s: %s", r->status, r->reason);
 	fprintf(out, "{\n  \"score\": %.2f,\n  \"max_score\": %.2f,\n  \"output\": ", r->score,
 	        r->max);
-	batch_json_string(out, output);
+	report_json_string(out, output);
 	fputs(",\n  \"visibility\": \"visible\",\n  \"stdout_visibility\": \"hidden\",\n"
 	      "  \"tests\": [\n",
 	      out);
@@ -280,7 +281,7 @@ void gradebook_gradescope(FILE *out, const struct batch_row *r)
 		if (strcmp(m->kind, "scored") != 0 || !m->measured)
 			continue;
 		fputs(first ? "\n    {\"name\": " : ",\n    {\"name\": ", out);
-		batch_json_string(out, m->name);
+		report_json_string(out, m->name);
 		fprintf(out, ", \"value\": %.10g, \"order\": \"%s\"}", m->student,
 		        strcmp(m->direction, "higher") == 0 ? "desc" : "asc");
 		first = 0;

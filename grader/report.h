@@ -67,6 +67,8 @@ const char *report_bytes(double v, char *buf, size_t len);
 /* Writers: each prints the whole report in one format to out. color: use ANSI colours. */
 void report_text(const struct grade_report *r, FILE *out, int color);
 void report_json(const struct grade_report *r, FILE *out);
+/* s as a JSON string, quotes and escapes included: every JSON writer of the grader uses it. */
+void report_json_string(FILE *out, const char *s);
 /* One self-contained page (inline CSS and SVG charts, no script, no network, every string
  * escaped), also well-formed XML. */
 void report_html(const struct grade_report *r, FILE *out);

@@ -6,7 +6,7 @@
 
 #include "report.h"
 
-static void json_string(FILE *out, const char *s)
+void report_json_string(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -42,7 +42,7 @@ static void json_metric(FILE *out, const struct metric_result *mr)
 {
 	const struct metric_spec *s = mr->spec;
 	fputs("{\"name\": ", out);
-	json_string(out, s->name);
+	report_json_string(out, s->name);
 	fprintf(out, ", \"kind\": \"%s\", \"direction\": \"%s\", \"student\": ", kind_name(s->kind),
 		s->direction == DIRECTION_HIGHER ? "higher" : "lower");
 	if (mr->measured)
@@ -77,7 +77,7 @@ static void json_toolchain(FILE *out, const struct toolchain *t)
 	fputs("{", out);
 	for (size_t i = 0; i < 6; i++) {
 		fprintf(out, "%s\"%s\": ", i ? ", " : "", keys[i]);
-		json_string(out, values[i]);
+		report_json_string(out, values[i]);
 	}
 	fputs("}", out);
 }
@@ -86,10 +86,10 @@ void report_json(const struct grade_report *r, FILE *out)
 {
 	const struct score_total *t = &r->total_score;
 	fprintf(out, "{\"schema_version\": 1, \"lesson\": \"%s\", \"student\": ", r->lesson);
-	json_string(out, r->student);
+	report_json_string(out, r->student);
 	fprintf(out, ", \"status\": \"%s\", \"reason\": ", r->status);
 	if (r->reason[0])
-		json_string(out, r->reason);
+		report_json_string(out, r->reason);
 	else
 		fputs("null", out);
 	fputs(", \"score\": ", out);
@@ -111,7 +111,7 @@ void report_json(const struct grade_report *r, FILE *out)
 	for (size_t i = 0; i < r->n_functions; i++) {
 		fputs(i ? ",\n   " : "", out);
 		fputs("{\"name\": ", out);
-		json_string(out, r->functions[i].name);
+		report_json_string(out, r->functions[i].name);
 		fprintf(out, ", \"student\": %llu, \"reference\": ",
 			(unsigned long long)r->functions[i].student);
 		if (r->functions[i].has_reference)
@@ -120,7 +120,7 @@ void report_json(const struct grade_report *r, FILE *out)
 			fputs("null}", out);
 	}
 	fprintf(out, "],\n \"seed\": %llu, \"course_version\": ", r->seed);
-	json_string(out, r->course_version);
+	report_json_string(out, r->course_version);
 	fputs(",\n \"toolchain\": ", out);
 	json_toolchain(out, &r->toolchain);
 	fputs("}\n", out);
