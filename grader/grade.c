@@ -164,7 +164,16 @@ static int is_native_metric(const char *name)
 	for (size_t i = 0; i < sizeof native / sizeof native[0]; i++)
 		if (!strcmp(name, native[i]))
 			return 1;
-	return 0;
+	return strncmp(name, "bench.", 6) == 0;
+}
+
+/* bench.NAME: what the bench printed as "bench NAME VALUE", or NULL. */
+static const struct wall_value *bench_value(const struct wall_result *w, const char *metric)
+{
+	for (size_t i = 0; w != NULL && i < w->n_values; i++)
+		if (!strcmp(w->values[i].name, metric + 6))
+			return &w->values[i];
+	return NULL;
 }
 
 /* A native metric's student and reference values (0 without a measurement). Returns 1 for
@@ -176,6 +185,12 @@ static int native_value(const char *name, const struct wall_result *w, double *s
 	if (!strcmp(name, "wall_ratio")) {
 		*student = w ? w->ratio : 0; /* already student / reference */
 		*reference = 1;
+		return 0;
+	}
+	if (!strncmp(name, "bench.", 6)) { /* a measured rate or latency: compared as a ratio */
+		const struct wall_value *v = bench_value(w, name);
+		*student = v ? v->student : 0;
+		*reference = v ? v->reference : 0;
 		return 0;
 	}
 	if (w == NULL)
@@ -192,6 +207,17 @@ static int native_value(const char *name, const struct wall_result *w, double *s
 			     : !strcmp(name, "minor_faults")   ? sides[i]->minor_faults
 							       : sides[i]->max_rss;
 	return 1;
+}
+
+/* A bench value's unit, from its name's suffix: requests_per_s, p99_us. */
+static const char *value_unit(const char *name)
+{
+	size_t n = strlen(name);
+	if (n > 6 && !strcmp(name + n - 6, "_per_s"))
+		return "/s";
+	if (n > 3 && !strcmp(name + n - 3, "_us"))
+		return "us";
+	return "";
 }
 
 static void fill_metrics(const struct grade_options *o, const struct manifest *m,
@@ -217,6 +243,14 @@ static void fill_metrics(const struct grade_options *o, const struct manifest *m
 				mr->tolerance = wall->tolerance;
 			snprintf(mr->unit, sizeof mr->unit, "%s",
 				 !strcmp(spec->name, "max_rss") ? "B" : is_count ? "" : "x");
+			const struct wall_value *v = bench_value(wall, spec->name);
+			if (!strncmp(spec->name, "bench.", 6)) {
+				/* the bench's own A/A noise, as for the wall time */
+				mr->measured = v != NULL;
+				if (v && v->tolerance > mr->tolerance)
+					mr->tolerance = v->tolerance;
+				snprintf(mr->unit, sizeof mr->unit, "%s", value_unit(spec->name));
+			}
 		} else {
 			mr->measured = student != NULL;
 			is_count = metric_value(spec, reference, &mr->reference);

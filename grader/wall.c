@@ -32,6 +32,7 @@ double wall_median(double *values, size_t n)
 struct native_run {
 	double wall, cpu_ratio, switches, minflt, max_rss;
 	uint64_t checksum;
+	struct bench_output printed;
 };
 
 static int run_bench(const char *bench, char **argv_tail, double limit, const char *dir,
@@ -66,6 +67,7 @@ static int run_bench(const char *bench, char **argv_tail, double limit, const ch
 		snprintf(err, errlen, "'%s' printed no region_ns and checksum lines", bench);
 		return -1;
 	}
+	run->printed = printed;
 	run->wall = (double)printed.region_ns / 1e9;
 	run->checksum = printed.checksum;
 	if (printed.has_usage) {
@@ -77,6 +79,39 @@ static int run_bench(const char *bench, char **argv_tail, double limit, const ch
 		run->cpu_ratio = (r->user_seconds + r->system_seconds) / process_seconds;
 		run->switches = (double)(r->voluntary_switches + r->involuntary_switches);
 		run->minflt = run->max_rss = 0;
+	}
+	return 0;
+}
+
+/* Stores triplet i's bench values: names come from the first reference run; each side must
+ * print every one of them in every run. The A/A spread is the reference's second run against
+ * its first, as for the wall time. */
+static int collect_values(struct wall_result *w, int i, const struct native_run *a,
+			  const struct native_run *s, const struct native_run *b,
+			  double values[2][WALL_MAX_VALUES][WALL_TRIPLETS],
+			  double noise[WALL_MAX_VALUES][WALL_TRIPLETS], char *err,
+			  size_t errlen)
+{
+	if (i == 0) {
+		w->n_values = a->printed.n_values;
+		for (size_t k = 0; k < w->n_values; k++)
+			snprintf(w->values[k].name, sizeof w->values[k].name, "%s",
+				 a->printed.values[k].name);
+	}
+	for (size_t k = 0; k < w->n_values; k++) {
+		const char *name = w->values[k].name;
+		const struct bench_value *x = bench_protocol_value(&s->printed, name),
+					 *ra = bench_protocol_value(&a->printed, name),
+					 *rb = bench_protocol_value(&b->printed, name);
+		if (x == NULL || ra == NULL || rb == NULL) {
+			snprintf(err, errlen, "the %s bench printed no 'bench %s' line",
+				 x == NULL ? "student's" : "reference's", name);
+			return -1;
+		}
+		values[0][k][i] = x->value;
+		values[1][k][i] = ra->value;
+		double aa = ra->value > 0 ? rb->value / ra->value : 1;
+		noise[k][i] = aa >= 1 ? aa : aa > 0 ? 1 / aa : 1e9;
 	}
 	return 0;
 }
@@ -104,6 +139,10 @@ int wall_measure(const char *student_bench, const char *reference_bench, const c
 		flock(lock_fd, LOCK_EX); /* no other grading job runs while we time */
 	double ratios[WALL_TRIPLETS], noise[WALL_TRIPLETS], s_sec[WALL_TRIPLETS],
 		r_sec[WALL_TRIPLETS], usage[2][4][WALL_TRIPLETS];
+	/* bench values: [side][value][triplet], and the reference's A/A spread */
+	double values[2][WALL_MAX_VALUES][WALL_TRIPLETS],
+		value_noise[WALL_MAX_VALUES][WALL_TRIPLETS];
+	w->n_values = 0;
 	int rc = 0;
 	for (int i = 0; i < WALL_TRIPLETS && rc == 0; i++) {
 		struct native_run a, s, b;
@@ -115,6 +154,8 @@ int wall_measure(const char *student_bench, const char *reference_bench, const c
 				 (unsigned long long)s.checksum, (unsigned long long)a.checksum);
 			rc = -1;
 		}
+		if (rc == 0)
+			rc = collect_values(w, i, &a, &s, &b, values, value_noise, err, errlen);
 		if (rc != 0)
 			break;
 		ratios[i] = s.wall / a.wall;
@@ -152,6 +193,14 @@ int wall_measure(const char *student_bench, const char *reference_bench, const c
 		sides[who]->switches = wall_median(usage[who][1], WALL_TRIPLETS);
 		sides[who]->minor_faults = wall_median(usage[who][2], WALL_TRIPLETS);
 		sides[who]->max_rss = wall_median(usage[who][3], WALL_TRIPLETS);
+	}
+	for (size_t k = 0; k < w->n_values; k++) {
+		struct wall_value *v = &w->values[k];
+		v->student = wall_median(values[0][k], WALL_TRIPLETS);
+		v->reference = wall_median(values[1][k], WALL_TRIPLETS);
+		qsort(value_noise[k], WALL_TRIPLETS, sizeof(double), compare_double);
+		double aa = value_noise[k][(WALL_TRIPLETS * 3) / 4];
+		v->tolerance = aa > MIN_TOLERANCE ? aa : MIN_TOLERANCE;
 	}
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #define WALL_TRIPLETS 9
+#define WALL_MAX_VALUES 8 /* bench values graded per lesson */
 
 struct wall_result {
 	double ratio;              /* median student/reference */
@@ -22,6 +23,13 @@ struct wall_result {
 		double minor_faults;   /* minor page faults in the region */
 		double max_rss;        /* the process's peak resident set, bytes */
 	} student, reference;
+	/* what the bench printed as "bench NAME VALUE" (a load generator's requests per second):
+	 * medians of each side, and the A/A spread of the reference's values as tolerance */
+	struct wall_value {
+		char name[48];
+		double student, reference, tolerance;
+	} values[WALL_MAX_VALUES];
+	size_t n_values;
 };
 
 /* Runs the benches with args and seed; lock_fd is the open build/wall.lock (or -1). Returns 0, or -1 with a reason (a run failed or timed

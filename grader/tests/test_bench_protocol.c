@@ -61,12 +61,33 @@ static void the_last_line_wins(void **state)
 	assert_int_equal(out.checksum, 2);
 }
 
+/* "bench NAME VALUE": the last line of a name wins; malformed lines are ignored. */
+static void reads_values_the_driver_measured(void **state)
+{
+	(void)state;
+	struct bench_output out;
+	read_text("bench requests_per_s 1000\nbench p99_us 812.5\nbench bad-name 3\n"
+		  "bench neg -1\nbench trailing 5x\nbench requests_per_s 120000.5\n"
+		  "checksum 0000000000000001\n",
+		  &out);
+	assert_int_equal(out.n_values, 2);
+	const struct bench_value *v = bench_protocol_value(&out, "requests_per_s");
+	assert_non_null(v);
+	assert_true(v->value == 120000.5);
+	v = bench_protocol_value(&out, "p99_us");
+	assert_non_null(v);
+	assert_true(v->value == 812.5);
+	assert_null(bench_protocol_value(&out, "neg"));
+	assert_null(bench_protocol_value(&out, "trailing"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(reads_region_usage_and_checksum),
 		cmocka_unit_test(usage_needs_all_four_lines),
 		cmocka_unit_test(the_last_line_wins),
+		cmocka_unit_test(reads_values_the_driver_measured),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -228,7 +228,7 @@ static const struct refusal appended[] = {
      "lesson.ini:13: unknown metric 'cycles' in [metric.NAME] (known: instructions, "
      "allocations, calls.<function>, syscalls, peak_heap, d1_misses, ll_misses, "
      "branch_mispredicts, wall_ratio, gc_share, cpu_ratio, context_switches, minor_faults, "
-     "max_rss)"},
+     "max_rss, bench.<value>)"},
     {"[metric.context_switches]\nkind = scored\nweight = 1\nzero_point = 9\n",
      "lesson.ini:14: key 'kind': context_switches can only be reported (they vary 6x from run "
      "to run)"},
@@ -255,6 +255,16 @@ static const struct refusal appended[] = {
     {"[checks]\nallow_asm = maybe\n", "lesson.ini:14: key 'allow_asm': not one of no|yes: 'maybe'"},
     {"[anchors]\nlibs = -lx; rm -rf /\n", "lesson.ini:14: key 'libs': character ';' is not allowed here"},
     {"[anchors]\nflags = -O3\n", "lesson.ini:14: unknown key 'flags' in [anchors]"},
+    {"[budgets]\nper-request = 3\n", "lesson.ini:14: budget name must be an identifier of at "
+                                     "most 63 characters: 'per-request'"},
+    {"[budgets]\nthreads = 3\nthreads = 4\n",
+     "lesson.ini:15: duplicate key 'threads' in [budgets]"},
+    {"[budgets]\nthreads = many\n", "lesson.ini:14: key 'threads': not a number: 'many'"},
+    {"[metric.bench.requests-per-s]\nkind = report\n",
+     "lesson.ini:13: unknown metric 'bench.requests-per-s' in [metric.NAME] (known: "
+     "instructions, allocations, calls.<function>, syscalls, peak_heap, d1_misses, ll_misses, "
+     "branch_mispredicts, wall_ratio, gc_share, cpu_ratio, context_switches, minor_faults, "
+     "max_rss, bench.<value>)"},
     {"[checks]\nmax_static_bytes = 64k\n",
      "lesson.ini:14: key 'max_static_bytes': not an unsigned integer: '64k'"},
     {"[checks]\nallow_symbols = memcpy free()\n",
@@ -448,6 +458,29 @@ static void load_refuses_binary_files(void **state)
 	unlink(path);
 }
 
+/* [budgets] holds limits only a lesson's tests measure; bench.<value> names what the bench
+ * driver prints natively ("bench requests_per_s 123456"). */
+static void test_budgets_and_bench_values(void **state)
+{
+	(void)state;
+	struct manifest m;
+	char err[512];
+	int rc = parse(MINIMAL "[metric.bench.requests_per_s]\nkind = scored\ndirection = higher\n"
+	                       "weight = 2\nzero_point = 8\n[budgets]\n"
+	                       "httpd_threads = 8 ; a comment\nper_1000 = 2.5e1\n",
+	               &m, err, sizeof err);
+	assert_int_equal(rc, 0);
+	assert_string_equal(m.metrics[1].name, "bench.requests_per_s");
+	assert_int_equal(m.metrics[1].direction, DIRECTION_HIGHER);
+	double v = 0;
+	assert_int_equal(m.n_budgets, 2);
+	assert_int_equal(manifest_test_budget(&m, "httpd_threads", &v), 1);
+	assert_true(v == 8);
+	assert_int_equal(manifest_test_budget(&m, "per_1000", &v), 1);
+	assert_true(v == 25);
+	assert_int_equal(manifest_test_budget(&m, "instructions", &v), 0);
+}
+
 static void native_args_default_to_args(void **state)
 {
 	(void)state;
@@ -474,6 +507,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(native_args_default_to_args),
+	    cmocka_unit_test(test_budgets_and_bench_values),
 	    cmocka_unit_test(full_manifest_reads_every_field),
 	    cmocka_unit_test(defaults_fill_optional_keys),
 	    cmocka_unit_test(comments_crlf_and_continuations),

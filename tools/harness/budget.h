@@ -13,7 +13,7 @@
 #ifdef LESSON_INI
 /* The lesson's manifest, loaded once. */
 #define budget_manifest() budget_manifest_at(LESSON_INI)
-/* The `budget =` of metric name in lesson.ini. */
+/* The `budget =` of metric name in lesson.ini, or the key name of its [budgets]. */
 #define budget_of(metric) budget_of_at(LESSON_INI, (metric))
 /* Measures this build's bench driver with tool (VG_CALLGRIND, VG_CACHEGRIND_SIM, VG_MASSIF),
  * with the lesson's workload; free r with vg_result_free. */

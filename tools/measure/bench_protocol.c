@@ -25,6 +25,29 @@ int bench_protocol_argv(const char *args, unsigned long long seed, char *storage
 	return n;
 }
 
+/* "NAME VALUE" after "bench ": NAME an identifier, VALUE a finite number >= 0. The last
+ * line of a name wins; names beyond BENCH_MAX_VALUES are ignored. */
+static void read_value(const char *line, struct bench_output *out)
+{
+	size_t n = strspn(line, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+	double v;
+	char tail;
+	if (n == 0 || n >= sizeof out->values[0].name || line[n] != ' ' ||
+	    sscanf(line + n, "%lf%c", &v, &tail) != 1 || !(v >= 0 && v <= 1e300))
+		return;
+	size_t i = 0;
+	while (i < out->n_values && !(strlen(out->values[i].name) == n &&
+				      memcmp(out->values[i].name, line, n) == 0))
+		i++;
+	if (i == BENCH_MAX_VALUES)
+		return;
+	memcpy(out->values[i].name, line, n);
+	out->values[i].name[n] = '\0';
+	out->values[i].value = v;
+	if (i == out->n_values)
+		out->n_values++;
+}
+
 int bench_protocol_read(const char *stdout_path, struct bench_output *out)
 {
 	memset(out, 0, sizeof *out);
@@ -44,6 +67,8 @@ int bench_protocol_read(const char *stdout_path, struct bench_output *out)
 		} else if (sscanf(line, "region_ns %lld%c", &ns, &tail) == 1 && ns > 0) {
 			out->region_ns = ns;
 			out->has_region = 1;
+		} else if (strncmp(line, "bench ", 6) == 0) {
+			read_value(line + 6, out);
 		} else {
 			static const char *const names[] = {"region_cpu_ns", "region_csw",
 							    "region_minflt", "region_max_rss"};
@@ -62,4 +87,12 @@ int bench_protocol_read(const char *stdout_path, struct bench_output *out)
 	out->has_usage = seen == 0xf;
 	free(text);
 	return 0;
+}
+
+const struct bench_value *bench_protocol_value(const struct bench_output *out, const char *name)
+{
+	for (size_t i = 0; i < out->n_values; i++)
+		if (strcmp(out->values[i].name, name) == 0)
+			return &out->values[i];
+	return NULL;
 }

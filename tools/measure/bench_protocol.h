@@ -1,7 +1,8 @@
 /* bench_protocol.h: the contract between whoever runs a bench driver (the Valgrind runner,
  * the grader's native timing) and the driver: its arguments are lesson.ini's args followed by
  * "--seed N", and after the measured region it prints "region_ns N" (with "region_cpu_ns N",
- * "region_csw N", "region_minflt N", "region_max_rss N") and "checksum <hex>". */
+ * "region_csw N", "region_minflt N", "region_max_rss N"), any values it measured itself
+ * ("bench NAME VALUE") and "checksum <hex>". */
 #ifndef BENCH_PROTOCOL_H
 #define BENCH_PROTOCOL_H
 
@@ -14,6 +15,8 @@
 int bench_protocol_argv(const char *args, unsigned long long seed, char *storage, size_t len,
 			char **argv, int max);
 
+#define BENCH_MAX_VALUES 8
+
 struct bench_output {
 	uint64_t checksum;   /* the last "checksum <16 hex digits>" line */
 	int has_checksum;
@@ -22,7 +25,17 @@ struct bench_output {
 	/* what REGION_END measured with getrusage; has_usage when all four were printed */
 	long long region_cpu_ns, region_csw, region_minflt, region_max_rss;
 	int has_usage;
+	/* "bench NAME VALUE" lines: what the driver measured itself, such as a load generator's
+	 * requests per second; lesson.ini grades them as metric bench.NAME (native runs only) */
+	struct bench_value {
+		char name[48];
+		double value;
+	} values[BENCH_MAX_VALUES];
+	size_t n_values;
 };
+
+/* The value called name, or NULL. */
+const struct bench_value *bench_protocol_value(const struct bench_output *out, const char *name);
 
 /* Reads what the driver printed (its stdout file). The driver prints after the region, so
  * the last lines win over anything the student's code printed. Returns 0, or -1 when the

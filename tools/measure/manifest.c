@@ -27,7 +27,10 @@
 #define QS(s, n) (int)((n) > QUOTE_MAX ? QUOTE_MAX : (n)), (s), ((n) > QUOTE_MAX ? "..." : "")
 #define QV(s)    QS((s), strlen(s))
 
-enum section { SEC_NONE, SEC_LESSON, SEC_WORKLOAD, SEC_METRIC, SEC_CHECKS, SEC_ANCHORS, SEC_COUNT };
+enum section {
+	SEC_NONE, SEC_LESSON, SEC_WORKLOAD, SEC_METRIC, SEC_CHECKS, SEC_ANCHORS, SEC_BUDGETS,
+	SEC_COUNT
+};
 
 struct parser;
 
@@ -54,6 +57,9 @@ struct parser {
 	/* the key whose value is being collected: continuation lines may still follow */
 	const struct key_rule *pending;
 	int pending_line;
+	/* [budgets] names its own keys: the rule of the one being read */
+	struct key_rule budget_rule;
+	char budget_key[64];
 	char *value;
 	size_t len, cap;
 };
@@ -114,8 +120,8 @@ static int key_fail(struct parser *p, const char *fmt, ...)
 static const char *section_label(enum section sec, const struct metric_spec *metric, char *buf,
                                  size_t size)
 {
-	static const char *const names[SEC_COUNT] = {"",       "lesson", "workload",
-	                                             "metric", "checks", "anchors"};
+	static const char *const names[SEC_COUNT] = {"",       "lesson",  "workload", "metric",
+	                                             "checks", "anchors", "budgets"};
 
 	if (sec == SEC_METRIC)
 		snprintf(buf, size, "[metric.%s]", metric->name);
@@ -456,6 +462,17 @@ static int set_budget(struct parser *p, const char *v)
 	return set_bounded(p, v, &p->metric->budget, 0, 0);
 }
 
+/* [budgets] NAME = N: a budget only the lesson's tests measure (no grader metric owns it) */
+static int set_test_budget(struct parser *p, const char *v)
+{
+	struct manifest_budget *b = &p->m->budgets[p->m->n_budgets];
+	if (set_bounded(p, v, &b->value, 0, 0) < 0)
+		return -1;
+	snprintf(b->name, sizeof b->name, "%s", p->budget_key);
+	p->m->n_budgets++;
+	return 0;
+}
+
 static int set_limit_ratio(struct parser *p, const char *v)
 {
 	return set_bounded(p, v, &p->metric->limit_ratio, 0, 1);
@@ -636,8 +653,10 @@ static const struct key_rule anchors_keys[] = {
     {NULL, NULL},
 };
 
+static const struct key_rule no_keys[] = {{NULL, NULL}}; /* [budgets]: parse_budget_key */
+
 static const struct key_rule *const section_keys[SEC_COUNT] = {
-    top_keys, lesson_keys, workload_keys, metric_keys, checks_keys, anchors_keys,
+    top_keys, lesson_keys, workload_keys, metric_keys, checks_keys, anchors_keys, no_keys,
 };
 
 static const char *const catalogue[] = {
@@ -651,7 +670,8 @@ static int in_catalogue(const char *s, size_t n)
 	for (size_t i = 0; i < sizeof(catalogue) / sizeof(catalogue[0]); i++)
 		if (strlen(catalogue[i]) == n && memcmp(catalogue[i], s, n) == 0)
 			return 1;
-	return n > 6 && memcmp(s, "calls.", 6) == 0 && is_identifier(s + 6, n - 6);
+	return (n > 6 && memcmp(s, "calls.", 6) == 0 && is_identifier(s + 6, n - 6)) ||
+	       (n > 6 && memcmp(s, "bench.", 6) == 0 && is_identifier(s + 6, n - 6));
 }
 
 /* The line each key of the open section was first set on. */
@@ -718,7 +738,7 @@ static int open_metric(struct parser *p, const char *name, size_t n)
 		            "unknown metric '%.*s%s' in [metric.NAME] (known: instructions, "
 		            "allocations, calls.<function>, syscalls, peak_heap, d1_misses, "
 		            "ll_misses, branch_mispredicts, wall_ratio, gc_share, cpu_ratio, "
-		            "context_switches, minor_faults, max_rss)",
+		            "context_switches, minor_faults, max_rss, bench.<value>)",
 		            QS(name, n));
 	if (n >= sizeof(spec->name))
 		return fail(p, p->line, "metric name too long (limit %zu characters): '%.*s%s'",
@@ -745,8 +765,8 @@ static int open_metric(struct parser *p, const char *name, size_t n)
 /* "[name]" with s..end already trimmed and comment-free. */
 static int parse_section(struct parser *p, const char *s, const char *end)
 {
-	static const char *const names[SEC_COUNT] = {NULL,   "lesson", "workload",
-	                                             NULL,   "checks", "anchors"};
+	static const char *const names[SEC_COUNT] = {NULL,     "lesson",  "workload", NULL,
+	                                             "checks", "anchors", "budgets"};
 	const char *close = memchr(s, ']', (size_t)(end - s));
 	const char *name = s + 1;
 
@@ -799,6 +819,28 @@ static int unknown_key(struct parser *p, const char *key, size_t n)
 	            section_label(p->sec, p->metric, label, sizeof(label)));
 }
 
+/* "NAME = N" in [budgets]: NAME is any identifier, once; N is read by set_test_budget. */
+static int parse_budget_key(struct parser *p, const char *key, size_t n, const char *v,
+                            const char *end)
+{
+	if (!is_identifier(key, n) || n >= sizeof p->budget_key)
+		return fail(p, p->line, "budget name must be an identifier of at most %zu characters: "
+		            "'%.*s%s'", sizeof p->budget_key - 1, QS(key, n));
+	for (size_t i = 0; i < p->m->n_budgets; i++)
+		if (strlen(p->m->budgets[i].name) == n && !memcmp(p->m->budgets[i].name, key, n))
+			return fail(p, p->line, "duplicate key '%s' in [budgets]", p->m->budgets[i].name);
+	if (p->m->n_budgets == MANIFEST_MAX_BUDGETS)
+		return fail(p, p->line, "more than %d keys in [budgets]", MANIFEST_MAX_BUDGETS);
+	memcpy(p->budget_key, key, n);
+	p->budget_key[n] = '\0';
+	p->budget_rule = (struct key_rule){p->budget_key, set_test_budget};
+	p->pending = &p->budget_rule;
+	p->pending_line = p->line;
+	while (v < end && isspace((unsigned char)*v))
+		v++;
+	return append_value(p, v, (size_t)(end - v));
+}
+
 /* "key = value" with s..end already trimmed and comment-free; the value is collected until no
  * continuation line can follow. */
 static int parse_key(struct parser *p, const char *s, const char *end)
@@ -817,6 +859,8 @@ static int parse_key(struct parser *p, const char *s, const char *end)
 		return fail(p, p->line, "missing '=' in '%.*s%s'", QS(s, (size_t)(end - s)));
 	if (k_end == s)
 		return fail(p, p->line, "missing key name before '='");
+	if (p->sec == SEC_BUDGETS)
+		return parse_budget_key(p, s, (size_t)(k_end - s), v, end);
 	if (!(rule = find_key(p->sec, s, (size_t)(k_end - s), &index)))
 		return unknown_key(p, s, (size_t)(k_end - s));
 	lines = key_lines(p);
@@ -1067,6 +1111,16 @@ int manifest_load(const char *path, struct manifest *m, char *err, size_t errlen
 	rc = parse(path, text, m, err, errlen, 1);
 	free(text);
 	return rc;
+}
+
+int manifest_test_budget(const struct manifest *m, const char *name, double *value)
+{
+	for (size_t i = 0; i < m->n_budgets; i++)
+		if (strcmp(m->budgets[i].name, name) == 0) {
+			*value = m->budgets[i].value;
+			return 1;
+		}
+	return 0;
 }
 
 const struct metric_spec *manifest_metric(const struct manifest *m, const char *name)

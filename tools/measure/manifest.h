@@ -8,6 +8,7 @@
 #define MANIFEST_MAX_FILES 8
 #define MANIFEST_MAX_METRICS 16
 #define MANIFEST_MAX_SUITES 4
+#define MANIFEST_MAX_BUDGETS 8
 
 enum metric_kind { METRIC_SCORED, METRIC_CAP, METRIC_REPORT };
 enum metric_direction { DIRECTION_LOWER, DIRECTION_HIGHER };
@@ -25,6 +26,13 @@ struct metric_spec {
 	double cap_points;        /* cap: P is lowered to cap_points / 100 */
 	int batch_scored;         /* wall_ratio: scored in a batch (batch = scored) or reported */
 	char function[64];        /* the function a metric measures (gc_share, calls.*), or "" */
+};
+
+/* A [budgets] entry: a limit only the lesson's tests measure, such as allocations per 1000
+ * requests of a server the bench drives but no grader metric counts. */
+struct manifest_budget {
+	char name[64];
+	double value;
 };
 
 struct manifest {
@@ -49,6 +57,8 @@ struct manifest {
 	unsigned long max_static_bytes;
 	char anchor_libs[256];                  /* [anchors] libs: linker flags of anchors.c */
 	char anchor_packages[256];              /* [anchors] packages: what make anchors installs */
+	struct manifest_budget budgets[MANIFEST_MAX_BUDGETS]; /* [budgets] */
+	size_t n_budgets;
 };
 
 /* Reads and validates path into m. Returns 0, or -1 after writing a one-line message such as
@@ -58,6 +68,9 @@ int manifest_load(const char *path, struct manifest *m, char *err, size_t errlen
 /* The same, from text already in memory; name is used in messages only. */
 int manifest_parse(const char *name, const char *text, struct manifest *m, char *err,
 		   size_t errlen);
+
+/* 1 and *value when [budgets] has name, else 0. */
+int manifest_test_budget(const struct manifest *m, const char *name, double *value);
 
 /* The metric called name, or NULL. */
 const struct metric_spec *manifest_metric(const struct manifest *m, const char *name);
