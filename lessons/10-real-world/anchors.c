@@ -1,14 +1,17 @@
-/* anchors.c: lesson 10's anchor driver (case A), linked with the reference. anchors.sh calls it
- * to write the course's log to a file (--write) and to time the reference on that file
- * (--analyze), so mawk, goaccess and the reference read the same bytes from the page cache.
+/* anchors.c: lesson 10's anchor driver, linked with the reference. anchors.sh calls it to write
+ * the course's log to a file (--write) and to time the reference on that file (--analyze), so
+ * mawk, goaccess and the reference read the same bytes from the page cache (case A), and to run
+ * the reference server for wrk, beside nginx (--serve, case B).
  *   anchors --write PATH LINES SEED
- *   anchors --analyze PATH WORKERS RUNS     prints "ms MEDIAN" and the report to stdout */
+ *   anchors --analyze PATH WORKERS RUNS     prints "ms MEDIAN" and the report to stdout
+ *   anchors --serve THREADS                 prints "port N", serves until stdin closes */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "httpd.h"
 #include "logstats.h"
 #include "logstats_input.h"
 
@@ -49,8 +52,24 @@ static int analyze(const char *path, unsigned workers, int runs)
 	return 0;
 }
 
+static int serve(unsigned threads)
+{
+	struct httpd *server = httpd_start(&(struct httpd_options){.threads = threads});
+	if (server == NULL)
+		return perror("anchors: httpd_start"), 1;
+	printf("port %u\n", httpd_port(server));
+	fflush(stdout);
+	char buf[64];
+	while (read(0, buf, sizeof buf) > 0) /* anchors.sh closes our stdin when wrk is done */
+		;
+	httpd_stop(server);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && argv[1][0] == '-' && argv[1][2] == 's')
+		return serve((unsigned)strtoul(argv[2], NULL, 10));
 	if (argc == 5 && argv[1][0] == '-' && argv[1][2] == 'w') {
 		int fd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		if (fd < 0)
@@ -60,6 +79,8 @@ int main(int argc, char **argv)
 	}
 	if (argc == 5 && argv[1][0] == '-' && argv[1][2] == 'a')
 		return analyze(argv[2], (unsigned)strtoul(argv[3], NULL, 10), atoi(argv[4]));
-	fputs("usage: anchors --write PATH LINES SEED | --analyze PATH WORKERS RUNS\n", stderr);
+	fputs("usage: anchors --write PATH LINES SEED | --analyze PATH WORKERS RUNS | "
+	      "--serve THREADS\n",
+	      stderr);
 	return 2;
 }

@@ -4,7 +4,11 @@
 # that file from the page cache: the reference on 1 and 2 workers, mawk computing the simple
 # aggregates (requests and bytes per endpoint, status counts, top clients: no percentiles),
 # and goaccess producing its full report as JSON. Median of 3 runs each (the reference: of 5).
-# mawk's aggregates are checked against the reference's report. Packages: lesson.ini [anchors].
+# mawk's aggregates are checked against the reference's report.
+# Case B: the course's load generator (the bench's own run) against the skeleton and the
+# reference, then wrk against the reference server and against nginx (nginx-light) answering
+# the same fixed route, each on the same 2 worker threads, median of 3 runs of 5 s.
+# Packages: lesson.ini [anchors].
 set -u
 out=${1:?usage: anchors.sh BUILD_DIR}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,8 +18,9 @@ seed=$(sed -n -e 's/[;#].*//' -e 's/^[[:space:]]*seed[[:space:]]*=[[:space:]]*//
 data=$out/anchors-data
 log=$data/access.log
 [ -x "$drv" ] || { echo "anchors.sh: $drv is missing (make anchors LESSON=10 builds it)" >&2; exit 2; }
-for tool in mawk goaccess; do
-	command -v $tool >/dev/null || { echo "anchors.sh: $tool is missing (tools/deps.sh packages mawk goaccess)" >&2; exit 2; }
+PATH=$PATH:/usr/sbin # nginx
+for tool in mawk goaccess wrk nginx; do
+	command -v $tool >/dev/null || { echo "anchors.sh: $tool is missing (tools/deps.sh packages mawk goaccess wrk nginx-light)" >&2; exit 2; }
 done
 mkdir -p "$data"
 "$drv" --write "$log" "$lines" "${seed:-1}" || exit 1
@@ -89,3 +94,88 @@ row "goaccess $(goaccess --version | head -n 1 | awk '{print $3}' | sed 's/\.$//
 echo
 echo "mawk's requests and bytes per endpoint, status counts and top clients equal the reference's: $same"
 rm -f "$log"
+
+# {=== case B: the server ===}
+args=$(sed -n -e 's/[;#].*//' -e 's/^[[:space:]]*args[[:space:]]*=[[:space:]]*//p' "$here/lesson.ini" | head -n 1)
+threads=2
+secs=${ANCHOR_SECONDS:-5}
+
+# median of 3 of a bench value the course's load generator printed
+bench_value() { # impl name
+	for i in 1 2 3; do
+		# shellcheck disable=SC2086 # args is a list of plain flags
+		"$out/$1/bench" $args --seed "${seed:-1}" | sed -n "s/^bench $2 //p"
+	done | sort -n | sed -n 2p
+}
+echo
+echo "Case B, the course's load generator (bench.c: $(echo "$args" | sed 's/.*--requests/--requests/')), median of 3:"
+echo
+echo "| server | requests/s | p50 us | p99 us | p99.9 us |"
+echo "|---|---|---|---|---|"
+for impl in skeleton reference; do
+	echo "| $impl | $(bench_value $impl requests_per_s) | $(bench_value $impl p50_us) | $(bench_value $impl p99_us) | $(bench_value $impl p999_us) |"
+done
+
+# wrk against a server on 127.0.0.1:$1; prints "REQ_PER_S P50_MS P99_MS" (median of 3 runs)
+wrk_median() {
+	for i in 1 2 3; do
+		wrk -t2 -c64 -d"${secs}s" --latency "http://127.0.0.1:$1/ping" |
+			awk '/^Requests\/sec:/ { r = $2 }
+			     function ms(v) { return v ~ /us$/ ? v / 1000 : v ~ /ms$/ ? v + 0 : v * 1000 }
+			     $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) }
+			     END { printf "%.0f %.3f %.3f\n", r, p50, p99 }'
+	done | sort -n | sed -n 2p
+}
+
+ngx=$(cd "$data" && pwd)/nginx
+mkdir -p "$ngx/logs"
+port=$((20000 + $$ % 20000))
+cat >"$ngx/nginx.conf" <<NGINX
+worker_processes $threads;
+daemon off;
+pid $ngx/nginx.pid;
+error_log $ngx/logs/error.log;
+events { worker_connections 4096; }
+http {
+	access_log off;
+	keepalive_requests 100000000;
+	client_body_temp_path $ngx/body;
+	proxy_temp_path $ngx/proxy;
+	fastcgi_temp_path $ngx/fastcgi;
+	uwsgi_temp_path $ngx/uwsgi;
+	scgi_temp_path $ngx/scgi;
+	server {
+		listen 127.0.0.1:$port reuseport;
+		location = /ping { return 200 "pong"; }
+	}
+}
+NGINX
+nginx -p "$ngx" -c "$ngx/nginx.conf" -e "$ngx/logs/error.log" &
+ngx_pid=$!
+mkfifo "$data/serve.in"
+"$drv" --serve $threads <"$data/serve.in" >"$data/serve.out" &
+ref_pid=$!
+exec 3>"$data/serve.in"
+sleep 1
+ref_port=$(sed -n 's/^port //p' "$data/serve.out")
+[ -n "$ref_port" ] || { echo "anchors.sh: the reference server did not start" >&2; kill $ngx_pid; exit 1; }
+ref=$(wrk_median "$ref_port")
+ngx_row=$(wrk_median "$port")
+exec 3>&-
+wait $ref_pid
+kill $ngx_pid
+wait $ngx_pid 2>/dev/null
+rm -f "$data/serve.in"
+case "$ref $ngx_row" in
+"0 "* | *" 0 "* | " "* | *" ") echo "anchors.sh: wrk failed (see $ngx/logs/error.log)" >&2; exit 1 ;;
+esac
+echo
+echo "Case B, wrk $(wrk -v 2>&1 | head -n 1 | awk '{print $2}') -t2 -c64 -d${secs}s on GET /ping, median of 3; both servers on $threads threads:"
+echo
+echo "| server | requests/s | p50 ms | p99 ms | nginx / server |"
+echo "|---|---|---|---|---|"
+set -- $ngx_row
+ngx_rps=$1
+echo "| nginx $(nginx -v 2>&1 | sed 's/.*nginx\///') | $1 | $2 | $3 | 1.00x |"
+set -- $ref
+echo "| reference | $1 | $2 | $3 | $(awk -v a="$ngx_rps" -v b="$1" 'BEGIN { printf "%.2fx", a / b }') |"
