@@ -301,7 +301,8 @@ static int respond(int fd, const struct response *res, int closing)
 		return -1;
 	int n = snprintf(out, cap, "HTTP/1.1 %d %s\r\nContent-Length: %zu\r\n%s\r\n", res->code,
 			 reason(res->code), res->len, closing ? "Connection: close\r\n" : "");
-	memcpy(out + n, res->body, res->len);
+	if (res->len > 0) /* body is NULL when empty, and memcpy(NULL) is undefined even for 0 */
+		memcpy(out + n, res->body, res->len);
 	int rc = write_all(fd, out, (size_t)n + res->len);
 	free(out);
 	return rc;
@@ -352,7 +353,8 @@ static void *connection_main(void *arg)
 	struct connection *c = arg;
 	serve(c);
 	pthread_mutex_lock(&c->server->lock);
-	shutdown(c->fd, SHUT_RDWR);
+	close(c->fd); /* now, not when the next connection arrives: a quiet server holds none */
+	c->fd = -1;   /* under the lock: httpd_stop must not shut down a reused number */
 	c->done = 1;
 	pthread_mutex_unlock(&c->server->lock);
 	return NULL;
@@ -371,8 +373,7 @@ static void reap(struct httpd *s, int every)
 		}
 		*link = c->next;
 		pthread_mutex_unlock(&s->lock);
-		pthread_join(c->thread, NULL);
-		close(c->fd);
+		pthread_join(c->thread, NULL); /* the thread has closed its descriptor */
 		free(c);
 		pthread_mutex_lock(&s->lock);
 		link = &s->connections; /* the list may have changed meanwhile */
@@ -456,7 +457,8 @@ void httpd_stop(struct httpd *s)
 	s->stopping = 1;
 	shutdown(s->listen_fd, SHUT_RDWR); /* wakes the blocked accept */
 	for (struct connection *c = s->connections; c; c = c->next)
-		shutdown(c->fd, SHUT_RDWR); /* wakes every blocked recv */
+		if (c->fd >= 0)
+			shutdown(c->fd, SHUT_RDWR); /* wakes every blocked recv */
 	pthread_mutex_unlock(&s->lock);
 	pthread_join(s->acceptor, NULL);
 	pthread_mutex_lock(&s->lock);
