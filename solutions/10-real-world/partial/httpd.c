@@ -1,395 +1,329 @@
 /* httpd.c: lesson 10, case B, the partial solution: about half of the reference's changes.
- * The parser slices the input buffer in place, responses are written into a fixed buffer and a
- * pipelined batch goes out with one send, the store is sharded 64 ways. Still as in the
- * skeleton: a thread per connection, created when it arrives, with blocking reads; a
- * connection's buffers allocated per connection; one lock for the list of connections. */
+ * Done: one event loop per thread with its own SO_REUSEPORT listener and epoll set, pooled
+ * connections with fixed buffers, a pipelined batch's responses sent with one send. Still as in
+ * the skeleton: a parser that copies every header into heap strings, a heap buffer per
+ * response, and one lock around a store that is a linked list. */
 #include "httpd.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #define IN_CAP (HTTPD_MAX_HEAD + HTTPD_MAX_VALUE) /* the largest valid request fits whole */
 #define MAX_RESPONSE (128 + HTTPD_MAX_VALUE)      /* longest header block plus a full value */
 #define OUT_CAP (8192 + MAX_RESPONSE)             /* a batch; past it we stop reading */
-#define SHARDS 64
-#define BUCKETS 1024 /* per shard: SHARDS * BUCKETS = HTTPD_MAX_KEYS, chains of 1 when full */
-#define ENTRIES_PER_BLOCK 64
+#define CONNS_PER_SLAB 32
+#define MAX_LOOPS 64
+#define EVENTS 64
 
-/* {=== the store: 64 shards, each a chained hash table under its own mutex ===} */
+/* {=== the store: a linked list under the server's one lock ===} */
 
 struct entry {
+	char *key;
+	char *value;
+	size_t len;
 	struct entry *next;
-	uint64_t hash;
-	char *value; /* NULL while cap is 0 */
-	uint32_t len, cap;
-	uint32_t klen;
-	char key[HTTPD_MAX_KEY];
 };
 
-/* Entries are never deleted (no route removes a key), so a shard carves them from blocks. */
-struct entry_block {
-	struct entry_block *next;
-	unsigned used;
-	struct entry entries[ENTRIES_PER_BLOCK];
-};
-
-/* changed: a mutex per shard instead of one for the server. Not an rwlock: the critical
- * sections are a probe and a memcpy of at most 4 KiB, a reader pays the same atomic as for a
- * mutex, and glibc's rwlock prefers readers, so a hot key could starve its writers. */
-struct shard {
-	pthread_mutex_t lock;
-	struct entry_block *blocks;
-	struct entry *buckets[BUCKETS];
-};
-
-/* FNV-1a, seeded per server (an address: ASLR makes collisions hard to aim), then a final
- * mix so that the low bits picking the shard and the bucket depend on every byte. */
-static uint64_t hash_key(uint64_t seed, const char *key, size_t n)
-{
-	uint64_t h = 14695981039346656037u ^ seed;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)key[i]) * 1099511628211u;
-	h ^= h >> 32;
-	h *= 0xd6e8feb86659fd93u;
-	return h ^ (h >> 32);
-}
-
-static struct entry *shard_find(struct shard *sh, uint64_t h, const char *key, size_t n)
-{
-	for (struct entry *e = sh->buckets[(h / SHARDS) % BUCKETS]; e; e = e->next)
-		if (e->hash == h && e->klen == n && memcmp(e->key, key, n) == 0)
-			return e;
-	return NULL;
-}
+/* }=== */
 
 /* {=== the server's state ===} */
 
-/* What the parser has learnt of the request at in[start..len); offsets from its start. */
-struct request {
-	uint32_t next;     /* the next line to parse */
-	uint32_t scanned;  /* bytes already searched for that line's LF */
-	uint32_t head_len; /* 0 until the empty line has arrived */
-	uint32_t target, target_len, cl, cl_len;
-	uint32_t body_len;
-	uint8_t put, http10, cl_seen, te_seen, connection; /* connection: 0, CLOSE or KEEP */
-};
-enum { CLOSE = 1, KEEP = 2 };
-
 struct conn {
-	struct httpd *server;
 	int fd;
-	int done; /* the thread has finished; the accept loop may join it */
-	pthread_t thread;
-	struct conn *next;
+	uint8_t readable;    /* the socket may hold input (edge-triggered: we keep track) */
+	uint8_t peer_closed; /* EPOLLRDHUP seen: read until recv says 0 */
 	uint8_t closing;     /* the last response is queued; later requests are dropped */
+	uint8_t lingering;   /* our side is shut for writing; discard input until EOF */
 	uint32_t start, len; /* unparsed input is in[start..len) */
-	uint32_t out_len;
-	struct request req;
-	char in[IN_CAP]; /* changed: fixed buffers, no realloc, no buffer per response */
+	uint32_t out_off, out_len;
+	struct conn *next_free;
+	char in[IN_CAP];
 	char out[OUT_CAP];
 };
 
-struct httpd {
-	int listen_fd;
-	uint16_t port;
-	int stopping;
-	pthread_t acceptor;
-	pthread_mutex_t lock; /* guards the connection list only; the store has its own */
-	struct conn *connections;
-	uint64_t seed;
-	atomic_size_t keys; /* HTTPD_MAX_KEYS counts keys across all shards */
-	struct shard *shards;
+struct slab {
+	struct slab *next;
+	struct conn conns[CONNS_PER_SLAB];
 };
 
-/* {=== the store's operations ===} */
+struct loop {
+	struct httpd *server;
+	int epfd, listen_fd;
+	pthread_t thread;
+	struct conn *free; /* changed: connections are reused, not allocated per accept */
+	struct slab *slabs;
+};
 
-/* Power of two from 16: values of one size class replace each other in place. */
-static uint32_t value_cap(size_t n)
-{
-	uint32_t cap = 16;
-	while (cap < n)
-		cap *= 2;
-	return cap;
-}
-
-/* A new entry for key, counted against HTTPD_MAX_KEYS; NULL when full or out of memory.
- * Called with the shard locked. */
-static struct entry *shard_add(struct httpd *s, struct shard *sh, uint64_t h, const char *key,
-			       size_t n)
-{
-	size_t keys = atomic_load_explicit(&s->keys, memory_order_relaxed);
-	do {
-		if (keys >= HTTPD_MAX_KEYS)
-			return NULL;
-	} while (!atomic_compare_exchange_weak(&s->keys, &keys, keys + 1));
-	struct entry_block *b = sh->blocks;
-	if (!b || b->used == ENTRIES_PER_BLOCK) {
-		if (!(b = malloc(sizeof *b))) {
-			atomic_fetch_sub(&s->keys, 1);
-			return NULL;
-		}
-		b->next = sh->blocks;
-		b->used = 0;
-		sh->blocks = b;
-	}
-	struct entry *e = &b->entries[b->used++], **bucket = &sh->buckets[(h / SHARDS) % BUCKETS];
-	*e = (struct entry){.next = *bucket, .hash = h, .klen = (uint32_t)n};
-	memcpy(e->key, key, n);
-	*bucket = e;
-	return e;
-}
-
-/* 200, or 507 when the key is new and the store full (or memory is out): nothing stored. */
-static int store_put(struct httpd *s, const char *key, size_t n, const char *value, size_t len)
-{
-	uint64_t h = hash_key(s->seed, key, n);
-	struct shard *sh = &s->shards[h % SHARDS];
-	pthread_mutex_lock(&sh->lock);
-	struct entry *e = shard_find(sh, h, key, n);
-	char *fresh = NULL;
-	/* changed: the old value's buffer is reused whenever the new one fits */
-	if (len > (e ? e->cap : 0) && !(fresh = malloc(value_cap(len)))) {
-		pthread_mutex_unlock(&sh->lock);
-		return 507;
-	}
-	if (!e && !(e = shard_add(s, sh, h, key, n))) {
-		pthread_mutex_unlock(&sh->lock);
-		free(fresh);
-		return 507;
-	}
-	if (fresh) {
-		free(e->value);
-		e->value = fresh;
-		e->cap = value_cap(len);
-	}
-	if (len)
-		memcpy(e->value, value, len);
-	e->len = (uint32_t)len;
-	pthread_mutex_unlock(&sh->lock);
-	return 200;
-}
-
-static void store_free(struct shard *shards)
-{
-	for (size_t i = 0; shards && i < SHARDS; i++) {
-		for (struct entry_block *b = shards[i].blocks, *next; b; b = next) {
-			next = b->next;
-			for (unsigned j = 0; j < b->used; j++)
-				free(b->entries[j].value);
-			free(b);
-		}
-		pthread_mutex_destroy(&shards[i].lock);
-	}
-	free(shards);
-}
+struct httpd {
+	uint16_t port;
+	int stop_fd; /* an eventfd: written once, it wakes every loop's epoll_wait */
+	unsigned nloops, started;
+	pthread_mutex_t lock; /* TODO: one lock for the whole store */
+	struct entry *store;
+	size_t keys;
+	struct loop loops[];
+};
 
 /* }=== */
 
-/* {=== responses: written straight into the connection's output buffer ===} */
+/* {=== parsing: every header copied into heap strings ===} */
 
-static void out_add(struct conn *c, const void *p, size_t n)
-{
-	memcpy(c->out + c->out_len, p, n);
-	c->out_len += (uint32_t)n;
-}
+struct header {
+	char *name;
+	char *value;
+	struct header *next;
+};
 
-/* The header block of a response with an n-byte body; the caller appends the body. */
-static void respond_head(struct conn *c, int code, size_t n, int closing)
+struct request {
+	char *method, *target;
+	int http10;
+	struct header *headers; /* TODO: a heap copy of every header, to look up two of them */
+	size_t head_len;        /* bytes of request line and headers, CRLFs included */
+	long long body_len;
+};
+
+static void request_free(struct request *r)
 {
-	static const char ok[] = "HTTP/1.1 200 OK\r\nContent-Length: ",
-			  bad[] = "HTTP/1.1 400 Bad Request\r\nContent-Length: ",
-			  nf[] = "HTTP/1.1 404 Not Found\r\nContent-Length: ",
-			  na[] = "HTTP/1.1 405 Method Not Allowed\r\nContent-Length: ",
-			  full[] = "HTTP/1.1 507 Insufficient Storage\r\nContent-Length: ";
-	switch (code) {
-	case 200: out_add(c, ok, sizeof ok - 1); break;
-	case 400: out_add(c, bad, sizeof bad - 1); break;
-	case 405: out_add(c, na, sizeof na - 1); break;
-	case 507: out_add(c, full, sizeof full - 1); break;
-	default: out_add(c, nf, sizeof nf - 1); break;
+	free(r->method);
+	free(r->target);
+	while (r->headers) {
+		struct header *h = r->headers;
+		r->headers = h->next;
+		free(h->name);
+		free(h->value);
+		free(h);
 	}
-	char digits[20], *d = digits + sizeof digits; /* changed: no snprintf */
-	do
-		*--d = (char)('0' + n % 10);
-	while (n /= 10);
-	out_add(c, d, (size_t)(digits + sizeof digits - d));
-	if (closing)
-		out_add(c, "\r\nConnection: close\r\n\r\n", 23);
-	else
-		out_add(c, "\r\n\r\n", 4);
+	memset(r, 0, sizeof *r);
 }
 
-/* GET /kv/KEY: the value is copied into the output under the shard's lock, no other copy. */
-static void respond_get(struct httpd *s, struct conn *c, const char *key, size_t n, int closing)
+static const struct header *find_header(const struct request *r, const char *name)
 {
-	uint64_t h = hash_key(s->seed, key, n);
-	struct shard *sh = &s->shards[h % SHARDS];
-	pthread_mutex_lock(&sh->lock);
-	const struct entry *e = shard_find(sh, h, key, n);
-	respond_head(c, e ? 200 : 404, e ? e->len : 0, closing);
-	if (e && e->len)
-		out_add(c, e->value, e->len);
-	pthread_mutex_unlock(&sh->lock);
+	for (const struct header *h = r->headers; h; h = h->next)
+		if (strcasecmp(h->name, name) == 0)
+			return h;
+	return NULL;
 }
 
-/* }=== */
-
-/* {=== parsing: slices of the input buffer, resumed where the last call stopped ===} */
+static int count_headers(const struct request *r, const char *name)
+{
+	int n = 0;
+	for (const struct header *h = r->headers; h; h = h->next)
+		n += strcasecmp(h->name, name) == 0;
+	return n;
+}
 
 enum parse { PARSE_OK, PARSE_MORE, PARSE_BAD };
 
-static int eq(const char *p, size_t n, const char *lit)
+static char *copy(const char *s, size_t n)
 {
-	return n == strlen(lit) && memcmp(p, lit, n) == 0;
+	return strndup(s, n);
 }
 
-/* Case-insensitive: strncasecmp stops at a NUL in p, which then differs from lit. */
-static int eq_nocase(const char *p, size_t n, const char *lit)
+static enum parse parse_request_line(struct request *r, const char *line, size_t n)
 {
-	return n == strlen(lit) && strncasecmp(p, lit, n) == 0;
-}
-
-/* METHOD SP TARGET SP VERSION, p[0..n) without its CRLF. */
-static int parse_request_line(struct request *r, const char *p, size_t n)
-{
-	const char *sp1 = memchr(p, ' ', n);
+	const char *sp1 = memchr(line, ' ', n);
 	if (!sp1)
-		return 0;
-	const char *t = sp1 + 1, *end = p + n;
-	const char *sp2 = memchr(t, ' ', (size_t)(end - t));
-	if (!sp2 || memchr(sp2 + 1, ' ', (size_t)(end - sp2 - 1)))
-		return 0;
-	size_t mlen = (size_t)(sp1 - p), vlen = (size_t)(end - sp2 - 1);
-	r->put = eq(p, mlen, "PUT");
-	r->http10 = eq(sp2 + 1, vlen, "HTTP/1.0");
-	r->target = (uint32_t)(t - p);
-	r->target_len = (uint32_t)(sp2 - t);
-	return (r->put || eq(p, mlen, "GET")) && r->target_len > 0 && *t == '/' &&
-	       (r->http10 || eq(sp2 + 1, vlen, "HTTP/1.1"));
+		return PARSE_BAD;
+	const char *sp2 = memchr(sp1 + 1, ' ', n - (size_t)(sp1 + 1 - line));
+	if (!sp2 || memchr(sp2 + 1, ' ', n - (size_t)(sp2 + 1 - line)))
+		return PARSE_BAD;
+	r->method = copy(line, (size_t)(sp1 - line));
+	r->target = copy(sp1 + 1, (size_t)(sp2 - sp1 - 1));
+	char *version = copy(sp2 + 1, n - (size_t)(sp2 + 1 - line));
+	int ok = r->method && r->target && version &&
+		 (!strcmp(r->method, "GET") || !strcmp(r->method, "PUT")) && r->target[0] == '/' &&
+		 (!strcmp(version, "HTTP/1.1") || !strcmp(version, "HTTP/1.0"));
+	if (ok)
+		r->http10 = !strcmp(version, "HTTP/1.0");
+	free(version);
+	return ok ? PARSE_OK : PARSE_BAD;
 }
 
-/* NAME ":" OWS VALUE OWS at p[pos..pos+n); only three names mean anything. */
-static int parse_header(struct request *r, const char *p, size_t pos, size_t n)
+static enum parse parse_header(struct request *r, const char *line, size_t n)
 {
-	const char *line = p + pos, *end = line + n, *colon = memchr(line, ':', n);
+	const char *colon = memchr(line, ':', n);
 	if (!colon || colon == line || colon[-1] == ' ' || colon[-1] == '\t')
-		return 0;
-	const char *v = colon + 1;
+		return PARSE_BAD;
+	const char *v = colon + 1, *end = line + n;
 	while (v < end && (*v == ' ' || *v == '\t'))
 		v++;
 	while (end > v && (end[-1] == ' ' || end[-1] == '\t'))
 		end--;
-	size_t nlen = (size_t)(colon - line), vlen = (size_t)(end - v);
-	if (eq_nocase(line, nlen, "content-length")) {
-		r->cl_seen = r->cl_seen ? 2 : 1; /* saturates: 256 of them must not wrap to 0 */
-		r->cl = (uint32_t)(v - p);
-		r->cl_len = (uint32_t)vlen;
-	} else if (eq_nocase(line, nlen, "connection")) { /* the last one counts */
-		r->connection = eq_nocase(v, vlen, "close") ? CLOSE
-			      : eq_nocase(v, vlen, "keep-alive") ? KEEP : 0;
-	} else if (eq_nocase(line, nlen, "transfer-encoding")) {
-		r->te_seen = 1;
-	}
-	return 1;
+	struct header *h = calloc(1, sizeof *h);
+	if (!h)
+		return PARSE_BAD;
+	h->name = copy(line, (size_t)(colon - line));
+	h->value = copy(v, (size_t)(end - v));
+	h->next = r->headers;
+	r->headers = h;
+	return h->name && h->value ? PARSE_OK : PARSE_BAD;
 }
 
-/* After the empty line: the checks that need every header. */
-static int parse_head_end(struct request *r, const char *p)
+/* Parses the head at buf[0..len): PARSE_MORE until its empty line has arrived. */
+static enum parse parse_head(struct request *r, const char *buf, size_t len)
 {
-	if (r->te_seen || r->cl_seen > 1)
-		return 0;
-	uint64_t n = 0;
-	if (r->cl_seen) {
-		if (r->cl_len < 1 || r->cl_len > 18)
-			return 0;
-		for (uint32_t i = 0; i < r->cl_len; i++) {
-			unsigned d = (unsigned char)p[r->cl + i] - '0';
-			if (d > 9)
-				return 0;
-			n = n * 10 + d;
-		}
-	}
-	r->body_len = (uint32_t)(n > HTTPD_MAX_VALUE ? 0 : n);
-	return n <= HTTPD_MAX_VALUE;
-}
-
-/* changed: no copy, and each line is parsed once however the request arrives (a client
- * sending a byte at a time costs O(n), not O(n^2)). p[0..avail) is what has arrived. */
-static enum parse parse_head(struct request *r, const char *p, size_t avail)
-{
-	while (!r->head_len) {
-		size_t from = r->scanned > r->next ? r->scanned : r->next;
-		const char *nl = memchr(p + from, '\n', avail - from);
-		if (!nl) {
-			r->scanned = (uint32_t)avail;
-			return avail >= HTTPD_MAX_HEAD ? PARSE_BAD : PARSE_MORE;
-		}
-		size_t pos = r->next, end = (size_t)(nl - p) + 1;
+	size_t pos = 0;
+	for (int first = 1;; first = 0) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		if (!nl)
+			return len >= HTTPD_MAX_HEAD ? PARSE_BAD : PARSE_MORE;
+		size_t end = (size_t)(nl - buf) + 1;
 		if (end > HTTPD_MAX_HEAD || end - pos < 2 || nl[-1] != '\r')
 			return PARSE_BAD;
-		size_t n = end - pos - 2;
-		int ok = pos == 0  ? parse_request_line(r, p, n)
-		       : n == 0    ? parse_head_end(r, p)
-				   : parse_header(r, p, pos, n);
-		if (!ok)
+		size_t n = end - pos - 2; /* without CRLF */
+		if (n == 0 && !first) {
+			r->head_len = end;
+			break;
+		}
+		enum parse p = first ? parse_request_line(r, buf + pos, n) : parse_header(r, buf + pos, n);
+		if (p != PARSE_OK)
+			return p;
+		pos = end;
+	}
+	if (find_header(r, "Transfer-Encoding") || count_headers(r, "Content-Length") > 1)
+		return PARSE_BAD;
+	const struct header *cl = find_header(r, "Content-Length");
+	r->body_len = 0;
+	if (cl) {
+		size_t digits = strlen(cl->value);
+		if (digits < 1 || digits > 18 || strspn(cl->value, "0123456789") != digits)
 			return PARSE_BAD;
-		if (pos && !n)
-			r->head_len = (uint32_t)end;
-		r->next = (uint32_t)end;
+		r->body_len = strtoll(cl->value, NULL, 10);
+		if (r->body_len > HTTPD_MAX_VALUE)
+			return PARSE_BAD;
 	}
 	return PARSE_OK;
 }
 
-/* }=== */
+static int wants_close(const struct request *r)
+{
+	const struct header *c = find_header(r, "Connection");
+	if (r->http10)
+		return !(c && strcasecmp(c->value, "keep-alive") == 0);
+	return c && strcasecmp(c->value, "close") == 0;
+}
 
 /* {=== routes ===} */
 
-static int valid_key(const char *key, size_t n)
+static int valid_key(const char *key)
 {
-	if (n < 1 || n > HTTPD_MAX_KEY)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)key[i];
-		if (!((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z') && !(ch >= '0' && ch <= '9') &&
-		    ch != '.' && ch != '_' && ch != '-')
-			return 0;
-	}
-	return 1;
+	size_t n = strlen(key);
+	return n >= 1 && n <= HTTPD_MAX_KEY &&
+	       strspn(key, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n;
 }
 
-/* Answers the whole request at p (head and body): appends the response, sets c->closing. */
-static void route(struct httpd *s, struct conn *c, const char *p)
+struct response {
+	int code;
+	char *body; /* a heap copy, or NULL */
+	size_t len;
+};
+
+static struct entry *store_find(struct httpd *s, const char *key)
 {
-	const struct request *r = &c->req;
-	const char *t = p + r->target, *body = p + r->head_len;
-	size_t n = r->target_len;
-	int closing = r->http10 ? r->connection != KEEP : r->connection == CLOSE, code = 404;
-	if (eq(t, n, "/ping")) {
-		code = r->put ? 405 : 200;
-		respond_head(c, code, code == 200 ? 4 : 0, closing);
-		if (code == 200)
-			out_add(c, "pong", 4);
-	} else if (n >= 4 && memcmp(t, "/kv/", 4) == 0) {
-		if (!valid_key(t + 4, n - 4))
-			respond_head(c, 400, 0, closing = 1);
-		else if (r->put)
-			respond_head(c, store_put(s, t + 4, n - 4, body, r->body_len), 0, closing);
-		else
-			respond_get(s, c, t + 4, n - 4, closing);
+	for (struct entry *e = s->store; e; e = e->next)
+		if (strcmp(e->key, key) == 0)
+			return e;
+	return NULL;
+}
+
+static int store_put(struct httpd *s, const char *key, const char *value, size_t len)
+{
+	char *copy_of_value = malloc(len ? len : 1);
+	if (!copy_of_value)
+		return 507;
+	memcpy(copy_of_value, value, len);
+	pthread_mutex_lock(&s->lock);
+	struct entry *e = store_find(s, key);
+	int code = 200;
+	if (e) {
+		free(e->value);
+	} else if (s->keys >= HTTPD_MAX_KEYS || !(e = calloc(1, sizeof *e)) ||
+		   !(e->key = strdup(key))) {
+		free(e);
+		code = 507;
 	} else {
-		respond_head(c, code, 0, closing);
+		e->next = s->store;
+		s->store = e;
+		s->keys++;
 	}
-	c->closing = (uint8_t)closing;
+	if (code == 200) {
+		e->value = copy_of_value;
+		e->len = len;
+	} else {
+		free(copy_of_value);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return code;
+}
+
+static struct response route(struct httpd *s, const struct request *r, const char *body)
+{
+	struct response out = {.code = 404};
+	int get = !strcmp(r->method, "GET");
+	if (!strcmp(r->target, "/ping")) {
+		if (!get)
+			return (struct response){.code = 405};
+		out.code = 200;
+		out.body = strdup("pong");
+		out.len = 4;
+	} else if (!strncmp(r->target, "/kv/", 4)) {
+		const char *key = r->target + 4;
+		if (!valid_key(key))
+			return (struct response){.code = 400};
+		if (!get)
+			return (struct response){.code = store_put(s, key, body, (size_t)r->body_len)};
+		pthread_mutex_lock(&s->lock);
+		const struct entry *e = store_find(s, key);
+		if (e) {
+			out.code = 200;
+			out.body = malloc(e->len ? e->len : 1);
+			memcpy(out.body, e->value, e->len);
+			out.len = e->len;
+		}
+		pthread_mutex_unlock(&s->lock);
+	}
+	return out;
+}
+
+static const char *reason(int code)
+{
+	switch (code) {
+	case 200: return "OK";
+	case 400: return "Bad Request";
+	case 405: return "Method Not Allowed";
+	case 507: return "Insufficient Storage";
+	default: return "Not Found";
+	}
+}
+
+
+/* TODO: a fresh heap buffer and a formatted write per response (then copied into the batch) */
+static void respond(struct conn *c, const struct response *res, int closing)
+{
+	size_t cap = 128 + res->len;
+	char *out = malloc(cap);
+	if (!out)
+		return;
+	int n = snprintf(out, cap, "HTTP/1.1 %d %s\r\nContent-Length: %zu\r\n%s\r\n", res->code,
+			 reason(res->code), res->len, closing ? "Connection: close\r\n" : "");
+	if (res->len > 0) /* body is NULL when empty, and memcpy(NULL) is undefined even for 0 */
+		memcpy(out + n, res->body, res->len);
+	memcpy(c->out + c->out_len, out, (size_t)n + res->len);
+	c->out_len += (uint32_t)n + (uint32_t)res->len;
+	free(out);
 }
 
 /* Answers the complete requests in the input while the output has room for the longest
@@ -399,179 +333,358 @@ static int process(struct httpd *s, struct conn *c)
 	while (!c->closing) {
 		if (c->out_len + MAX_RESPONSE > OUT_CAP)
 			return 1;
+		struct request r = {0};
 		const char *p = c->in + c->start;
 		size_t avail = c->len - c->start;
-		enum parse st = parse_head(&c->req, p, avail);
-		if (st == PARSE_MORE)
-			return 0;
+		enum parse st = parse_head(&r, p, avail);
+		size_t need = st == PARSE_OK ? r.head_len + (size_t)r.body_len : 0;
 		if (st == PARSE_BAD) {
-			respond_head(c, 400, 0, 1);
+			struct response bad = {.code = 400};
+			respond(c, &bad, 1);
 			c->closing = 1;
-			return 0;
+		} else if (st == PARSE_OK && avail >= need) {
+			struct response res = route(s, &r, p + r.head_len);
+			c->closing = res.code == 400 || wants_close(&r);
+			respond(c, &res, c->closing);
+			free(res.body);
+			c->start += (uint32_t)need;
 		}
-		size_t need = (size_t)c->req.head_len + c->req.body_len;
-		if (avail < need)
+		request_free(&r);
+		if (st != PARSE_OK || avail < need)
 			return 0;
-		route(s, c, p);
-		c->start += (uint32_t)need;
-		memset(&c->req, 0, sizeof c->req);
 	}
 	return 0;
 }
 
 /* }=== */
 
-/* {=== a connection's thread: read, answer a batch, send it, until either side closes ===} */
+/* {=== connections: one loop owns each, so none of this is locked ===} */
 
-static int write_all(int fd, const char *p, size_t n)
+/* One more slab of connections on the free list: a bulk allocation, 0 or -1 (ENOMEM). */
+static int loop_grow(struct loop *l)
 {
-	while (n > 0) {
-		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
+	struct slab *sl = malloc(sizeof *sl);
+	if (!sl)
+		return errno = ENOMEM, -1;
+	sl->next = l->slabs;
+	l->slabs = sl;
+	for (int i = CONNS_PER_SLAB - 1; i >= 0; i--) {
+		sl->conns[i].fd = -1;
+		sl->conns[i].next_free = l->free;
+		l->free = &sl->conns[i];
 	}
 	return 0;
 }
 
-static void serve(struct conn *c)
+/* changed: a connection comes from the loop's free list; a slab only when all are busy. */
+static struct conn *conn_get(struct loop *l, int fd)
+{
+	if (!l->free && loop_grow(l) != 0)
+		return NULL;
+	struct conn *c = l->free;
+	l->free = c->next_free;
+	memset(c, 0, offsetof(struct conn, in)); /* the state, not the 24 KiB of buffers */
+	c->fd = fd;
+	return c;
+}
+
+static void conn_close(struct loop *l, struct conn *c)
+{
+	close(c->fd); /* also takes it out of the epoll set */
+	c->fd = -1;
+	c->next_free = l->free;
+	l->free = c;
+}
+
+/* Sends what is queued: 0 when all of it went or the socket is full, -1 when the peer is gone. */
+static int flush(struct conn *c)
+{
+	while (c->out_off < c->out_len) {
+		ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+		c->out_off += (uint32_t)n;
+	}
+	c->out_off = c->out_len = 0;
+	return 0;
+}
+
+/* Reads into the input buffer. Returns 1 when bytes came, 0 when there is nothing to read
+ * now, -1 when the peer closed or failed. */
+static int fill(struct conn *c)
+{
+	if (c->start > 0) { /* compaction: what is left is the start of one request */
+		memmove(c->in, c->in + c->start, c->len - c->start);
+		c->len -= c->start;
+		c->start = 0;
+	}
+	size_t room = IN_CAP - c->len;
+	if (room == 0)
+		return -1; /* cannot happen: a request that fills the buffer parses or is bad */
+	ssize_t n = recv(c->fd, c->in + c->len, room, 0);
+	if (n > 0) {
+		c->len += (uint32_t)n;
+		/* a short read emptied the socket: the next byte will raise a new edge */
+		if ((size_t)n < room)
+			c->readable = c->peer_closed;
+		return 1;
+	}
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+		c->readable = errno == EINTR;
+		return 0;
+	}
+	return -1;
+}
+
+/* After the last response: shut our side (the client reads EOF after it), then read and
+ * discard until the client closes. Closing with unread input would send a RST, and a RST
+ * can make the client lose the response it has not read yet. */
+static int linger(struct conn *c)
+{
+	char sink[512];
+	for (;;) {
+		ssize_t n = recv(c->fd, sink, sizeof sink, 0);
+		if (n > 0)
+			continue;
+		if (n < 0 && errno == EINTR)
+			continue;
+		return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -1;
+	}
+}
+
+/* Runs a connection as far as it can go without blocking: answer what has arrived, send the
+ * batch with one send, read more only when the output is empty (a client that does not read
+ * stops being read: its memory is the two fixed buffers, no more). */
+static void conn_run(struct httpd *s, struct loop *l, struct conn *c)
 {
 	for (;;) {
-		int more = process(c->server, c);
-		/* changed: one send for every response of a pipelined batch */
-		if (c->out_len && write_all(c->fd, c->out, c->out_len) != 0)
+		if (c->lingering) {
+			if (linger(c) < 0)
+				conn_close(l, c);
 			return;
-		c->out_len = 0;
+		}
+		int more = process(s, c);
+		if (flush(c) < 0) {
+			conn_close(l, c);
+			return;
+		}
+		if (c->out_len)
+			return; /* the socket is full: EPOLLOUT resumes us */
 		if (more)
 			continue;
-		if (c->closing)
-			return;
-		if (c->start > 0) { /* what is left is the start of one request */
-			memmove(c->in, c->in + c->start, c->len - c->start);
-			c->len -= c->start;
-			c->start = 0;
-		}
-		if (c->len == IN_CAP)
-			return; /* cannot happen: a request that fills the buffer parses or is bad */
-		/* TODO: still a blocking read per thread and a thread per connection */
-		ssize_t n = recv(c->fd, c->in + c->len, IN_CAP - c->len, 0);
-		if (n > 0)
-			c->len += (uint32_t)n;
-		else if (!(n < 0 && errno == EINTR))
-			return; /* the client closed, or the server is stopping */
-	}
-}
-
-static void *connection_main(void *arg)
-{
-	struct conn *c = arg;
-	serve(c);
-	pthread_mutex_lock(&c->server->lock);
-	close(c->fd); /* now, not when the next connection arrives: a quiet server holds none */
-	c->fd = -1;   /* under the lock: httpd_stop must not shut down a reused number */
-	c->done = 1;
-	pthread_mutex_unlock(&c->server->lock);
-	return NULL;
-}
-
-/* Joins and frees the connections whose threads have finished (all of them when every is set).
- * Called with the lock held; drops it while joining. */
-static void reap(struct httpd *s, int every)
-{
-	struct conn **link = &s->connections;
-	while (*link) {
-		struct conn *c = *link;
-		if (!c->done && !every) {
-			link = &c->next;
+		if (c->closing) {
+			shutdown(c->fd, SHUT_WR);
+			c->lingering = 1;
 			continue;
 		}
-		*link = c->next;
-		pthread_mutex_unlock(&s->lock);
-		pthread_join(c->thread, NULL); /* the thread has closed its descriptor */
-		free(c);
-		pthread_mutex_lock(&s->lock);
-		link = &s->connections; /* the list may have changed meanwhile */
+		if (!c->readable)
+			return;
+		int got = fill(c);
+		if (got < 0) { /* EOF: every complete request has been answered and sent */
+			conn_close(l, c);
+			return;
+		}
+		if (got == 0)
+			return;
 	}
 }
 
-static void *accept_main(void *arg)
+/* Edge-triggered, with EPOLLIN and EPOLLOUT registered once: no epoll_ctl per request, at
+ * the price of reading until the socket is empty (or a short read says it is). */
+static void conn_event(struct httpd *s, struct loop *l, struct conn *c, uint32_t events)
 {
-	struct httpd *s = arg;
+	if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+		c->peer_closed = 1;
+	if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+		c->readable = 1;
+	conn_run(s, l, c);
+}
+
+static void accept_all(struct loop *l)
+{
 	for (;;) {
-		int fd = accept(s->listen_fd, NULL, NULL), accept_errno = errno;
-		pthread_mutex_lock(&s->lock);
-		if (s->stopping) {
-			pthread_mutex_unlock(&s->lock);
-			if (fd >= 0)
-				close(fd);
-			return NULL;
+		int fd = accept4(l->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			if (errno == EMFILE || errno == ENFILE)
+				usleep(1000); /* out of descriptors: let connections finish */
+			return;
 		}
-		reap(s, 0);
-		struct conn *c = fd >= 0 ? malloc(sizeof *c) : NULL;
-		if (c) {
-			memset(c, 0, offsetof(struct conn, in)); /* the state, not the buffers */
-			c->server = s;
-			c->fd = fd;
-			c->next = s->connections;
-			if (pthread_create(&c->thread, NULL, connection_main, c) == 0) {
-				s->connections = c;
-				c = NULL;
-				fd = -1;
-				accept_errno = 0;
-			}
+		struct conn *c = conn_get(l, fd);
+		/* small responses written once per batch: Nagle would hold a second batch back
+		 * until the client ACKs the first, up to a delayed-ACK timeout (40 ms) */
+		int one = 1;
+		struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET};
+		if (!c) {
+			close(fd); /* out of memory: refuse the connection */
+			continue;
 		}
-		pthread_mutex_unlock(&s->lock);
-		free(c);
-		if (fd >= 0)
-			close(fd); /* no memory or no thread for it: refuse it */
-		else if (accept_errno == EMFILE || accept_errno == ENFILE)
-			usleep(1000); /* out of descriptors: let connections finish */
+		ev.data.ptr = c;
+		if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0 ||
+		    epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) != 0)
+			conn_close(l, c);
 	}
 }
 
 /* }=== */
 
-/* {=== start and stop ===} */
+/* {=== loops, start and stop ===} */
 
+/* epoll data: NULL is the stop eventfd, the loop itself its listener, anything else a conn. */
+static void *loop_main(void *arg)
+{
+	struct loop *l = arg;
+	struct epoll_event ev[EVENTS];
+	for (;;) {
+		int n = epoll_wait(l->epfd, ev, EVENTS, -1);
+		if (n < 0 && errno != EINTR)
+			return NULL;
+		for (int i = 0; i < n; i++) {
+			if (!ev[i].data.ptr)
+				return NULL;
+			if (ev[i].data.ptr == l)
+				accept_all(l);
+			else
+				conn_event(l->server, l, ev[i].data.ptr, ev[i].events);
+		}
+	}
+}
+
+/* A non-blocking listener on 127.0.0.1:port in the server's SO_REUSEPORT group; -1 on error. */
+static int listen_on(uint16_t port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), one = 1, err;
+	struct sockaddr_in addr = {.sin_family = AF_INET,
+				   .sin_port = htons(port),
+				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	if (fd < 0)
+		return -1;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == 0 &&
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) == 0 &&
+	    bind(fd, (struct sockaddr *)&addr, sizeof addr) == 0 && listen(fd, 4096) == 0)
+		return fd;
+	err = errno;
+	close(fd);
+	errno = err;
+	return -1;
+}
+
+/* SO_REUSEPORT would let us join another server's group on a fixed port instead of failing
+ * with EADDRINUSE: a plain socket binds the port first, and fails if anyone holds it. */
+static int port_free(uint16_t port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1, err = 0;
+	struct sockaddr_in addr = {.sin_family = AF_INET,
+				   .sin_port = htons(port),
+				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	if (fd < 0)
+		return 0;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+	    bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0)
+		err = errno;
+	close(fd);
+	errno = err;
+	return err == 0;
+}
+
+/* The loop's listener, epoll set and first slab of connections. */
+static int loop_init(struct httpd *s, struct loop *l)
+{
+	struct epoll_event lev = {.events = EPOLLIN, .data.ptr = l}; /* level: accept what we can */
+	struct epoll_event sev = {.events = EPOLLIN, .data.ptr = NULL};
+	struct sockaddr_in addr;
+	socklen_t alen = sizeof addr;
+	l->server = s;
+	if ((l->listen_fd = listen_on(s->port)) < 0 ||
+	    (l->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
+	    epoll_ctl(l->epfd, EPOLL_CTL_ADD, l->listen_fd, &lev) != 0 ||
+	    epoll_ctl(l->epfd, EPOLL_CTL_ADD, s->stop_fd, &sev) != 0)
+		return -1;
+	if (!s->port) { /* the first loop got a port: the others bind the same one */
+		if (getsockname(l->listen_fd, (struct sockaddr *)&addr, &alen) != 0)
+			return -1;
+		s->port = ntohs(addr.sin_port);
+	}
+	return loop_grow(l);
+}
+
+/* Undoes httpd_start however far it went: stops and joins the started loops, closes every
+ * descriptor, frees everything. */
+static void destroy(struct httpd *s)
+{
+	if (s->started) {
+		uint64_t one = 1;
+		while (write(s->stop_fd, &one, sizeof one) < 0 && errno == EINTR)
+			;
+	}
+	for (unsigned i = 0; i < s->started; i++)
+		pthread_join(s->loops[i].thread, NULL);
+	for (unsigned i = 0; i < s->nloops; i++) {
+		struct loop *l = &s->loops[i];
+		for (struct slab *sl = l->slabs, *next; sl; sl = next) {
+			next = sl->next;
+			for (int j = 0; j < CONNS_PER_SLAB; j++)
+				if (sl->conns[j].fd >= 0)
+					close(sl->conns[j].fd);
+			free(sl);
+		}
+		if (l->listen_fd >= 0)
+			close(l->listen_fd);
+		if (l->epfd >= 0)
+			close(l->epfd);
+	}
+	if (s->stop_fd >= 0)
+		close(s->stop_fd);
+	while (s->store) {
+		struct entry *e = s->store;
+		s->store = e->next;
+		free(e->key);
+		free(e->value);
+		free(e);
+	}
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}
+
+/* changed: every allocation and descriptor is made before the first thread starts, so a
+ * failure is undone on one thread. */
 struct httpd *httpd_start(const struct httpd_options *options)
 {
-	struct httpd *s = calloc(1, sizeof *s);
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned n = options && options->threads ? options->threads : cpus > 0 ? (unsigned)cpus : 1;
+	n = n > MAX_LOOPS ? MAX_LOOPS : n;
+	struct httpd *s = calloc(1, sizeof *s + n * sizeof s->loops[0]);
 	if (!s)
 		return errno = ENOMEM, NULL;
-	s->seed = (uint64_t)(uintptr_t)s;
-	if (!(s->shards = calloc(SHARDS, sizeof *s->shards))) {
-		free(s);
-		return errno = ENOMEM, NULL;
-	}
-	for (int i = 0; i < SHARDS; i++)
-		pthread_mutex_init(&s->shards[i].lock, NULL);
+	s->port = options ? options->port : 0;
+	s->stop_fd = -1;
+	s->nloops = n;
+	for (unsigned i = 0; i < n; i++)
+		s->loops[i].listen_fd = s->loops[i].epfd = -1;
 	pthread_mutex_init(&s->lock, NULL);
-	s->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_in addr = {.sin_family = AF_INET,
-				   .sin_port = htons(options ? options->port : 0),
-				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t alen = sizeof addr;
-	int one = 1, err;
-	if (s->listen_fd < 0 ||
-	    setsockopt(s->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
-	    bind(s->listen_fd, (struct sockaddr *)&addr, sizeof addr) != 0 ||
-	    listen(s->listen_fd, 1024) != 0 ||
-	    getsockname(s->listen_fd, (struct sockaddr *)&addr, &alen) != 0 ||
-	    (errno = pthread_create(&s->acceptor, NULL, accept_main, s)) != 0) {
-		err = errno;
-		if (s->listen_fd >= 0)
-			close(s->listen_fd);
-		pthread_mutex_destroy(&s->lock);
-		store_free(s->shards);
-		free(s);
-		errno = err;
-		return NULL;
+	if ((s->port && !port_free(s->port)) ||
+	    (s->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0)
+		goto fail;
+	for (unsigned i = 0; i < n; i++)
+		if (loop_init(s, &s->loops[i]) != 0)
+			goto fail;
+	for (; s->started < n; s->started++) {
+		int err = pthread_create(&s->loops[s->started].thread, NULL, loop_main,
+					 &s->loops[s->started]);
+		if (err) {
+			errno = err;
+			goto fail;
+		}
 	}
-	s->port = ntohs(addr.sin_port);
 	return s;
+fail:;
+	int err = errno;
+	destroy(s);
+	errno = err;
+	return NULL;
 }
 
 uint16_t httpd_port(const struct httpd *server)
@@ -581,23 +694,8 @@ uint16_t httpd_port(const struct httpd *server)
 
 void httpd_stop(struct httpd *s)
 {
-	if (!s)
-		return;
-	pthread_mutex_lock(&s->lock);
-	s->stopping = 1;
-	shutdown(s->listen_fd, SHUT_RDWR); /* wakes the blocked accept */
-	for (struct conn *c = s->connections; c; c = c->next)
-		if (c->fd >= 0)
-			shutdown(c->fd, SHUT_RDWR); /* wakes every blocked recv */
-	pthread_mutex_unlock(&s->lock);
-	pthread_join(s->acceptor, NULL);
-	pthread_mutex_lock(&s->lock);
-	reap(s, 1);
-	pthread_mutex_unlock(&s->lock);
-	close(s->listen_fd);
-	store_free(s->shards);
-	pthread_mutex_destroy(&s->lock);
-	free(s);
+	if (s)
+		destroy(s);
 }
 
 /* }=== */
