@@ -95,7 +95,6 @@ struct conn {
 	uint8_t readable;    /* the socket may hold input (edge-triggered: we keep track) */
 	uint8_t peer_closed; /* EPOLLRDHUP seen: read until recv says 0 */
 	uint8_t closing;     /* the last response is queued; later requests are dropped */
-	uint8_t lingering;   /* our side is shut for writing; discard input until EOF */
 	uint32_t start, len; /* unparsed input is in[start..len) */
 	uint32_t out_off, out_len;
 	struct request req;
@@ -517,20 +516,16 @@ static int fill(struct conn *c)
 	return -1;
 }
 
-/* After the last response: shut our side (the client reads EOF after it), then read and
- * discard until the client closes. Closing with unread input would send a RST, and a RST
- * can make the client lose the response it has not read yet. */
-static int linger(struct conn *c)
+/* After the last response: read what the client has already sent, then close. Closing with
+ * unread input makes the kernel answer with a RST instead of a FIN; the response still reaches
+ * the client first, but a client that reads it late may see the reset. No lingering beyond
+ * that: a client that never closes must not hold a descriptor of ours. */
+static void drain(struct conn *c)
 {
-	char sink[512];
-	for (;;) {
-		ssize_t n = recv(c->fd, sink, sizeof sink, 0);
-		if (n > 0)
-			continue;
-		if (n < 0 && errno == EINTR)
-			continue;
-		return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -1;
-	}
+	char sink[4096];
+	ssize_t n;
+	while ((n = recv(c->fd, sink, sizeof sink, 0)) > 0 || (n < 0 && errno == EINTR))
+		;
 }
 
 /* Runs a connection as far as it can go without blocking: answer what has arrived, send the
@@ -539,11 +534,6 @@ static int linger(struct conn *c)
 static void conn_run(struct httpd *s, struct loop *l, struct conn *c)
 {
 	for (;;) {
-		if (c->lingering) {
-			if (linger(c) < 0)
-				conn_close(l, c);
-			return;
-		}
 		int more = process(s, c);
 		if (flush(c) < 0) {
 			conn_close(l, c);
@@ -554,9 +544,9 @@ static void conn_run(struct httpd *s, struct loop *l, struct conn *c)
 		if (more)
 			continue;
 		if (c->closing) {
-			shutdown(c->fd, SHUT_WR);
-			c->lingering = 1;
-			continue;
+			drain(c);
+			conn_close(l, c);
+			return;
 		}
 		if (!c->readable)
 			return;
