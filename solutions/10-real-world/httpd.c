@@ -26,6 +26,7 @@
 #define CONNS_PER_SLAB 32
 #define MAX_LOOPS 64
 #define EVENTS 64
+#define TURN_READS 16 /* reads per connection before the others get a turn */
 #define SHARDS 64
 #define BUCKETS 1024 /* per shard: SHARDS * BUCKETS = HTTPD_MAX_KEYS, chains of 1 when full */
 #define ENTRIES_PER_BLOCK 64
@@ -95,10 +96,12 @@ struct conn {
 	uint8_t readable;    /* the socket may hold input (edge-triggered: we keep track) */
 	uint8_t peer_closed; /* EPOLLRDHUP seen: read until recv says 0 */
 	uint8_t closing;     /* the last response is queued; later requests are dropped */
+	uint8_t waiting;     /* on the loop's list of connections that used up their turn */
 	uint32_t start, len; /* unparsed input is in[start..len) */
 	uint32_t out_off, out_len;
 	struct request req;
 	struct conn *next_free;
+	struct conn *wait_prev, *wait_next;
 	char in[IN_CAP];
 	char out[OUT_CAP];
 };
@@ -114,6 +117,7 @@ struct loop {
 	pthread_t thread;
 	struct conn *free; /* changed: connections are reused, not allocated per accept */
 	struct slab *slabs;
+	struct conn *waiting; /* input left after a turn: served after the next epoll_wait */
 };
 
 struct httpd {
@@ -466,8 +470,38 @@ static struct conn *conn_get(struct loop *l, int fd)
 	return c;
 }
 
+/* {=== fairness: a client that pipelines without end must not starve the loop's others ===} */
+
+static void wait_add(struct loop *l, struct conn *c)
+{
+	if (c->waiting)
+		return;
+	c->waiting = 1;
+	c->wait_prev = NULL;
+	c->wait_next = l->waiting;
+	if (l->waiting)
+		l->waiting->wait_prev = c;
+	l->waiting = c;
+}
+
+static void wait_remove(struct loop *l, struct conn *c)
+{
+	if (!c->waiting)
+		return;
+	c->waiting = 0;
+	if (c->wait_prev)
+		c->wait_prev->wait_next = c->wait_next;
+	else
+		l->waiting = c->wait_next;
+	if (c->wait_next)
+		c->wait_next->wait_prev = c->wait_prev;
+}
+
+/* }=== */
+
 static void conn_close(struct loop *l, struct conn *c)
 {
+	wait_remove(l, c);
 	close(c->fd); /* also takes it out of the epoll set */
 	c->fd = -1;
 	c->next_free = l->free;
@@ -533,7 +567,7 @@ static void drain(struct conn *c)
  * stops being read: its memory is the two fixed buffers, no more). */
 static void conn_run(struct httpd *s, struct loop *l, struct conn *c)
 {
-	for (;;) {
+	for (int reads = 0;; reads++) {
 		int more = process(s, c);
 		if (flush(c) < 0) {
 			conn_close(l, c);
@@ -550,6 +584,10 @@ static void conn_run(struct httpd *s, struct loop *l, struct conn *c)
 		}
 		if (!c->readable)
 			return;
+		if (reads == TURN_READS) { /* edge-triggered: no new edge will come for this input */
+			wait_add(l, c);
+			return;
+		}
 		int got = fill(c);
 		if (got < 0) { /* EOF: every complete request has been answered and sent */
 			conn_close(l, c);
@@ -608,7 +646,7 @@ static void *loop_main(void *arg)
 	struct loop *l = arg;
 	struct epoll_event ev[EVENTS];
 	for (;;) {
-		int n = epoll_wait(l->epfd, ev, EVENTS, -1);
+		int n = epoll_wait(l->epfd, ev, EVENTS, l->waiting ? 0 : -1);
 		if (n < 0 && errno != EINTR)
 			return NULL;
 		for (int i = 0; i < n; i++) {
@@ -618,6 +656,14 @@ static void *loop_main(void *arg)
 				accept_all(l);
 			else
 				conn_event(l->server, l, ev[i].data.ptr, ev[i].events);
+		}
+		/* one more turn for each connection that used up its last one; a turn that ends
+		 * early again puts it on a fresh list */
+		struct conn *c = l->waiting, *next;
+		for (l->waiting = NULL; c; c = next) {
+			next = c->wait_next;
+			c->waiting = 0;
+			conn_run(l->server, l, c);
 		}
 	}
 }
