@@ -83,11 +83,14 @@ grade_skeleton() { # performance fraction <= 0.10 and score <= 50
 		{ echo "skeleton: want status in $allowed, performance.fraction <= 0.10, score <= 50"; return 1; }
 }
 
-grade_partial() { # score inside partial_band
-	local json="$RESULTS/$1-partial.json"
-	grade_json "$json" --lesson "$1" --impl "$2" || return 1
-	jq -e --argjson lo "$3" --argjson hi "$4" '.status == "graded" and .score >= $lo and .score <= $hi' \
-		"$json" >/dev/null || { echo "partial: want a score in [$3, $4]"; return 1; }
+grade_partial() { # grade_partial LESSON LO HI IMPL...: score inside partial_band
+	local json="$RESULTS/$1-partial.json" lesson=$1 lo=$2 hi=$3
+	shift 3
+	local impls=()
+	for impl in "$@"; do impls+=(--impl "$impl"); done
+	grade_json "$json" --lesson "$lesson" "${impls[@]}" || return 1
+	jq -e --argjson lo "$lo" --argjson hi "$hi" '.status == "graded" and .score >= $lo and .score <= $hi' \
+		"$json" >/dev/null || { echo "partial: want a score in [$lo, $hi]"; return 1; }
 }
 
 grade_expect_status() { # grade_expect_status LESSON STATUS PATTERN IMPL...: a bad submission
@@ -167,7 +170,11 @@ for dir in lessons/[0-9][0-9]-*/; do
 	check "lesson$id-grade-skeleton-scores-low" grade_skeleton "$id" "solutions/$slug/skeleton" \
 		"$(ini_get "$ini" skeleton_passes)"
 	band=$(ini_get "$ini" partial_band)
-	check "lesson$id-grade-partial-in-band" grade_partial "$id" "solutions/$slug/partial.c" ${band}
+	# partial.c stands for the first student file; a lesson with more keeps the partial
+	# versions of the others, under their own names, in solutions/NN-slug/partial/
+	# shellcheck disable=SC2046 # file names without spaces
+	check "lesson$id-grade-partial-in-band" grade_partial "$id" ${band} "solutions/$slug/partial.c" \
+		$(ls "solutions/$slug/partial/"*.c 2>/dev/null)
 	check "lesson$id-readme-numbers-match-the-grader" grade_readme_numbers "$dir/README.md"
 	# a lesson with a race gate keeps a racy variant, to prove the gate can fail
 	if [ -f "solutions/$slug/racy.c" ]; then
