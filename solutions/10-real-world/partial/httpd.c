@@ -1,8 +1,9 @@
 /* httpd.c: lesson 10, case B, the partial solution: about half of the reference's changes.
  * Done: one event loop per thread with its own SO_REUSEPORT listener and epoll set, pooled
- * connections with fixed buffers, a pipelined batch's responses sent with one send. Still as in
- * the skeleton: a parser that copies every header into heap strings, a heap buffer per
- * response, and one lock around a store that is a linked list. */
+ * connections with fixed buffers. Still as a first version has them: a parser that copies
+ * every header into heap strings, a heap buffer and a send per response (a pipelined batch
+ * is not sent at once), reads until EAGAIN (one more recv per wakeup), and one lock around a
+ * store that is a linked list. */
 #include "httpd.h"
 
 #include <arpa/inet.h>
@@ -46,7 +47,6 @@ struct conn {
 	uint8_t readable;    /* the socket may hold input (edge-triggered: we keep track) */
 	uint8_t peer_closed; /* EPOLLRDHUP seen: read until recv says 0 */
 	uint8_t closing;     /* the last response is queued; later requests are dropped */
-	uint8_t lingering;   /* our side is shut for writing; discard input until EOF */
 	uint32_t start, len; /* unparsed input is in[start..len) */
 	uint32_t out_off, out_len;
 	struct conn *next_free;
@@ -331,8 +331,8 @@ static void respond(struct conn *c, const struct response *res, int closing)
 static int process(struct httpd *s, struct conn *c)
 {
 	while (!c->closing) {
-		if (c->out_len + MAX_RESPONSE > OUT_CAP)
-			return 1;
+		if (c->out_len)
+			return 1; /* TODO: one send per response, even for a pipelined batch */
 		struct request r = {0};
 		const char *p = c->in + c->start;
 		size_t avail = c->len - c->start;
@@ -423,34 +423,32 @@ static int fill(struct conn *c)
 	size_t room = IN_CAP - c->len;
 	if (room == 0)
 		return -1; /* cannot happen: a request that fills the buffer parses or is bad */
-	ssize_t n = recv(c->fd, c->in + c->len, room, 0);
+	ssize_t n;
+	do
+		n = recv(c->fd, c->in + c->len, room, 0);
+	while (n < 0 && errno == EINTR);
 	if (n > 0) {
 		c->len += (uint32_t)n;
-		/* a short read emptied the socket: the next byte will raise a new edge */
-		if ((size_t)n < room)
-			c->readable = c->peer_closed;
-		return 1;
+		return 1; /* TODO: read until EAGAIN, one more recv per wakeup */
 	}
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
-		c->readable = errno == EINTR;
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+		c->readable = 0;
 		return 0;
 	}
 	return -1;
 }
 
-/* After the last response: shut our side (the client reads EOF after it), then read and
- * discard until the client closes. Closing with unread input would send a RST, and a RST
- * can make the client lose the response it has not read yet. */
-static int linger(struct conn *c)
+/* After the last response: read what the client has already sent, then close. Closing with
+ * unread input makes the kernel answer with a RST instead of a FIN; the response still reaches
+ * the client first, but a client that reads it late may see the reset. No lingering beyond
+ * that: a client that never closes must not hold a descriptor of ours. */
+static void drain(struct conn *c)
 {
-	char sink[512];
-	for (;;) {
+	char sink[4096];
+	for (int i = 0; i < 16; i++) { /* 64 KiB at most: a flood gets its RST */
 		ssize_t n = recv(c->fd, sink, sizeof sink, 0);
-		if (n > 0)
-			continue;
-		if (n < 0 && errno == EINTR)
-			continue;
-		return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -1;
+		if (n == 0 || (n < 0 && errno != EINTR))
+			return;
 	}
 }
 
@@ -460,11 +458,6 @@ static int linger(struct conn *c)
 static void conn_run(struct httpd *s, struct loop *l, struct conn *c)
 {
 	for (;;) {
-		if (c->lingering) {
-			if (linger(c) < 0)
-				conn_close(l, c);
-			return;
-		}
 		int more = process(s, c);
 		if (flush(c) < 0) {
 			conn_close(l, c);
@@ -475,9 +468,9 @@ static void conn_run(struct httpd *s, struct loop *l, struct conn *c)
 		if (more)
 			continue;
 		if (c->closing) {
-			shutdown(c->fd, SHUT_WR);
-			c->lingering = 1;
-			continue;
+			drain(c);
+			conn_close(l, c);
+			return;
 		}
 		if (!c->readable)
 			return;
