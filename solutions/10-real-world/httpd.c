@@ -535,7 +535,10 @@ static int fill(struct conn *c)
 	size_t room = IN_CAP - c->len;
 	if (room == 0)
 		return -1; /* cannot happen: a request that fills the buffer parses or is bad */
-	ssize_t n = recv(c->fd, c->in + c->len, room, 0);
+	ssize_t n;
+	do
+		n = recv(c->fd, c->in + c->len, room, 0);
+	while (n < 0 && errno == EINTR);
 	if (n > 0) {
 		c->len += (uint32_t)n;
 		/* a short read emptied the socket: the next byte will raise a new edge */
@@ -543,8 +546,8 @@ static int fill(struct conn *c)
 			c->readable = c->peer_closed;
 		return 1;
 	}
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
-		c->readable = errno == EINTR;
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+		c->readable = 0;
 		return 0;
 	}
 	return -1;
@@ -557,9 +560,11 @@ static int fill(struct conn *c)
 static void drain(struct conn *c)
 {
 	char sink[4096];
-	ssize_t n;
-	while ((n = recv(c->fd, sink, sizeof sink, 0)) > 0 || (n < 0 && errno == EINTR))
-		;
+	for (int i = 0; i < 16; i++) { /* 64 KiB at most: a flood gets its RST */
+		ssize_t n = recv(c->fd, sink, sizeof sink, 0);
+		if (n == 0 || (n < 0 && errno != EINTR))
+			return;
+	}
 }
 
 /* Runs a connection as far as it can go without blocking: answer what has arrived, send the
@@ -567,7 +572,7 @@ static void drain(struct conn *c)
  * stops being read: its memory is the two fixed buffers, no more). */
 static void conn_run(struct httpd *s, struct loop *l, struct conn *c)
 {
-	for (int reads = 0;; reads++) {
+	for (int reads = 0;;) {
 		int more = process(s, c);
 		if (flush(c) < 0) {
 			conn_close(l, c);
@@ -584,7 +589,7 @@ static void conn_run(struct httpd *s, struct loop *l, struct conn *c)
 		}
 		if (!c->readable)
 			return;
-		if (reads == TURN_READS) { /* edge-triggered: no new edge will come for this input */
+		if (reads++ == TURN_READS) { /* edge-triggered: no new edge comes for this input */
 			wait_add(l, c);
 			return;
 		}
