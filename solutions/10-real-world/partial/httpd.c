@@ -279,7 +279,7 @@ static struct response route(struct httpd *s, const struct request *r, const cha
 		out.code = 200;
 		out.body = strdup("pong");
 		out.len = 4;
-	} else if (!strncmp(r->target, "/kv/", 4)) {
+	} else if (strlen(r->target) >= 4 && !memcmp(r->target, "/kv/", 4)) { /* no strncmp */
 		const char *key = r->target + 4;
 		if (!valid_key(key))
 			return (struct response){.code = 400};
