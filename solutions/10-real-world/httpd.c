@@ -78,6 +78,8 @@ static struct entry *shard_find(struct shard *sh, uint64_t h, const char *key, s
 	return NULL;
 }
 
+/* }=== */
+
 /* {=== the server's state ===} */
 
 /* What the parser has learnt of the request at in[start..len); offsets from its start. */
