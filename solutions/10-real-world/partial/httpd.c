@@ -288,10 +288,12 @@ static struct response route(struct httpd *s, const struct request *r, const cha
 		pthread_mutex_lock(&s->lock);
 		const struct entry *e = store_find(s, key);
 		if (e) {
-			out.code = 200;
 			out.body = malloc(e->len ? e->len : 1);
-			memcpy(out.body, e->value, e->len);
-			out.len = e->len;
+			out.code = out.body ? 200 : 507; /* out of memory: no value to send */
+			if (out.body) {
+				memcpy(out.body, e->value, e->len);
+				out.len = e->len;
+			}
 		}
 		pthread_mutex_unlock(&s->lock);
 	}
