@@ -96,9 +96,18 @@ static int count_headers(const struct request *r, const char *name)
 
 enum parse { PARSE_OK, PARSE_MORE, PARSE_BAD };
 
+/* A heap string of s[0..n). A NUL byte inside becomes DEL (0x7f), which no method, route,
+ * key, version or header httpd.h knows contains: "GET /ping\0x" is another target (404),
+ * "/kv/a\0b" a bad key (400), as the contract says, rather than "/ping" and "/kv/a". */
 static char *copy(const char *s, size_t n)
 {
-	return strndup(s, n);
+	char *out = malloc(n + 1);
+	if (out) {
+		for (size_t i = 0; i < n; i++)
+			out[i] = s[i] ? s[i] : '\x7f';
+		out[n] = '\0';
+	}
+	return out;
 }
 
 static enum parse parse_request_line(struct request *r, const char *line, size_t n)
@@ -354,6 +363,12 @@ static void *connection_main(void *arg)
 {
 	struct connection *c = arg;
 	serve(c);
+	/* Read what the client already sent (64 KiB at most) before closing: closing a socket
+	 * with unread input sends a reset, which can destroy the last answer before the client
+	 * has read it (a 400, a "Connection: close" reply). */
+	char sink[4096];
+	for (int i = 0; i < 16 && recv(c->fd, sink, sizeof sink, MSG_DONTWAIT) > 0; i++)
+		;
 	pthread_mutex_lock(&c->server->lock);
 	close(c->fd); /* now, not when the next connection arrives: a quiet server holds none */
 	c->fd = -1;   /* under the lock: httpd_stop must not shut down a reused number */

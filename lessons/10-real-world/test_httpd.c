@@ -456,6 +456,34 @@ static void expect_rejected(const struct httpd *s, const char *why, const char *
 	free(both);
 }
 
+/* A NUL byte is a byte like any other: it is in no route, no key, no method or version. A
+ * parser that copies with strndup or compares with strcmp stops at it and answers for the
+ * request before it. */
+Test(correct, treats_nul_bytes_as_bytes)
+{
+	static const char target[] = "GET /ping\0x HTTP/1.1\r\n\r\n";
+	static const char put[] = "PUT /kv/k HTTP/1.1\r\nContent-Length: 3\r\n\r\na\0b";
+	static const char get[] = "GET /kv/k HTTP/1.1\r\n\r\n";
+	static const char value[] = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\na\0b";
+	static const char header[] = "GET /ping HTTP/1.1\r\nConnection: close\0x\r\n\r\n";
+	static const char key[] = "GET /kv/a\0b HTTP/1.1\r\n\r\n";
+	static const char method[] = "GET\0 /ping HTTP/1.1\r\n\r\n";
+	static const char version[] = "GET /ping HTTP/1.1\0\r\n\r\n";
+	struct httpd *s = start();
+	int fd = dial(s);
+	exchange_n(fd, target, sizeof target - 1, NOT_FOUND, strlen(NOT_FOUND));
+	exchange_n(fd, put, sizeof put - 1, OK_EMPTY, strlen(OK_EMPTY)); /* values are bytes */
+	exchange_n(fd, get, sizeof get - 1, value, sizeof value - 1);
+	/* "close\0x" is not the token close: the connection stays open */
+	exchange_n(fd, header, sizeof header - 1, PONG, strlen(PONG));
+	exchange(fd, PING, PONG);
+	close(fd);
+	expect_rejected(s, "a NUL in the key", key, sizeof key - 1, PING);
+	expect_rejected(s, "a NUL in the method", method, sizeof method - 1, PING);
+	expect_rejected(s, "a NUL in the version", version, sizeof version - 1, PING);
+	httpd_stop(s);
+}
+
 Test(correct, answers_malformed_requests_with_400_and_closes)
 {
 	static const char *const bad[][2] = {

@@ -127,9 +127,18 @@ static int count_headers(const struct request *r, const char *name)
 
 enum parse { PARSE_OK, PARSE_MORE, PARSE_BAD };
 
+/* A heap string of s[0..n). A NUL byte inside becomes DEL (0x7f), which no method, route,
+ * key, version or header httpd.h knows contains: "GET /ping\0x" is another target (404),
+ * "/kv/a\0b" a bad key (400), as the contract says, rather than "/ping" and "/kv/a". */
 static char *copy(const char *s, size_t n)
 {
-	return strndup(s, n);
+	char *out = malloc(n + 1);
+	if (out) {
+		for (size_t i = 0; i < n; i++)
+			out[i] = s[i] ? s[i] : '\x7f';
+		out[n] = '\0';
+	}
+	return out;
 }
 
 static enum parse parse_request_line(struct request *r, const char *line, size_t n)
