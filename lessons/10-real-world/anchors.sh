@@ -116,10 +116,13 @@ for impl in skeleton reference; do
 	echo "| $impl | $(bench_value $impl requests_per_s) | $(bench_value $impl p50_us) | $(bench_value $impl p99_us) | $(bench_value $impl p999_us) |"
 done
 
-# wrk against a server on 127.0.0.1:$1; prints "REQ_PER_S P50_MS P99_MS" (median of 3 runs)
+# wrk against a server on 127.0.0.1:$1, with more wrk options after it; prints
+# "REQ_PER_S P50_MS P99_MS" (median of 3 runs)
 wrk_median() {
+	local port=$1
+	shift
 	for i in 1 2 3; do
-		wrk -t2 -c64 -d"${secs}s" --latency "http://127.0.0.1:$1/ping" |
+		wrk -t2 -c64 -d"${secs}s" --latency "$@" "http://127.0.0.1:$port/ping" |
 			awk '/^Requests\/sec:/ { r = $2 }
 			     function ms(v) { return v ~ /us$/ ? v / 1000 : v ~ /ms$/ ? v + 0 : v * 1000 }
 			     $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) }
@@ -129,6 +132,15 @@ wrk_median() {
 
 ngx=$(cd "$data" && pwd)/nginx
 mkdir -p "$ngx/logs"
+# wrk's pipelining: 4 requests per write, as the bench's load sends them (wrk counts each)
+cat >"$ngx/pipeline4.lua" <<'LUA'
+init = function(args)
+	local batch = {}
+	for i = 1, 4 do batch[i] = wrk.format(nil, "/ping") end
+	pipelined = table.concat(batch)
+end
+request = function() return pipelined end
+LUA
 port=$((20000 + $$ % 20000))
 cat >"$ngx/nginx.conf" <<NGINX
 worker_processes $threads;
@@ -161,21 +173,28 @@ ref_port=$(sed -n 's/^port //p' "$data/serve.out")
 [ -n "$ref_port" ] || { echo "anchors.sh: the reference server did not start" >&2; kill $ngx_pid; exit 1; }
 ref=$(wrk_median "$ref_port")
 ngx_row=$(wrk_median "$port")
+ref_p4=$(wrk_median "$ref_port" -s "$ngx/pipeline4.lua")
+ngx_p4=$(wrk_median "$port" -s "$ngx/pipeline4.lua")
 exec 3>&-
 wait $ref_pid
 kill $ngx_pid
 wait $ngx_pid 2>/dev/null
 rm -f "$data/serve.in"
-case "$ref $ngx_row" in
+case "$ref $ngx_row $ref_p4 $ngx_p4" in
 "0 "* | *" 0 "* | " "* | *" ") echo "anchors.sh: wrk failed (see $ngx/logs/error.log)" >&2; exit 1 ;;
 esac
 echo
 echo "Case B, wrk $(wrk -v 2>&1 | head -n 1 | awk '{print $2}') -t2 -c64 -d${secs}s on GET /ping, median of 3; both servers on $threads threads:"
 echo
-echo "| server | requests/s | p50 ms | p99 ms | nginx / server |"
-echo "|---|---|---|---|---|"
-set -- $ngx_row
-ngx_rps=$1
-echo "| nginx $(nginx -v 2>&1 | sed 's/.*nginx\///') | $1 | $2 | $3 | 1.00x |"
-set -- $ref
-echo "| reference | $1 | $2 | $3 | $(awk -v a="$ngx_rps" -v b="$1" 'BEGIN { printf "%.2fx", a / b }') |"
+echo "| server | requests | requests/s | p50 ms | p99 ms | nginx / server |"
+echo "|---|---|---|---|---|---|"
+nginx_version=$(nginx -v 2>&1 | sed 's/.*nginx\///')
+pair() { # what nginx_row reference_row
+	set -- "$1" $2 $3
+	local what=$1 rps=$2
+	echo "| nginx $nginx_version | $what | $2 | $3 | $4 | 1.00x |"
+	shift 4
+	echo "| reference | $what | $1 | $2 | $3 | $(awk -v a="$rps" -v b="$1" 'BEGIN { printf "%.2fx", a / b }') |"
+}
+pair "one at a time" "$ngx_row" "$ref"
+pair "4 pipelined" "$ngx_p4" "$ref_p4"
