@@ -2,7 +2,10 @@
  * (a report with bytes after it is refused), rows read back from a report, RFC 4180 quoting of
  * hostile names, file-name slugs, archive member names that leave their folder, batch.ini,
  * the worker pool, and the similarity of a renamed copy against an unrelated file. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <setjmp.h>
+#include <sys/socket.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -423,10 +426,31 @@ static void slot_user_and_process_limit_stop_a_fork_bomb(void **state)
 		    uid, (unsigned)pw->pw_uid, text);
 }
 
+/* A socket bound to 127.0.0.1 on a free port (listening, for a stream). */
+static int loopback_socket(int type)
+{
+	int fd = socket(AF_INET, type, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	if (type == SOCK_STREAM)
+		assert_int_equal(listen(fd, 4), 0);
+	return fd;
+}
+
+static unsigned port_of(int fd)
+{
+	struct sockaddr_in a;
+	socklen_t n = sizeof a;
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &n), 0);
+	return ntohs(a.sin_port);
+}
+
 /* The sandbox itself, under the static checks: from inside, the course is read-only, the
  * batch's outputs are hidden, the network is gone, the PID namespace is new, /dev/zero is
  * empty, /tmp holds at most 512 MiB (a disk filler), only the work folder takes writes, and a
- * daemon dies with the run. Skipped
+ * daemon dies with the run. Neither a datagram nor a connection reaches a listener on the
+ * host's loopback. Skipped
  * where bubblewrap cannot run. */
 static void sandbox_blocks_writes_network_and_outputs(void **state)
 {
@@ -451,7 +475,13 @@ static void sandbox_blocks_writes_network_and_outputs(void **state)
 	         "echo secret > %s/out/gradebook.csv",
 	         root, root, root);
 	assert_int_equal(system(path), 0);
+	/* listeners of the host's loopback: lesson 10's servers may open sockets, so the network
+	 * namespace, not the static checks, is what keeps a submission from reaching them */
+	int udp = loopback_socket(SOCK_DGRAM), tcp = loopback_socket(SOCK_STREAM);
+	unsigned udp_port = port_of(udp), tcp_port = port_of(tcp);
 	snprintf(cmd, sizeof cmd,
+	         "echo leak > /dev/udp/127.0.0.1/%u 2>/dev/null; "
+	         "(exec 3<>/dev/tcp/127.0.0.1/%u && echo TCP-REACHED-HOST) 2>/dev/null; "
 	         "touch course_file 2>/dev/null && echo WROTE-COURSE; "
 	         "cat %s/out/gradebook.csv 2>/dev/null; "
 	         "[ $(grep -c : /proc/net/dev) -le 1 ] || echo NETWORK; " /* only lo */
@@ -460,7 +490,7 @@ static void sandbox_blocks_writes_network_and_outputs(void **state)
 	         "fallocate -l 600M /tmp/fill 2>/dev/null && echo TMP-UNBOUNDED; "
 	         "setsid sleep 4243 >/dev/null 2>&1 & "
 	         "touch build/staging/mine && echo WORK-OK",
-	         root);
+	         udp_port, tcp_port, root);
 	char *inner[] = {"/bin/bash", "-c", cmd, NULL}, *argv[SANDBOX_MAX_ARGS];
 	char work[PATH_MAX + 16], out[PATH_MAX + 16];
 	snprintf(work, sizeof work, "%s/out/work", root);
@@ -479,6 +509,19 @@ static void sandbox_blocks_writes_network_and_outputs(void **state)
 	int daemon_left = system("pgrep -f '^sleep 4243$' >/dev/null") == 0;
 	snprintf(path, sizeof path, "rm -rf %s", root);
 	assert_int_equal(system(path), 0);
+	char dgram[16];
+	int udp_reached = recv(udp, dgram, sizeof dgram, MSG_DONTWAIT) > 0;
+	/* the same datagram from outside arrives: the probe above could have seen one */
+	snprintf(path, sizeof path, "/bin/bash -c 'echo leak > /dev/udp/127.0.0.1/%u'", udp_port);
+	assert_int_equal(system(path), 0);
+	usleep(100000);
+	int udp_works = recv(udp, dgram, sizeof dgram, MSG_DONTWAIT) > 0;
+	close(udp);
+	close(tcp);
+	assert_true(udp_works);
+	if (udp_reached)
+		fail_msg("a datagram sent inside the sandbox reached the host's 127.0.0.1:%u",
+		         udp_port);
 	if (strcmp(text, "WORK-OK\n") != 0 || !work_written || daemon_left)
 		fail_msg(
 		    "inside the sandbox: printed '%s' (want only WORK-OK), work folder written: "
