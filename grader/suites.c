@@ -204,7 +204,10 @@ int suites_run_cmocka(const char *bin, const char *label, int sanitized, unsigne
 	setenv("TSAN_OPTIONS", "halt_on_error=1 exitcode=66 second_deadlock_stack=1", 1);
 	struct proc_spec spec = {.argv = sanitized ? randomisation_off : plain,
 				 .stdout_path = out_path, .stderr_path = err_path,
-				 .wall_limit = wall_limit, .file_limit = 64 << 20};
+				 .wall_limit = wall_limit, .file_limit = 64 << 20,
+				 /* ThreadSanitizer reserves terabytes of address space: a batch's
+				  * soft RLIMIT_AS (batch.c) would abort it at start */
+				 .lift_as_limit = sanitized};
 	struct proc_result r;
 	if (proc_run(&spec, &r) != 0) {
 		snprintf(err, errlen, "cannot run %s: %s", label, r.error);

@@ -615,6 +615,24 @@ batch_gradebook_has_odd_name() { # the name, RFC 4180-quoted, in the gradebook
 check "grader-batch-attacks-each-get-a-status-none-above-skeleton" grade_batch_attacks
 # }===
 
+# Lesson 10 in the sandbox: servers on the loopback of bubblewrap's private network namespace,
+# ThreadSanitizer under the batch's address-space limit, a thread per connection under the
+# slot user's process limit. The reference must grade as it does outside, the skeleton low.
+grade_batch_lesson10_in_the_sandbox() {
+	local d=build/test/batch-lesson10 s=solutions/10-real-world
+	rm -rf "$d" && mkdir -p "$d/subs/fast" "$d/subs/slow" || return 1
+	cp "$s/logstats.c" "$s/httpd.c" "$d/subs/fast/" &&
+		cp "$s/skeleton/logstats.c" "$s/skeleton/httpd.c" "$d/subs/slow/" || return 1
+	"$GRADE" batch --lesson 10 "$d/subs" --out "$d/out" --jobs 2 >"$d/batch.out" 2>&1 ||
+		{ cat "$d/batch.out"; echo "want exit 0"; return 1; }
+	cat "$d/batch.out"
+	jq -e '.status == "graded" and .score >= 95' "$d/out/reports/fast.json" >/dev/null ||
+		{ echo "fast (the reference): want graded, >= 95"; return 1; }
+	jq -e '.status == "graded" and .score <= 50' "$d/out/reports/slow.json" >/dev/null ||
+		{ echo "slow (the skeleton): want graded, <= 50"; return 1; }
+}
+check "grader-batch-lesson10-servers-and-tsan-in-the-sandbox" grade_batch_lesson10_in_the_sandbox
+
 # A batch killed with SIGKILL halfway and run again grades only what is missing and loses
 # nothing; a renamed copy is listed by the similarity report with the same score.
 grade_batch_resumes_after_sigkill() {

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -154,6 +155,36 @@ static void stdout_and_stderr_go_to_files(void **state)
 	run(&spec);
 	slurp(both, text, sizeof text);
 	EXPECT(strcmp(text, "hello\noops\n") == 0, "one file for both: got '%s'", text);
+}
+
+/* A batch lowers RLIMIT_AS softly for its grader child, which lifts it again for the race
+ * gate's ThreadSanitizer; a hard limit cannot be lifted. `ulimit -v` prints soft KiB. */
+static void address_space_limit_soft_hard_and_lifted(void **state)
+{
+	char out[PATH_MAX], text[64];
+	struct proc_spec spec = {.argv = SH("ulimit -v; ulimit -H -v"),
+	                         .stdout_path = tmp_file(out, "as"),
+	                         .as_limit = 1ULL << 30, .as_limit_soft = 1};
+
+	(void)state;
+	run(&spec);
+	slurp(out, text, sizeof text);
+	EXPECT(strcmp(text, "1048576\nunlimited\n") == 0, "soft limit: got '%s'", text);
+	spec.as_limit_soft = 0;
+	run(&spec);
+	slurp(out, text, sizeof text);
+	EXPECT(strcmp(text, "1048576\n1048576\n") == 0, "hard limit: got '%s'", text);
+	/* as the grader child: its own soft limit lowered, the hard one not */
+	struct rlimit mine;
+	assert_int_equal(getrlimit(RLIMIT_AS, &mine), 0);
+	struct rlimit lowered = {.rlim_cur = 1ULL << 32, .rlim_max = mine.rlim_max};
+	assert_int_equal(setrlimit(RLIMIT_AS, &lowered), 0);
+	spec.as_limit = 0;
+	spec.lift_as_limit = 1;
+	run(&spec);
+	assert_int_equal(setrlimit(RLIMIT_AS, &mine), 0);
+	slurp(out, text, sizeof text);
+	EXPECT(strcmp(text, "unlimited\nunlimited\n") == 0, "lifted: got '%s'", text);
 }
 
 static void missing_program_is_an_error(void **state)
@@ -328,6 +359,7 @@ int main(void)
 	    cmocka_unit_test(background_child_does_not_outlive_the_run),
 	    cmocka_unit_test(stdout_and_stderr_go_to_files),
 	    cmocka_unit_test(missing_program_is_an_error),
+	    cmocka_unit_test(address_space_limit_soft_hard_and_lifted),
 	    cmocka_unit_test(file_size_limit_stops_the_writer),
 	    cmocka_unit_test(cpu_limit_stops_a_spinner),
 	    cmocka_unit_test(envp_replaces_the_environment),

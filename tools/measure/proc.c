@@ -120,11 +120,26 @@ static int set_limit(int resource, unsigned long long value)
 	return setrlimit(resource, &rl);
 }
 
+/* RLIMIT_AS as the spec asks: lifted to the hard limit, or lowered softly, or both ways. */
+static int set_address_space(const struct proc_spec *spec)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_AS, &rl) != 0)
+		return -1;
+	if (spec->lift_as_limit)
+		rl.rlim_cur = rl.rlim_max;
+	if (spec->as_limit && spec->as_limit_soft)
+		rl.rlim_cur = spec->as_limit < rl.rlim_max ? spec->as_limit : rl.rlim_max;
+	else if (spec->as_limit)
+		return set_limit(RLIMIT_AS, spec->as_limit);
+	return setrlimit(RLIMIT_AS, &rl);
+}
+
 static void set_limits(const struct proc_spec *spec, int err_fd)
 {
 	if (set_limit(RLIMIT_CPU, spec->cpu_limit) != 0 ||
-	    set_limit(RLIMIT_FSIZE, spec->file_limit) != 0 ||
-	    set_limit(RLIMIT_AS, spec->as_limit) != 0 ||
+	    set_limit(RLIMIT_FSIZE, spec->file_limit) != 0 || set_address_space(spec) != 0 ||
 	    set_limit(RLIMIT_NPROC, spec->nproc_limit) != 0 ||
 	    set_limit(RLIMIT_NOFILE, spec->nofile_limit) != 0)
 		child_fail(err_fd, STAGE_LIMITS);

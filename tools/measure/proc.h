@@ -20,6 +20,12 @@ struct proc_spec {
 	unsigned long cpu_limit;   /* RLIMIT_CPU seconds; 0: none */
 	unsigned long long file_limit; /* RLIMIT_FSIZE bytes; 0: none */
 	unsigned long long as_limit;   /* RLIMIT_AS bytes; 0: none (sanitizer builds need none) */
+	/* as_limit lowers only the soft limit, leaving the hard one, so a trusted descendant can
+	 * lift it again (a batch's grader child, whose sanitizer runs reserve terabytes of address
+	 * space); untrusted code cannot, since the static checks refuse setrlimit and raw system
+	 * calls */
+	int as_limit_soft;
+	int lift_as_limit;             /* raise RLIMIT_AS's soft limit to the hard one first */
 	unsigned long nproc_limit;     /* RLIMIT_NPROC (per user: useful with run_uid); 0: none */
 	unsigned long nofile_limit;    /* RLIMIT_NOFILE; 0: none */
 	/* run as this user and group, without supplementary groups (a batch's per-slot user,
