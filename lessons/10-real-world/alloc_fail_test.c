@@ -10,7 +10,6 @@
 #include <stdint.h>
 
 #include <cmocka.h>
-#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
@@ -21,23 +20,12 @@
 #include "httpd.h"
 #include "logstats.h"
 #include "logstats_input.h"
-
-/* Entries of a /proc/self folder: the process's threads or descriptors. */
-static long count_entries(const char *folder)
-{
-	long n = 0;
-	DIR *d = opendir(folder);
-	for (struct dirent *e; d != NULL && (e = readdir(d)) != NULL;)
-		n += e->d_name[0] != '.';
-	if (d != NULL)
-		closedir(d);
-	return n;
-}
+#include "proc_entries.h"
 
 /* Threads of this process, from /proc/self/task. */
 static long live_threads(void)
 {
-	return count_entries("/proc/self/task");
+	return proc_entries("/proc/self/task");
 }
 
 /* Fails allocation k of one analysis; returns 1 once k is past the last one. live counts
@@ -114,7 +102,7 @@ int pthread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *)
 /* Fails allocation k of httpd_start; returns 1 once k is past those before its first thread. */
 static int fail_start_allocation(long k)
 {
-	long threads = live_threads(), fds = count_entries("/proc/self/fd");
+	long threads = live_threads(), fds = proc_entries("/proc/self/fd");
 	alloc_fail_reset();
 	calls_before_thread = -1;
 	watching = 1;
@@ -134,7 +122,7 @@ static int fail_start_allocation(long k)
 		return 1;
 	}
 	long extra_threads = live_threads() - threads,
-	     extra_fds = count_entries("/proc/self/fd") - fds;
+	     extra_fds = proc_entries("/proc/self/fd") - fds;
 	if (alloc_fail_injected() == 0 || err == 0 || extra_threads != 0 || extra_fds != 0 ||
 	    alloc_fail_live() > 0)
 		fail_msg(

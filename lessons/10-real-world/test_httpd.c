@@ -4,7 +4,6 @@
  * suites themselves are declared in test_logstats.c (one binary for the whole lesson). */
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
-#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <netinet/in.h>
@@ -22,6 +21,7 @@
 #include "budget.h"
 #include "httpd.h"
 #include "prng.h"
+#include "proc_entries.h"
 
 /* {=== a blocking client with timeouts: a broken server fails a test, never hangs it ===} */
 
@@ -37,18 +37,6 @@
 static void sleep_ms(long ms)
 {
 	nanosleep(&(struct timespec){ms / 1000, ms % 1000 * 1000000}, NULL);
-}
-
-/* Entries of a /proc/self folder: the process's descriptors or threads. */
-static long count_entries(const char *folder)
-{
-	long n = 0;
-	DIR *d = opendir(folder);
-	for (struct dirent *e; d != NULL && (e = readdir(d)) != NULL;)
-		n += e->d_name[0] != '.';
-	if (d != NULL)
-		closedir(d);
-	return n;
 }
 
 /* A server on any free port with two serving threads; fails the test when it cannot start. */
@@ -704,9 +692,9 @@ Test(correct, closes_10000_connections_without_leaking_descriptors)
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
-	long before = count_entries("/proc/self/fd");
+	long before = proc_entries("/proc/self/fd");
 	struct httpd *s = start();
-	long started = count_entries("/proc/self/fd"), now = 0;
+	long started = proc_entries("/proc/self/fd"), now = 0;
 	for (int w = 0; w < WAVES; w++) {
 		for (int i = 0; i < WAVE; i++)
 			fds[i] = dial(s);
@@ -724,7 +712,7 @@ Test(correct, closes_10000_connections_without_leaking_descriptors)
 			close(fds[i]);
 		}
 	}
-	for (int tries = 0; tries < 50 && (now = count_entries("/proc/self/fd")) != started;
+	for (int tries = 0; tries < 50 && (now = proc_entries("/proc/self/fd")) != started;
 	     tries++)
 		sleep_ms(100); /* the server may close its ends a little after ours */
 	cr_assert(now == started,
@@ -732,7 +720,7 @@ Test(correct, closes_10000_connections_without_leaking_descriptors)
 	          "open in the process, %ld after httpd_start; want them all closed within 5 s",
 	          WAVES * WAVE, now, started);
 	httpd_stop(s);
-	now = count_entries("/proc/self/fd");
+	now = proc_entries("/proc/self/fd");
 	cr_assert(now == before, "after httpd_stop: %ld descriptors open, %ld before httpd_start",
 	          now, before);
 }
@@ -913,13 +901,13 @@ Test(budget, threads_for_100_connections_within_budget)
 	enum { OPEN = 100 };
 	int fd[OPEN];
 	double budget = budget_of("httpd_threads_for_100_connections");
-	long before = count_entries("/proc/self/task");
+	long before = proc_entries("/proc/self/task");
 	struct httpd *s = start();
 	for (int i = 0; i < OPEN; i++)
 		fd[i] = dial(s);
 	for (int i = 0; i < OPEN; i++) /* answered: the server has surely accepted them all */
 		exchange(fd[i], PING, PONG);
-	long threads = count_entries("/proc/self/task") - before;
+	long threads = proc_entries("/proc/self/task") - before;
 	for (int i = 0; i < OPEN; i++)
 		close(fd[i]);
 	httpd_stop(s);
