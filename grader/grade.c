@@ -241,15 +241,16 @@ static void fill_metrics(const struct grade_options *o, const struct manifest *m
 			is_count = native_value(spec->name, wall, &mr->student, &mr->reference);
 			if (wall && !strcmp(spec->name, "wall_ratio"))
 				mr->tolerance = wall->tolerance;
-			snprintf(mr->unit, sizeof mr->unit, "%s",
-				 !strcmp(spec->name, "max_rss") ? "B" : is_count ? "" : "x");
-			const struct wall_value *v = bench_value(wall, spec->name);
 			if (!strncmp(spec->name, "bench.", 6)) {
 				/* the bench's own A/A noise, as for the wall time */
+				const struct wall_value *v = bench_value(wall, spec->name);
 				mr->measured = v != NULL;
 				if (v && v->tolerance > mr->tolerance)
 					mr->tolerance = v->tolerance;
 				snprintf(mr->unit, sizeof mr->unit, "%s", value_unit(spec->name));
+			} else {
+				snprintf(mr->unit, sizeof mr->unit, "%s",
+					 !strcmp(spec->name, "max_rss") ? "B" : is_count ? "" : "x");
 			}
 		} else {
 			mr->measured = student != NULL;

@@ -28,6 +28,23 @@ double wall_median(double *values, size_t n)
 	return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
+/* How far a second run of the reference strayed from the first, as a factor >= 1 (no first
+ * value to compare with: 1; a second value of 0 against a first: huge noise). */
+static double aa_deviation(double first, double second)
+{
+	double r = first > 0 ? second / first : 1;
+	return r >= 1 ? r : r > 0 ? 1 / r : 1e9;
+}
+
+/* The noise tolerance of a measurement from its A/A deviations: the 7th of 9 sorted (sorts
+ * them), never below MIN_TOLERANCE. */
+static double aa_tolerance(double *deviations)
+{
+	qsort(deviations, WALL_TRIPLETS, sizeof *deviations, compare_double);
+	double spread = deviations[(WALL_TRIPLETS * 3) / 4];
+	return spread > MIN_TOLERANCE ? spread : MIN_TOLERANCE;
+}
+
 /* One native run in a fixed environment; r->wall_seconds becomes the region's time. */
 struct native_run {
 	double wall, cpu_ratio, switches, minflt, max_rss;
@@ -110,8 +127,7 @@ static int collect_values(struct wall_result *w, int i, const struct native_run 
 		}
 		values[0][k][i] = x->value;
 		values[1][k][i] = ra->value;
-		double aa = ra->value > 0 ? rb->value / ra->value : 1;
-		noise[k][i] = aa >= 1 ? aa : aa > 0 ? 1 / aa : 1e9;
+		noise[k][i] = aa_deviation(ra->value, rb->value);
 	}
 	return 0;
 }
@@ -159,8 +175,7 @@ int wall_measure(const char *student_bench, const char *reference_bench, const c
 		if (rc != 0)
 			break;
 		ratios[i] = s.wall / a.wall;
-		double aa = b.wall / a.wall;
-		noise[i] = aa >= 1 ? aa : 1 / aa;
+		noise[i] = aa_deviation(a.wall, b.wall);
 		s_sec[i] = s.wall;
 		r_sec[i] = a.wall;
 		const struct native_run *runs[2] = {&s, &a};
@@ -182,9 +197,7 @@ int wall_measure(const char *student_bench, const char *reference_bench, const c
 	if (rc != 0)
 		return -1;
 	w->ratio = wall_median(ratios, WALL_TRIPLETS);
-	qsort(noise, WALL_TRIPLETS, sizeof *noise, compare_double);
-	double spread = noise[(WALL_TRIPLETS * 3) / 4];
-	w->tolerance = spread > MIN_TOLERANCE ? spread : MIN_TOLERANCE;
+	w->tolerance = aa_tolerance(noise);
 	w->student_seconds = wall_median(s_sec, WALL_TRIPLETS);
 	w->reference_seconds = wall_median(r_sec, WALL_TRIPLETS);
 	struct wall_usage *sides[2] = {&w->student, &w->reference};
@@ -198,9 +211,7 @@ int wall_measure(const char *student_bench, const char *reference_bench, const c
 		struct wall_value *v = &w->values[k];
 		v->student = wall_median(values[0][k], WALL_TRIPLETS);
 		v->reference = wall_median(values[1][k], WALL_TRIPLETS);
-		qsort(value_noise[k], WALL_TRIPLETS, sizeof(double), compare_double);
-		double aa = value_noise[k][(WALL_TRIPLETS * 3) / 4];
-		v->tolerance = aa > MIN_TOLERANCE ? aa : MIN_TOLERANCE;
+		v->tolerance = aa_tolerance(value_noise[k]);
 	}
 	return 0;
 }
