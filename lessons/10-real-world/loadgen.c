@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,9 +132,13 @@ static void queue_request(struct client *cl, struct connection *c)
 	c->queued++;
 }
 
-static int fail(struct client *cl, const char *fmt, unsigned a, unsigned b)
+/* Records why this thread stopped and tells the others to stop too. Returns -1. */
+__attribute__((format(printf, 2, 3))) static int fail(struct client *cl, const char *fmt, ...)
 {
-	snprintf(cl->err, sizeof cl->err, fmt, a, b);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cl->err, sizeof cl->err, fmt, ap);
+	va_end(ap);
 	atomic_store(cl->failed, 1);
 	return -1;
 }
@@ -160,11 +165,8 @@ static int mismatch(struct client *cl, const struct connection *c, const char *g
 	char g[96], w[96];
 	escape(g, sizeof g, got, have < 40 ? have : 40);
 	escape(w, sizeof w, f->want, f->want_len < 40 ? f->want_len : 40);
-	snprintf(cl->err, sizeof cl->err,
-		 "connection %u, answer %u: got \"%s\"..., httpd.h says \"%s\"...", c->index,
-		 c->answered, g, w);
-	atomic_store(cl->failed, 1);
-	return -1;
+	return fail(cl, "connection %u, answer %u: got \"%s\"..., httpd.h says \"%s\"...",
+		    c->index, c->answered, g, w);
 }
 
 /* Tops the connection up to `pipeline` requests in flight and writes what it can. */
@@ -225,7 +227,7 @@ static int receive(struct client *cl, struct connection *c)
 			c->answered++;
 		}
 		if (pos == 0 && c->in_len == IN_CAP)
-			return fail(cl, "connection %u: %u bytes more than any answer", c->index,
+			return fail(cl, "connection %u: %d bytes more than any answer", c->index,
 				    IN_CAP);
 		if (c->answered == c->queued && pos < c->in_len)
 			return fail(cl, "connection %u: bytes after answer %u that nobody asked for",
@@ -260,7 +262,7 @@ static int drive(struct client *cl, int ep)
 		struct connection *c = &cl->conns[i];
 		struct epoll_event ev = {.events = EPOLLIN, .data.ptr = c};
 		if (epoll_ctl(ep, EPOLL_CTL_ADD, c->fd, &ev) != 0)
-			return fail(cl, "connection %u: epoll_ctl failed", c->index, 0);
+			return fail(cl, "connection %u: epoll_ctl failed", c->index);
 		active += c->quota > 0;
 	}
 	cl->first_ns = cl->last_ns = now_ns();
@@ -299,7 +301,7 @@ static void *client_main(void *arg)
 	struct client *cl = arg;
 	int ep = epoll_create1(EPOLL_CLOEXEC);
 	if (ep < 0)
-		fail(cl, "epoll_create1 failed", 0, 0);
+		fail(cl, "epoll_create1 failed");
 	for (size_t i = 0; ep >= 0 && i < cl->n_conns; i++)
 		if ((cl->conns[i].fd = connect_to(cl->o->port)) < 0) {
 			fail(cl, "connection %u: cannot connect to 127.0.0.1:%u", cl->conns[i].index,
