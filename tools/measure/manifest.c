@@ -670,8 +670,9 @@ static int in_catalogue(const char *s, size_t n)
 	for (size_t i = 0; i < sizeof(catalogue) / sizeof(catalogue[0]); i++)
 		if (strlen(catalogue[i]) == n && memcmp(catalogue[i], s, n) == 0)
 			return 1;
-	return (n > 6 && memcmp(s, "calls.", 6) == 0 && is_identifier(s + 6, n - 6)) ||
-	       (n > 6 && memcmp(s, "bench.", 6) == 0 && is_identifier(s + 6, n - 6));
+	/* families: calls.<function>, bench.<value>, both six characters before the name */
+	return n > 6 && (memcmp(s, "calls.", 6) == 0 || memcmp(s, "bench.", 6) == 0) &&
+	       is_identifier(s + 6, n - 6);
 }
 
 /* The line each key of the open section was first set on. */
