@@ -106,6 +106,50 @@ grade_expect_status() { # grade_expect_status LESSON STATUS PATTERN IMPL...: a b
 	jq -r '.reason' "$json" | grep -Eq "$pattern" || { echo "reason does not match /$pattern/"; return 1; }
 }
 
+grade_cheat() { # grade_cheat LESSON PATH: a cheat variant must be caught as its Expected: line says
+	# PATH is solutions/NN-slug/cheats/NAME.c (it stands for the first student file) or a folder
+	# holding the lesson's student files. Its first comment says which shortcut it takes; its
+	# Expected: line, one of
+	#   Expected: status STATUS /REGEX/     the grader gives STATUS, its reason matches REGEX
+	#   Expected: score below partial_band  graded (any status) under the band's lower end
+	#   Expected: score at most N           no more than N (the honest code it departs from)
+	# with "wall" at the end of the line to grade with the native timing (else --no-wall).
+	local lesson=$1 path=$2 src spec json rc lo
+	src=$path
+	[ -d "$path" ] && src=$(find "$path" -name '*.c' | sort | head -n 1)
+	spec=$(sed -n 's/^[[:space:]*]*Expected:[[:space:]]*//p' "$src" | head -n 1 | sed 's/[[:space:]]*\*\/$//')
+	[ -n "$spec" ] || { echo "$src: no 'Expected:' line"; return 1; }
+	local wall=(--no-wall)
+	case "$spec" in *" wall") wall=() spec=${spec% wall} ;; esac
+	json="$RESULTS/cheat-$lesson-$(basename "$path" .c).json"
+	grade_json "$json" --lesson "$lesson" "${wall[@]}" --impl "$path" >/dev/null
+	rc=$?
+	[ $rc -le 1 ] || { echo "grader exit $rc"; return 1; }
+	jq -r '"status \(.status), score \(.score), reason: \(.reason)"' "$json"
+	echo "expected: $spec"
+	case "$spec" in
+	"status "*)
+		local want=${spec#status } re
+		re=${want#* /}
+		re=${re%/}
+		want=${want%% *}
+		jq -e --arg s "$want" '.status == $s' "$json" >/dev/null || { echo "want status $want"; return 1; }
+		jq -r .reason "$json" | grep -Eq -- "$re" || { echo "reason does not match /$re/"; return 1; }
+		;;
+	"score below partial_band")
+		lo=$(ini_get "lessons/$(basename "$(dirname "$(dirname "$path")")")/lesson.ini" partial_band |
+			awk '{print $1}')
+		[ -n "$lo" ] || { echo "no partial_band"; return 1; }
+		jq -e --argjson lo "$lo" '.score < $lo' "$json" >/dev/null || { echo "want a score below $lo"; return 1; }
+		;;
+	"score at most "*)
+		jq -e --argjson n "${spec#score at most }" '.score <= $n' "$json" >/dev/null ||
+			{ echo "want a score at most ${spec#score at most }"; return 1; }
+		;;
+	*) echo "unknown Expected: '$spec'"; return 1 ;;
+	esac
+}
+
 grade_readme_numbers() { # every count a README quotes is within 10% of what the grader measures
 	tools/check_readme_numbers.sh "$1"
 }
@@ -177,6 +221,11 @@ for dir in lessons/[0-9][0-9]-*/; do
 	check "lesson$id-grade-partial-in-band" grade_partial "$id" ${band} "solutions/$slug/partial.c" \
 		$(ls "solutions/$slug/partial/"*.c 2>/dev/null)
 	check "lesson$id-readme-numbers-match-the-grader" grade_readme_numbers "$dir/README.md"
+	# cheat variants: shortcuts that must not buy the lesson's score (DESIGN section 3)
+	for cheat in "solutions/$slug/cheats/"*; do
+		[ -e "$cheat" ] || continue
+		check "lesson$id-cheat-$(basename "$cheat" .c)-is-caught" grade_cheat "$id" "$cheat"
+	done
 	# a lesson with a race gate keeps a racy variant, to prove the gate can fail
 	if [ -f "solutions/$slug/racy.c" ]; then
 		check "lesson$id-grade-racy-fails-the-race-gate" grade_expect_status "$id" tests_failed \

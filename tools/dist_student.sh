@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # dist_student.sh OUT: the student edition of the course (make dist-student): every tracked file
-# but the solution sources (each lesson's reference, partial.c, partial/ and steps/; the skeleton stays,
+# but the solution sources (everything under solutions/ but each lesson's skeleton/, which stays:
 # make reset needs it). Each reference ships instead as objects built with the course's flags,
 # one per build variant, stripped of debug information: solutions/NN-slug/obj/VARIANT/FILE.o.
 # The lesson template links them where the sources are absent. The edition's README says that
@@ -10,7 +10,9 @@ out=$(realpath -m "${1:?usage: dist_student.sh OUT}")
 cd "$(dirname "$0")/.."
 rm -rf "$out"
 mkdir -p "$out"
-git ls-files -z | grep -zEv '^solutions/[^/]+/([^/]+|(steps|partial)/.*)$' | xargs -0 cp --parents -t "$out"
+# under solutions/ only the skeletons ship: cheat, racy and step variants are solution sources
+git ls-files -z | grep -zEv '^solutions/' | xargs -0 cp --parents -t "$out"
+git ls-files -z 'solutions/*/skeleton/*' | xargs -0 cp --parents -t "$out"
 missing=0
 for dir in solutions/[0-9][0-9]-*/; do
 	slug=$(basename "$dir")
