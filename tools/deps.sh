@@ -1,6 +1,8 @@
 #!/bin/sh
 # deps.sh: checks and installs what the course needs (apt on Debian/Ubuntu, dnf on Fedora) and
-# creates the unprivileged grading users ngrade1..ngrade4 (one per grading slot, DESIGN 6).
+# creates the unprivileged grading users: ngrade1..ngrade4, a batch's graders (one per slot), and
+# ngradestu1..ngradestu4, the identities a root grader runs student code as (DESIGN.md,
+# Isolation).
 # usage: tools/deps.sh check     exit 0 when everything is present, else list what is missing
 #        tools/deps.sh install   install it (through sudo when not root)
 #        tools/deps.sh packages P...  install distribution packages P unless present (anchors)
@@ -16,7 +18,7 @@ DNF_PACKAGES="gcc make pkgconf binutils util-linux valgrind valgrind-devel crite
 # ships it as a package; Ubuntu's chromium package only installs a snap, which fails in CI and
 # containers, so it is left out there (the test then says it was skipped, and why).
 DEBIAN_ONLY_PACKAGES="chromium"
-GRADING_USERS="ngrade1 ngrade2 ngrade3 ngrade4"
+GRADING_USERS="ngrade1 ngrade2 ngrade3 ngrade4 ngradestu1 ngradestu2 ngradestu3 ngradestu4"
 
 missing() {
 	for cmd in gcc make valgrind jq setarch nm objdump bwrap tar gzip zip unzip; do

@@ -7,6 +7,9 @@
 #include <stddef.h>
 #include <sys/resource.h>
 
+struct jail;
+struct jail_run;
+
 struct proc_spec {
 	/* argv[0] is the program: a path (a relative one counts from the caller's directory, not
 	 * from cwd), or a name looked up in PATH (envp's PATH when envp is given, as env -i does) */
@@ -31,6 +34,10 @@ struct proc_spec {
 	/* run as this user and group, without supplementary groups (a batch's per-slot user,
 	 * DESIGN section 6); 0: keep the caller's (root is never a target) */
 	unsigned run_uid, run_gid;
+	/* student code: run inside this jail (jail.h), seeing what jail_run shows; NULL, or a
+	 * jail in mode JAIL_NONE, runs it as it is */
+	const struct jail *jail;
+	const struct jail_run *jail_run;
 };
 
 struct proc_result {
@@ -39,7 +46,8 @@ struct proc_result {
 	int signaled;              /* 1: killed by signal term_signal */
 	int term_signal;
 	int timed_out;             /* 1: the wall limit passed and the group was killed */
-	int pid;                   /* the child's pid (checked against Valgrind's pid: line) */
+	int pid;                   /* the child's pid (checked against Valgrind's pid: line);
+				      0 when it ran in a jail's PID namespace, where it is not known */
 	double wall_seconds;       /* from fork to reaping */
 	double user_seconds, system_seconds; /* getrusage of the child */
 	long voluntary_switches, involuntary_switches;
