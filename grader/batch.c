@@ -391,6 +391,13 @@ static void run_child(struct batch *b, size_t i, unsigned slot, const char *work
 	char *inner[48] = {grade,           "--lesson", b->o.lesson, "--seed",   seed,  "--student",
 	                   (char *)s->name, "--batch",  "--quiet",   "--format", "json"};
 	size_t k = 11;
+	/* every process of the student's code in a jail of its own, under the student user of
+	 * this slot when the child is root (--no-sandbox as root: a Gradescope container) */
+	char student_user[32];
+	snprintf(student_user, sizeof student_user, "ngradestu%u", slot + 1);
+	inner[k++] = "--isolate";
+	inner[k++] = "--student-user";
+	inner[k++] = student_user;
 	if (b->o.no_wall)
 		inner[k++] = "--no-wall";
 	/* the raw Valgrind outputs, kept for disputes in the student's work folder */

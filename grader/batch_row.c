@@ -65,6 +65,11 @@ int batch_row_from_json(const struct json_value *r, const char *lesson, struct b
 	copy(row->course_version, sizeof row->course_version,
 	     json_string_or(r, "course_version", ""));
 	read_environment(json_get(r, "toolchain"), row->environment, sizeof row->environment);
+	copy(row->isolation, sizeof row->isolation, json_string_or(r, "isolation", "none"));
+	const struct json_value *v = json_get(r, "verified");
+	row->verified = v != NULL && v->type == JSON_BOOL && v->number != 0;
+	copy(row->unverified, sizeof row->unverified,
+	     row->verified ? "" : json_string_or(r, "unverified_reason", "not isolated"));
 	row->seconds = seconds;
 	return 0;
 }
@@ -81,6 +86,8 @@ void batch_row_failed(struct batch_row *row, const char *student, const char *le
 	copy(row->reason, sizeof row->reason, reason);
 	row->max = 100;
 	row->seed = seed;
+	copy(row->isolation, sizeof row->isolation, "none");
+	copy(row->unverified, sizeof row->unverified, "no report");
 	row->seconds = seconds;
 }
 
@@ -124,6 +131,13 @@ void batch_row_json(const struct batch_row *row, FILE *out)
 	}
 	fprintf(out, "], \"seed\": %llu, \"course_version\": ", row->seed);
 	report_json_string(out, row->course_version);
+	fputs(", \"isolation\": ", out);
+	report_json_string(out, row->isolation[0] ? row->isolation : "none");
+	fprintf(out, ", \"verified\": %s, \"unverified_reason\": ", row->verified ? "true" : "false");
+	if (row->verified)
+		fputs("null", out);
+	else
+		report_json_string(out, row->unverified);
 	fputs("}\n", out);
 }
 

@@ -33,6 +33,9 @@ struct batch_row {
 	unsigned long long seed;
 	char course_version[64];
 	char environment[320]; /* cc, glibc, Valgrind, CPU, arch: the environment fingerprint */
+	char isolation[24];    /* how the student's code was kept apart (jail.h), "none" */
+	int verified;          /* 1 only when it ran in namespaces of its own */
+	char unverified[256];  /* why not, "" when verified */
 	double seconds;        /* how long grading took (not in the report) */
 };
 

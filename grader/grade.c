@@ -14,6 +14,8 @@
 
 #include "build.h"
 #include "impl.h"
+#include "jail.h"
+#include "seal.h"
 #include "static_checks.h"
 #include "suites.h"
 #include "toolchain.h"
@@ -95,11 +97,17 @@ static int needs_tool(const struct manifest *m, enum vg_tool tool)
 	return tool == VG_CALLGRIND;
 }
 
+/* jail: where the student's runs happen (NULL for the course's own code); sealed: the sealed
+ * folder whose bench runs instead of the build's, NULL for the course's own code. */
 static int measure_impl(const struct grade_options *o, const struct manifest *m,
-			const struct impl *impl, struct measured *out, char *err, size_t errlen)
+			const struct impl *impl, const struct jail *jail, const struct seal *sealed,
+			struct measured *out, char *err, size_t errlen)
 {
 	char bench[PATH_MAX + 8];
-	snprintf(bench, sizeof bench, "%s/bench", impl->out_dir);
+	if (sealed != NULL)
+		seal_program(sealed, "bench", bench, sizeof bench);
+	else
+		snprintf(bench, sizeof bench, "%s/bench", impl->out_dir);
 	struct vg_spec spec = {
 		.bench = bench, .args = m->args, .seed = o->has_seed ? o->seed : m->seed,
 		.time_limit = m->time_limit, .cache_dir = o->cache_dir,
@@ -109,6 +117,7 @@ static int measure_impl(const struct grade_options *o, const struct manifest *m,
 				    ? o->keep_dir
 				    : NULL,
 		.student_file = m->student_files[0],
+		.jail = jail,
 	};
 	static const enum vg_tool tools[] = {VG_CALLGRIND, VG_CACHEGRIND_SIM, VG_MASSIF};
 	struct vg_result *results[] = {&out->cg, &out->sim, &out->massif};
@@ -120,6 +129,8 @@ static int measure_impl(const struct grade_options *o, const struct manifest *m,
 			continue;
 		spec.tool = tools[i];
 		progress(o, "measuring %s with %s", impl->name, names[i]);
+		if (sealed != NULL && seal_verify(sealed, err, errlen) != 0)
+			return -1;
 		if (vg_measure(&spec, results[i], err, errlen) != 0)
 			return -1;
 		*has[i] = 1;
@@ -398,6 +409,59 @@ static void next_step(const struct manifest *m, struct grade_report *r, const ch
 
 /* }=== */
 
+/* The jail of an official grade (--isolate), or none for a local estimate; the report says
+ * which, and an official grade without namespaces is unverified. */
+static void choose_jail(const struct grade_options *o, struct grade_report *r, struct jail *j)
+{
+	char root[PATH_MAX];
+	memset(j, 0, sizeof *j);
+	r->isolated = o->isolate;
+	if (o->isolate && getcwd(root, sizeof root) != NULL)
+		jail_setup(j, root, o->student_user);
+	snprintf(r->isolation, sizeof r->isolation, "%s", jail_mode_name(j));
+	r->verified = j->mode == JAIL_NAMESPACES;
+	if (!r->verified)
+		snprintf(r->unverified, sizeof r->unverified, "%s",
+			 o->isolate ? j->why
+				    : "a local grading: the student's code ran as the grader's user");
+}
+
+/* The correct and task suites, then the lesson's cmocka gates, each from its sealed copy. */
+static void run_gates(const struct grade_options *o, const struct manifest *m,
+		      struct grade_report *r, const struct seal *sealed, const struct jail *jail,
+		      const struct cmocka_gate *gates, size_t n_gates)
+{
+	char test[PATH_MAX + 8];
+	const char *log_dir = sealed->runs;
+	progress(o, "running the correct and task suites of %s", r->student);
+	struct gate_result g;
+	int ran = seal_verify(sealed, r->reason, sizeof r->reason) == 0;
+	if (!ran) {
+		r->status = "error";
+		return;
+	}
+	ran = suites_run_gate(seal_program(sealed, "test", test, sizeof test), log_dir,
+			      GATE_LIMIT_FACTOR * m->time_limit, jail, &g, r->reason,
+			      sizeof r->reason) == 0;
+	for (size_t i = 0; ran && i < n_gates; i++) {
+		char bin[PATH_MAX + 16];
+		progress(o, "running the %s tests of %s", gates[i].label, r->student);
+		ran = seal_verify(sealed, r->reason, sizeof r->reason) == 0;
+		if (!ran) {
+			r->status = "error";
+			return;
+		}
+		ran = suites_run_cmocka(seal_program(sealed, gates[i].label, bin, sizeof bin),
+					gates[i].label, gates[i].sanitized, gates[i].declared,
+					log_dir, GATE_LIMIT_FACTOR * m->time_limit, jail, &g,
+					r->reason, sizeof r->reason) == 0;
+	}
+	if (!ran)
+		r->status = g.timed_out ? "timed_out" : "crashed";
+	else
+		gate_status(r, &g);
+}
+
 static int prepare(const struct grade_options *o, struct grade_report *r, struct manifest *m,
 		   char *lesson_dir, size_t dir_len, char *err, size_t errlen)
 {
@@ -449,10 +513,10 @@ int grade_run(const struct grade_options *o, struct grade_report *r, struct mani
 		r->total += gates[i].declared;
 
 	struct measured ref = {0}, skel = {0}, stu = {0};
-	if (measure_impl(o, m, &reference, &ref, err, errlen) != 0)
+	if (measure_impl(o, m, &reference, NULL, NULL, &ref, err, errlen) != 0)
 		return -1;
 	int have_skeleton = build_or_fail(o, &skeleton, r, err, errlen) == 0 &&
-			    measure_impl(o, m, &skeleton, &skel, err, errlen) == 0;
+			    measure_impl(o, m, &skeleton, NULL, NULL, &skel, err, errlen) == 0;
 	r->details[0] = '\0';
 
 	int built = 0;
@@ -465,6 +529,13 @@ int grade_run(const struct grade_options *o, struct grade_report *r, struct mani
 		r->status = "build_failed";
 	else
 		built = 1;
+	struct seal sealed;
+	struct jail jail;
+	choose_jail(o, r, &jail);
+	if (built && seal_impl(student.out_dir, &sealed, r->reason, sizeof r->reason) != 0) {
+		set_status(r, "error", "%s", r->reason);
+		built = 0;
+	}
 	if (built) {
 		progress(o, "static checks of %s", student.name);
 		int refused = static_checks(m, &student, &reference, r->reason, sizeof r->reason);
@@ -473,33 +544,16 @@ int grade_run(const struct grade_options *o, struct grade_report *r, struct mani
 			built = 0;
 		}
 	}
-
-	if (built) {
-		progress(o, "running the correct and task suites of %s", student.name);
-		char test[PATH_MAX + 8];
-		snprintf(test, sizeof test, "%s/test", student.out_dir);
-		struct gate_result g;
-		int ran = suites_run_gate(test, student.out_dir, GATE_LIMIT_FACTOR * m->time_limit,
-					  &g, r->reason, sizeof r->reason) == 0;
-		for (size_t i = 0; ran && i < n_gates; i++) {
-			char bin[PATH_MAX + 16];
-			snprintf(bin, sizeof bin, "%s/%s", student.out_dir, gates[i].label);
-			progress(o, "running the %s tests of %s", gates[i].label, student.name);
-			ran = suites_run_cmocka(bin, gates[i].label, gates[i].sanitized,
-						gates[i].declared, student.out_dir,
-						GATE_LIMIT_FACTOR * m->time_limit, &g, r->reason,
-						sizeof r->reason) == 0;
-		}
-		if (!ran)
-			r->status = g.timed_out ? "timed_out" : "crashed";
-		else
-			gate_status(r, &g);
-	}
+	if (built)
+		run_gates(o, m, r, &sealed, &jail, gates, n_gates);
 	int measured = 0;
 	if (!strcmp(r->status, "graded")) {
 		char why[512];
-		if (measure_impl(o, m, &student, &stu, why, sizeof why) != 0)
-			set_status(r, strstr(why, "timed out") ? "timed_out" : "crashed", "%s", why);
+		if (measure_impl(o, m, &student, &jail, &sealed, &stu, why, sizeof why) != 0)
+			set_status(r, strstr(why, "cannot be trusted")     ? "error"
+				      : strstr(why, "timed out")            ? "timed_out"
+									    : "crashed",
+				   "%s", why);
 		else if (!stu.has_checksum || stu.checksum != ref.checksum)
 			set_status(r, "tests_failed",
 				   "the measured run's checksum %016llx differs from the "
@@ -515,14 +569,21 @@ int grade_run(const struct grade_options *o, struct grade_report *r, struct mani
 	    wants_native_runs(m)) {
 		char ref_bench[PATH_MAX + 8], stu_bench[PATH_MAX + 8], why[512];
 		snprintf(ref_bench, sizeof ref_bench, "%s/bench", reference.out_dir);
-		snprintf(stu_bench, sizeof stu_bench, "%s/bench", student.out_dir);
+		seal_program(&sealed, "bench", stu_bench, sizeof stu_bench);
 		progress(o, "timing %s against the reference natively (%d interleaved triplets)",
 			 student.name, WALL_TRIPLETS);
-		have_wall = wall_measure(stu_bench, ref_bench, m->native_args, r->seed, m->time_limit,
-					 o->lock_fd, &wall, why, sizeof why) == 0;
+		have_wall = seal_verify(&sealed, why, sizeof why) == 0 &&
+			    wall_measure(stu_bench, ref_bench, m->native_args, r->seed, m->time_limit,
+					 o->lock_fd, &jail, &wall, why, sizeof why) == 0;
 		if (!have_wall)
 			progress(o, "wall time not measured: %s", why);
 		r->wall_noise = have_wall ? wall.tolerance : 0;
+	}
+	/* last: nothing may have changed what was built and checked since it was sealed */
+	char why[512];
+	if (measured && seal_verify(&sealed, why, sizeof why) != 0) {
+		set_status(r, "error", "%s", why);
+		measured = have_wall = 0;
 	}
 	fill_metrics(o, m, r, measured ? &stu : NULL, &ref, have_skeleton ? &skel : NULL,
 		     have_wall ? &wall : NULL);

@@ -20,6 +20,10 @@ struct grade_options {
 	int batch;                 /* wall_ratio is scored only if the lesson says batch = scored */
 	int verbose;               /* progress lines on stderr */
 	int no_wall;               /* skip native timing (counts only, e.g. for README checks) */
+	const char *student_user;  /* with isolate, as root: run student code as this user
+				      (NULL: ngradestu1) */
+	int isolate;               /* an official grade: every process of student code in a jail
+				      (jail.h), the grade unverified where none can be made */
 	const char *keep_dir;      /* where the graded code's raw Valgrind outputs are copied (a
 				      batch keeps them for disputes); NULL: not kept */
 };

@@ -75,7 +75,7 @@ static void csv_header(FILE *out, const struct batch_row *names)
 		const char *m = names->metrics[i].name;
 		fprintf(out, ",%s,%s_ratio,%s_points", m, m, m);
 	}
-	fputs(",seed,course_version,environment\r\n", out);
+	fputs(",seed,course_version,environment,verified\r\n", out);
 }
 
 static void csv_row(FILE *out, const struct batch_row *r, const struct batch_row *names)
@@ -101,6 +101,12 @@ static void csv_row(FILE *out, const struct batch_row *r, const struct batch_row
 	gradebook_csv_field(out, r->course_version, 1);
 	fputc(',', out);
 	gradebook_csv_field(out, r->environment, 1);
+	fputc(',', out);
+	/* "yes", or "no: " and what was missing: a grade nobody should trust silently */
+	char verified[300];
+	snprintf(verified, sizeof verified, "%s%s", r->verified ? "yes" : "no: ",
+		 r->verified ? "" : r->unverified);
+	gradebook_csv_field(out, verified, 1);
 	fputs("\r\n", out);
 }
 

@@ -34,6 +34,8 @@ static void usage(FILE *out)
 	      "  --json-out P  also write the JSON report to P, whatever the format\n"
 	      "  --no-cache    measure the reference and skeleton again\n"
 	      "  --no-wall     skip the native timing: wall_ratio is neither measured nor scored\n"
+	      "  --isolate     an official grade: every process of the student's code in a jail of\n"
+	      "                its own (DESIGN.md, Isolation); unverified where none can be made\n"
 	      "  --keep-dir D  copy the graded code's raw Valgrind outputs into D (from the course root)\n"
 	      "  --batch       score as in a batch: wall_ratio only where lesson.ini says batch = scored\n"
 	      "       grade batch --lesson NN SUBMISSIONS_DIR --out DIR [--jobs N] ... (grade batch --help)\n"
@@ -140,6 +142,8 @@ int main(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(a, "--no-cache")) {
 			o.cache_dir = NULL;
+		} else if (!strcmp(a, "--isolate")) {
+			o.isolate = 1;
 		} else if (!strcmp(a, "--no-wall")) {
 			o.no_wall = 1;
 		} else if (!strcmp(a, "--batch")) {
@@ -188,6 +192,9 @@ int main(int argc, char **argv)
 			i++;
 		} else if (!strcmp(a, "--student")) {
 			o.student = v;
+			i++;
+		} else if (!strcmp(a, "--student-user")) {
+			o.student_user = v;
 			i++;
 		} else {
 			return usage_error("unknown option '%s'", a);

@@ -59,6 +59,13 @@ struct grade_report {
 	char course_version[64];
 	struct toolchain toolchain;
 	double wall_noise;             /* A/A tolerance measured, 0 if no wall metric */
+	/* How the student's code was kept from the grader (jail.h): "namespaces", "namespaces+user",
+	 * "user" or "none". An official grade asks for isolation (--isolate); verified is 1 only
+	 * when it got namespaces, else unverified says what was missing. */
+	char isolation[24];
+	int isolated;                  /* isolation was asked for */
+	int verified;
+	char unverified[256];
 };
 
 /* Bytes with a binary unit, as every report shows them: "97.4 KiB", "812 B". Returns buf. */

@@ -121,6 +121,13 @@ void report_json(const struct grade_report *r, FILE *out)
 	}
 	fprintf(out, "],\n \"seed\": %llu, \"course_version\": ", r->seed);
 	report_json_string(out, r->course_version);
+	fputs(",\n \"isolation\": ", out);
+	report_json_string(out, r->isolation[0] ? r->isolation : "none");
+	fprintf(out, ", \"verified\": %s, \"unverified_reason\": ", r->verified ? "true" : "false");
+	if (r->verified)
+		fputs("null", out);
+	else
+		report_json_string(out, r->unverified);
 	fputs(",\n \"toolchain\": ", out);
 	json_toolchain(out, &r->toolchain);
 	fputs("}\n", out);

@@ -117,6 +117,8 @@ void report_text(const struct grade_report *r, FILE *out, int color)
 	print_metrics(r, out, c);
 	print_functions(r, out, c);
 	fprintf(out, "\nnext: %s\n", r->next_step);
+	if (r->isolated && !r->verified)
+		fprintf(out, "%sunverified:%s %s\n", c.bad, c.off, r->unverified);
 	fprintf(out, "%sseed %llu · course %s · %s · %s · glibc %s · valgrind %s · %s%s\n", c.dim,
 		r->seed, r->course_version, r->toolchain.cc, r->toolchain.flags,
 		r->toolchain.glibc, r->toolchain.valgrind, r->toolchain.cpu, c.off);

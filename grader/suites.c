@@ -1,10 +1,14 @@
 /* suites.c: runs the correct and task suites as the gate and reads Criterion's TAP report. */
 #include "suites.h"
 
+#include "jail.h"
+
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -74,25 +78,59 @@ void suites_parse_tap(const char *tap, struct gate_result *g)
 	}
 }
 
-int suites_run_gate(const char *test_bin, const char *log_dir, double wall_limit,
-		    struct gate_result *g, char *err, size_t errlen)
+static int regular_file(const char *path)
 {
-	char tap_path[PATH_MAX], tap_opt[PATH_MAX + 8], out_path[PATH_MAX], err_path[PATH_MAX];
+	struct stat st;
+	return lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* A fresh folder log_dir/name for one run's own files, writable by the jail's identity. */
+static int run_folder(const char *log_dir, const char *name, const struct jail *jail, char *dir,
+		      size_t len, char *err, size_t errlen)
+{
+	snprintf(dir, len, "%s/%s", log_dir, name);
+	if (mkdir(dir, 0755) != 0 || jail_give(jail, dir) != 0) {
+		snprintf(err, errlen, "cannot create '%s': %s", dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* The folder of path, for the jail to show. */
+static void folder_of(const char *path, char *dir, size_t len)
+{
+	snprintf(dir, len, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash != NULL && slash != dir)
+		*slash = '\0';
+}
+
+int suites_run_gate(const char *test_bin, const char *log_dir, double wall_limit,
+		    const struct jail *jail, struct gate_result *g, char *err, size_t errlen)
+{
+	char tap_path[PATH_MAX + 16], tap_opt[PATH_MAX + 32], out_path[PATH_MAX], err_path[PATH_MAX],
+		own[PATH_MAX], bin_dir[PATH_MAX];
 	memset(g, 0, sizeof *g);
-	snprintf(tap_path, sizeof tap_path, "%s/gate.tap", log_dir);
+	if (run_folder(log_dir, "gate-run", jail, own, sizeof own, err, errlen) != 0)
+		return -1;
+	folder_of(test_bin, bin_dir, sizeof bin_dir);
+	struct jail_run shown = {{bin_dir, NULL}, {own, NULL}};
+	snprintf(tap_path, sizeof tap_path, "%s/gate.tap", own);
 	snprintf(tap_opt, sizeof tap_opt, "--tap=%s", tap_path);
 	snprintf(out_path, sizeof out_path, "%s/gate.stdout", log_dir);
 	snprintf(err_path, sizeof err_path, "%s/gate.stderr", log_dir);
 	remove(tap_path);
 	char *argv[] = {(char *)test_bin, "--filter", GATE_FILTER, tap_opt, NULL};
 	struct proc_spec spec = {.argv = argv, .stdout_path = out_path, .stderr_path = err_path,
-				 .wall_limit = wall_limit, .file_limit = 64 << 20};
+				 .wall_limit = wall_limit, .file_limit = 64 << 20, .jail = jail,
+				 .jail_run = &shown, .cwd = own};
 	struct proc_result r;
 	if (proc_run(&spec, &r) != 0) {
 		snprintf(err, errlen, "cannot run the tests: %s", r.error);
 		return -1;
 	}
-	char *tap = text_file_read(tap_path, 4 << 20, 0, 0, NULL, 0);
+	/* the test process wrote this file: read it only as a regular file, never through a link */
+	char *tap = regular_file(tap_path) ? text_file_read(tap_path, 4 << 20, 0, 0, NULL, 0) : NULL;
 	if (tap == NULL || r.timed_out) {
 		char how[128];
 		snprintf(err, errlen, "the test run wrote no report: %s",
@@ -188,10 +226,15 @@ unsigned suites_parse_cmocka_tap(const char *tap, const char *label, struct gate
 }
 
 int suites_run_cmocka(const char *bin, const char *label, int sanitized, unsigned declared,
-		      const char *log_dir, double wall_limit, struct gate_result *g, char *err,
-		      size_t errlen)
+		      const char *log_dir, double wall_limit, const struct jail *jail,
+		      struct gate_result *g, char *err, size_t errlen)
 {
-	char out_path[PATH_MAX], err_path[PATH_MAX];
+	char out_path[PATH_MAX], err_path[PATH_MAX], own[PATH_MAX], bin_dir[PATH_MAX], run[96];
+	snprintf(run, sizeof run, "%s-run", label);
+	if (run_folder(log_dir, run, jail, own, sizeof own, err, errlen) != 0)
+		return -1;
+	folder_of(bin, bin_dir, sizeof bin_dir);
+	struct jail_run shown = {{bin_dir, NULL}, {own, NULL}};
 	snprintf(out_path, sizeof out_path, "%s/%s.tap", log_dir, label);
 	snprintf(err_path, sizeof err_path, "%s/%s.stderr", log_dir, label);
 	struct utsname machine;
@@ -207,7 +250,8 @@ int suites_run_cmocka(const char *bin, const char *label, int sanitized, unsigne
 				 .wall_limit = wall_limit, .file_limit = 64 << 20,
 				 /* ThreadSanitizer reserves terabytes of address space: a batch's
 				  * soft RLIMIT_AS (batch.c) would abort it at start */
-				 .lift_as_limit = sanitized};
+				 .lift_as_limit = sanitized, .jail = jail, .jail_run = &shown,
+				 .cwd = own};
 	struct proc_result r;
 	if (proc_run(&spec, &r) != 0) {
 		snprintf(err, errlen, "cannot run %s: %s", label, r.error);

@@ -17,10 +17,16 @@ struct gate_result {
 	size_t n_failures;
 };
 
+struct jail;
+
+/* Student code runs in jail (jail.h; NULL: as it is), seeing test_bin's folder read-only and
+ * writing only in a fresh folder of log_dir (absolute paths); its console output goes to files
+ * of log_dir that the grader opens. */
+
 /* Runs test_bin's gate suites with its output in log_dir. Returns 0 when the run produced a TAP
  * file (whatever the results), -1 with a reason otherwise. */
 int suites_run_gate(const char *test_bin, const char *log_dir, double wall_limit,
-		    struct gate_result *g, char *err, size_t errlen);
+		    const struct jail *jail, struct gate_result *g, char *err, size_t errlen);
 
 /* Tests in the `correct` and `task` suites of test_bin (criterion --list). */
 int suites_count(const char *test_bin, unsigned *count, char *err, size_t errlen);
@@ -32,8 +38,8 @@ int suites_count(const char *test_bin, unsigned *count, char *err, size_t errlen
  * declared is the number of tests the lesson's source declares; tests that never ran count as
  * failed. Returns 0 when the program ran, -1 with a reason otherwise. */
 int suites_run_cmocka(const char *bin, const char *label, int sanitized, unsigned declared,
-		      const char *log_dir, double wall_limit, struct gate_result *g, char *err,
-		      size_t errlen);
+		      const char *log_dir, double wall_limit, const struct jail *jail,
+		      struct gate_result *g, char *err, size_t errlen);
 
 /* Tests a cmocka source declares: its cmocka_unit_test* entries. 0 when it cannot be read. */
 unsigned suites_cmocka_declared(const char *source);

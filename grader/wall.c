@@ -2,15 +2,18 @@
 #include "wall.h"
 
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bench_protocol.h"
+#include "jail.h"
 #include "proc.h"
 
 #define MIN_TOLERANCE 1.05
@@ -52,8 +55,38 @@ struct native_run {
 	struct bench_output printed;
 };
 
+/* Where the student's run works (dir/run-N, fresh for each run, the only folder it may
+ * write) and what its jail shows: the bench's own folder, read-only. The grader's stdout and
+ * stderr files stay in dir, outside its reach. */
+struct jailed_side {
+	const struct jail *jail;
+	char own[PATH_MAX], bench_dir[PATH_MAX];
+	struct jail_run shown;
+	unsigned runs;
+};
+
+static int next_run_folder(struct jailed_side *side, const char *dir, const char *bench)
+{
+	snprintf(side->own, sizeof side->own, "%s/run-%u", dir, side->runs++);
+	snprintf(side->bench_dir, sizeof side->bench_dir, "%s", bench);
+	*strrchr(side->bench_dir, '/') = '\0'; /* bench is absolute (realpath) */
+	side->shown = (struct jail_run){{side->bench_dir, NULL}, {side->own, NULL}};
+	return mkdir(side->own, 0755) == 0 && jail_give(side->jail, side->own) == 0 ? 0 : -1;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	return remove(path) == 0 ? 0 : 0; /* keep going: what is left is a few empty folders */
+}
+
+static void remove_tree(const char *dir)
+{
+	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 static int run_bench(const char *bench, char **argv_tail, double limit, const char *dir,
-		     struct native_run *run, char *err, size_t errlen)
+		     struct jailed_side *side, struct native_run *run, char *err, size_t errlen)
 {
 	char *argv[MAX_ARGS];
 	int n = 0;
@@ -68,6 +101,15 @@ static int run_bench(const char *bench, char **argv_tail, double limit, const ch
 	struct proc_result result, *r = &result;
 	struct proc_spec spec = {.argv = argv, .envp = envp, .cwd = dir, .stdout_path = out,
 				 .stderr_path = errp, .wall_limit = limit, .file_limit = 16 << 20};
+	if (side != NULL) {
+		if (next_run_folder(side, dir, bench) != 0) {
+			snprintf(err, errlen, "cannot make a run folder in %s", dir);
+			return -1;
+		}
+		spec.cwd = side->own;
+		spec.jail = side->jail;
+		spec.jail_run = &side->shown;
+	}
 	if (proc_run(&spec, r) != 0) {
 		snprintf(err, errlen, "cannot run '%s': %s", bench, r->error);
 		return -1;
@@ -134,8 +176,9 @@ static int collect_values(struct wall_result *w, int i, const struct native_run 
 
 int wall_measure(const char *student_bench, const char *reference_bench, const char *args,
 		 unsigned long long seed, double time_limit, int lock_fd,
-		 struct wall_result *w, char *err, size_t errlen)
+		 const struct jail *student_jail, struct wall_result *w, char *err, size_t errlen)
 {
+	struct jailed_side side = {.jail = student_jail};
 	char storage[1024], *tail[MAX_ARGS], student[PATH_MAX], reference[PATH_MAX];
 	if (bench_protocol_argv(args, seed, storage, sizeof storage, tail, MAX_ARGS) < 0) {
 		snprintf(err, errlen, "too many bench arguments: '%s'", args);
@@ -147,7 +190,7 @@ int wall_measure(const char *student_bench, const char *reference_bench, const c
 		return -1;
 	}
 	char dir[] = "/tmp/ngrade-wall-XXXXXX";
-	if (mkdtemp(dir) == NULL) {
+	if (mkdtemp(dir) == NULL || chmod(dir, 0711) != 0) { /* a student user reaches run-N */
 		snprintf(err, errlen, "cannot create a private folder in /tmp");
 		return -1;
 	}
@@ -162,9 +205,9 @@ int wall_measure(const char *student_bench, const char *reference_bench, const c
 	int rc = 0;
 	for (int i = 0; i < WALL_TRIPLETS && rc == 0; i++) {
 		struct native_run a, s, b;
-		rc = run_bench(reference, tail, time_limit, dir, &a, err, errlen) ||
-		     run_bench(student, tail, time_limit, dir, &s, err, errlen) ||
-		     run_bench(reference, tail, time_limit, dir, &b, err, errlen);
+		rc = run_bench(reference, tail, time_limit, dir, NULL, &a, err, errlen) ||
+		     run_bench(student, tail, time_limit, dir, &side, &s, err, errlen) ||
+		     run_bench(reference, tail, time_limit, dir, NULL, &b, err, errlen);
 		if (rc == 0 && a.checksum != s.checksum) {
 			snprintf(err, errlen, "checksum %016llx differs from the reference's %016llx",
 				 (unsigned long long)s.checksum, (unsigned long long)a.checksum);
@@ -193,7 +236,7 @@ int wall_measure(const char *student_bench, const char *reference_bench, const c
 	unlink(path);
 	snprintf(path, sizeof path, "%s/stderr", dir);
 	unlink(path);
-	rmdir(dir);
+	remove_tree(dir);
 	if (rc != 0)
 		return -1;
 	w->ratio = wall_median(ratios, WALL_TRIPLETS);

@@ -32,11 +32,14 @@ struct wall_result {
 	size_t n_values;
 };
 
-/* Runs the benches with args and seed; lock_fd is the open build/wall.lock (or -1). Returns 0, or -1 with a reason (a run failed or timed
+struct jail;
+
+/* The student's runs happen in student_jail (jail.h; NULL: as they are), each with a fresh
+ * working folder of its own. Runs the benches with args and seed; lock_fd is the open build/wall.lock (or -1). Returns 0, or -1 with a reason (a run failed or timed
  * out; its checksum differed from the reference's). */
 int wall_measure(const char *student_bench, const char *reference_bench, const char *args,
 		 unsigned long long seed, double time_limit, int lock_fd,
-		 struct wall_result *w, char *err, size_t errlen);
+		 const struct jail *student_jail, struct wall_result *w, char *err, size_t errlen);
 
 /* Median of n values (sorts them). */
 double wall_median(double *values, size_t n);

@@ -3,6 +3,8 @@
  * could change them. The budget tests and the grader both come through here. */
 #include "valgrind_run.h"
 
+#include "jail.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -175,7 +177,16 @@ static int valgrind_complained(const char *stderr_path, int pid, char *line_out,
 		return 0;
 	char prefix[32];
 	snprintf(prefix, sizeof prefix, "==%d== ", pid);
-	char *hit = strstr(text, prefix);
+	char *hit = pid > 0 ? strstr(text, prefix) : NULL;
+	/* in a jail's PID namespace the pid is not known: any "==N== " line at a line's start */
+	for (char *at = text; pid <= 0 && hit == NULL && at != NULL;
+	     at = strchr(at, '\n'), at = at ? at + 1 : NULL) {
+		size_t digits = at[0] == '=' && at[1] == '=' ? strspn(at + 2, "0123456789") : 0;
+		if (digits > 0 && !strncmp(at + 2 + digits, "== ", 3)) {
+			hit = at;
+			snprintf(prefix, sizeof prefix, "%.*s", (int)(digits + 5), at);
+		}
+	}
 	if (hit != NULL) {
 		hit += strlen(prefix);
 		snprintf(line_out, len, "%.*s", (int)strcspn(hit, "\n"), hit);
@@ -418,6 +429,38 @@ static int cache_read(const char *path, struct vg_result *r)
 
 /* }=== */
 
+/* The output file as the grader created it: the same inode, a regular file with one name.
+ * A measured program may write its own output file while it runs (the threat model allows
+ * that much); it must not swap in another file, a link or a folder for the grader to read. */
+static int output_is_ours(const char *path, const struct stat *created)
+{
+	struct stat now;
+	return lstat(path, &now) == 0 && S_ISREG(now.st_mode) && now.st_nlink == 1 &&
+	       now.st_ino == created->st_ino && now.st_dev == created->st_dev;
+}
+
+/* The run's folder: the bench copy and Valgrind's stdout and stderr (opened by us), with
+ * out/ (Valgrind's output file) and tmp/ the only places the measured process may write. In
+ * a jail with a student user, the folder is reachable, the copy runnable, out/ and tmp/
+ * writable by that user. */
+static int stage_run(const struct vg_spec *s, const char *dir, const char *bench,
+		     const char *out_dir, const char *tmp_dir, const char *out_file,
+		     struct stat *created)
+{
+	int shared = s->jail != NULL && jail_give(s->jail, out_dir) == 0;
+	if (copy_file(s->bench, bench, 0555) != 0)
+		return -1;
+	if (shared && (chmod(dir, 0755) != 0 || jail_give(s->jail, out_dir) != 0 ||
+		       jail_give(s->jail, tmp_dir) != 0))
+		return -1;
+	/* The output file exists before the run, created by us with O_EXCL: nothing the
+	 * measured program left behind can stand in for it. */
+	int fd = open(out_file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || fstat(fd, created) != 0 || close(fd) != 0)
+		return -1;
+	return s->jail != NULL ? jail_give(s->jail, out_file) : 0;
+}
+
 static int run_once(const struct vg_spec *s, const char *valgrind, const char *dir,
 		    struct vg_result *r, char *err, size_t errlen)
 {
@@ -427,21 +470,15 @@ static int run_once(const struct vg_spec *s, const char *valgrind, const char *d
 	snprintf(bench, sizeof bench, "%.64s/bench", dir);
 	snprintf(out_dir, sizeof out_dir, "%.64s/out", dir);
 	snprintf(tmp_dir, sizeof tmp_dir, "%.64s/tmp", dir);
-	snprintf(stdout_path, sizeof stdout_path, "%.64s/out/stdout", dir);
-	snprintf(stderr_path, sizeof stderr_path, "%.64s/out/stderr", dir);
+	snprintf(stdout_path, sizeof stdout_path, "%.64s/stdout", dir);
+	snprintf(stderr_path, sizeof stderr_path, "%.64s/stderr", dir);
 	snprintf(out_file, sizeof out_file, "%.64s/out/%s.out", dir,
 		 s->tool == VG_MASSIF ? "massif" : "callgrind");
 	snprintf(home, sizeof home, "HOME=%.64s/tmp", dir);
+	struct stat created;
 	if (mkdir(out_dir, 0700) != 0 || mkdir(tmp_dir, 0700) != 0 ||
-	    copy_file(s->bench, bench, 0500) != 0) {
+	    stage_run(s, dir, bench, out_dir, tmp_dir, out_file, &created) != 0) {
 		fail(err, errlen, "cannot stage '%s' in %s: %s", s->bench, dir, strerror(errno));
-		return -1;
-	}
-	/* The output file exists before the run, created by us with O_EXCL: nothing the
-	 * measured program left behind can stand in for it. */
-	int fd = open(out_file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0 || close(fd) != 0) {
-		fail(err, errlen, "cannot create %s: %s", out_file, strerror(errno));
 		return -1;
 	}
 	char storage[2048], *argv[MAX_ARGS];
@@ -452,10 +489,11 @@ static int run_once(const struct vg_spec *s, const char *valgrind, const char *d
 	char tmpdir_env[160];
 	snprintf(tmpdir_env, sizeof tmpdir_env, "TMPDIR=%.64s/tmp", dir);
 	char *envp[] = {"PATH=/usr/bin:/bin", "LC_ALL=C", tmpdir_env, home, NULL};
+	struct jail_run shown = {{dir, NULL}, {out_dir, tmp_dir, NULL}};
 	struct proc_spec ps = {
 		.argv = argv, .envp = envp, .cwd = dir, .stdout_path = stdout_path,
 		.stderr_path = stderr_path, .wall_limit = s->time_limit,
-		.file_limit = MAX_OUTPUT_BYTES,
+		.file_limit = MAX_OUTPUT_BYTES, .jail = s->jail, .jail_run = &shown,
 	};
 	struct proc_result pr;
 	if (proc_run(&ps, &pr) != 0) {
@@ -468,6 +506,11 @@ static int run_once(const struct vg_spec *s, const char *valgrind, const char *d
 		fail(err, errlen, "bench under %s: %s%s%s", tool_name(s->tool),
 		     proc_describe(&pr, how, sizeof how),
 		     last_line(stderr_path, line, sizeof line)[0] ? ": " : "", line);
+		return -1;
+	}
+	if (!output_is_ours(out_file, &created)) {
+		fail(err, errlen, "%s's output file was replaced during the run: refused",
+		     tool_name(s->tool));
 		return -1;
 	}
 	if (valgrind_complained(stderr_path, pr.pid, line, sizeof line)) {

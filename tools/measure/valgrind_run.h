@@ -15,6 +15,8 @@
 
 enum vg_tool { VG_CALLGRIND, VG_CACHEGRIND_SIM, VG_MASSIF };
 
+struct jail;
+
 struct vg_spec {
 	enum vg_tool tool;         /* VG_CACHEGRIND_SIM: callgrind with pinned cache + branch sim */
 	const char *bench;         /* the bench binary */
@@ -26,6 +28,7 @@ struct vg_spec {
 	const char *student_file;  /* basename; functions of this source file are flagged */
 	int pages_as_heap;         /* massif --pages-as-heap=yes (mmap counts as heap) */
 	int show_progress;         /* say on stderr when a run (not a cache hit) starts and ends */
+	const struct jail *jail;   /* student code: each run in this jail (jail.h); NULL: none */
 };
 
 struct vg_function {
