@@ -550,9 +550,10 @@ int grade_run(const struct grade_options *o, struct grade_report *r, struct mani
 	if (!strcmp(r->status, "graded")) {
 		char why[512];
 		if (measure_impl(o, m, &student, &jail, &sealed, &stu, why, sizeof why) != 0)
-			set_status(r, strstr(why, "cannot be trusted")     ? "error"
-				      : strstr(why, "timed out")            ? "timed_out"
-									    : "crashed",
+			set_status(r, strstr(why, "cannot be trusted") ? "error"
+				      : strstr(why, "was replaced")     ? "refused"
+				      : strstr(why, "timed out")        ? "timed_out"
+									: "crashed",
 				   "%s", why);
 		else if (!stu.has_checksum || stu.checksum != ref.checksum)
 			set_status(r, "tests_failed",

@@ -252,6 +252,10 @@ void gradebook_gradescope(FILE *out, const struct batch_row *r)
 		         r->score, r->max, r->seed, r->course_version);
 	else
 		snprintf(output, sizeof output, "%s: %s", r->status, r->reason);
+	if (!r->verified) { /* the instructor must see it where the score is */
+		size_t n = strlen(output);
+		snprintf(output + n, sizeof output - n, "; UNVERIFIED: %s", r->unverified);
+	}
 	fprintf(out, "{\n  \"score\": %.2f,\n  \"max_score\": %.2f,\n  \"output\": ", r->score,
 	        r->max);
 	report_json_string(out, output);

@@ -615,6 +615,94 @@ batch_gradebook_has_odd_name() { # the name, RFC 4180-quoted, in the gradebook
 check "grader-batch-attacks-each-get-a-status-none-above-skeleton" grade_batch_attacks
 # }===
 
+# {=== isolation (DESIGN.md, "Isolation"): attacks written as a hostile student would, each the
+# lesson's skeleton plus a payload that reaches any libc function by address arithmetic from an
+# allowed one (grader/tests/submissions/isolation/reach_libc.h) and runs inside the student's
+# own function: in the correct suite, a cmocka gate, the bench under Valgrind and natively.
+# Static checks cannot see them; the jail, the seal and the output checks must. Each attack's
+# own "Expected: STATUS_RE REASON_RE" line says how it must end, never above the skeleton; no
+# process, planted file or changed course file may be left behind. ===}
+
+ISOLATION=grader/tests/submissions/isolation
+
+# isolation_compose LESSON ATTACK OUT: the skeleton with its entry point renamed, the payload
+# library, the attack and the entry point that runs it first
+isolation_compose() {
+	local lesson=$1 attack=$2 out=$3
+	mkdir -p "$(dirname "$out")" || return 1
+	case $lesson in
+	01) sed -E -e 's/\blogfmt_render\b/honest_render/g' \
+		-e 's/^void honest_render\(/static void honest_render(/' \
+		solutions/01-zero-allocation/skeleton/logfmt.c ;;
+	06) sed -E -e 's/\bdoccache_new\b/honest_new/g' \
+		-e 's/^struct doccache \*honest_new\(/static struct doccache *honest_new(/' \
+		"$(isolation_base 06)" ;;
+	*) return 1 ;;
+	esac >"$out" && cat "$ISOLATION/reach_libc.h" "$attack" "$ISOLATION/$lesson/wrap.c" >>"$out"
+}
+
+# isolation_base LESSON: the honest code an attack is added to, and the batch's control. Lesson
+# 06's skeleton fails its task suite, so nothing after the gate would run: there the partial.
+isolation_base() {
+	case $1 in
+	01) echo solutions/01-zero-allocation/skeleton/logfmt.c ;;
+	06) echo solutions/06-gc-tuning/partial.c ;;
+	esac
+}
+
+isolation_expected() { # isolation_expected ATTACK: "STATUS_RE REASON_RE" from its Expected: line
+	sed -n 's/^[[:space:]*]*Expected:[[:space:]]*//p' "$1" | head -n 1 | sed 's/[[:space:]]*\*\/[[:space:]]*$//'
+}
+
+isolation_leftovers() { # fails when an attack left a process or a planted file
+	local found=0
+	if pgrep -f ngrade-attack-marker >/dev/null; then
+		echo "a process outlived its run:"; pgrep -af ngrade-attack-marker; found=1
+	fi
+	if [ -n "$(find build -name 'PWNED-by-attack' -o -name 'PLANTED-by-attack*' 2>/dev/null)" ]; then
+		echo "an attack wrote into the grader's folders:"
+		find build -name 'PWNED-by-attack' -o -name 'PLANTED-by-attack*'
+		found=1
+	fi
+	return $found
+}
+
+# grade_isolation_batch LESSON: every attack of the lesson and a control (the skeleton) in one
+# sandboxed batch, with the native timing runs
+grade_isolation_batch() {
+	local lesson=$1 d=build/test/isolation-attacks-$1 a name want skel before slug
+	rm -rf "$d" && mkdir -p "$d/subs/control" || return 1
+	slug=$(basename lessons/"$lesson"-*)
+	cp "$(isolation_base "$lesson")" \
+		"$d/subs/control/$(ini_get lessons/"$slug"/lesson.ini student_files)" || return 1
+	for a in "$ISOLATION/$lesson"/*.c; do
+		[ "$(basename "$a")" = wrap.c ] && continue
+		name=$(basename "$a" .c)
+		isolation_compose "$lesson" "$a" "$d/subs/$name/$(ini_get lessons/"$slug"/lesson.ini student_files)" ||
+			return 1
+	done
+	before=$(find lessons/"$slug" solutions/"$slug" -type f -print0 | sort -z | xargs -0 sha256sum)
+	"$GRADE" batch --lesson "$lesson" "$d/subs" --out "$d/out" --jobs 2 >"$d/batch.out" 2>&1 ||
+		{ cat "$d/batch.out"; echo "want exit 0"; return 1; }
+	cat "$d/batch.out"
+	sleep 1 # a daemon that escaped would still be starting
+	isolation_leftovers || return 1
+	[ "$before" = "$(find lessons/"$slug" solutions/"$slug" -type f -print0 | sort -z | xargs -0 sha256sum)" ] ||
+		{ echo "a course file changed"; return 1; }
+	skel=$(jq -r .score "$d/out/reports/control.json") # the honest code's own score
+	for a in "$ISOLATION/$lesson"/*.c; do
+		[ "$(basename "$a")" = wrap.c ] && continue
+		name=$(basename "$a" .c)
+		want=$(isolation_expected "$a")
+		batch_expect "$d/out/reports/$name.json" "$name" "${want%% *}" "${want#* }" "$skel" || return 1
+		jq -e '.verified == true and (.isolation | startswith("namespaces"))' \
+			"$d/out/reports/$name.json" >/dev/null ||
+			{ echo "$name: want a verified grade, isolated in namespaces"; return 1; }
+	done
+}
+check "grader-isolation-lesson01-attacks-are-contained" grade_isolation_batch 01
+check "grader-isolation-lesson06-gate-attack-is-contained" grade_isolation_batch 06
+
 # Lesson 10 in the sandbox: servers on the loopback of bubblewrap's private network namespace,
 # ThreadSanitizer under the batch's address-space limit, a thread per connection under the
 # slot user's process limit. The reference must grade as it does outside, the skeleton low.

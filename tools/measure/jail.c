@@ -136,8 +136,13 @@ int jail_argv(const struct jail *j, const struct jail_run *run, const char *cwd,
 		/* what is shown again is read-only; the writable folders come last, so an output
 		 * folder inside a shown one is still writable */
 		if (add_binds(argv, &n, run->show, "--ro-bind") ||
-		    add_binds(argv, &n, run->writable, "--bind") || add(argv, &n, "--chdir") ||
-		    add(argv, &n, (char *)cwd) || add(argv, &n, "--"))
+		    add_binds(argv, &n, run->writable, "--bind"))
+			return -1;
+		/* the empty folders are read-only too, once the mount points in them exist */
+		for (size_t i = 0; i < j->n_hide; i++)
+			if (add(argv, &n, "--remount-ro") || add(argv, &n, (char *)j->hide[i]))
+				return -1;
+		if (add(argv, &n, "--chdir") || add(argv, &n, (char *)cwd) || add(argv, &n, "--"))
 			return -1;
 	}
 	for (size_t i = 0; inner[i] != NULL; i++)

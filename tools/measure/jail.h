@@ -21,7 +21,7 @@
 
 #define JAIL_MAX_HIDE  8
 #define JAIL_MAX_BINDS 8
-#define JAIL_MAX_ARGS  (64 + 3 * (JAIL_MAX_HIDE + 2 * JAIL_MAX_BINDS))
+#define JAIL_MAX_ARGS  (64 + 4 * JAIL_MAX_HIDE + 6 * JAIL_MAX_BINDS)
 
 enum jail_mode {
 	JAIL_NONE,       /* run as the grader: a local estimate */
