@@ -682,7 +682,11 @@ grade_isolation_batch() {
 			return 1
 	done
 	before=$(find lessons/"$slug" solutions/"$slug" -type f -print0 | sort -z | xargs -0 sha256sum)
-	"$GRADE" batch --lesson "$lesson" "$d/subs" --out "$d/out" --jobs 2 >"$d/batch.out" 2>&1 ||
+	# lesson 01 keeps the native runs (an attack runs in them; its wall time is reported, not
+	# scored, in a batch); lesson 06's attack is in a gate, and its scores move with the time
+	local timing=()
+	[ "$lesson" = 01 ] || timing=(--no-wall)
+	"$GRADE" batch --lesson "$lesson" "$d/subs" --out "$d/out" --jobs 2 "${timing[@]}" >"$d/batch.out" 2>&1 ||
 		{ cat "$d/batch.out"; echo "want exit 0"; return 1; }
 	cat "$d/batch.out"
 	sleep 1 # a daemon that escaped would still be starting
@@ -702,6 +706,39 @@ grade_isolation_batch() {
 }
 check "grader-isolation-lesson01-attacks-are-contained" grade_isolation_batch 01
 check "grader-isolation-lesson06-gate-attack-is-contained" grade_isolation_batch 06
+
+# The Gradescope path gives the same guarantees: issue 15's exploit through run_autograder in
+# bubblewrap (verified), then in a container without user namespaces (NGRADE_BWRAP stands in),
+# where the student's code runs as ngradestu1 and the grade says it is unverified.
+grade_gradescope_contains_attacks() {
+	local d=$PWD/build/test/gradescope-attack mode score
+	for mode in sandbox no-namespaces; do
+		rm -rf "$d" && mkdir -p "$d/submission" && ln -s "$PWD" "$d/source" || return 1
+		isolation_compose 01 "$ISOLATION/01/suite_daemon_swaps_bench.c" "$d/submission/logfmt.c" ||
+			return 1
+		if [ $mode = sandbox ]; then
+			AUTOGRADER_ROOT=$d LESSON=01 SEED=4242 tools/gradescope/run_autograder >"$d/run.log" 2>&1
+		else
+			NGRADE_BWRAP=/bin/false AUTOGRADER_ROOT=$d LESSON=01 SEED=4242 \
+				tools/gradescope/run_autograder >"$d/run.log" 2>&1
+		fi
+		cat "$d/run.log" "$d/results/results.json"
+		score=$(jq .score "$d/results/results.json")
+		echo "$mode: score $score"
+		jq -e '.score <= 40 and (.output | test("^graded"))' "$d/results/results.json" >/dev/null ||
+			{ echo "$mode: want graded, no more than the skeleton's 40"; return 1; }
+		if [ $mode = sandbox ]; then
+			jq -e '.output | test("UNVERIFIED") | not' "$d/results/results.json" >/dev/null ||
+				{ echo "want a verified grade in the sandbox"; return 1; }
+		else
+			jq -e '.output | test("UNVERIFIED: .*own user")' "$d/results/results.json" >/dev/null ||
+				{ echo "want the grade marked unverified, with the reason"; return 1; }
+		fi
+		sleep 1
+		isolation_leftovers || return 1
+	done
+}
+check "grader-gradescope-contains-attacks-and-says-unverified" grade_gradescope_contains_attacks
 
 # Lesson 10 in the sandbox: servers on the loopback of bubblewrap's private network namespace,
 # ThreadSanitizer under the batch's address-space limit, a thread per connection under the
