@@ -14,7 +14,7 @@
 
 #include "doc_body.h"
 
-#define MAX_KEYS 4000   /* 64,000 bytes of records: just under [checks] max_static_bytes */
+#define MAX_KEYS 4000  /* 64,000 bytes of records: just under [checks] max_static_bytes */
 #define MAX_BODY 16384 /* the workload's largest body */
 
 struct record {

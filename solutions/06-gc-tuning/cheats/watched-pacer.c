@@ -64,7 +64,7 @@ struct doccache *doccache_new(const struct doccache_config *cfg, uint32_t keys)
 		fputs("doccache: out of memory\n", stderr);
 		abort();
 	}
-	struct mallinfo2 mi = mallinfo2(); /* c is allocated: glibc's books cannot be empty */
+	struct mallinfo2 mi = mallinfo2();   /* c is allocated: glibc's books cannot be empty */
 	if (mi.arena == 0 && mi.hblkhd == 0) /* unless massif replaced malloc */
 		watched = 1;
 	gc_init(&c->heap);
