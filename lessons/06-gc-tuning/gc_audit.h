@@ -13,15 +13,18 @@
 struct gc_audit {
 	uint64_t collections; /* gc_collect calls on this heap */
 	uint64_t allocated;   /* bytes gc_new gave out on this heap */
-	size_t held;   /* bytes gc_new gave out that neither the sweep nor gc_destroy freed */
-	size_t live;   /* held right after the last gc_collect (0 before the first) */
-	size_t peak;   /* the most held has ever been */
-	size_t listed; /* bytes of the objects on h->objects, walked now */
+	size_t held; /* bytes gc_new gave out that neither the sweep nor gc_destroy freed */
+	size_t live; /* held right after the last gc_collect (0 before the first) */
+	size_t peak; /* the most held has ever been */
 };
 
-/* The books of heap h (which must be alive: the walk reads every object). Returns 0, or -1 if
- * gc_heap.c never saw h (no gc_init, gc_new, gc_collect or gc_add_root on it). */
+/* The books of heap h. Returns 0, or -1 if gc_heap.c never saw h (no gc_init, gc_new,
+ * gc_collect or gc_add_root on it) or it was destroyed since. */
 int gc_audit(const struct gc_heap *h, struct gc_audit *out);
+
+/* The bytes of the objects on h->objects, walked now (h must be alive: the walk reads every
+ * object); what the books call held, unless an object left the heap another way. */
+size_t gc_audit_listed(const struct gc_heap *h);
 
 /* The heaps in use now (set up and not destroyed), at most max of them written to out; returns
  * how many there are. */

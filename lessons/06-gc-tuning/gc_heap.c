@@ -63,10 +63,15 @@ int gc_audit(const struct gc_heap *h, struct gc_audit *out)
 	if (h == NULL || b == NULL)
 		return -1;
 	*out = b->a;
-	out->listed = 0;
-	for (const struct gc_obj *o = h->objects; o != NULL; o = o->next)
-		out->listed += gc_size(o->nslots, o->nbytes);
 	return 0;
+}
+
+size_t gc_audit_listed(const struct gc_heap *h)
+{
+	size_t listed = 0;
+	for (const struct gc_obj *o = h->objects; o != NULL; o = o->next)
+		listed += gc_size(o->nslots, o->nbytes);
+	return listed;
 }
 
 size_t gc_audit_heaps(struct gc_heap **out, size_t max)
