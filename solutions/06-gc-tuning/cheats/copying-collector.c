@@ -4,9 +4,9 @@
  *
  * A copying collector written in the student file: the collection's cost moves out of
  * gc_collect (instr.gc_collect 0, calls.gc_collect 0) into memcpy. It passed every suite before
- * the books (scoring 52.0). The tests now watch the
- * collector's books: a heap destroyed while the cache is in use, and the heap the cache was made
- * with gone, fail the pacing and the survival tests. */
+ * the books (scoring 52.0). The tests now watch the collector's books: a heap destroyed while
+ * the cache is in use, and the heap the cache was made with gone, fail the pacing and the
+ * survival tests. */
 #include "doccache.h"
 
 #include <malloc.h>
