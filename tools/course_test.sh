@@ -150,6 +150,16 @@ grade_cheat() { # grade_cheat LESSON PATH: a cheat variant must be caught as its
 	esac
 }
 
+grade_legit() { # grade_legit LESSON PATH: a legitimate optimisation the grade must not punish
+	# PATH is solutions/NN-slug/legit/NAME.c: a shortcut that is no cheat (its first comment says
+	# why), graded like the reference: every suite passes and it scores >= 95
+	local json="$RESULTS/legit-$1-$(basename "$2" .c).json"
+	grade_json "$json" --lesson "$1" --no-wall --impl "$2" >/dev/null || return 1
+	jq -r '"status \(.status), score \(.score)"' "$json"
+	jq -e '.status == "graded" and .score >= 95' "$json" >/dev/null ||
+		{ echo "legitimate variant: want status graded and score >= 95"; return 1; }
+}
+
 grade_readme_numbers() { # every count a README quotes is within 10% of what the grader measures
 	tools/check_readme_numbers.sh "$1"
 }
@@ -225,6 +235,11 @@ for dir in lessons/[0-9][0-9]-*/; do
 	for cheat in "solutions/$slug/cheats/"*; do
 		[ -e "$cheat" ] || continue
 		check "lesson$id-cheat-$(basename "$cheat" .c)-is-caught" grade_cheat "$id" "$cheat"
+	done
+	# legitimate optimisations that a metric once punished: they must keep the reference's band
+	for legit in "solutions/$slug/legit/"*.c; do
+		[ -e "$legit" ] || continue
+		check "lesson$id-legit-$(basename "$legit" .c)-scores-95" grade_legit "$id" "$legit"
 	done
 	# a lesson with a race gate keeps a racy variant, to prove the gate can fail
 	if [ -f "solutions/$slug/racy.c" ]; then

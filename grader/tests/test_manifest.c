@@ -226,7 +226,8 @@ static const struct refusal appended[] = {
                          "(first on line 12)"},
     {"[metric.cycles]\n",
      "lesson.ini:13: unknown metric 'cycles' in [metric.NAME] (known: instructions, "
-     "allocations, calls.<function>, syscalls, peak_heap, d1_misses, ll_misses, "
+     "allocations, calls.<function>, instr.<function>, syscalls, peak_heap, d1_misses, "
+     "ll_misses, "
      "branch_mispredicts, wall_ratio, gc_share, cpu_ratio, context_switches, minor_faults, "
      "max_rss, bench.<value>)"},
     {"[metric.context_switches]\nkind = scored\nweight = 1\nzero_point = 9\n",
@@ -262,7 +263,8 @@ static const struct refusal appended[] = {
     {"[budgets]\nthreads = many\n", "lesson.ini:14: key 'threads': not a number: 'many'"},
     {"[metric.bench.requests-per-s]\nkind = report\n",
      "lesson.ini:13: unknown metric 'bench.requests-per-s' in [metric.NAME] (known: "
-     "instructions, allocations, calls.<function>, syscalls, peak_heap, d1_misses, ll_misses, "
+     "instructions, allocations, calls.<function>, instr.<function>, syscalls, peak_heap, "
+     "d1_misses, ll_misses, "
      "branch_mispredicts, wall_ratio, gc_share, cpu_ratio, context_switches, minor_faults, "
      "max_rss, bench.<value>)"},
     {"[checks]\nmax_static_bytes = 64k\n",

@@ -29,7 +29,10 @@ struct doccache_config {
 size_t doccache_goal(size_t live, const struct doccache_config *cfg);
 
 /* The cache: documents under keys 0 .. keys-1, each with a body, a version, a hit count and the
- * time of its last access, all kept on one collected heap. Opaque; doccache.c defines it. */
+ * time of its last access, all kept on one collected heap, made by doccache_new, that only
+ * gc_collect frees documents from while the cache is in use. Between two calls of this API
+ * the cache is at a safe point: every document it holds is reachable from its heap's roots (the
+ * tests collect its heap there themselves). Opaque; doccache.c defines it. */
 struct doccache;
 
 /* An empty cache for keys 0 .. keys-1 (1 <= keys <= 1 << 20) that collects by cfg's policy.

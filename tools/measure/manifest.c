@@ -670,8 +670,11 @@ static int in_catalogue(const char *s, size_t n)
 	for (size_t i = 0; i < sizeof(catalogue) / sizeof(catalogue[0]); i++)
 		if (strlen(catalogue[i]) == n && memcmp(catalogue[i], s, n) == 0)
 			return 1;
-	/* families: calls.<function>, bench.<value>, both six characters before the name */
-	return n > 6 && (memcmp(s, "calls.", 6) == 0 || memcmp(s, "bench.", 6) == 0) &&
+	/* families: calls.<function>, instr.<function>, bench.<value>, each six characters before
+	 * the name */
+	return n > 6 &&
+	       (memcmp(s, "calls.", 6) == 0 || memcmp(s, "instr.", 6) == 0 ||
+	        memcmp(s, "bench.", 6) == 0) &&
 	       is_identifier(s + 6, n - 6);
 }
 
@@ -737,7 +740,8 @@ static int open_metric(struct parser *p, const char *name, size_t n)
 	if (!in_catalogue(name, n))
 		return fail(p, p->line,
 		            "unknown metric '%.*s%s' in [metric.NAME] (known: instructions, "
-		            "allocations, calls.<function>, syscalls, peak_heap, d1_misses, "
+		            "allocations, calls.<function>, instr.<function>, syscalls, peak_heap, "
+		            "d1_misses, "
 		            "ll_misses, branch_mispredicts, wall_ratio, gc_share, cpu_ratio, "
 		            "context_switches, minor_faults, max_rss, bench.<value>)",
 		            QS(name, n));

@@ -621,9 +621,20 @@ int vg_tool_for_metric(const char *metric)
 		return VG_MASSIF;
 	if (!strcmp(metric, "instructions") || !strcmp(metric, "allocations") ||
 	    !strcmp(metric, "syscalls") || !strcmp(metric, "gc_share") ||
-	    !strncmp(metric, "calls.", 6))
+	    !strncmp(metric, "calls.", 6) || !strncmp(metric, "instr.", 6))
 		return VG_CALLGRIND;
 	return -1;
+}
+
+/* name's inclusive instructions in the region; a recursive function shows once per depth: the
+ * top one counts */
+static uint64_t inclusive_of(const struct vg_result *r, const char *name)
+{
+	uint64_t inclusive = 0;
+	for (size_t i = 0; i < r->n_functions; i++)
+		if (!strcmp(r->functions[i].name, name) && r->functions[i].inclusive > inclusive)
+			inclusive = r->functions[i].inclusive;
+	return inclusive;
 }
 
 int vg_metric_value(const struct vg_result *r, const char *metric, const char *function,
@@ -647,14 +658,11 @@ int vg_metric_value(const struct vg_result *r, const char *metric, const char *f
 		*value = (double)r->branch_mispredicts;
 	else if (!strncmp(metric, "calls.", 6))
 		*value = (double)vg_calls(r, named ? named : metric + 6);
-	else if (!strcmp(metric, "gc_share") && named) {
-		uint64_t inclusive = 0; /* a recursive function shows once per depth: take the top */
-		for (size_t i = 0; i < r->n_functions; i++)
-			if (!strcmp(r->functions[i].name, named) &&
-			    r->functions[i].inclusive > inclusive)
-				inclusive = r->functions[i].inclusive;
-		*value = r->instructions ? (double)inclusive / (double)r->instructions : 0;
-	} else
+	else if (!strncmp(metric, "instr.", 6))
+		*value = (double)inclusive_of(r, named ? named : metric + 6);
+	else if (!strcmp(metric, "gc_share") && named)
+		*value = r->instructions ? (double)inclusive_of(r, named) / (double)r->instructions : 0;
+	else
 		return -1;
 	return 0;
 }

@@ -66,14 +66,15 @@ void vg_result_free(struct vg_result *r);
 uint64_t vg_calls(const struct vg_result *r, const char *name);
 
 /* The Valgrind tool that measures a catalogue metric measured under Valgrind (instructions,
- * allocations, syscalls, calls.<fn>, gc_share: callgrind; d1_misses, ll_misses,
+ * allocations, syscalls, calls.<fn>, instr.<fn>, gc_share: callgrind; d1_misses, ll_misses,
  * branch_mispredicts: the cache simulation; peak_heap: massif). Returns -1 for the metrics of
  * the native runs (wall_ratio, cpu_ratio, ...) and for unknown names. */
 int vg_tool_for_metric(const char *metric);
 
 /* The value of metric in r, measured by vg_tool_for_metric(metric); function names the
- * measured function of calls.* and gc_share (NULL or "": calls.<fn> counts <fn>). gc_share is
- * a fraction, the rest are counts. Returns 0, or -1 for a metric r cannot answer. */
+ * measured function of calls.*, instr.* and gc_share (NULL or "": calls.<fn> counts <fn>'s
+ * calls, instr.<fn> its inclusive instructions). gc_share is a fraction, the rest are counts.
+ * Returns 0, or -1 for a metric r cannot answer. */
 int vg_metric_value(const struct vg_result *r, const char *metric, const char *function,
 		    double *value);
 
