@@ -398,6 +398,10 @@ static void run_child(struct batch *b, size_t i, unsigned slot, const char *work
 	inner[k++] = "--isolate";
 	inner[k++] = "--student-user";
 	inner[k++] = student_user;
+	if (b->o.no_sandbox) {
+		inner[k++] = "--unverified";
+		inner[k++] = "the batch ran with --no-sandbox: the compiler could read the solutions";
+	}
 	if (b->o.no_wall)
 		inner[k++] = "--no-wall";
 	/* the raw Valgrind outputs, kept for disputes in the student's work folder */

@@ -419,11 +419,12 @@ static void choose_jail(const struct grade_options *o, struct grade_report *r, s
 	if (o->isolate && getcwd(root, sizeof root) != NULL)
 		jail_setup(j, root, o->student_user);
 	snprintf(r->isolation, sizeof r->isolation, "%s", jail_mode_name(j));
-	r->verified = j->mode == JAIL_NAMESPACES;
+	r->verified = j->mode == JAIL_NAMESPACES && o->unverified == NULL;
 	if (!r->verified)
 		snprintf(r->unverified, sizeof r->unverified, "%s",
-			 o->isolate ? j->why
-				    : "a local grading: the student's code ran as the grader's user");
+			 !o->isolate ? "a local grading: the student's code ran as the grader's user"
+			 : j->mode != JAIL_NAMESPACES ? j->why
+						      : o->unverified);
 }
 
 /* The correct and task suites, then the lesson's cmocka gates, each from its sealed copy. */

@@ -22,6 +22,8 @@ struct grade_options {
 	int no_wall;               /* skip native timing (counts only, e.g. for README checks) */
 	const char *student_user;  /* with isolate, as root: run student code as this user
 				      (NULL: ngradestu1) */
+	const char *unverified;    /* a reason the caller knows (a batch without its sandbox): the
+				      grade is unverified even when the jail worked */
 	int isolate;               /* an official grade: every process of student code in a jail
 				      (jail.h), the grade unverified where none can be made */
 	const char *keep_dir;      /* where the graded code's raw Valgrind outputs are copied (a

@@ -196,6 +196,9 @@ int main(int argc, char **argv)
 		} else if (!strcmp(a, "--student-user")) {
 			o.student_user = v;
 			i++;
+		} else if (!strcmp(a, "--unverified")) {
+			o.unverified = v;
+			i++;
 		} else {
 			return usage_error("unknown option '%s'", a);
 		}

@@ -667,10 +667,13 @@ isolation_leftovers() { # fails when an attack left a process or a planted file
 	return $found
 }
 
-# grade_isolation_batch LESSON: every attack of the lesson and a control (the skeleton) in one
-# sandboxed batch, with the native timing runs
+# grade_isolation_batch LESSON [no-namespaces]: every attack of the lesson and a control (the
+# honest code) in one sandboxed batch, with the native timing runs. no-namespaces: a root batch
+# with --no-sandbox on a host where bubblewrap fails (NGRADE_BWRAP stands in), as Gradescope's
+# fallback runs: student code as ngradestu1, every grade unverified, none above the control.
 grade_isolation_batch() {
-	local lesson=$1 d=build/test/isolation-attacks-$1 a name want skel before slug
+	local lesson=$1 mode=${2:-namespaces} d=build/test/isolation-attacks-$1-${2:-namespaces}
+	local a name want skel before slug
 	rm -rf "$d" && mkdir -p "$d/subs/control" || return 1
 	slug=$(basename lessons/"$lesson"-*)
 	cp "$(isolation_base "$lesson")" \
@@ -686,8 +689,13 @@ grade_isolation_batch() {
 	# scored, in a batch); lesson 06's attack is in a gate, and its scores move with the time
 	local timing=()
 	[ "$lesson" = 01 ] || timing=(--no-wall)
-	"$GRADE" batch --lesson "$lesson" "$d/subs" --out "$d/out" --jobs 2 "${timing[@]}" >"$d/batch.out" 2>&1 ||
-		{ cat "$d/batch.out"; echo "want exit 0"; return 1; }
+	if [ "$mode" = namespaces ]; then
+		"$GRADE" batch --lesson "$lesson" "$d/subs" --out "$d/out" --jobs 2 "${timing[@]}" \
+			>"$d/batch.out" 2>&1
+	else
+		NGRADE_BWRAP=/bin/false "$GRADE" batch --lesson "$lesson" "$d/subs" --out "$d/out" \
+			--jobs 2 --no-sandbox "${timing[@]}" >"$d/batch.out" 2>&1
+	fi || { cat "$d/batch.out"; echo "want exit 0"; return 1; }
 	cat "$d/batch.out"
 	sleep 1 # a daemon that escaped would still be starting
 	isolation_leftovers || return 1
@@ -697,6 +705,16 @@ grade_isolation_batch() {
 	for a in "$ISOLATION/$lesson"/*.c; do
 		[ "$(basename "$a")" = wrap.c ] && continue
 		name=$(basename "$a" .c)
+		if [ "$mode" = no-namespaces ]; then
+			# the course stays readable to the student user: reading the reference
+			# works there (and crashes by design); every grade says it is unverified
+			batch_expect "$d/out/reports/$name.json" "$name" 'graded|crashed|refused' . \
+				"$skel" || return 1
+			jq -e '.verified == false and .isolation == "user" and
+				(.unverified_reason | test("own user"))' "$d/out/reports/$name.json" \
+				>/dev/null || { echo "$name: want isolation user, unverified"; return 1; }
+			continue
+		fi
 		want=$(isolation_expected "$a")
 		batch_expect "$d/out/reports/$name.json" "$name" "${want%% *}" "${want#* }" "$skel" || return 1
 		jq -e '.verified == true and (.isolation | startswith("namespaces"))' \
@@ -706,6 +724,8 @@ grade_isolation_batch() {
 }
 check "grader-isolation-lesson01-attacks-are-contained" grade_isolation_batch 01
 check "grader-isolation-lesson06-gate-attack-is-contained" grade_isolation_batch 06
+check "grader-isolation-lesson01-attacks-without-namespaces-are-unverified" grade_isolation_batch 01 \
+	no-namespaces
 
 # The Gradescope path gives the same guarantees: issue 15's exploit through run_autograder in
 # bubblewrap (verified), then in a container without user namespaces (NGRADE_BWRAP stands in),
