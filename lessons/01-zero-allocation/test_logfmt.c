@@ -82,6 +82,10 @@ static void expect_rendering(const char *input, struct logfmt_buf *out, const st
 	logfmt_render(out, rs, n, &got_sum);
 	cr_assert(out->data != NULL && out->data[out->len] == '\0',
 	          "%s: out->data is NULL or has no NUL after its %zu bytes", input, out->len);
+	/* the output and its NUL lie inside the buffer: a renderer that reserves too little
+	 * writes past cap (and may not crash natively), which this catches */
+	cr_assert(out->len < out->cap, "%s: len %zu with cap %zu: the output ran past the buffer",
+	          input, out->len, out->cap);
 	for (char *g = out->data, *w = want; *g != '\0' || *w != '\0'; line++) {
 		size_t gl = strcspn(g, "\n"), wl = strcspn(w, "\n");
 		if ((gl != wl || memcmp(g, w, gl) != 0) && ++bad <= 10)
@@ -191,6 +195,44 @@ Test(correct, renders_maximum_values)
 	            "\"latency_us\":4294967295,\"ua\":\"x\",\"referer\":\"\"}\n");
 }
 
+/* Every record of the bench renders to under 1 KiB; a renderer that reserves a fixed amount
+ * per record instead of bounding each line by its strings is right there and overflows here. */
+Test(correct, renders_strings_of_tens_of_kilobytes)
+{
+	static char ua[40001], path[20001], referer[5001];
+	memset(ua, '\x01', sizeof ua - 1);        /* 6 bytes out per byte in: 240 KB */
+	memset(path, '"', sizeof path - 1);       /* 2 bytes out per byte in */
+	memset(referer, 'r', sizeof referer - 1); /* copied as it is */
+	struct log_record rs[3] = {{1, 2, "GET", path, 200, 3, 4, ua, referer},
+	                           {5, 6, "POST", "/", 201, 7, 8, "x", NULL},
+	                           {9, 10, "GET", referer, 500, 11, 12, ua, path}};
+	struct logfmt_buf out = {0};
+	expect_rendering("ua 40,000 x \\x01, path 20,000 x '\"', referer 5000 x 'r'", &out, rs, 3);
+	logfmt_buf_free(&out);
+}
+
+/* A caller may keep several buffers (one per connection); the contract gives each buffer its
+ * own memory, so rendering into one never changes what another holds. */
+Test(correct, keeps_two_buffers_apart)
+{
+	struct logfmt_input in;
+	struct logfmt_buf a = {0}, b = {0};
+	struct logfmt_summary sum = {0};
+	logfmt_input_make(&in, 200, 3);
+	char *want = simple_render(in.records, 100, &sum);
+	logfmt_render(&a, in.records, 100, &sum);
+	logfmt_render(&b, in.records + 100, 100, &sum);
+	cr_assert(a.data != b.data, "two buffers share their memory (data %p)", (void *)a.data);
+	cr_assert(a.len == strlen(want) && strcmp(a.data, want) == 0,
+	          "buffer a changed when buffer b was rendered (records 0..99, then 100..199, seed "
+	          "3): its first line is now\n  %.*s",
+	          (int)strcspn(a.data, "\n"), a.data);
+	logfmt_buf_free(&a);
+	logfmt_buf_free(&b);
+	free(want);
+	logfmt_input_free(&in);
+}
+
 Test(correct, reuses_the_buffer_across_calls_of_any_size)
 {
 	struct logfmt_buf out = {0};
@@ -250,7 +292,6 @@ Test(budget, no_allocation_per_record_in_steady_state)
 	logfmt_buf_free(&out);
 	logfmt_input_free(&in);
 }
-
 
 Test(budget, instructions_within_budget)
 {

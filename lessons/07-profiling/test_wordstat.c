@@ -209,6 +209,36 @@ Test(correct, breaks_ties_by_first_occurrence_and_leaves_unused_slots_empty)
 	expect_analysis("\"b a c\", \"c a b d\", \"e\"", docs, 3);
 }
 
+/* The bench's documents hold 4856 different words; these hold 66,000, more than 2^16. Word i
+ * has 3 + i % 8 letters, the first three from (i / 8) * 7919 mod 26^3 (7919 is prime to 26, so
+ * no two words of one length share them), the rest from a multiplicative hash of i. A table
+ * sized for the bench and never grown fills up here and loops. Mixed lengths spread the letter
+ * sums that the skeleton's weak hash uses, so even the skeleton takes well under a second. */
+Test(correct, counts_sixty_six_thousand_different_words)
+{
+	/* 1000 words a document: the skeleton's scan of the document's words stays cheap */
+	enum { WORDS = 66000, DOCS = 66 };
+	char *text = malloc((size_t)WORDS * 11 + DOCS);
+	cr_assert(text != NULL, "malloc failed");
+	const char *docs[DOCS];
+	char *p = text;
+	for (size_t i = 0; i < WORDS; i++) {
+		if (i % (WORDS / DOCS) == 0) {
+			if (i > 0)
+				*p++ = '\0';
+			docs[i / (WORDS / DOCS)] = p;
+		}
+		uint32_t v = (uint32_t)((i / 8 * 7919) % 17576), w = (uint32_t)i * 2654435761u;
+		char first = i % 3 == 0 ? 'A' : 'a'; /* case folds */
+		for (size_t k = 0; k < 3 + i % 8; k++, v /= 26)
+			*p++ = (char)(first + (k < 3 ? v % 26 : (w >> (3 * k)) % 26));
+		*p++ = ' ';
+	}
+	*p = '\0';
+	expect_analysis("66,000 different words of 3 to 10 letters in 66 documents", docs, DOCS);
+	free(text);
+}
+
 Test(correct, counts_different_words_per_document)
 {
 	const char *docs[] = {"a a a", "x y x z", "p q r s", "A b B a"};
@@ -313,7 +343,6 @@ Test(task, locates_the_oversized_allocation)
 /* }=== */
 
 /* {=== budget: limits from lesson.ini; a failure says the value, the budget, where to look ===} */
-
 
 Test(budget, instructions_within_budget)
 {

@@ -226,6 +226,24 @@ Test(task, median_ci_from_binomial_ranks)
 	for (int i = 0; i < 30; i++)
 		perm[i] = (double)((i * 7) % 30 + 1); /* 1..30 shuffled */
 	expect_ci("1..30 shuffled", perm, 30, 0, 10, 21); /* ranks 10 and 21 */
+	/* every n the test's integer ranks reach (20 * 2^n stays below 2^64): a rank formula
+	 * that only approximates the binomial (round(n/2 - 0.98 sqrt(n)) agrees at every n
+	 * above) is off by one at n = 17 and 44 */
+	double shuffled[59];
+	struct prng g;
+	prng_seed(&g, 9);
+	for (size_t n = 5; n <= 59; n++) {
+		for (size_t i = 0; i < n; i++) /* 1..n, Fisher-Yates shuffled */
+			shuffled[i] = (double)(i + 1);
+		for (size_t i = n - 1; i > 0; i--) {
+			size_t k = prng_below(&g, i + 1);
+			double t = shuffled[i];
+			shuffled[i] = shuffled[k];
+			shuffled[k] = t;
+		}
+		size_t j = ci_rank(n);
+		expect_ci("1..n shuffled", shuffled, n, j ? 0 : -1, (double)j, (double)(n + 1 - j));
+	}
 }
 
 Test(task, mad_of_fixed_samples)
