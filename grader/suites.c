@@ -18,6 +18,11 @@ static int in_gate_suite(const char *name)
 	return strncmp(name, "correct::", 9) == 0 || strncmp(name, "task::", 6) == 0;
 }
 
+static int in_budget_suite(const char *name)
+{
+	return strncmp(name, "budget::", 8) == 0;
+}
+
 static void add_failure(struct gate_result *g, const char *name, size_t name_len,
 			const char *message)
 {
@@ -44,7 +49,8 @@ static void first_block_line(const char *after, char *out, size_t len)
 	}
 }
 
-void suites_parse_tap(const char *tap, struct gate_result *g)
+/* Counts the results of the tests that in_suite selects. */
+static void parse_tap_of(const char *tap, struct gate_result *g, int (*in_suite)(const char *))
 {
 	for (const char *line = tap; line != NULL && *line != '\0';) {
 		const char *next = strchr(line, '\n');
@@ -53,9 +59,9 @@ void suites_parse_tap(const char *tap, struct gate_result *g)
 		if (ok || not_ok) {
 			const char *name = line + (ok ? 5 : 9);
 			size_t name_len = strcspn(name, " \n");
-			if (in_gate_suite(name) && ok) {
+			if (in_suite(name) && ok) {
 				g->passed++;
-			} else if (in_gate_suite(name)) {
+			} else if (in_suite(name)) {
 				char message[256] = "";
 				const char *rest = name + name_len;
 				rest += strspn(rest, " ");
@@ -74,17 +80,25 @@ void suites_parse_tap(const char *tap, struct gate_result *g)
 	}
 }
 
-int suites_run_gate(const char *test_bin, const char *log_dir, double wall_limit,
-		    struct gate_result *g, char *err, size_t errlen)
+void suites_parse_tap(const char *tap, struct gate_result *g)
+{
+	parse_tap_of(tap, g, in_gate_suite);
+}
+
+/* Runs the tests of test_bin that filter selects, their outputs named stem.* in log_dir, and
+ * counts those that in_suite selects. */
+static int run_suites(const char *test_bin, const char *log_dir, const char *filter,
+		      const char *stem, int (*in_suite)(const char *), double wall_limit,
+		      struct gate_result *g, char *err, size_t errlen)
 {
 	char tap_path[PATH_MAX], tap_opt[PATH_MAX + 8], out_path[PATH_MAX], err_path[PATH_MAX];
 	memset(g, 0, sizeof *g);
-	snprintf(tap_path, sizeof tap_path, "%s/gate.tap", log_dir);
+	snprintf(tap_path, sizeof tap_path, "%s/%s.tap", log_dir, stem);
 	snprintf(tap_opt, sizeof tap_opt, "--tap=%s", tap_path);
-	snprintf(out_path, sizeof out_path, "%s/gate.stdout", log_dir);
-	snprintf(err_path, sizeof err_path, "%s/gate.stderr", log_dir);
+	snprintf(out_path, sizeof out_path, "%s/%s.stdout", log_dir, stem);
+	snprintf(err_path, sizeof err_path, "%s/%s.stderr", log_dir, stem);
 	remove(tap_path);
-	char *argv[] = {(char *)test_bin, "--filter", GATE_FILTER, tap_opt, NULL};
+	char *argv[] = {(char *)test_bin, "--filter", (char *)filter, tap_opt, NULL};
 	struct proc_spec spec = {.argv = argv, .stdout_path = out_path, .stderr_path = err_path,
 				 .wall_limit = wall_limit, .file_limit = 64 << 20};
 	struct proc_result r;
@@ -101,7 +115,7 @@ int suites_run_gate(const char *test_bin, const char *log_dir, double wall_limit
 		free(tap);
 		return -1;
 	}
-	suites_parse_tap(tap, g);
+	parse_tap_of(tap, g, in_suite);
 	free(tap);
 	char *stderr_text = text_file_read(err_path, 1 << 20, 0, 0, NULL, 0);
 	const char *killed = stderr_text ? strstr(stderr_text, "test process killed by ") : NULL;
@@ -110,6 +124,20 @@ int suites_run_gate(const char *test_bin, const char *log_dir, double wall_limit
 			 killed);
 	free(stderr_text);
 	return 0;
+}
+
+int suites_run_gate(const char *test_bin, const char *log_dir, double wall_limit,
+		    struct gate_result *g, char *err, size_t errlen)
+{
+	return run_suites(test_bin, log_dir, GATE_FILTER, "gate", in_gate_suite, wall_limit, g,
+			  err, errlen);
+}
+
+int suites_run_budget(const char *test_bin, const char *log_dir, double wall_limit,
+		      struct gate_result *g, char *err, size_t errlen)
+{
+	return run_suites(test_bin, log_dir, "budget/*", "budget", in_budget_suite, wall_limit,
+			  g, err, errlen);
 }
 
 int suites_count(const char *test_bin, unsigned *count, char *err, size_t errlen)
