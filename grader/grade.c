@@ -427,7 +427,7 @@ static const struct grade_options *with_seed(const struct grade_options *o,
 
 /* {=== the budget suite: make lessonNN's limits count in the grade ===}
  * A submission that fails a budget test of make lessonNN (a server on 101 threads, 8
- * allocations per request, a stalled connection) must not land in the lesson's top band,
+ * allocations per request, 64 MiB from mmap) must not land in the lesson's top band,
  * whatever its metrics say: the metrics measure the graded workload only, the budget tests
  * measure what the lesson teaches around it. So once the gate passed, the budget suite runs
  * and each failed test is reported; any failure caps the score at the upper end of the
