@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "build.h"
 #include "impl.h"
@@ -388,7 +389,7 @@ static size_t cmocka_gates(const char *lesson_dir, struct cmocka_gate gates[2])
 
 static void next_step(const struct manifest *m, struct grade_report *r, const char *lesson_dir)
 {
-	if (strcmp(r->status, "graded") != 0) {
+	if (strcmp(r->status, "graded") != 0 || r->budgets_failed) {
 		snprintf(r->next_step, sizeof r->next_step,
 			 "run 'make lesson%s' to see every failing test and its message", m->id);
 		return;
@@ -405,6 +406,90 @@ static void next_step(const struct manifest *m, struct grade_report *r, const ch
 	else
 		snprintf(r->next_step, sizeof r->next_step,
 			 "every scored metric is within tolerance of the reference: well done");
+}
+
+/* {=== the workload's seed ===}
+ * A lesson whose workload a submission could recognise (lesson 10's log: its size and first
+ * bytes) says draw_seed = yes: without --seed the grade draws one, so a report pasted for
+ * lesson.ini's seed is wrong and the checksum shows it. A batch passes its own secret seed;
+ * the README check and the tests pass --seed or read lesson.ini's. The seed is in every
+ * report, so `--seed N` reproduces a grade. */
+static const struct grade_options *with_seed(const struct grade_options *o,
+					     const struct manifest *m, struct grade_report *r,
+					     struct grade_options *copy)
+{
+	if (o->has_seed || !m->draw_seed)
+		return o;
+	unsigned long long seed = 0;
+	FILE *f = fopen("/dev/urandom", "rb");
+	if (f == NULL || fread(&seed, sizeof seed, 1, f) != 1)
+		seed = (unsigned long long)time(NULL) ^ (unsigned long long)getpid() << 32;
+	if (f != NULL)
+		fclose(f);
+	*copy = *o;
+	seed %= 1000000000ULL; /* short to type */
+	copy->seed = seed == m->seed ? seed + 1 : seed; /* never the tests' own */
+	copy->has_seed = 1;
+	r->seed = copy->seed;
+	return copy;
+}
+
+/* }=== */
+
+/* {=== the budget suite: make lessonNN's limits count in the grade ===}
+ * A submission that fails a budget test of make lessonNN (a server on 101 threads, 8
+ * allocations per request, 64 MiB from mmap) must not land in the lesson's top band,
+ * whatever its metrics say: the metrics measure the graded workload only, the budget tests
+ * measure what the lesson teaches around it. So once the gate passed, the budget suite runs
+ * and each failed test is reported; any failure caps the score at the upper end of the
+ * lesson's partial_band (the band of a solution half-way there, whose budgets fail by
+ * design, so partial solutions keep their scores and the reference, which passes every
+ * budget, loses nothing). A cap rather than points per budget: a budget test may check what
+ * no metric sees, so there are no points of its own to take. */
+
+/* Without a partial_band, the cap is this: under any lesson's top band. */
+#define BUDGET_CAP_DEFAULT 65.0
+
+static void run_budget_suite(const struct grade_options *o, const struct manifest *m,
+			     const struct seal *sealed, const struct jail *jail,
+			     struct grade_report *r)
+{
+	char test[PATH_MAX + 8], why[512];
+	seal_program(sealed, "test", test, sizeof test);
+	progress(o, "running the budget suite of %s", r->student);
+	struct gate_result b;
+	if (seal_verify(sealed, r->reason, sizeof r->reason) != 0) {
+		r->status = "error";
+		return;
+	}
+	if (suites_run_budget(test, sealed->runs, GATE_LIMIT_FACTOR * m->time_limit, jail, &b, why,
+			      sizeof why) != 0) {
+		/* a budget run that hangs or dies fails every budget it did not report */
+		b.failed = b.failed ? b.failed : 1;
+		if (b.n_failures == 0) {
+			b.n_failures = 1;
+			snprintf(b.failures[0].name, sizeof b.failures[0].name, "budget::*");
+			snprintf(b.failures[0].message, sizeof b.failures[0].message, "%s", why);
+		}
+	}
+	r->budgets_failed = b.failed;
+	r->n_budget_failures = b.n_failures;
+	memcpy(r->budget_failures, b.failures, sizeof b.failures);
+}
+
+static void apply_budget_cap(const struct manifest *m, struct grade_report *r)
+{
+	if (r->budgets_failed == 0)
+		return;
+	r->budget_cap = m->partial_band[1] > 0 ? m->partial_band[1] : BUDGET_CAP_DEFAULT;
+	struct score_total *t = &r->total_score;
+	if (t->score <= r->budget_cap)
+		return;
+	t->score = r->budget_cap;
+	t->performance_points = t->score - t->correctness_points;
+	if (t->performance_points < 0)
+		t->performance_points = 0;
+	t->fraction = t->performance_points / SCORE_PERFORMANCE_POINTS;
 }
 
 /* }=== */
@@ -461,6 +546,8 @@ static void run_gates(const struct grade_options *o, const struct manifest *m,
 		r->status = g.timed_out ? "timed_out" : "crashed";
 	else
 		gate_status(r, &g);
+	if (!strcmp(r->status, "graded"))
+		run_budget_suite(o, m, sealed, jail, r);
 }
 
 static int prepare(const struct grade_options *o, struct grade_report *r, struct manifest *m,
@@ -490,12 +577,45 @@ static int prepare(const struct grade_options *o, struct grade_report *r, struct
 	return 0;
 }
 
+/* Builds the student's code (the lesson folder's, or the --impl files) and runs only the
+ * static checks: what make lessonNN runs, so that a refused symbol shows up beside the suites'
+ * results, not first in make grade. r->status is "graded" when every check passes. */
+int grade_static_only(const struct grade_options *o, struct grade_report *r, struct manifest *m,
+		      char *err, size_t errlen)
+{
+	char lesson_dir[PATH_MAX];
+	if (prepare(o, r, m, lesson_dir, sizeof lesson_dir, err, errlen) != 0)
+		return -1;
+	struct impl reference, student;
+	impl_known("reference", lesson_dir, m->id, &reference);
+	if (build_or_fail(o, &reference, r, err, errlen) != 0) {
+		fprintf(stderr, "%s\n", r->details);
+		return -1;
+	}
+	r->details[0] = '\0';
+	if (o->n_impls == 0)
+		impl_known("student", lesson_dir, m->id, &student);
+	if (o->n_impls > 0 && impl_stage(m, lesson_dir, o->impls, o->n_impls, &student,
+					 r->reason, sizeof r->reason) != 0)
+		r->status = "build_failed";
+	else if (build_or_fail(o, &student, r, r->reason, sizeof r->reason) != 0)
+		r->status = "build_failed";
+	else {
+		int refused = static_checks(m, &student, &reference, r->reason, sizeof r->reason);
+		if (refused != 0)
+			r->status = refused > 0 ? "refused" : "error";
+	}
+	return 0;
+}
+
 int grade_run(const struct grade_options *o, struct grade_report *r, struct manifest *m,
 	      char *err, size_t errlen)
 {
 	char lesson_dir[PATH_MAX];
 	if (prepare(o, r, m, lesson_dir, sizeof lesson_dir, err, errlen) != 0)
 		return -1;
+	struct grade_options drawn;
+	o = with_seed(o, m, r, &drawn);
 	struct impl reference, skeleton, student;
 	impl_known("reference", lesson_dir, m->id, &reference);
 	impl_known("skeleton", lesson_dir, m->id, &skeleton);
@@ -591,6 +711,7 @@ int grade_run(const struct grade_options *o, struct grade_report *r, struct mani
 		     have_wall ? &wall : NULL);
 	if (measured)
 		fill_functions(m, r, &stu, &ref);
+	apply_budget_cap(m, r);
 	next_step(m, r, lesson_dir);
 	measured_free(&ref);
 	measured_free(&skel);

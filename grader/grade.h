@@ -26,6 +26,7 @@ struct grade_options {
 				      grade is unverified even when the jail worked */
 	int isolate;               /* an official grade: every process of student code in a jail
 				      (jail.h), the grade unverified where none can be made */
+	int static_only;           /* build and run the static checks only (make lessonNN) */
 	const char *keep_dir;      /* where the graded code's raw Valgrind outputs are copied (a
 				      batch keeps them for disputes); NULL: not kept */
 };
@@ -34,6 +35,11 @@ struct grade_options {
  * (unknown lesson, broken lesson.ini, the reference failing), with the message in err. */
 int grade_run(const struct grade_options *o, struct grade_report *r, struct manifest *m,
 	      char *err, size_t errlen);
+
+/* Builds the submission and runs only the static checks; r->status is "graded" when they
+ * pass, else refused, build_failed or error with r->reason. Returns as grade_run does. */
+int grade_static_only(const struct grade_options *o, struct grade_report *r, struct manifest *m,
+		      char *err, size_t errlen);
 
 /* The folder lessons/NN-slug of lesson id, or -1 if there is none. */
 int grade_find_lesson(const char *id, char *dir, size_t len);

@@ -24,7 +24,7 @@ static void usage(FILE *out)
 {
 	fputs("usage: grade --lesson NN [--impl PATH]... [--seed N] [--student NAME]\n"
 	      "             [--format text|json|html|junit|tap|gradescope] [--json-out PATH] [--no-wall]\n"
-	      "             [--no-cache] [--quiet]\n"
+	      "             [--no-cache] [--quiet] [--static-only]\n"
 	      "  --lesson NN   the lesson to grade (lessons/NN-*/)\n"
 	      "  --impl PATH   a student file or a folder of them (repeatable); without it,\n"
 	      "                the student file(s) in lessons/NN-*/ are graded\n"
@@ -37,6 +37,8 @@ static void usage(FILE *out)
 	      "  --isolate     an official grade: every process of the student's code in a jail of\n"
 	      "                its own (DESIGN.md, Isolation); unverified where none can be made\n"
 	      "  --keep-dir D  copy the graded code's raw Valgrind outputs into D (from the course root)\n"
+	      "  --static-only build and run only the static checks (what make lessonNN runs):\n"
+	      "                exit 0 when they pass, 1 with the reason on stderr when not\n"
 	      "  --batch       score as in a batch: wall_ratio only where lesson.ini says batch = scored\n"
 	      "       grade batch --lesson NN SUBMISSIONS_DIR --out DIR [--jobs N] ... (grade batch --help)\n"
 	      "exit: 0 graded, 1 any other status, 2 usage or internal error\n",
@@ -124,6 +126,25 @@ static char *absolute(const char *path)
 	return out;
 }
 
+/* --static-only: one line, on stdout when the checks pass and on stderr when not. */
+static int static_only_main(const struct grade_options *o, struct grade_report *r,
+			    struct manifest *m)
+{
+	char err[1024];
+	if (grade_static_only(o, r, m, err, sizeof err) != 0) {
+		fprintf(stderr, "grade: lesson %s: %s\n", o->lesson, err);
+		return 2;
+	}
+	if (strcmp(r->status, "graded") != 0) {
+		fprintf(stderr, "lesson %s: static checks: %s: %s\n%s", r->lesson, r->status,
+			r->reason, r->details);
+		return 1;
+	}
+	printf("lesson %s: static checks pass (symbols, static data, no asm or start-up code)\n",
+	       r->lesson);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct grade_options o = {.cache_dir = "build/cache", .lock_fd = -1, .verbose = 1};
@@ -146,6 +167,8 @@ int main(int argc, char **argv)
 			o.isolate = 1;
 		} else if (!strcmp(a, "--no-wall")) {
 			o.no_wall = 1;
+		} else if (!strcmp(a, "--static-only")) {
+			o.static_only = 1;
 		} else if (!strcmp(a, "--batch")) {
 			o.batch = 1;
 		} else if (!strcmp(a, "--quiet")) {
@@ -219,6 +242,8 @@ int main(int argc, char **argv)
 	struct grade_report r;
 	static struct manifest m;
 	char err[1024];
+	if (o.static_only)
+		return static_only_main(&o, &r, &m);
 	if (grade_run(&o, &r, &m, err, sizeof err) != 0) {
 		fprintf(stderr, "grade: lesson %s: %s\n", lesson, err);
 		return 2;

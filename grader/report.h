@@ -66,6 +66,12 @@ struct grade_report {
 	int isolated;                  /* isolation was asked for */
 	int verified;
 	char unverified[256];
+	/* the budget suite of make lessonNN, run once the gate passed: each failed budget test,
+	   and the score's cap when one failed (0: no cap) */
+	struct test_failure budget_failures[REPORT_MAX_FAILURES];
+	size_t n_budget_failures;
+	unsigned budgets_failed;
+	double budget_cap;
 };
 
 /* Bytes with a binary unit, as every report shows them: "97.4 KiB", "812 B". Returns buf. */

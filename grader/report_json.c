@@ -102,7 +102,19 @@ void report_json(const struct grade_report *r, FILE *out)
 	json_number(out, round(t->fraction * 1000) / 1000);
 	fputs(", \"points\": ", out);
 	json_number(out, round(t->performance_points * 10) / 10);
-	fputs("},\n \"metrics\": [", out);
+	/* the budget suite of make lessonNN: a failed budget caps the score (grade.c) */
+	fprintf(out, "},\n \"budgets\": {\"failed\": %u, \"cap\": ", r->budgets_failed);
+	json_number(out, r->budgets_failed ? r->budget_cap : NAN);
+	fputs(", \"failures\": [", out);
+	for (size_t i = 0; i < r->n_budget_failures; i++) {
+		fputs(i ? ", " : "", out);
+		fputs("{\"name\": ", out);
+		report_json_string(out, r->budget_failures[i].name);
+		fputs(", \"message\": ", out);
+		report_json_string(out, r->budget_failures[i].message);
+		fputc('}', out);
+	}
+	fputs("]},\n \"metrics\": [", out);
 	for (size_t i = 0; i < r->n_metrics; i++) {
 		fputs(i ? ",\n   " : "", out);
 		json_metric(out, &r->metrics[i]);

@@ -114,6 +114,12 @@ void report_text(const struct grade_report *r, FILE *out, int color)
 		fprintf(out, "  FAIL %s: %s\n", r->failures[i].name, r->failures[i].message);
 	if (r->details[0])
 		fprintf(out, "\n%s", r->details);
+	if (r->budgets_failed)
+		fprintf(out, "%s%u budget test(s) of make lesson%s fail: score capped at %.1f%s\n",
+			c.bad, r->budgets_failed, r->lesson, r->budget_cap, c.off);
+	for (size_t i = 0; i < r->n_budget_failures && i < 10; i++)
+		fprintf(out, "  FAIL %s: %s\n", r->budget_failures[i].name,
+			r->budget_failures[i].message);
 	print_metrics(r, out, c);
 	print_functions(r, out, c);
 	fprintf(out, "\nnext: %s\n", r->next_step);

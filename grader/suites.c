@@ -22,6 +22,11 @@ static int in_gate_suite(const char *name)
 	return strncmp(name, "correct::", 9) == 0 || strncmp(name, "task::", 6) == 0;
 }
 
+static int in_budget_suite(const char *name)
+{
+	return strncmp(name, "budget::", 8) == 0;
+}
+
 static void add_failure(struct gate_result *g, const char *name, size_t name_len,
 			const char *message)
 {
@@ -48,7 +53,8 @@ static void first_block_line(const char *after, char *out, size_t len)
 	}
 }
 
-void suites_parse_tap(const char *tap, struct gate_result *g)
+/* Counts the results of the tests that in_suite selects. */
+static void parse_tap_of(const char *tap, struct gate_result *g, int (*in_suite)(const char *))
 {
 	for (const char *line = tap; line != NULL && *line != '\0';) {
 		const char *next = strchr(line, '\n');
@@ -57,9 +63,9 @@ void suites_parse_tap(const char *tap, struct gate_result *g)
 		if (ok || not_ok) {
 			const char *name = line + (ok ? 5 : 9);
 			size_t name_len = strcspn(name, " \n");
-			if (in_gate_suite(name) && ok) {
+			if (in_suite(name) && ok) {
 				g->passed++;
-			} else if (in_gate_suite(name)) {
+			} else if (in_suite(name)) {
 				char message[256] = "";
 				const char *rest = name + name_len;
 				rest += strspn(rest, " ");
@@ -105,24 +111,34 @@ static void folder_of(const char *path, char *dir, size_t len)
 		*slash = '\0';
 }
 
-int suites_run_gate(const char *test_bin, const char *log_dir, double wall_limit,
-		    const struct jail *jail, struct gate_result *g, char *err, size_t errlen)
+void suites_parse_tap(const char *tap, struct gate_result *g)
+{
+	parse_tap_of(tap, g, in_gate_suite);
+}
+
+/* Runs the tests of test_bin that filter selects in jail, its TAP file in a fresh folder
+ * log_dir/stem-run (the only one it may write), its console in log_dir/stem.*, and counts
+ * those that in_suite selects. */
+static int run_suites(const char *test_bin, const char *log_dir, const char *filter,
+		      const char *stem, int (*in_suite)(const char *), unsigned long long file_limit,
+		      double wall_limit, const struct jail *jail, struct gate_result *g, char *err,
+		      size_t errlen)
 {
 	char tap_path[PATH_MAX + 16], tap_opt[PATH_MAX + 32], out_path[PATH_MAX], err_path[PATH_MAX],
-		own[PATH_MAX], bin_dir[PATH_MAX];
+		own[PATH_MAX], bin_dir[PATH_MAX], run[64];
 	memset(g, 0, sizeof *g);
-	if (run_folder(log_dir, "gate-run", jail, own, sizeof own, err, errlen) != 0)
+	snprintf(run, sizeof run, "%s-run", stem);
+	if (run_folder(log_dir, run, jail, own, sizeof own, err, errlen) != 0)
 		return -1;
 	folder_of(test_bin, bin_dir, sizeof bin_dir);
 	struct jail_run shown = {{bin_dir, NULL}, {own, NULL}};
-	snprintf(tap_path, sizeof tap_path, "%s/gate.tap", own);
+	snprintf(tap_path, sizeof tap_path, "%s/%s.tap", own, stem);
 	snprintf(tap_opt, sizeof tap_opt, "--tap=%s", tap_path);
-	snprintf(out_path, sizeof out_path, "%s/gate.stdout", log_dir);
-	snprintf(err_path, sizeof err_path, "%s/gate.stderr", log_dir);
-	remove(tap_path);
-	char *argv[] = {(char *)test_bin, "--filter", GATE_FILTER, tap_opt, NULL};
+	snprintf(out_path, sizeof out_path, "%s/%s.stdout", log_dir, stem);
+	snprintf(err_path, sizeof err_path, "%s/%s.stderr", log_dir, stem);
+	char *argv[] = {(char *)test_bin, "--filter", (char *)filter, tap_opt, NULL};
 	struct proc_spec spec = {.argv = argv, .stdout_path = out_path, .stderr_path = err_path,
-				 .wall_limit = wall_limit, .file_limit = 64 << 20, .jail = jail,
+				 .wall_limit = wall_limit, .file_limit = file_limit, .jail = jail,
 				 .jail_run = &shown, .cwd = own};
 	struct proc_result r;
 	if (proc_run(&spec, &r) != 0) {
@@ -139,7 +155,7 @@ int suites_run_gate(const char *test_bin, const char *log_dir, double wall_limit
 		free(tap);
 		return -1;
 	}
-	suites_parse_tap(tap, g);
+	parse_tap_of(tap, g, in_suite);
 	free(tap);
 	char *stderr_text = text_file_read(err_path, 1 << 20, 0, 0, NULL, 0);
 	const char *killed = stderr_text ? strstr(stderr_text, "test process killed by ") : NULL;
@@ -148,6 +164,22 @@ int suites_run_gate(const char *test_bin, const char *log_dir, double wall_limit
 			 killed);
 	free(stderr_text);
 	return 0;
+}
+
+int suites_run_gate(const char *test_bin, const char *log_dir, double wall_limit,
+		    const struct jail *jail, struct gate_result *g, char *err, size_t errlen)
+{
+	return run_suites(test_bin, log_dir, GATE_FILTER, "gate", in_gate_suite, 64 << 20,
+			  wall_limit, jail, g, err, errlen);
+}
+
+int suites_run_budget(const char *test_bin, const char *log_dir, double wall_limit,
+		      const struct jail *jail, struct gate_result *g, char *err, size_t errlen)
+{
+	/* budget tests run the bench under Valgrind, whose runs set a 256 MiB file limit of their
+	 * own (valgrind_run.c): a lower hard limit here would make that fail */
+	return run_suites(test_bin, log_dir, "budget/*", "budget", in_budget_suite, 1ULL << 30,
+			  wall_limit, jail, g, err, errlen);
 }
 
 int suites_count(const char *test_bin, unsigned *count, char *err, size_t errlen)

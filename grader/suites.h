@@ -28,6 +28,11 @@ struct jail;
 int suites_run_gate(const char *test_bin, const char *log_dir, double wall_limit,
 		    const struct jail *jail, struct gate_result *g, char *err, size_t errlen);
 
+/* Runs test_bin's `budget` suite the same way (make lessonNN's limits: allocations, threads,
+ * instructions a lesson sets in [budgets] or its metrics' budget =), counting only its tests. */
+int suites_run_budget(const char *test_bin, const char *log_dir, double wall_limit,
+		      const struct jail *jail, struct gate_result *g, char *err, size_t errlen);
+
 /* Tests in the `correct` and `task` suites of test_bin (criterion --list). */
 int suites_count(const char *test_bin, unsigned *count, char *err, size_t errlen);
 

@@ -98,7 +98,12 @@ measure() { # measure LESSON PATH: the grader's JSON report of PATH in $TMP, gra
 	local key
 	key=$(printf '%s' "$1:$2" | sha256sum | cut -c1-16)
 	if [ ! -f "$TMP/$key.json" ]; then
-		(cd "$ROOT" && "$GRADE" --lesson "$1" --impl "$2" --format json --quiet --no-wall) \
+		# lesson.ini's seed, pinned: a lesson with draw_seed = yes grades on a drawn one
+		local seed
+		seed=$(sed -n -e 's/[;#].*//' -e 's/^[[:space:]]*seed[[:space:]]*=[[:space:]]*//p' \
+			"$ROOT"/lessons/"$1"-*/lesson.ini | head -n 1 | tr -d '[:space:]')
+		(cd "$ROOT" && "$GRADE" --lesson "$1" --impl "$2" --format json --quiet --no-wall \
+			${seed:+--seed "$seed"}) \
 			>"$TMP/$key.json" 2>"$TMP/$key.err"
 		echo $? >"$TMP/$key.rc"
 	fi

@@ -185,6 +185,21 @@ student_run_lesson_keeps_results() { # make lessonNN's runner copies the student
 		expect_line "$d/01-tests-asan.tap" '^ok - correct::' 'sanitizer results'
 }
 
+make_lesson_runs_the_static_checks() { # make lessonNN says what make grade would refuse
+	local d
+	d=$(student_scratch run-lesson-static) || return 1
+	COURSE_STATE=$d GRADE=$GRADE tools/run_lesson.sh lessons/01-zero-allocation \
+		build/lessons/01/student "$SANITIZER_RUN" >"$d/pass.log" 2>&1
+	expect_line "$d/pass.log" '^lesson 01: static checks pass' 'the static checks passing' || return 1
+	if COURSE_STATE=$d GRADE=$GRADE GRADE_IMPL=grader/tests/submissions/01/calls_system.c \
+		tools/run_lesson.sh lessons/01-zero-allocation build/lessons/01/student \
+		"$SANITIZER_RUN" >"$d/refused.log" 2>&1; then
+		echo "want a failing exit with a refused symbol"
+		return 1
+	fi
+	expect_line "$d/refused.log" "static checks: refused: .*'system'" 'the refusal of system()'
+}
+
 # progress_row SANDBOX REGEX WHAT: the lesson 01 row of make progress in the sandbox
 progress_row() {
 	"$1/tools/student/progress.sh" >"$1/progress.out" 2>&1 || { cat "$1/progress.out"; return 1; }
@@ -457,6 +472,7 @@ check "student-hint-refuses-bad-lessons" student_hint_refuses_bad_lessons
 check "student-lesson-hints-are-well-formed" student_lesson_hints_are_well_formed
 check "student-watch-budgets-first-and-keys" student_watch
 check "student-run-lesson-keeps-results-in-state" student_run_lesson_keeps_results
+check "make-lesson-runs-the-static-checks" make_lesson_runs_the_static_checks
 check "student-progress-table-and-next-step" student_progress
 check "student-help-next-step-follows-state" student_next_step
 check "student-reset-restores-skeleton-with-backup" student_reset

@@ -108,7 +108,8 @@ grade_expect_status() { # grade_expect_status LESSON STATUS PATTERN IMPL...: a b
 
 grade_cheat() { # grade_cheat LESSON PATH: a cheat variant must be caught as its Expected: line says
 	# PATH is solutions/NN-slug/cheats/NAME.c (it stands for the first student file) or a folder
-	# holding the lesson's student files. Its first comment says which shortcut it takes; its
+	# holding some of the lesson's student files (the reference's stand for the others). Its first
+	# comment says which shortcut it takes; its
 	# Expected: line, one of
 	#   Expected: status STATUS /REGEX/     the grader gives STATUS, its reason matches REGEX
 	#   Expected: score below partial_band  graded (any status) under the band's lower end
@@ -122,7 +123,11 @@ grade_cheat() { # grade_cheat LESSON PATH: a cheat variant must be caught as its
 	local wall=(--no-wall)
 	case "$spec" in *" wall") wall=() spec=${spec% wall} ;; esac
 	json="$RESULTS/cheat-$lesson-$(basename "$path" .c).json"
-	grade_json "$json" --lesson "$lesson" "${wall[@]}" --impl "$path" >/dev/null
+	# a folder may hold only the files it changes: the others are the reference's (the grader
+	# takes each student file from the first --impl that has it)
+	local rest=()
+	[ -d "$path" ] && rest=(--impl "$(dirname "$(dirname "$path")")")
+	grade_json "$json" --lesson "$lesson" "${wall[@]}" --impl "$path" "${rest[@]}" >/dev/null
 	rc=$?
 	[ $rc -le 1 ] || { echo "grader exit $rc"; return 1; }
 	jq -r '"status \(.status), score \(.score), reason: \(.reason)"' "$json"

@@ -136,7 +136,7 @@ $$(eval $$(call ANCHORS_template,$(2),$(1)))
 LESSON_BUILD_ALL += $(BUILD)/lessons/$(2)/student/all $(BUILD)/lessons/$(2)/reference/all $(BUILD)/lessons/$(2)/skeleton/all
 
 .PHONY: lesson$(2)
-lesson$(2): $(BUILD)/lessons/$(2)/$$(IMPL)/all
+lesson$(2): $(BUILD)/lessons/$(2)/$$(IMPL)/all $(GRADER)
 	@echo $(2) > $(BUILD)/last-lesson
-	$(Q)tools/run_lesson.sh $(1) $(BUILD)/lessons/$(2)/$$(IMPL) '$(SANITIZER_RUN)'
+	$(Q)GRADE=$(GRADER) tools/run_lesson.sh $(1) $(BUILD)/lessons/$(2)/$$(IMPL) '$(SANITIZER_RUN)'
 endef

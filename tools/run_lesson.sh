@@ -37,6 +37,16 @@ if [ -f "$lesson_dir/alloc_fail_test.c" ] && [ -x "$out/alloc-fail" ]; then
 	timeout -k 5 300 "$out/alloc-fail" || status=1
 fi
 
+# The grader's static checks (refused symbols, static data, asm, start-up code) on the student's
+# own code, so a refusal shows up here and not first in make grade. GRADE is the grader binary
+# (the Makefile passes it); IMPL=reference or skeleton is the course's own code. GRADE_IMPL, a
+# file or folder, is checked instead of the lesson folder's files (the course's own tests).
+if [ "$(basename "$out")" = student ] && [ -x "${GRADE:-}" ]; then
+	id=$(basename "$lesson_dir" | cut -c1-2)
+	printf '\n== %s: the static checks of make grade ==\n' "$lesson_dir"
+	"$GRADE" --lesson "$id" --static-only --quiet ${GRADE_IMPL:+--impl "$GRADE_IMPL"} || status=1
+fi
+
 # Only the student's own code is the student's progress (not IMPL=reference or skeleton).
 if [ "$(basename "$out")" = student ]; then
 	state=${COURSE_STATE:-.course}

@@ -378,6 +378,19 @@ static int set_args(struct parser *p, const char *v)
 	return copy_value(p, v, p->m->args, sizeof(p->m->args));
 }
 
+/* draw_seed = yes: the local grade (no --seed) measures on a seed it draws, so a submission
+ * cannot recognise the graded workload and paste its answers; the tests keep seed. */
+static int set_draw_seed(struct parser *p, const char *v)
+{
+	static const char *const answers[] = {"no", "yes"};
+	int i = parse_enum(p, v, answers, 2);
+
+	if (i < 0)
+		return -1;
+	p->m->draw_seed = i;
+	return 0;
+}
+
 static int set_native_args(struct parser *p, const char *v)
 {
 	return copy_value(p, v, p->m->native_args, sizeof(p->m->native_args));
@@ -592,7 +605,7 @@ static int set_anchor_packages(struct parser *p, const char *v)
 /* {=== the schema: keys per section, their order fixes their index in key_line ===} */
 
 enum { K_ID, K_TITLE, K_STUDENT_FILES, K_SKELETON_PASSES, K_PARTIAL_BAND };
-enum { K_SEED, K_ARGS, K_TIME_LIMIT, K_MASSIF_PAGES_AS_HEAP, K_NATIVE_ARGS };
+enum { K_SEED, K_ARGS, K_TIME_LIMIT, K_MASSIF_PAGES_AS_HEAP, K_NATIVE_ARGS, K_DRAW_SEED };
 enum {
 	K_KIND,
 	K_DIRECTION,
@@ -623,6 +636,7 @@ static const struct key_rule workload_keys[] = {
     [K_TIME_LIMIT] = {"time_limit", set_time_limit},
     [K_MASSIF_PAGES_AS_HEAP] = {"massif_pages_as_heap", set_massif_pages_as_heap},
     [K_NATIVE_ARGS] = {"native_args", set_native_args},
+    [K_DRAW_SEED] = {"draw_seed", set_draw_seed},
     {NULL, NULL},
 };
 

@@ -45,6 +45,8 @@ struct manifest {
 	size_t n_skeleton_passes;
 	double partial_band[2];
 	unsigned long long seed;
+	int draw_seed;                          /* [workload] draw_seed = yes: the grade without
+	                                         * --seed draws one (the tests keep seed) */
 	char args[256];                         /* argv for bench.c, space-separated */
 	char native_args[256];                  /* argv for the native (wall-time) runs; = args
 	                                         * unless [workload] native_args sets it */
