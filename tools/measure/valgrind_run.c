@@ -602,8 +602,17 @@ int vg_metric_value(const struct vg_result *r, const char *metric, const char *f
 		*value = (double)r->ll_misses;
 	else if (!strcmp(metric, "branch_mispredicts"))
 		*value = (double)r->branch_mispredicts;
-	else if (!strncmp(metric, "calls.", 6))
-		*value = (double)vg_calls(r, named ? named : metric + 6);
+	else if (!strncmp(metric, "calls.", 6) && named) {
+		/* a family (lesson.ini's function = a b c): the sum of each member's calls */
+		char name[sizeof r->functions[0].name];
+		for (const char *w = named; *w != '\0'; w += strspn(w, " ")) {
+			size_t n = strcspn(w, " ");
+			snprintf(name, sizeof name, "%.*s", (int)n, w);
+			*value += (double)vg_calls(r, name);
+			w += n;
+		}
+	} else if (!strncmp(metric, "calls.", 6))
+		*value = (double)vg_calls(r, metric + 6);
 	else if (!strcmp(metric, "gc_share") && named) {
 		uint64_t inclusive = 0; /* a recursive function shows once per depth: take the top */
 		for (size_t i = 0; i < r->n_functions; i++)

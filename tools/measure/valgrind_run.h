@@ -69,7 +69,8 @@ uint64_t vg_calls(const struct vg_result *r, const char *name);
 int vg_tool_for_metric(const char *metric);
 
 /* The value of metric in r, measured by vg_tool_for_metric(metric); function names the
- * measured function of calls.* and gc_share (NULL or "": calls.<fn> counts <fn>). gc_share is
+ * measured function of calls.* and gc_share (NULL or "": calls.<fn> counts <fn>); for calls.*
+ * it may name a family, space-separated, whose calls add up. gc_share is
  * a fraction, the rest are counts. Returns 0, or -1 for a metric r cannot answer. */
 int vg_metric_value(const struct vg_result *r, const char *metric, const char *function,
 		    double *value);
