@@ -78,4 +78,9 @@ int vg_metric_value(const struct vg_result *r, const char *metric, const char *f
 /* The NULL-terminated list of allocation entry points counted as `allocations`. */
 extern const char *const vg_allocation_functions[];
 
+/* The NULL-terminated list of mapping functions (mmap, mmap64, mremap) whose calls from the
+ * program itself (not from libc or another shared library) count as `allocations` too: memory
+ * taken with mmap is memory, whoever's allocator hands it out. */
+extern const char *const vg_mapping_functions[];
+
 #endif
