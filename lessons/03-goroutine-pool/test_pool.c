@@ -198,7 +198,7 @@ Test(task, deadline_stops_the_producer_and_the_queue)
 }
 
 /* overlap_task(struct overlap *): counts the tasks running at once and keeps the most seen,
- * sleeping 3 ms in between so that every worker the pool has gets a task while it sleeps. */
+ * sleeping 1 ms in between so that every worker the pool has gets a task while it sleeps. */
 struct overlap {
 	atomic_long running, most;
 };
@@ -209,23 +209,27 @@ static void overlap_task(void *arg)
 	long now = atomic_fetch_add(&o->running, 1) + 1, most = atomic_load(&o->most);
 	while (now > most && !atomic_compare_exchange_weak(&o->most, &most, now))
 		;
-	sleep_ms(3);
+	sleep_ms(1);
 	atomic_fetch_sub(&o->running, 1);
 }
 
-/* The most tasks running at once on a pool of `workers`, given 8 tasks per worker in one
- * batch. */
+/* The most tasks running at once on a pool of `workers`, given PER_WORKER tasks per worker in
+ * one batch: enough that a worker which takes up to 32 per lock (steps/1-batched.c), or half of
+ * what is queued, still leaves work for every other worker. */
+#define PER_WORKER 64
+
 static long most_at_once(unsigned workers)
 {
 	static struct overlap o;
-	static struct pool_task t[8 * 16];
+	static struct pool_task t[PER_WORKER * 8];
 	atomic_store(&o.running, 0);
 	atomic_store(&o.most, 0);
-	for (unsigned i = 0; i < 8 * workers; i++)
+	for (unsigned i = 0; i < PER_WORKER * workers; i++)
 		t[i] = (struct pool_task){overlap_task, &o};
-	struct pool *p = pool_create(workers, 8 * workers, NULL);
-	cr_assert(p != NULL, "pool_create(%u, %u, NULL) returned NULL", workers, 8 * workers);
-	pool_submit(p, t, 8 * workers);
+	struct pool *p = pool_create(workers, PER_WORKER * workers, NULL);
+	cr_assert(p != NULL, "pool_create(%u, %u, NULL) returned NULL", workers,
+	          PER_WORKER * workers);
+	pool_submit(p, t, PER_WORKER * workers);
 	pool_wait(p);
 	pool_destroy(p);
 	return atomic_load(&o.most);
@@ -244,15 +248,15 @@ Test(task, runs_as_many_tasks_at_once_as_it_has_workers)
 		for (int attempt = 0; attempt < 3 && most != (long)counts[i]; attempt++) {
 			most = most_at_once(counts[i]);
 			cr_assert(most <= (long)counts[i],
-			          "pool of %u workers, %u tasks of 3 ms: %ld ran at once, want at "
+			          "pool of %u workers, %u tasks of 1 ms: %ld ran at once, want at "
 			          "most %u — see README \"A fixed pool\"",
-			          counts[i], 8 * counts[i], most, counts[i]);
+			          counts[i], PER_WORKER * counts[i], most, counts[i]);
 		}
 		cr_assert(most == (long)counts[i],
-		          "pool of %u workers, %u tasks of 3 ms in one batch: at most %ld ran at "
+		          "pool of %u workers, %u tasks of 1 ms in one batch: at most %ld ran at "
 		          "once (best of 3 tries), want %u: the pool must start the workers it is "
 		          "asked for — see README \"A fixed pool\"",
-		          counts[i], 8 * counts[i], most, counts[i]);
+		          counts[i], PER_WORKER * counts[i], most, counts[i]);
 	}
 }
 
