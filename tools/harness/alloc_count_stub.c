@@ -8,7 +8,7 @@
  * (or with --whole-archive) the linker still prefers the strong symbols. */
 __attribute__((weak)) struct alloc_counts alloc_count_now(void)
 {
-	struct alloc_counts none = {0, 0, 0};
+	struct alloc_counts none = {0, 0, 0, 0};
 	return none;
 }
 
@@ -19,6 +19,7 @@ __attribute__((weak)) struct alloc_counts alloc_count_delta(struct alloc_counts 
 	    .allocations = after.allocations - before.allocations,
 	    .frees = after.frees - before.frees,
 	    .bytes = after.bytes - before.bytes,
+	    .mappings = after.mappings - before.mappings,
 	};
 	return d;
 }

@@ -3,7 +3,10 @@
 #include "alloc_fail.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stddef.h>
+#include <sys/mman.h>
+#include <sys/types.h>
 
 void *__real_malloc(size_t size);
 void *__real_calloc(size_t n, size_t size);
@@ -11,6 +14,10 @@ void *__real_realloc(void *p, size_t size);
 void __real_free(void *p);
 void *__real_aligned_alloc(size_t alignment, size_t size);
 int __real_posix_memalign(void **out, size_t alignment, size_t size);
+void *__real_mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset);
+void *__real_mmap64(void *addr, size_t length, int prot, int flags, int fd, off_t offset);
+void *__real_mremap(void *old, size_t old_size, size_t new_size, int flags, ...);
+int __real_munmap(void *addr, size_t length);
 
 static long calls, live, injected, fail_at;
 
@@ -113,3 +120,52 @@ int __wrap_posix_memalign(void **out, size_t alignment, size_t size)
 	live += rc == 0;
 	return rc;
 }
+
+/* {=== mappings: a mapping is a block; mremap moves one, so the live count stays ===} */
+
+void *__wrap_mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)
+{
+	if (this_call_fails()) {
+		errno = ENOMEM;
+		return MAP_FAILED;
+	}
+	void *p = __real_mmap(addr, length, prot, flags, fd, offset);
+	live += p != MAP_FAILED;
+	return p;
+}
+
+void *__wrap_mmap64(void *addr, size_t length, int prot, int flags, int fd, off_t offset)
+{
+	if (this_call_fails()) {
+		errno = ENOMEM;
+		return MAP_FAILED;
+	}
+	void *p = __real_mmap64(addr, length, prot, flags, fd, offset);
+	live += p != MAP_FAILED;
+	return p;
+}
+
+void *__wrap_mremap(void *old, size_t old_size, size_t new_size, int flags, ...)
+{
+	void *new_address = NULL;
+	if (flags & MREMAP_FIXED) {
+		va_list ap;
+		va_start(ap, flags);
+		new_address = va_arg(ap, void *);
+		va_end(ap);
+	}
+	if (this_call_fails()) {
+		errno = ENOMEM;
+		return MAP_FAILED;
+	}
+	return __real_mremap(old, old_size, new_size, flags, new_address);
+}
+
+int __wrap_munmap(void *addr, size_t length)
+{
+	int rc = __real_munmap(addr, length);
+	live -= rc == 0;
+	return rc;
+}
+
+/* }=== */

@@ -1,7 +1,11 @@
 /* alloc_fail.h: allocation-failure injection for a lesson's alloc_fail_test.c (cmocka). The
- * test binary is linked with -Wl,--wrap for malloc, calloc, realloc, free, aligned_alloc and
- * posix_memalign, so every call from the linked objects (the student's file included) goes
- * through the wrappers in alloc_fail.c. Calls made inside libc (strdup, fopen) are not wrapped:
+ * test binary is linked with -Wl,--wrap for malloc, calloc, realloc, free, aligned_alloc,
+ * posix_memalign, mmap, mmap64, mremap and munmap, so every call from the linked objects (the
+ * student's file included) goes through the wrappers in alloc_fail.c. A mapping is a block
+ * like any other: mmap and mremap count as allocation calls and fail with MAP_FAILED and
+ * ENOMEM; a successful mmap adds a live block and a successful munmap removes one (unmap each
+ * mapping with one munmap call; mremap keeps the count). Harness code linked into the binary
+ * (bench_input_alloc) is wrapped too: set up inputs before alloc_fail_reset. Calls made inside libc (strdup, fopen) are not wrapped:
  * that is why budgets count allocations with the interposer and only failure tests use --wrap.
  * Counters are process-wide and not thread-safe: inject failures on single-threaded paths. */
 #ifndef ALLOC_FAIL_H

@@ -514,10 +514,19 @@ static int set_batch(struct parser *p, const char *v)
 	return 0;
 }
 
+/* gc_share measures one function; a calls.* metric may count a family, names separated by
+ * single spaces (vg_metric_value sums them). */
 static int set_function(struct parser *p, const char *v)
 {
-	if (!is_identifier(v, strlen(v)))
-		return key_fail(p, "not a C identifier: '%.*s%s'", QV(v));
+	int family = strncmp(p->metric->name, "calls.", 6) == 0;
+	for (const char *w = v; family || w == v;) {
+		size_t n = family ? strcspn(w, " ") : strlen(w);
+		if (!is_identifier(w, n))
+			return key_fail(p, "not a C identifier: '%.*s%s'", QV(v));
+		if (w[n] == '\0')
+			break;
+		w += n + 1;
+	}
 	return copy_value(p, v, p->metric->function, sizeof(p->metric->function));
 }
 

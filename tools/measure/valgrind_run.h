@@ -73,12 +73,18 @@ int vg_tool_for_metric(const char *metric);
 
 /* The value of metric in r, measured by vg_tool_for_metric(metric); function names the
  * measured function of calls.*, instr.* and gc_share (NULL or "": calls.<fn> counts <fn>'s
- * calls, instr.<fn> its inclusive instructions). gc_share is a fraction, the rest are counts.
- * Returns 0, or -1 for a metric r cannot answer. */
+ * calls, instr.<fn> its inclusive instructions); for calls.* it may name a family,
+ * space-separated, whose calls add up. gc_share is a fraction, the rest are counts. Returns 0,
+ * or -1 for a metric r cannot answer. */
 int vg_metric_value(const struct vg_result *r, const char *metric, const char *function,
 		    double *value);
 
 /* The NULL-terminated list of allocation entry points counted as `allocations`. */
 extern const char *const vg_allocation_functions[];
+
+/* The NULL-terminated list of mapping functions (mmap, mmap64, mremap) whose calls from the
+ * program itself (not from libc or another shared library) count as `allocations` too: memory
+ * taken with mmap is memory, whoever's allocator hands it out. */
+extern const char *const vg_mapping_functions[];
 
 #endif
