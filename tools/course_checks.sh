@@ -704,8 +704,10 @@ grade_dist_student_has_no_solution_sources() {
 	[ -z "$leaked" ] || { echo "solution sources in the student edition: $leaked"; return 1; }
 	[ -s "$d/solutions/01-zero-allocation/obj/measure/logfmt.o" ] ||
 		{ echo "want the reference of lesson 01 as an object"; return 1; }
-	! nm -a "$d/solutions/01-zero-allocation/obj/measure/logfmt.o" | grep -q ' N .debug' ||
-		{ echo "the object keeps its debug information"; return 1; }
+	# -g1: function names and line tables, no variables, parameters or types
+	! readelf --debug-dump=info "$d/solutions/01-zero-allocation/obj/measure/logfmt.o" |
+		grep -Eq 'DW_TAG_(formal_parameter|base_type|structure_type|typedef)' ||
+		{ echo "the object keeps types or variables"; return 1; }
 	grep -q 'official score comes from your' "$d/README.md" ||
 		{ echo "want the README's note on estimates"; return 1; }
 	# the edition grades: its reference is linked from the shipped objects
@@ -714,6 +716,10 @@ grade_dist_student_has_no_solution_sources() {
 			--impl solutions/01-zero-allocation/skeleton >grade.json) || return 1
 	jq -e '.status == "graded" and .score < 50 and .score > 0' "$d/grade.json" ||
 		{ echo "want the student edition to grade the skeleton against the shipped reference"; return 1; }
+	# the reference column of the hottest functions (make grade, compare, report) has values
+	jq -e '[.functions[] | select(.name == "logfmt_render") | .reference] | .[0] > 0' \
+		"$d/grade.json" >/dev/null ||
+		{ echo "want the reference's logfmt_render instructions in the edition's report"; return 1; }
 }
 check "grader-dist-student-has-no-solution-sources" grade_dist_student_has_no_solution_sources
 
