@@ -29,6 +29,11 @@ struct grade_options {
 int grade_run(const struct grade_options *o, struct grade_report *r, struct manifest *m,
 	      char *err, size_t errlen);
 
+/* The absolute path of the course folder, from the grader's own location (course_root.c).
+ * COURSE_ROOT names it where code was written when the path was compiled in. */
+const char *course_root(void);
+#define COURSE_ROOT course_root()
+
 /* The folder lessons/NN-slug of lesson id, or -1 if there is none. */
 int grade_find_lesson(const char *id, char *dir, size_t len);
 

@@ -99,7 +99,7 @@ static void report_ci(const struct grade_report *r, const char *format, FILE *ou
 	free(json);
 }
 
-/* The course root is compiled in: every path the grader uses is relative to it. */
+/* Every path the grader uses is relative to the course root: the folder build/grade is in. */
 static int enter_course_root(void)
 {
 	if (chdir(COURSE_ROOT) != 0) {

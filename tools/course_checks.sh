@@ -725,3 +725,23 @@ check "grader-dist-student-has-no-solution-sources" grade_dist_student_has_no_so
 
 # make profile's own tools: the flame graph and the trace writer on recorded input
 check "profile-selftest-flame-graph-and-trace" make -s profile-selftest
+
+# A copy of the course grades its own files: the grader finds the course root from where it
+# lies, not from a path compiled in. The copy's student file does not compile; the original's
+# does, so a grader that read the original folder would not say build_failed.
+grade_copied_course_grades_itself() {
+	local d=build/test/course-copy rc
+	rm -rf "$d" && mkdir -p "$d/build" || return 1
+	git ls-files -z 2>/dev/null | xargs -0 cp --parents -t "$d" 2>/dev/null ||
+		tar -cf - --exclude=./build --exclude=./.course . | tar -xf - -C "$d" || return 1
+	cp "$GRADE" "$d/build/grade" &&
+		cp grader/tests/submissions/01/compile_error.c "$d/lessons/01-zero-allocation/logfmt.c" ||
+		return 1
+	(cd "$d" && build/grade --lesson 01 --no-wall --quiet --format json >grade.json)
+	rc=$?
+	cat "$d/grade.json"
+	[ $rc -eq 1 ] || { echo "want exit 1 from the copy's grader, got $rc"; return 1; }
+	jq -e '.status == "build_failed" and (.reason | test("this_is_not_declared"))' \
+		"$d/grade.json" >/dev/null || { echo "want the copy's own (broken) file graded"; return 1; }
+}
+check "grader-copied-course-grades-its-own-files" grade_copied_course_grades_itself
