@@ -353,6 +353,7 @@ struct cmocka_gate {
 	const char *label;
 	int sanitized;
 	unsigned declared;
+	char source[PATH_MAX + 32]; /* its race_test.c or alloc_fail_test.c */
 };
 
 static size_t cmocka_gates(const char *lesson_dir, struct cmocka_gate gates[2])
@@ -370,6 +371,7 @@ static size_t cmocka_gates(const char *lesson_dir, struct cmocka_gate gates[2])
 		gates[n].label = known[i].label;
 		gates[n].sanitized = known[i].sanitized;
 		gates[n].declared = suites_cmocka_declared(source);
+		snprintf(gates[n].source, sizeof gates[n].source, "%s", source);
 		n++;
 	}
 	return n;
@@ -486,7 +488,7 @@ int grade_run(const struct grade_options *o, struct grade_report *r, struct mani
 			snprintf(bin, sizeof bin, "%s/%s", student.out_dir, gates[i].label);
 			progress(o, "running the %s tests of %s", gates[i].label, student.name);
 			ran = suites_run_cmocka(bin, gates[i].label, gates[i].sanitized,
-						gates[i].declared, student.out_dir,
+						gates[i].declared, gates[i].source, student.out_dir,
 						GATE_LIMIT_FACTOR * m->time_limit, &g, r->reason,
 						sizeof r->reason) == 0;
 		}

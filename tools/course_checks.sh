@@ -745,3 +745,17 @@ grade_copied_course_grades_itself() {
 		"$d/grade.json" >/dev/null || { echo "want the copy's own (broken) file graded"; return 1; }
 }
 check "grader-copied-course-grades-its-own-files" grade_copied_course_grades_itself
+
+# One race costs one test: ThreadSanitizer halts lesson 04's racy ring in the first race test,
+# and the grader reruns the three after it each in a process of its own, where they pass
+# (they do not touch the ring). Before, the three that never ran counted as failed too.
+grade_one_race_one_failed_test() {
+	local json="$RESULTS/racy-04-counts.json"
+	grade_json "$json" --lesson 04 --no-wall --impl solutions/04-lock-free/racy.c
+	[ $? -eq 1 ] || { echo "want exit 1 (tests_failed)"; return 1; }
+	jq -e '.status == "tests_failed" and (.reason | test("data race")) and
+		.correctness.total - .correctness.passed == 1' "$json" >/dev/null ||
+		{ echo "want one failed test for one race, the other race tests run on their own"; return 1; }
+}
+[ -f solutions/04-lock-free/racy.c ] &&
+	check "grader-one-race-is-one-failed-test" grade_one_race_one_failed_test
