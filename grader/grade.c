@@ -238,6 +238,7 @@ static void fill_metrics(const struct grade_options *o, const struct manifest *m
 		int is_count = 1;
 		if (is_native_metric(spec->name)) {
 			mr->measured = wall != NULL;
+			mr->has_reference = wall != NULL;
 			is_count = native_value(spec->name, wall, &mr->student, &mr->reference);
 			if (wall && !strcmp(spec->name, "wall_ratio"))
 				mr->tolerance = wall->tolerance;
@@ -245,6 +246,7 @@ static void fill_metrics(const struct grade_options *o, const struct manifest *m
 				/* the bench's own A/A noise, as for the wall time */
 				const struct wall_value *v = bench_value(wall, spec->name);
 				mr->measured = v != NULL;
+				mr->has_reference = v != NULL;
 				if (v && v->tolerance > mr->tolerance)
 					mr->tolerance = v->tolerance;
 				snprintf(mr->unit, sizeof mr->unit, "%s", value_unit(spec->name));
@@ -254,6 +256,7 @@ static void fill_metrics(const struct grade_options *o, const struct manifest *m
 			}
 		} else {
 			mr->measured = student != NULL;
+			mr->has_reference = 1; /* Valgrind measures the reference before the gate */
 			is_count = metric_value(spec, reference, &mr->reference);
 			if (student)
 				metric_value(spec, student, &mr->student);
