@@ -12,10 +12,12 @@
 
 #include "../report.h"
 
-static struct metric_spec instructions = {.name = "instructions", .kind = METRIC_SCORED,
-					  .weight = 3, .zero_point = 12, .tolerance = 1.05};
-static struct metric_spec context_switches = {.name = "context_switches",
-					      .kind = METRIC_REPORT};
+static struct metric_spec instructions = {.name = "instructions",
+                                          .kind = METRIC_SCORED,
+                                          .weight = 3,
+                                          .zero_point = 12,
+                                          .tolerance = 1.05};
+static struct metric_spec context_switches = {.name = "context_switches", .kind = METRIC_REPORT};
 
 /* A report with instructions at `ratio` of the reference and context switches measured only
  * when the gate passed. */
@@ -87,8 +89,9 @@ static void never_measured_reference_values_are_dashes_and_null(void **state)
 	assert_null(strstr(t, "beats it")); /* no claims without the gate */
 	free(t);
 	t = text_of(&r, 1);
-	assert_non_null(strstr(t, "\"name\": \"context_switches\", \"kind\": \"report\", "
-				  "\"direction\": \"lower\", \"student\": null, \"reference\": null"));
+	assert_non_null(strstr(t,
+	                       "\"name\": \"context_switches\", \"kind\": \"report\", "
+	                       "\"direction\": \"lower\", \"student\": null, \"reference\": null"));
 	free(t);
 }
 
