@@ -196,7 +196,7 @@ student_progress() { # every state of lesson 01 gives its row and next step, in 
 	s=$(student_sandbox progress) || return 1
 	st=$s/.course
 	progress_row "$s" '^01 +Zero allocation +- +- +- +- +make lesson01$' 'an untouched lesson' &&
-		expect_line "$s/progress.out" '^Next: lesson 01: make lesson01$' 'the next step' || return 1
+		expect_line "$s/progress.out" '^Next: make lesson01, then read' 'the next step' || return 1
 	mkdir -p "$st"
 	cp "$STUDENT_FIXTURES/01-skeleton.tap" "$st/01-tests.tap"
 	cp "$STUDENT_FIXTURES/01-skeleton-asan.tap" "$st/01-tests-asan.tap"
@@ -215,6 +215,13 @@ student_progress() { # every state of lesson 01 gives its row and next step, in 
 	touch "$st/01-grade.json"
 	progress_row "$s" '^01 .* 3/3 +4/4 +58\.2 +70\.5 +make compare LESSON=01$' 'graded 58.2: compare' ||
 		return 1
+	# one owner of the next step: progress, doctor and make print what next_step.sh says
+	local step
+	step=$("$s/tools/student/next_step.sh" --short)
+	expect_line "$s/progress.out" "^Next: $(printf '%s' "$step" | sed 's/[][\\.*^$()+?{}|]/\\&/g')\$" \
+		"progress's Next: to be next_step.sh's '$step'" || return 1
+	grep -q 'Next: $(tools/student/next_step.sh --short)' tools/student/doctor.sh ||
+		{ echo "want make doctor to print next_step.sh's step"; return 1; }
 	start=$(date +%s%N)
 	"$s/tools/student/progress.sh" >/dev/null
 	ms=$((($(date +%s%N) - start) / 1000000))
@@ -268,6 +275,18 @@ student_reset() { # the skeleton back, the student's file backed up and named
 		echo "want the backup folder .course/backup/01-<time> named, got '$backup'"; return 1 ;;
 	esac
 	grep -q 'my work' "$s/$backup/logfmt.c" || { echo "want the student's file in $backup"; return 1; }
+	# a lesson graded and passing, then reset: progress starts it afresh, results go to the backup
+	mkdir -p "$s/.course"
+	cp "$STUDENT_FIXTURES/01-reference.tap" "$s/.course/01-tests.tap"
+	cp "$STUDENT_FIXTURES/01-reference-asan.tap" "$s/.course/01-tests-asan.tap"
+	cp "$STUDENT_FIXTURES/01-partial-grade.json" "$s/.course/01-grade.json"
+	echo '/* more work */' >>"$f"
+	"$s/tools/student/reset.sh" 01 >"$s/reset2.out" 2>&1 || { cat "$s/reset2.out"; return 1; }
+	progress_row "$s" '^01 +Zero allocation +- +- +- +- +make lesson01$' 'lesson 01 afresh after reset' ||
+		return 1
+	backup=$(sed -n 's/^  your version is in \(.*\)\/ (.*/\1/p' "$s/reset2.out")
+	[ -f "$s/$backup/01-grade.json" ] && [ -f "$s/$backup/01-tests.tap" ] ||
+		{ echo "want the lesson's results kept in $backup"; return 1; }
 	"$s/tools/student/reset.sh" 01 >"$s/again.out" 2>&1 &&
 		expect_line "$s/again.out" 'already the skeleton' 'a second reset to do nothing' || return 1
 	! "$s/tools/student/reset.sh" >"$s/none.out" 2>&1 &&
