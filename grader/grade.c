@@ -422,7 +422,7 @@ static int prepare(const struct grade_options *o, struct grade_report *r, struct
 	else if (o->n_impls > 0) /* "partial.c", or a submission folder's name */
 		snprintf(r->student, sizeof r->student, "%s", impl_display_name(o->impls[0]));
 	else
-		snprintf(r->student, sizeof r->student, "student");
+		snprintf(r->student, sizeof r->student, "%s", o->reference ? "reference" : "student");
 	r->seed = o->has_seed ? o->seed : m->seed;
 	r->status = "graded";
 	toolchain_read(&r->toolchain);
@@ -461,8 +461,8 @@ int grade_run(const struct grade_options *o, struct grade_report *r, struct mani
 	r->details[0] = '\0';
 
 	int built = 0;
-	if (o->n_impls == 0)
-		impl_known("student", lesson_dir, m->id, &student);
+	if (o->n_impls == 0) /* --reference: the edition has no reference sources to --impl */
+		impl_known(o->reference ? "reference" : "student", lesson_dir, m->id, &student);
 	if (o->n_impls > 0 && impl_stage(m, lesson_dir, o->impls, o->n_impls, &student,
 					 r->reason, sizeof r->reason) != 0)
 		r->status = "build_failed";
@@ -470,7 +470,8 @@ int grade_run(const struct grade_options *o, struct grade_report *r, struct mani
 		r->status = "build_failed";
 	else
 		built = 1;
-	if (built) {
+	/* the reference is the course's own code, and the edition ships no source to check */
+	if (built && !o->reference) {
 		progress(o, "static checks of %s", student.name);
 		int refused = static_checks(m, &student, &reference, r->reason, sizeof r->reason);
 		if (refused != 0) {

@@ -19,6 +19,7 @@ struct grade_options {
 	int lock_fd;               /* build/wall.lock, held shared for the whole run; -1: none */
 	int batch;                 /* wall_ratio is scored only if the lesson says batch = scored */
 	int verbose;               /* progress lines on stderr */
+	int reference;             /* grade the reference build itself (--reference) */
 	int no_wall;               /* skip native timing (counts only, e.g. for README checks) */
 	const char *keep_dir;      /* where the graded code's raw Valgrind outputs are copied (a
 				      batch keeps them for disputes); NULL: not kept */

@@ -28,6 +28,8 @@ static void usage(FILE *out)
 	      "  --lesson NN   the lesson to grade (lessons/NN-*/)\n"
 	      "  --impl PATH   a student file or a folder of them (repeatable); without it,\n"
 	      "                the student file(s) in lessons/NN-*/ are graded\n"
+	      "  --reference   grade the lesson's reference as the submission (sources or, in the\n"
+	      "                student edition, the shipped objects)\n"
 	      "  --seed N      the workload seed (default: lesson.ini's)\n"
 	      "  --format F    text (default), json (schema_version 1), html (one page), junit, tap\n"
 	      "                or gradescope (results.json)\n"
@@ -140,6 +142,8 @@ int main(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(a, "--no-cache")) {
 			o.cache_dir = NULL;
+		} else if (!strcmp(a, "--reference")) {
+			o.reference = 1;
 		} else if (!strcmp(a, "--no-wall")) {
 			o.no_wall = 1;
 		} else if (!strcmp(a, "--batch")) {
@@ -195,6 +199,8 @@ int main(int argc, char **argv)
 	}
 	if (lesson[0] == '\0')
 		return usage_error("%s--lesson NN is required", "");
+	if (o.reference && o.n_impls > 0)
+		return usage_error("%s--reference grades the reference: it takes no --impl", "");
 	o.lesson = lesson;
 	o.impls = impls;
 	if (enter_course_root() != 0)
