@@ -382,6 +382,14 @@ static size_t cmocka_gates(const char *lesson_dir, struct cmocka_gate gates[2])
 
 static void next_step(const struct manifest *m, struct grade_report *r, const char *lesson_dir)
 {
+	if (!strncmp(r->reason, "missing student file", 20)) {
+		/* an --impl path that is not there: make lessonNN would not help */
+		snprintf(r->next_step, sizeof r->next_step,
+			 "check the --impl path; the student edition's solutions/ holds only "
+			 "skeleton/ and obj/: partial.c, partial/, steps/ and racy.c are in the "
+			 "full course");
+		return;
+	}
 	if (strcmp(r->status, "graded") != 0) {
 		snprintf(r->next_step, sizeof r->next_step,
 			 "run 'make lesson%s' to see every failing test and its message", m->id);

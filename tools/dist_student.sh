@@ -51,5 +51,12 @@ like the sources. `make grade` here gives an **estimate** of your score: your ma
 compiler and its seed differ from the instructor's. The **official score** comes from your
 instructor's batch (`grade batch`), whose report carries the seed, the course version and the
 environment it was measured in.
+
+Here `make test` runs this edition's own checks (`tools/edition_test.sh`, about 5 minutes on
+two cores): the toolchain (`make doctor`), every skeleton builds and fails a budget, every
+shipped reference passes its suites and grades at least 95, the self-learner tools run, and
+every command these READMEs show exists. What they mark "full course only" (`partial.c`,
+`steps/`, `racy.c` and the checks of the course itself) needs the full course, which has the
+solution sources. `build/grade --lesson NN --reference` grades a shipped reference.
 TEXT
 echo "dist-student: $out ($(find "$out" -type f | wc -l) files)"
