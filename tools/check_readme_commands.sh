@@ -21,10 +21,16 @@ compgen -G 'solutions/*/obj' >/dev/null && edition=student
 files=("$@")
 [ ${#files[@]} -gt 0 ] || files=(README.md course.md lessons/[0-9][0-9]-*/README.md)
 
-# extract: FILE<TAB>LINE<TAB>MARKED<TAB>COMMAND
+# extract: FILE<TAB>LINE<TAB>MARKED<TAB>COMMAND. Each file is read twice: the first pass keeps
+# its lines, so an inline command is marked by its own line or the one before or after it.
 extract() {
+	local f
+	for f in "$@"; do extract_one "$f"; done
+}
+extract_one() {
 	awk -v OFS='\t' '
 	function marked(s) { return tolower(s) ~ /full[ -]course only|in the full course only/ }
+	FNR == NR { text[FNR] = $0; next }
 	/^```/ {
 		if (!inblock) {
 			lang = substr($0, 4); inblock = 1
@@ -43,11 +49,12 @@ extract() {
 	!inblock {
 		rest = $0
 		while (match(rest, /`(make|build\/grade) [^`]*`/)) {
-			print FILENAME, FNR, marked($0) || marked(prev), substr(rest, RSTART + 1, RLENGTH - 2)
+			print FILENAME, FNR, marked($0) || marked(prev) || marked(text[FNR + 1]),
+				substr(rest, RSTART + 1, RLENGTH - 2)
 			rest = substr(rest, RSTART + RLENGTH)
 		}
 	}
-	{ prev = $0; if ($0 ~ /[^ \t]/) prevtext = $0 }' "$@"
+	{ prev = $0; if ($0 ~ /[^ \t]/) prevtext = $0 }' "$1" "$1"
 }
 
 exists() { # exists PATH DOC_DIR: relative to the course root or to the document's folder
