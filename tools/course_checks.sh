@@ -776,3 +776,7 @@ grade_one_race_one_failed_test() {
 }
 [ -f solutions/04-lock-free/racy.c ] &&
 	check "grader-one-race-is-one-failed-test" grade_one_race_one_failed_test
+
+# Every command README.md, course.md and the lesson READMEs show works in the full course, those
+# marked "full course only" included (the edition's check above skips those)
+check "readme-commands-work-in-the-full-course" tools/check_readme_commands.sh
