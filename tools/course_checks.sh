@@ -718,7 +718,9 @@ check "grader-gradescope-run-autograder-writes-results" grade_gradescope_run_aut
 # and its own `make test` (tools/edition_test.sh) passing in it. To keep make test near its
 # time, the edition's test runs lessons 01 and 04 only (04: the race gate's tsan objects), with
 # every tool check and every README command; the edition's own make test runs all ten.
-grade_dist_student_edition_test_passes() {
+# Not named grade_*: it holds build/wall.lock shared, so no wall timing runs beside its minutes
+# of Valgrind and sanitizer runs (the edition's grader locks the edition's own file).
+dist_student_edition_test_passes() {
 	local d=build/test/dist-student leaked
 	tools/dist_student.sh "$d" || return 1
 	leaked=$(find "$d/solutions" -type f -name '*.c' -not -path '*/skeleton/*')
@@ -738,7 +740,7 @@ grade_dist_student_edition_test_passes() {
 	# the edition's own test command, as a student runs it (it builds what it needs)
 	(cd "$d" && env -u MAKEFLAGS -u MAKELEVEL make -s test LESSONS="01 04") || return 1
 }
-check "grader-dist-student-edition-test-passes" grade_dist_student_edition_test_passes
+check "grader-dist-student-edition-test-passes" dist_student_edition_test_passes
 
 # make profile's own tools: the flame graph and the trace writer on recorded input
 check "profile-selftest-flame-graph-and-trace" make -s profile-selftest
@@ -746,7 +748,7 @@ check "profile-selftest-flame-graph-and-trace" make -s profile-selftest
 # A copy of the course grades its own files: the grader finds the course root from where it
 # lies, not from a path compiled in. The copy's student file does not compile; the original's
 # does, so a grader that read the original folder would not say build_failed.
-grade_copied_course_grades_itself() {
+copied_course_grades_itself() {
 	local d=build/test/course-copy rc
 	rm -rf "$d" && mkdir -p "$d/build" || return 1
 	git ls-files -z 2>/dev/null | xargs -0 cp --parents -t "$d" 2>/dev/null ||
@@ -761,7 +763,7 @@ grade_copied_course_grades_itself() {
 	jq -e '.status == "build_failed" and (.reason | test("this_is_not_declared"))' \
 		"$d/grade.json" >/dev/null || { echo "want the copy's own (broken) file graded"; return 1; }
 }
-check "grader-copied-course-grades-its-own-files" grade_copied_course_grades_itself
+check "grader-copied-course-grades-its-own-files" copied_course_grades_itself
 
 # One race costs one test: ThreadSanitizer halts lesson 04's racy ring in the first race test,
 # and the grader reruns the three after it each in a process of its own, where they pass
