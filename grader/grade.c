@@ -430,7 +430,8 @@ static int prepare(const struct grade_options *o, struct grade_report *r, struct
 	else if (o->n_impls > 0) /* "partial.c", or a submission folder's name */
 		snprintf(r->student, sizeof r->student, "%s", impl_display_name(o->impls[0]));
 	else
-		snprintf(r->student, sizeof r->student, "%s", o->reference ? "reference" : "student");
+		snprintf(r->student, sizeof r->student, "%s",
+			 o->reference ? "reference" : "student");
 	r->seed = o->has_seed ? o->seed : m->seed;
 	r->status = "graded";
 	toolchain_read(&r->toolchain);
