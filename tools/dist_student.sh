@@ -41,6 +41,11 @@ for obj in "${targets[@]}"; do
 	mkdir -p "$out/solutions/$slug/obj/$variant"
 	cp "$obj" "$out/solutions/$slug/obj/$variant/"
 done
+# the Start section's second command is this edition's own test, not the course's
+sed -i "s|^make test         # the course's own test suite (what CI runs)\$|make test         # this edition's own checks, about 5 minutes (see the last section)|" \
+	"$out/README.md"
+grep -q "^make test         # this edition's own checks" "$out/README.md" ||
+	{ echo "dist-student: README.md's Start section changed: update this script" >&2; exit 1; }
 cat >>"$out/README.md" <<'TEXT'
 
 ## This is the student edition
