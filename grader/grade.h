@@ -19,6 +19,7 @@ struct grade_options {
 	int lock_fd;               /* build/wall.lock, held shared for the whole run; -1: none */
 	int batch;                 /* wall_ratio is scored only if the lesson says batch = scored */
 	int verbose;               /* progress lines on stderr */
+	int reference;             /* grade the reference build itself (--reference) */
 	int no_wall;               /* skip native timing (counts only, e.g. for README checks) */
 	const char *student_user;  /* with isolate, as root: run student code as this user
 				      (NULL: ngradestu1) */
@@ -40,6 +41,11 @@ int grade_run(const struct grade_options *o, struct grade_report *r, struct mani
  * pass, else refused, build_failed or error with r->reason. Returns as grade_run does. */
 int grade_static_only(const struct grade_options *o, struct grade_report *r, struct manifest *m,
 		      char *err, size_t errlen);
+
+/* The absolute path of the course folder, from the grader's own location (course_root.c).
+ * COURSE_ROOT names it where code was written when the path was compiled in. */
+const char *course_root(void);
+#define COURSE_ROOT course_root()
 
 /* The folder lessons/NN-slug of lesson id, or -1 if there is none. */
 int grade_find_lesson(const char *id, char *dir, size_t len);

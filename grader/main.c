@@ -28,6 +28,8 @@ static void usage(FILE *out)
 	      "  --lesson NN   the lesson to grade (lessons/NN-*/)\n"
 	      "  --impl PATH   a student file or a folder of them (repeatable); without it,\n"
 	      "                the student file(s) in lessons/NN-*/ are graded\n"
+	      "  --reference   grade the lesson's reference as the submission (sources or, in the\n"
+	      "                student edition, the shipped objects)\n"
 	      "  --seed N      the workload seed (default: lesson.ini's)\n"
 	      "  --format F    text (default), json (schema_version 1), html (one page), junit, tap\n"
 	      "                or gradescope (results.json)\n"
@@ -103,7 +105,7 @@ static void report_ci(const struct grade_report *r, const char *format, FILE *ou
 	free(json);
 }
 
-/* The course root is compiled in: every path the grader uses is relative to it. */
+/* Every path the grader uses is relative to the course root: the folder build/grade is in. */
 static int enter_course_root(void)
 {
 	if (chdir(COURSE_ROOT) != 0) {
@@ -165,6 +167,8 @@ int main(int argc, char **argv)
 			o.cache_dir = NULL;
 		} else if (!strcmp(a, "--isolate")) {
 			o.isolate = 1;
+		} else if (!strcmp(a, "--reference")) {
+			o.reference = 1;
 		} else if (!strcmp(a, "--no-wall")) {
 			o.no_wall = 1;
 		} else if (!strcmp(a, "--static-only")) {
@@ -228,6 +232,8 @@ int main(int argc, char **argv)
 	}
 	if (lesson[0] == '\0')
 		return usage_error("%s--lesson NN is required", "");
+	if (o.reference && o.n_impls > 0)
+		return usage_error("%s--reference grades the reference: it takes no --impl", "");
 	o.lesson = lesson;
 	o.impls = impls;
 	if (enter_course_root() != 0)

@@ -17,6 +17,8 @@ struct metric_result {
 	int measured;              /* 0: not measured (gate closed, or the tool failed) */
 	double student, reference, skeleton;
 	int has_skeleton;
+	int has_reference;         /* 0: the reference's value was never measured (the native
+				      runs happen only after the gate passes) */
 	double tolerance;          /* t used (the A/A tolerance for wall_ratio) */
 	struct score_metric_output out;
 	int scored;                /* counts towards P (report-only metrics do not) */
@@ -76,6 +78,11 @@ struct grade_report {
 
 /* Bytes with a binary unit, as every report shows them: "97.4 KiB", "812 B". Returns buf. */
 const char *report_bytes(double v, char *buf, size_t len);
+
+/* How many times better than the reference a scored metric of a graded report is (2.0 for a
+ * ratio of 0.50x; ratios put better below 1 in either direction), or 0 when it does not beat
+ * the reference. Points stop at the tolerance: beating the reference earns no more. */
+double report_beats_reference(const struct metric_result *mr);
 
 /* Writers: each prints the whole report in one format to out. color: use ANSI colours. */
 void report_text(const struct grade_report *r, FILE *out, int color);

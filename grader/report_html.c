@@ -280,6 +280,12 @@ static void page_breakdown(const struct grade_report *r, FILE *out)
 		         t->fraction == 0 && mr->measured ? "; no performance points until every "
 		                                            "test passes"
 		                                          : "");
+		double by = strcmp(r->status, "graded") ? 0 : report_beats_reference(mr);
+		if (by > 0) /* appended: note holds under 80 characters so far */
+			snprintf(note + strlen(note), sizeof note - strlen(note),
+			         "; %.2fx the reference: beats it by %.1fx (points stop at the "
+			         "tolerance)",
+			         mr->out.ratio, by);
 		breakdown_row(out,
 		              METRIC_COLORS[c++ % (sizeof METRIC_COLORS / sizeof *METRIC_COLORS)],
 		              mr->spec->name, mr->out.points,
@@ -399,7 +405,7 @@ static void metric_caption(FILE *out, const struct metric_result *mr, double wt)
 static void metric_chart(FILE *out, const struct metric_result *mr, double wt)
 {
 	const double v[3] = {mr->student, mr->reference, mr->skeleton};
-	const int has[3] = {mr->measured, 1, mr->has_skeleton};
+	const int has[3] = {mr->measured, mr->has_reference, mr->has_skeleton};
 	struct log_axis a = axis_for(v, has, 3);
 	fputs("<div class=\"card\">\n", out);
 	metric_caption(out, mr, wt);

@@ -50,7 +50,10 @@ static void json_metric(FILE *out, const struct metric_result *mr)
 	else
 		fputs("null", out);
 	fputs(", \"reference\": ", out);
-	json_number(out, mr->reference);
+	if (mr->has_reference)
+		json_number(out, mr->reference);
+	else
+		fputs("null", out);
 	fputs(", \"skeleton\": ", out);
 	if (mr->has_skeleton)
 		json_number(out, mr->skeleton);

@@ -57,6 +57,7 @@ static void print_points(const struct metric_result *mr, double weight_total, FI
 
 static void print_metrics(const struct grade_report *r, FILE *out, struct palette c)
 {
+	int graded = !strcmp(r->status, "graded");
 	double weight_total = 0;
 	for (size_t i = 0; i < r->n_metrics; i++)
 		if (r->metrics[i].scored)
@@ -68,7 +69,10 @@ static void print_metrics(const struct grade_report *r, FILE *out, struct palett
 		char a[32] = "-", b[32], s[32] = "-", ratio[32] = "-";
 		if (mr->measured)
 			human(mr->student, mr->unit, a, sizeof a);
-		human(mr->reference, mr->unit, b, sizeof b);
+		if (mr->has_reference)
+			human(mr->reference, mr->unit, b, sizeof b);
+		else
+			snprintf(b, sizeof b, "-");
 		if (mr->has_skeleton)
 			human(mr->skeleton, mr->unit, s, sizeof s);
 		if (mr->measured)
@@ -77,6 +81,15 @@ static void print_metrics(const struct grade_report *r, FILE *out, struct palett
 		fprintf(out, "%-20s %12s %12s %12s %8s  ", mr->spec->name, a, b, s, ratio);
 		print_points(mr, weight_total ? weight_total : 1, out, c);
 		fputc('\n', out);
+	}
+	for (size_t i = 0; i < r->n_metrics && graded; i++) {
+		const struct metric_result *mr = &r->metrics[i];
+		double by = report_beats_reference(mr);
+		if (by > 0)
+			fprintf(out,
+				"%s%s: %.2fx the reference: beats it by %.1fx%s (points stop at the "
+				"tolerance, %.2fx: beating the reference earns no more)\n",
+				c.good, mr->spec->name, mr->out.ratio, by, c.off, mr->tolerance);
 	}
 	if (r->wall_noise > 0)
 		fprintf(out, "%swall_ratio: median of 9 interleaved runs; A/A noise tolerance %.2fx%s\n",

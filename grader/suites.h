@@ -41,10 +41,19 @@ int suites_count(const char *test_bin, unsigned *count, char *err, size_t errlen
  * Runs bin with TAP output, under `setarch -R` when sanitized, and adds its results to g: each
  * test as "label::name", a ThreadSanitizer report or a run that ended early as a failure.
  * declared is the number of tests the lesson's source declares; tests that never ran count as
- * failed. Returns 0 when the program ran, -1 with a reason otherwise. */
+ * failed, except after a race: the test that raced fails, and each one after it runs again on
+ * its own (source names them; NULL: no rerun). Returns 0 when the program ran, -1 with a
+ * reason otherwise. */
 int suites_run_cmocka(const char *bin, const char *label, int sanitized, unsigned declared,
-		      const char *log_dir, double wall_limit, const struct jail *jail,
-		      struct gate_result *g, char *err, size_t errlen);
+		      const char *source, const char *log_dir, double wall_limit,
+		      const struct jail *jail, struct gate_result *g, char *err, size_t errlen);
+
+#define SUITES_MAX_TESTS 32
+#define SUITES_NAME_MAX  64
+
+/* The names of a cmocka source's tests in the order it declares them (the first argument of
+ * each cmocka_unit_test*() entry); returns how many, at most max. */
+size_t suites_cmocka_names(const char *source, char names[][SUITES_NAME_MAX], size_t max);
 
 /* Tests a cmocka source declares: its cmocka_unit_test* entries. 0 when it cannot be read. */
 unsigned suites_cmocka_declared(const char *source);

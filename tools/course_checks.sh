@@ -211,7 +211,7 @@ student_progress() { # every state of lesson 01 gives its row and next step, in 
 	s=$(student_sandbox progress) || return 1
 	st=$s/.course
 	progress_row "$s" '^01 +Zero allocation +- +- +- +- +make lesson01$' 'an untouched lesson' &&
-		expect_line "$s/progress.out" '^Next: lesson 01: make lesson01$' 'the next step' || return 1
+		expect_line "$s/progress.out" '^Next: make lesson01, then read' 'the next step' || return 1
 	mkdir -p "$st"
 	cp "$STUDENT_FIXTURES/01-skeleton.tap" "$st/01-tests.tap"
 	cp "$STUDENT_FIXTURES/01-skeleton-asan.tap" "$st/01-tests-asan.tap"
@@ -230,6 +230,13 @@ student_progress() { # every state of lesson 01 gives its row and next step, in 
 	touch "$st/01-grade.json"
 	progress_row "$s" '^01 .* 3/3 +4/4 +58\.2 +70\.5 +make compare LESSON=01$' 'graded 58.2: compare' ||
 		return 1
+	# one owner of the next step: progress, doctor and make print what next_step.sh says
+	local step
+	step=$("$s/tools/student/next_step.sh" --short)
+	expect_line "$s/progress.out" "^Next: $(printf '%s' "$step" | sed 's/[][\\.*^$()+?{}|]/\\&/g')\$" \
+		"progress's Next: to be next_step.sh's '$step'" || return 1
+	grep -q 'Next: $(tools/student/next_step.sh --short)' tools/student/doctor.sh ||
+		{ echo "want make doctor to print next_step.sh's step"; return 1; }
 	start=$(date +%s%N)
 	"$s/tools/student/progress.sh" >/dev/null
 	ms=$((($(date +%s%N) - start) / 1000000))
@@ -283,6 +290,18 @@ student_reset() { # the skeleton back, the student's file backed up and named
 		echo "want the backup folder .course/backup/01-<time> named, got '$backup'"; return 1 ;;
 	esac
 	grep -q 'my work' "$s/$backup/logfmt.c" || { echo "want the student's file in $backup"; return 1; }
+	# a lesson graded and passing, then reset: progress starts it afresh, results go to the backup
+	mkdir -p "$s/.course"
+	cp "$STUDENT_FIXTURES/01-reference.tap" "$s/.course/01-tests.tap"
+	cp "$STUDENT_FIXTURES/01-reference-asan.tap" "$s/.course/01-tests-asan.tap"
+	cp "$STUDENT_FIXTURES/01-partial-grade.json" "$s/.course/01-grade.json"
+	echo '/* more work */' >>"$f"
+	"$s/tools/student/reset.sh" 01 >"$s/reset2.out" 2>&1 || { cat "$s/reset2.out"; return 1; }
+	progress_row "$s" '^01 +Zero allocation +- +- +- +- +make lesson01$' 'lesson 01 afresh after reset' ||
+		return 1
+	backup=$(sed -n 's/^  your version is in \(.*\)\/ (.*/\1/p' "$s/reset2.out")
+	[ -f "$s/$backup/01-grade.json" ] && [ -f "$s/$backup/01-tests.tap" ] ||
+		{ echo "want the lesson's results kept in $backup"; return 1; }
 	"$s/tools/student/reset.sh" 01 >"$s/again.out" 2>&1 &&
 		expect_line "$s/again.out" 'already the skeleton' 'a second reset to do nothing' || return 1
 	! "$s/tools/student/reset.sh" >"$s/none.out" 2>&1 &&
@@ -856,27 +875,71 @@ grade_gradescope_run_autograder() {
 }
 check "grader-gradescope-run-autograder-writes-results" grade_gradescope_run_autograder
 
-# make dist-student: no solution source left (only skeletons), each reference as objects, and a
-# README that says local scores are estimates.
-grade_dist_student_has_no_solution_sources() {
+# A fresh student edition: no solution sources, the reference as -g1 objects, the README's note,
+# and its own `make test` (tools/edition_test.sh) passing in it. To keep make test near its
+# time, the edition's test runs lessons 01 and 04 only (04: the race gate's tsan objects), with
+# every tool check and every README command; the edition's own make test runs all ten.
+# Not named grade_*: it holds build/wall.lock shared, so no wall timing runs beside its minutes
+# of Valgrind and sanitizer runs (the edition's grader locks the edition's own file).
+dist_student_edition_test_passes() {
 	local d=build/test/dist-student leaked
 	tools/dist_student.sh "$d" || return 1
 	leaked=$(find "$d/solutions" -type f -name '*.c' -not -path '*/skeleton/*')
 	[ -z "$leaked" ] || { echo "solution sources in the student edition: $leaked"; return 1; }
 	[ -s "$d/solutions/01-zero-allocation/obj/measure/logfmt.o" ] ||
 		{ echo "want the reference of lesson 01 as an object"; return 1; }
-	! nm -a "$d/solutions/01-zero-allocation/obj/measure/logfmt.o" | grep -q ' N .debug' ||
-		{ echo "the object keeps its debug information"; return 1; }
+	[ -s "$d/solutions/04-lock-free/obj/tsan/lockfree.o" ] ||
+		{ echo "want lesson 04's reference as a ThreadSanitizer object for its race gate"; return 1; }
+	# -g1: function names and line tables, no variables, parameters or types
+	! readelf --debug-dump=info "$d/solutions/01-zero-allocation/obj/measure/logfmt.o" |
+		grep -Eq 'DW_TAG_(formal_parameter|base_type|structure_type|typedef)' ||
+		{ echo "the object keeps types or variables"; return 1; }
 	grep -q 'official score comes from your' "$d/README.md" ||
 		{ echo "want the README's note on estimates"; return 1; }
-	# the edition grades: its reference is linked from the shipped objects
-	(cd "$d" && make -s build/lessons/01/reference/all build/grade &&
-		build/grade --lesson 01 --no-wall --quiet --format json \
-			--impl solutions/01-zero-allocation/skeleton >grade.json) || return 1
-	jq -e '.status == "graded" and .score < 50 and .score > 0' "$d/grade.json" ||
-		{ echo "want the student edition to grade the skeleton against the shipped reference"; return 1; }
+	grep -q 'Here `make test` runs this edition' "$d/README.md" ||
+		{ echo "want the README to say which command tests the edition"; return 1; }
+	# the edition's own test command, as a student runs it (it builds what it needs)
+	(cd "$d" && env -u MAKEFLAGS -u MAKELEVEL make -s test LESSONS="01 04") || return 1
 }
-check "grader-dist-student-has-no-solution-sources" grade_dist_student_has_no_solution_sources
+check "grader-dist-student-edition-test-passes" dist_student_edition_test_passes
 
 # make profile's own tools: the flame graph and the trace writer on recorded input
 check "profile-selftest-flame-graph-and-trace" make -s profile-selftest
+
+# A copy of the course grades its own files: the grader finds the course root from where it
+# lies, not from a path compiled in. The copy's student file does not compile; the original's
+# does, so a grader that read the original folder would not say build_failed.
+copied_course_grades_itself() {
+	local d=build/test/course-copy rc
+	rm -rf "$d" && mkdir -p "$d/build" || return 1
+	git ls-files -z 2>/dev/null | xargs -0 cp --parents -t "$d" 2>/dev/null ||
+		tar -cf - --exclude=./build --exclude=./.course . | tar -xf - -C "$d" || return 1
+	cp "$GRADE" "$d/build/grade" &&
+		cp grader/tests/submissions/01/compile_error.c "$d/lessons/01-zero-allocation/logfmt.c" ||
+		return 1
+	(cd "$d" && build/grade --lesson 01 --no-wall --quiet --format json >grade.json)
+	rc=$?
+	cat "$d/grade.json"
+	[ $rc -eq 1 ] || { echo "want exit 1 from the copy's grader, got $rc"; return 1; }
+	jq -e '.status == "build_failed" and (.reason | test("this_is_not_declared"))' \
+		"$d/grade.json" >/dev/null || { echo "want the copy's own (broken) file graded"; return 1; }
+}
+check "grader-copied-course-grades-its-own-files" copied_course_grades_itself
+
+# One race costs one test: ThreadSanitizer halts lesson 04's racy ring in the first race test,
+# and the grader reruns the three after it each in a process of its own, where they pass
+# (they do not touch the ring). Before, the three that never ran counted as failed too.
+grade_one_race_one_failed_test() {
+	local json="$RESULTS/racy-04-counts.json"
+	grade_json "$json" --lesson 04 --no-wall --impl solutions/04-lock-free/racy.c
+	[ $? -eq 1 ] || { echo "want exit 1 (tests_failed)"; return 1; }
+	jq -e '.status == "tests_failed" and (.reason | test("data race")) and
+		.correctness.total - .correctness.passed == 1' "$json" >/dev/null ||
+		{ echo "want one failed test for one race, the other race tests run on their own"; return 1; }
+}
+[ -f solutions/04-lock-free/racy.c ] &&
+	check "grader-one-race-is-one-failed-test" grade_one_race_one_failed_test
+
+# Every command README.md, course.md and the lesson READMEs show works in the full course, those
+# marked "full course only" included (the edition's check above skips those)
+check "readme-commands-work-in-the-full-course" tools/check_readme_commands.sh

@@ -2,7 +2,10 @@
 # dist_student.sh OUT: the student edition of the course (make dist-student): every tracked file
 # but the solution sources (everything under solutions/ but each lesson's skeleton/, which stays:
 # make reset needs it). Each reference ships instead as objects built with the course's flags,
-# one per build variant, stripped of debug information: solutions/NN-slug/obj/VARIANT/FILE.o.
+# one per build variant, at -g1: solutions/NN-slug/obj/VARIANT/FILE.o. -g1 keeps the function
+# names and line tables (Valgrind needs them to name the reference's functions in make compare,
+# make grade and make report) and drops types and variables; the code is the same as at -g.
+# The objects are built here, in build/dist-objects/, whatever the course's build/ holds.
 # The lesson template links them where the sources are absent. The edition's README says that
 # local scores are estimates and that the official score comes from the instructor's batch.
 set -euo pipefail
@@ -13,19 +16,36 @@ mkdir -p "$out"
 # under solutions/ only the skeletons ship: cheat, racy and step variants are solution sources
 git ls-files -z | grep -zEv '^solutions/' | xargs -0 cp --parents -t "$out"
 git ls-files -z 'solutions/*/skeleton/*' | xargs -0 cp --parents -t "$out"
-missing=0
+objs=build/dist-objects
+targets=()
 for dir in solutions/[0-9][0-9]-*/; do
 	slug=$(basename "$dir")
 	id=${slug%%-*}
-	for variant in count measure asan tsan; do
-		built=build/lessons/$id/reference/$variant
-		[ -d "$built" ] || { [ "$variant" = tsan ] && continue; echo "dist-student: $built is not built: run 'make build'" >&2; missing=1; continue; }
-		mkdir -p "$out/solutions/$slug/obj/$variant"
-		for obj in "$built"/*.o; do
-			strip --strip-debug -o "$out/solutions/$slug/obj/$variant/$(basename "$obj")" "$obj"
+	variants="count measure asan"
+	# the tsan objects link only the race gate's binary
+	[ -f "lessons/$slug/race_test.c" ] && variants="$variants tsan"
+	files=$(sed -n -e 's/[;#].*//' -e 's/^[[:space:]]*student_files[[:space:]]*=//p' \
+		"lessons/$slug/lesson.ini" | head -n 1)
+	for variant in $variants; do
+		for f in $files; do
+			targets+=("$objs/lessons/$id/reference/$variant/${f%.*}.o")
 		done
 	done
 done
+"${MAKE:-make}" -s -j2 BUILD="$objs" DEBUG_INFO=-g1 "${targets[@]}"
+for obj in "${targets[@]}"; do
+	rel=${obj#"$objs"/lessons/}
+	id=${rel%%/*}
+	variant=$(basename "$(dirname "$obj")")
+	slug=$(basename "$(ls -d solutions/"$id"-*/)")
+	mkdir -p "$out/solutions/$slug/obj/$variant"
+	cp "$obj" "$out/solutions/$slug/obj/$variant/"
+done
+# the Start section's second command is this edition's own test, not the course's
+sed -i "s|^make test         # the course's own test suite (what CI runs)\$|make test         # this edition's own checks, about 5 minutes (see the last section)|" \
+	"$out/README.md"
+grep -q "^make test         # this edition's own checks" "$out/README.md" ||
+	{ echo "dist-student: README.md's Start section changed: update this script" >&2; exit 1; }
 cat >>"$out/README.md" <<'TEXT'
 
 ## This is the student edition
@@ -36,6 +56,12 @@ like the sources. `make grade` here gives an **estimate** of your score: your ma
 compiler and its seed differ from the instructor's. The **official score** comes from your
 instructor's batch (`grade batch`), whose report carries the seed, the course version and the
 environment it was measured in.
+
+Here `make test` runs this edition's own checks (`tools/edition_test.sh`, about 5 minutes on
+two cores): the toolchain (`make doctor`), every skeleton builds and fails a budget, every
+shipped reference passes its suites and grades at least 95, the self-learner tools run, and
+every command these READMEs show exists. What they mark "full course only" (`partial.c`,
+`steps/`, `racy.c` and the checks of the course itself) needs the full course, which has the
+solution sources. `build/grade --lesson NN --reference` grades a shipped reference.
 TEXT
 echo "dist-student: $out ($(find "$out" -type f | wc -l) files)"
-exit $missing

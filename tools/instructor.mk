@@ -11,10 +11,11 @@ batch: $(if $(and $(LESSON),$(SUBMISSIONS),$(OUT)),$(GRADER),batch-usage) | deps
 batch-usage:
 	@echo "make batch: say what to grade: make batch LESSON=NN SUBMISSIONS=DIR OUT=DIR [JOBS=2]" >&2; exit 2
 
-# make dist-student: the course without solution sources; each lesson's reference ships as an
-# object built with the course's flags (tools/dist_student.sh says how the grader links it).
-dist-student: $(GRADER) $(LESSON_BUILD_ALL)
-	$(Q)tools/dist_student.sh $(BUILD)/dist-student
+# make dist-student [OUT=DIR]: the course without solution sources; each lesson's reference
+# ships as an object built with the course's flags (tools/dist_student.sh says how the grader
+# links it). The script builds those objects itself, so nothing else need be built first.
+dist-student: | deps-check
+	$(Q)tools/dist_student.sh $(or $(OUT),$(BUILD)/dist-student)
 
 # make gradescope LESSON=NN: Gradescope's autograder zip for one lesson.
 gradescope: $(if $(LESSON),$(GRADER),gradescope-usage)

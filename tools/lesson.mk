@@ -77,10 +77,10 @@ $(5)/test-asan: $(addprefix $(5)/asan/,$(L$(1)_STUDENT_OBJ)) $(L$(1)_COMMON_asan
 $(5)/bench: $(addprefix $(5)/measure/,$(L$(1)_STUDENT_OBJ)) $(L$(1)_COMMON_measure) $(HARNESS_LIB)
 	$$(call quiet,LD,$$@)
 	$(Q)$(CC) $(CFLAGS_measure) $(LDFLAGS_measure) $$^ -o $$@ -lm
-$(5)/race: $(addprefix $(5)/tsan/,$(L$(1)_STUDENT_OBJ)) $(L$(1)_COMMON_tsan) $(HARNESS_LIB)
+$(5)/race: $(addprefix $(5)/tsan/,$(L$(1)_STUDENT_OBJ)) $(L$(1)_COMMON_tsan) $(CMOCKA_FILTER_OBJ) $(HARNESS_LIB)
 	$$(call quiet,LD,$$@)
 	$(Q)$(CC) $(CFLAGS_tsan) $$^ -o $$@ $(LDLIBS_unit) -lpthread
-$(5)/alloc-fail: $(addprefix $(5)/count/,$(L$(1)_STUDENT_OBJ)) $(L$(1)_ALLOC_FAIL_OBJ) $(L$(1)_SUPPORT_count) $(ALLOC_FAIL_OBJ) $(HARNESS_LIB)
+$(5)/alloc-fail: $(addprefix $(5)/count/,$(L$(1)_STUDENT_OBJ)) $(L$(1)_ALLOC_FAIL_OBJ) $(L$(1)_SUPPORT_count) $(ALLOC_FAIL_OBJ) $(CMOCKA_FILTER_OBJ) $(HARNESS_LIB)
 	$$(call quiet,LD,$$@)
 	$(Q)$(CC) $(CFLAGS_count) $(ALLOC_FAIL_WRAP) $$^ -o $$@ $(LDLIBS_unit) -lpthread
 .PHONY: $(5)/all

@@ -4,7 +4,10 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -81,6 +84,32 @@ static void cmocka_tap_ignores_the_summary_line(void **state)
 	assert_int_equal(g.failed, 0);
 }
 
+/* The rerun after a race runs the tests by name, in the order the source declares them. */
+static void cmocka_names_in_declaration_order(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/test_suites_XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs("/* cmocka_unit_test in a comment has no ( */\n"
+	      "const struct CMUnitTest tests[] = {\n"
+	      "    cmocka_unit_test(first_one),\n"
+	      "    cmocka_unit_test_setup_teardown( second_2, up, down),\n"
+	      "    cmocka_unit_test(\n\tthird),\n};\n",
+	      f);
+	fclose(f);
+	char names[SUITES_MAX_TESTS][SUITES_NAME_MAX];
+	size_t n = suites_cmocka_names(path, names, SUITES_MAX_TESTS);
+	unlink(path);
+	assert_int_equal(n, 3);
+	assert_string_equal(names[0], "first_one");
+	assert_string_equal(names[1], "second_2");
+	assert_string_equal(names[2], "third");
+	assert_int_equal(suites_cmocka_names("/nonexistent/race_test.c", names, 4), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -89,6 +118,7 @@ int main(void)
 		cmocka_unit_test(empty_report_counts_nothing),
 		cmocka_unit_test(cmocka_tap_prefixes_names_and_keeps_the_message),
 		cmocka_unit_test(cmocka_tap_ignores_the_summary_line),
+		cmocka_unit_test(cmocka_names_in_declaration_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

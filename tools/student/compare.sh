@@ -17,7 +17,7 @@ work=$(mktemp -d) || exit 2
 trap 'rm -rf "$work"' EXIT
 case "$impl" in
 student) grade_args=() ;;
-reference) grade_args=(--impl "solutions/$LESSON_SLUG") report=$work/grade.json ;;
+reference) grade_args=(--reference) report=$work/grade.json ;; # sources or shipped objects
 skeleton) grade_args=(--impl "solutions/$LESSON_SLUG/skeleton") report=$work/grade.json ;;
 *) die compare "IMPL must be student, reference or skeleton, not '$impl'" "drop IMPL=" ;;
 esac

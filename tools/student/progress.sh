@@ -23,6 +23,9 @@ done < <(awk -F '=' '
 	END { for (i = 1; i <= n; i++) print order[i] "\t" t[order[i]] "\t" f[order[i]] }' \
 	lessons/[0-9][0-9]-*/lesson.ini 2>/dev/null)
 
+# the next step has one owner, next_step.sh, which make and make doctor print too
+overall=$(tools/student/next_step.sh --short)
+
 # the last run of each lesson: suites and budgets of the normal run, and the sanitizer run
 shopt -s nullglob
 taps=("$STATE"/[0-9][0-9]-tests.tap "$STATE"/[0-9][0-9]-tests-asan.tap)
@@ -86,8 +89,7 @@ one_decimal() { # one_decimal VALUE: sets DECIMAL: 40 -> 40.0; "-" (and fails) i
 }
 
 printf '%-7s %-24s %-7s %-8s %6s %6s  %s\n' lesson title suites budgets last best next
-stale=0 overall='' current=''
-[ -f "$BUILD/last-lesson" ] && read -r current <"$BUILD/last-lesson"
+stale=0
 for id in "${ids[@]}"; do
 	suite_cell=- budget_cell=- last=- best=-
 	if [ -n "${suites[$id]:-}" ]; then
@@ -110,13 +112,10 @@ for id in "${ids[@]}"; do
 	[ -f "$STATE/$id-best" ] && best=$DECIMAL
 	next_for "$id"
 	next=$NEXT
-	# the lesson built last comes first, then the first lesson not done
-	[ "$next" != "done" ] && { [ -z "$overall" ] || [ "$id" = "$current" ]; } &&
-		overall="lesson $id: $next"
 	printf '%-7s %-24.24s %-7s %-8s %6s %6s  %s\n' "$id" "${title[$id]}" "$suite_cell" \
 		"$budget_cell" "$last" "$best" "$next"
 done
 echo
 [ "$stale" = 1 ] && echo "* your file changed since that run: make lessonNN again to update it"
 echo "suites: fully passing / run (the sanitizer run counts as one); budgets: met / measured"
-echo "Next: ${overall:-every lesson is done. Well done.}"
+echo "Next: $overall"

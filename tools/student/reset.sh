@@ -43,5 +43,10 @@ for f in $STUDENT_FILES; do
 	cp "$pristine/$f" "$LESSON_DIR/$f" || die reset "cannot write '$LESSON_DIR/$f'" \
 		"your file is safe in $backup/"
 done
+# the lesson's results describe the code just backed up: they go with it, so make progress and
+# the next step start the lesson afresh (the best score and the hints seen stay)
+for result in "$STATE/$LESSON_ID"-tests.* "$STATE/$LESSON_ID"-tests-asan.* "$STATE/$LESSON_ID-grade.json"; do
+	[ -e "$result" ] && mv "$result" "$backup/"
+done
 echo "reset: lesson $LESSON_ID: $STUDENT_FILES put back to the skeleton"
 echo "  your version is in $backup/ (cp $backup/* $LESSON_DIR/ brings it back)"
