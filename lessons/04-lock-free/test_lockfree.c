@@ -398,7 +398,7 @@ static uint64_t now_ns(clockid_t clock)
 #define STALL_NS 1000000000u /* no progress for this long: the other thread is stuck ... */
 #define WATCH_NS 500000000u  /* ... and its CPU clock, watched this long, says how */
 /* Under this much CPU in WATCH_NS, it sleeps in the kernel; a spinner, even one that yields its
- * CPU at every turn, uses more (a sched_yield loop used 125 ms in a second here). */
+ * CPU at every turn, uses more (a sched_yield loop used 100 ms in half a second here). */
 #define ASLEEP_NS 100000u
 
 struct lf_target {
