@@ -1,7 +1,9 @@
 /* test_lockfree.c: lesson 04's suites. `correct` checks each structure alone, then under
  * threads (exact sums, exact maximum, FIFO order, no slot handed out twice), including an ABA
- * stress that first proves it can break a naive CAS stack; `budget` checks the mutex calls
- * and instructions of the bench region against lesson.ini. */
+ * stress and an ABA walk that freezes a pop at each of its instructions, each first shown
+ * breaking a naive CAS stack; `task` freezes a thread inside each structure and fails one whose
+ * other threads then spin (a lock no call count sees); `budget` checks the mutex calls and
+ * instructions of the bench region against lesson.ini. README "What the tests prove". */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <inttypes.h>
