@@ -1,7 +1,8 @@
 /* cheat: a Treiber stack with no ABA defence, the head only the top slot's number
  * aba-untagged.c: the reference with NEXT_GEN dropping the generation. The stress test met the
- * ABA window in about 4 runs of 5 (issue 16: 100.0 otherwise); correct::stack_survives_the_aba_walk
- * freezes a pop at each of its instructions in turn and breaks it every run.
+ * ABA window in about 1 run of 5 on a quiet machine (issue 16: 100.0 in the others);
+ * correct::stack_survives_the_aba_walk freezes a pop at each of its instructions in turn and
+ * breaks it every run.
  * Expected: status tests_failed /aba_walk/
  */
 #include "lockfree.h"
