@@ -542,6 +542,18 @@ static void run_gates(const struct grade_options *o, const struct manifest *m,
 	ran = suites_run_gate(seal_program(sealed, "test", test, sizeof test), log_dir,
 			      GATE_LIMIT_FACTOR * m->time_limit, jail, &g, r->reason,
 			      sizeof r->reason) == 0;
+	/* make lessonNN also runs correct and task under AddressSanitizer + UBSan: undefined
+	 * behaviour that the plain build gets away with (alignas(64) on calloc's memory) fails
+	 * the gate here too */
+	if (ran && g.failed == 0 && !g.crashed && !g.timed_out) {
+		char asan[PATH_MAX + 16];
+		progress(o, "running the correct and task suites of %s under the sanitizers",
+			 r->student);
+		ran = seal_verify(sealed, r->reason, sizeof r->reason) == 0 &&
+		      suites_run_gate_sanitized(seal_program(sealed, "test-asan", asan, sizeof asan),
+						log_dir, GATE_LIMIT_FACTOR * m->time_limit, jail, &g,
+						r->reason, sizeof r->reason) == 0;
+	}
 	for (size_t i = 0; ran && i < n_gates; i++) {
 		char bin[PATH_MAX + 16];
 		progress(o, "running the %s tests of %s", gates[i].label, r->student);

@@ -121,8 +121,8 @@ void suites_parse_tap(const char *tap, struct gate_result *g)
  * those that in_suite selects. */
 static int run_suites(const char *test_bin, const char *log_dir, const char *filter,
 		      const char *stem, int (*in_suite)(const char *), unsigned long long file_limit,
-		      double wall_limit, const struct jail *jail, struct gate_result *g, char *err,
-		      size_t errlen)
+		      int sanitized, double wall_limit, const struct jail *jail,
+		      struct gate_result *g, char *err, size_t errlen)
 {
 	char tap_path[PATH_MAX + 16], tap_opt[PATH_MAX + 32], out_path[PATH_MAX], err_path[PATH_MAX],
 		own[PATH_MAX], bin_dir[PATH_MAX], run[64];
@@ -136,10 +136,19 @@ static int run_suites(const char *test_bin, const char *log_dir, const char *fil
 	snprintf(tap_opt, sizeof tap_opt, "--tap=%s", tap_path);
 	snprintf(out_path, sizeof out_path, "%s/%s.stdout", log_dir, stem);
 	snprintf(err_path, sizeof err_path, "%s/%s.stderr", log_dir, stem);
-	char *argv[] = {(char *)test_bin, "--filter", (char *)filter, tap_opt, NULL};
-	struct proc_spec spec = {.argv = argv, .stdout_path = out_path, .stderr_path = err_path,
+	struct utsname machine;
+	uname(&machine);
+	char *plain[] = {(char *)test_bin, "--filter", (char *)filter, tap_opt, NULL};
+	/* setarch -R: sanitizers break on hosts with vm.mmap_rnd_bits=32 (DESIGN section 4) */
+	char *randomisation_off[] = {"setarch", machine.machine, "-R", (char *)test_bin,
+				     "--filter", (char *)filter, tap_opt, NULL};
+	struct proc_spec spec = {.argv = sanitized ? randomisation_off : plain,
+				 .stdout_path = out_path, .stderr_path = err_path,
 				 .wall_limit = wall_limit, .file_limit = file_limit, .jail = jail,
-				 .jail_run = &shown, .cwd = own};
+				 .jail_run = &shown, .cwd = own,
+				 /* AddressSanitizer's shadow memory needs the batch's soft
+				  * RLIMIT_AS lifted, as ThreadSanitizer does */
+				 .lift_as_limit = sanitized};
 	struct proc_result r;
 	if (proc_run(&spec, &r) != 0) {
 		snprintf(err, errlen, "cannot run the tests: %s", r.error);
@@ -159,6 +168,13 @@ static int run_suites(const char *test_bin, const char *log_dir, const char *fil
 	free(tap);
 	char *stderr_text = text_file_read(err_path, 1 << 20, 0, 0, NULL, 0);
 	const char *killed = stderr_text ? strstr(stderr_text, "test process killed by ") : NULL;
+	/* under the sanitizers the cause is in their report, not in the TAP line */
+	const char *report = !sanitized || stderr_text == NULL ? NULL
+			     : strstr(stderr_text, "runtime error: ")
+				     ? strstr(stderr_text, "runtime error: ")
+				     : strstr(stderr_text, "ERROR: AddressSanitizer: ");
+	if (report != NULL)
+		killed = report;
 	if (killed != NULL)
 		snprintf(g->signal_line, sizeof g->signal_line, "%.*s", (int)strcspn(killed, "\n"),
 			 killed);
@@ -169,7 +185,7 @@ static int run_suites(const char *test_bin, const char *log_dir, const char *fil
 int suites_run_gate(const char *test_bin, const char *log_dir, double wall_limit,
 		    const struct jail *jail, struct gate_result *g, char *err, size_t errlen)
 {
-	return run_suites(test_bin, log_dir, GATE_FILTER, "gate", in_gate_suite, 64 << 20,
+	return run_suites(test_bin, log_dir, GATE_FILTER, "gate", in_gate_suite, 64 << 20, 0,
 			  wall_limit, jail, g, err, errlen);
 }
 
@@ -178,8 +194,43 @@ int suites_run_budget(const char *test_bin, const char *log_dir, double wall_lim
 {
 	/* budget tests run the bench under Valgrind, whose runs set a 256 MiB file limit of their
 	 * own (valgrind_run.c): a lower hard limit here would make that fail */
-	return run_suites(test_bin, log_dir, "budget/*", "budget", in_budget_suite, 1ULL << 30,
+	return run_suites(test_bin, log_dir, "budget/*", "budget", in_budget_suite, 1ULL << 30, 0,
 			  wall_limit, jail, g, err, errlen);
+}
+
+/* Whether g already lists a failure of name. */
+static int has_failure(const struct gate_result *g, const char *name)
+{
+	for (size_t i = 0; i < g->n_failures; i++)
+		if (!strcmp(g->failures[i].name, name))
+			return 1;
+	return 0;
+}
+
+int suites_run_gate_sanitized(const char *asan_bin, const char *log_dir, double wall_limit,
+			      const struct jail *jail, struct gate_result *g, char *err,
+			      size_t errlen)
+{
+	struct gate_result s;
+	if (run_suites(asan_bin, log_dir, GATE_FILTER, "gate-asan", in_gate_suite, 64 << 20, 1,
+		       wall_limit, jail, &s, err, errlen) != 0)
+		return -1;
+	for (size_t i = 0; i < s.n_failures; i++) {
+		if (has_failure(g, s.failures[i].name) || g->passed == 0)
+			continue;
+		/* a test that passed natively fails with the sanitizers: undefined behaviour or a
+		 * memory error the plain build got away with */
+		char message[sizeof s.failures[0].message + 32];
+		snprintf(message, sizeof message, "under AddressSanitizer+UBSan: %s",
+			 s.failures[i].message[0] ? s.failures[i].message : s.signal_line);
+		g->passed--;
+		g->failed++;
+		add_failure(g, s.failures[i].name, strlen(s.failures[i].name), message);
+	}
+	g->crashed |= s.crashed && s.n_failures == 0;
+	if (s.n_failures == 0 && s.signal_line[0] != '\0' && g->signal_line[0] == '\0')
+		snprintf(g->signal_line, sizeof g->signal_line, "%s", s.signal_line);
+	return 0;
 }
 
 int suites_count(const char *test_bin, unsigned *count, char *err, size_t errlen)

@@ -28,6 +28,13 @@ struct jail;
 int suites_run_gate(const char *test_bin, const char *log_dir, double wall_limit,
 		    const struct jail *jail, struct gate_result *g, char *err, size_t errlen);
 
+/* Runs the gate suites again from asan_bin (the AddressSanitizer + UBSan build, under setarch
+ * -R, as make lessonNN does) and turns each test that passed in g but fails there into a
+ * failure of g, its message saying so. Returns 0 when the run produced a report, else -1. */
+int suites_run_gate_sanitized(const char *asan_bin, const char *log_dir, double wall_limit,
+			      const struct jail *jail, struct gate_result *g, char *err,
+			      size_t errlen);
+
 /* Runs test_bin's `budget` suite the same way (make lessonNN's limits: allocations, threads,
  * instructions a lesson sets in [budgets] or its metrics' budget =), counting only its tests. */
 int suites_run_budget(const char *test_bin, const char *log_dir, double wall_limit,
