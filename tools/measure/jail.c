@@ -72,6 +72,7 @@ int jail_hide(struct jail *j, const char *dir)
 void jail_setup(struct jail *j, const char *course_root, const char *student_user)
 {
 	memset(j, 0, sizeof *j);
+	snprintf(j->course_root, sizeof j->course_root, "%s", course_root);
 	static const char *const grader_dirs[] = {"build", "solutions", ".course"};
 	for (size_t i = 0; i < sizeof grader_dirs / sizeof *grader_dirs; i++) {
 		char dir[PATH_MAX + 16];
@@ -130,6 +131,12 @@ int jail_argv(const struct jail *j, const struct jail_run *run, const char *cwd,
 		for (size_t i = 0; head[i] != NULL; i++)
 			if (add(argv, &n, head[i]))
 				return -1;
+		/* a course that lives under /tmp (a CI's clean clone) would vanish under the private
+		 * /tmp: mount it again, read-only, before its grader folders are hidden */
+		if (j->course_root[0] != '\0' &&
+		    (add(argv, &n, "--ro-bind") || add(argv, &n, (char *)j->course_root) ||
+		     add(argv, &n, (char *)j->course_root)))
+			return -1;
 		for (size_t i = 0; i < j->n_hide; i++)
 			if (add(argv, &n, "--tmpfs") || add(argv, &n, (char *)j->hide[i]))
 				return -1;
