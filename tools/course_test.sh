@@ -106,16 +106,22 @@ grade_expect_status() { # grade_expect_status LESSON STATUS PATTERN IMPL...: a b
 	jq -r '.reason' "$json" | grep -Eq "$pattern" || { echo "reason does not match /$pattern/"; return 1; }
 }
 
+# variant LESSON PATH: the cheat or shortcut at PATH made from the code it departs from
+# (tools/variant.sh), under build/variants/; prints what to grade
+variant() {
+	tools/variant.sh "$2" "build/variants/$1"
+}
+
 grade_cheat() { # grade_cheat LESSON PATH: a cheat variant must be caught as its Expected: line says
-	# PATH is solutions/NN-slug/cheats/NAME.c (it stands for the first student file) or a folder
-	# holding some of the lesson's student files (the reference's stand for the others). Its first
-	# comment says which shortcut it takes; its
-	# Expected: line, one of
+	# PATH is solutions/NN-slug/cheats/NAME.patch (it stands for the first student file) or a
+	# folder of FILE.patch for some of the lesson's student files (the reference's stand for
+	# the others). Its first comment says which shortcut it takes; its Expected: line, one of
 	#   Expected: status STATUS /REGEX/     the grader gives STATUS, its reason matches REGEX
 	#   Expected: score below partial_band  graded (any status) under the band's lower end
 	#   Expected: score at most N           no more than N (the honest code it departs from)
 	# with "wall" at the end of the line to grade with the native timing (else --no-wall).
-	local lesson=$1 path=$2 src spec json rc lo
+	local lesson=$1 path src spec json rc lo
+	path=$(variant "$1" "$2") || return 1
 	src=$path
 	[ -d "$path" ] && src=$(find "$path" -name '*.c' | sort | head -n 1)
 	spec=$(sed -n 's/^[[:space:]*]*Expected:[[:space:]]*//p' "$src" | head -n 1 | sed 's/[[:space:]]*\*\/$//')
@@ -126,7 +132,7 @@ grade_cheat() { # grade_cheat LESSON PATH: a cheat variant must be caught as its
 	# a folder may hold only the files it changes: the others are the reference's (the grader
 	# takes each student file from the first --impl that has it)
 	local rest=()
-	[ -d "$path" ] && rest=(--impl "$(dirname "$(dirname "$path")")")
+	[ -d "$path" ] && rest=(--impl "$(dirname "$(dirname "$2")")")
 	grade_json "$json" --lesson "$lesson" "${wall[@]}" --impl "$path" "${rest[@]}" >/dev/null
 	rc=$?
 	[ $rc -le 1 ] || { echo "grader exit $rc"; return 1; }
@@ -142,7 +148,7 @@ grade_cheat() { # grade_cheat LESSON PATH: a cheat variant must be caught as its
 		jq -r .reason "$json" | grep -Eq -- "$re" || { echo "reason does not match /$re/"; return 1; }
 		;;
 	"score below partial_band")
-		lo=$(ini_get "lessons/$(basename "$(dirname "$(dirname "$path")")")/lesson.ini" partial_band |
+		lo=$(ini_get "lessons/$(basename "$(dirname "$(dirname "$2")")")/lesson.ini" partial_band |
 			awk '{print $1}')
 		[ -n "$lo" ] || { echo "no partial_band"; return 1; }
 		jq -e --argjson lo "$lo" '.score < $lo' "$json" >/dev/null || { echo "want a score below $lo"; return 1; }
@@ -156,10 +162,11 @@ grade_cheat() { # grade_cheat LESSON PATH: a cheat variant must be caught as its
 }
 
 grade_legit() { # grade_legit LESSON PATH: a legitimate optimisation the grade must not punish
-	# PATH is solutions/NN-slug/legit/NAME.c: a shortcut that is no cheat (its first comment says
-	# why), graded like the reference: every suite passes and it scores >= 95
-	local json="$RESULTS/legit-$1-$(basename "$2" .c).json"
-	grade_json "$json" --lesson "$1" --no-wall --impl "$2" >/dev/null || return 1
+	# PATH is solutions/NN-slug/legit/NAME.patch: a shortcut that is no cheat (its first comment
+	# says why), graded like the reference: every suite passes and it scores >= 95
+	local json="$RESULTS/legit-$1-$(basename "$2" .patch).json" path
+	path=$(variant "$1" "$2") || return 1
+	grade_json "$json" --lesson "$1" --no-wall --impl "$path" >/dev/null || return 1
 	jq -r '"status \(.status), score \(.score)"' "$json"
 	jq -e '.status == "graded" and .score >= 95' "$json" >/dev/null ||
 		{ echo "legitimate variant: want status graded and score >= 95"; return 1; }
@@ -239,12 +246,12 @@ for dir in lessons/[0-9][0-9]-*/; do
 	# cheat variants: shortcuts that must not buy the lesson's score (DESIGN section 3)
 	for cheat in "solutions/$slug/cheats/"*; do
 		[ -e "$cheat" ] || continue
-		check "lesson$id-cheat-$(basename "$cheat" .c)-is-caught" grade_cheat "$id" "$cheat"
+		check "lesson$id-cheat-$(basename "$cheat" .patch)-is-caught" grade_cheat "$id" "$cheat"
 	done
 	# legitimate optimisations that a metric once punished: they must keep the reference's band
-	for legit in "solutions/$slug/legit/"*.c; do
+	for legit in "solutions/$slug/legit/"*.patch; do
 		[ -e "$legit" ] || continue
-		check "lesson$id-legit-$(basename "$legit" .c)-scores-95" grade_legit "$id" "$legit"
+		check "lesson$id-legit-$(basename "$legit" .patch)-scores-95" grade_legit "$id" "$legit"
 	done
 	# a lesson with a race gate keeps a racy variant, to prove the gate can fail
 	if [ -f "solutions/$slug/racy.c" ]; then
