@@ -121,8 +121,8 @@ void suites_parse_tap(const char *tap, struct gate_result *g)
  * those that in_suite selects. */
 static int run_suites(const char *test_bin, const char *log_dir, const char *filter,
 		      const char *stem, int (*in_suite)(const char *), unsigned long long file_limit,
-		      int sanitized, double wall_limit, const struct jail *jail,
-		      struct gate_result *g, char *err, size_t errlen)
+		      int sanitized, const char *also_show, double wall_limit,
+		      const struct jail *jail, struct gate_result *g, char *err, size_t errlen)
 {
 	char tap_path[PATH_MAX + 16], tap_opt[PATH_MAX + 32], out_path[PATH_MAX], err_path[PATH_MAX],
 		own[PATH_MAX], bin_dir[PATH_MAX], run[64];
@@ -131,7 +131,7 @@ static int run_suites(const char *test_bin, const char *log_dir, const char *fil
 	if (run_folder(log_dir, run, jail, own, sizeof own, err, errlen) != 0)
 		return -1;
 	folder_of(test_bin, bin_dir, sizeof bin_dir);
-	struct jail_run shown = {{bin_dir, NULL}, {own, NULL}};
+	struct jail_run shown = {{bin_dir, also_show, NULL}, {own, NULL}};
 	snprintf(tap_path, sizeof tap_path, "%s/%s.tap", own, stem);
 	snprintf(tap_opt, sizeof tap_opt, "--tap=%s", tap_path);
 	snprintf(out_path, sizeof out_path, "%s/%s.stdout", log_dir, stem);
@@ -185,17 +185,18 @@ static int run_suites(const char *test_bin, const char *log_dir, const char *fil
 int suites_run_gate(const char *test_bin, const char *log_dir, double wall_limit,
 		    const struct jail *jail, struct gate_result *g, char *err, size_t errlen)
 {
-	return run_suites(test_bin, log_dir, GATE_FILTER, "gate", in_gate_suite, 64 << 20, 0,
+	return run_suites(test_bin, log_dir, GATE_FILTER, "gate", in_gate_suite, 64 << 20, 0, NULL,
 			  wall_limit, jail, g, err, errlen);
 }
 
 int suites_run_budget(const char *test_bin, const char *log_dir, double wall_limit,
-		      const struct jail *jail, struct gate_result *g, char *err, size_t errlen)
+		      const char *cache_dir, const struct jail *jail, struct gate_result *g,
+		      char *err, size_t errlen)
 {
 	/* budget tests run the bench under Valgrind, whose runs set a 256 MiB file limit of their
 	 * own (valgrind_run.c): a lower hard limit here would make that fail */
 	return run_suites(test_bin, log_dir, "budget/*", "budget", in_budget_suite, 1ULL << 30, 0,
-			  wall_limit, jail, g, err, errlen);
+			  cache_dir, wall_limit, jail, g, err, errlen);
 }
 
 /* Whether g already lists a failure of name. */
@@ -213,7 +214,7 @@ int suites_run_gate_sanitized(const char *asan_bin, const char *log_dir, double 
 {
 	struct gate_result s;
 	if (run_suites(asan_bin, log_dir, GATE_FILTER, "gate-asan", in_gate_suite, 64 << 20, 1,
-		       wall_limit, jail, &s, err, errlen) != 0)
+		       NULL, wall_limit, jail, &s, err, errlen) != 0)
 		return -1;
 	for (size_t i = 0; i < s.n_failures; i++) {
 		if (has_failure(g, s.failures[i].name) || g->passed == 0)

@@ -35,10 +35,14 @@ int suites_run_gate_sanitized(const char *asan_bin, const char *log_dir, double 
 			      const struct jail *jail, struct gate_result *g, char *err,
 			      size_t errlen);
 
+/* cache_dir (absolute, or NULL): the grader's measurement cache, shown read-only in the jail,
+ * so a budget test finds what the grader measured of the same bench instead of measuring it
+ * again under Valgrind; it can never write there. */
 /* Runs test_bin's `budget` suite the same way (make lessonNN's limits: allocations, threads,
  * instructions a lesson sets in [budgets] or its metrics' budget =), counting only its tests. */
 int suites_run_budget(const char *test_bin, const char *log_dir, double wall_limit,
-		      const struct jail *jail, struct gate_result *g, char *err, size_t errlen);
+		      const char *cache_dir, const struct jail *jail, struct gate_result *g,
+		      char *err, size_t errlen);
 
 /* Tests in the `correct` and `task` suites of test_bin (criterion --list). */
 int suites_count(const char *test_bin, unsigned *count, char *err, size_t errlen);
