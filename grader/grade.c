@@ -676,7 +676,7 @@ int grade_run(const struct grade_options *o, struct grade_report *r, struct mani
 		r->status = "build_failed";
 	else
 		built = 1;
-	struct seal sealed;
+	struct seal sealed = {0};
 	struct jail jail;
 	choose_jail(o, r, &jail);
 	if (built && seal_impl(student.out_dir, &sealed, r->reason, sizeof r->reason) != 0) {
@@ -746,5 +746,6 @@ int grade_run(const struct grade_options *o, struct grade_report *r, struct mani
 	measured_free(&ref);
 	measured_free(&skel);
 	measured_free(&stu);
+	seal_release(&sealed);
 	return 0;
 }

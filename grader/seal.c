@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,8 +52,8 @@ static int hash_tree(struct seal *s, const char *dir, int depth, char *err, size
 	struct dirent *e;
 	int rc = 0;
 	while (rc == 0 && (e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.' || !strcmp(e->d_name, "sealed") ||
-		    !strcmp(e->d_name, "src") || !strcmp(e->d_name, "runs"))
+		if (e->d_name[0] == '.' || !strncmp(e->d_name, "sealed", 6) ||
+		    !strcmp(e->d_name, "src") || !strncmp(e->d_name, "runs", 4))
 			continue;
 		char path[PATH_MAX];
 		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
@@ -107,6 +108,28 @@ static int fresh_folder(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+/* Removes the sealed.PID and runs.PID folders of gradings that are over (their PID is gone),
+ * so repeated gradings of one file do not pile them up. */
+static void forget_dead_gradings(const char *out_dir)
+{
+	DIR *d = opendir(out_dir);
+	struct dirent *e;
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		const char *dot = strchr(e->d_name, '.');
+		if (dot == NULL ||
+		    (strncmp(e->d_name, "sealed.", 7) && strncmp(e->d_name, "runs.", 5)))
+			continue;
+		long pid = strtol(dot + 1, NULL, 10);
+		if (pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
+			char path[PATH_MAX];
+			snprintf(path, sizeof path, "%s/%s", out_dir, e->d_name);
+			nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		}
+	}
+	if (d != NULL)
+		closedir(d);
+}
+
 int seal_impl(const char *out_dir, struct seal *s, char *err, size_t errlen)
 {
 	memset(s, 0, sizeof *s);
@@ -117,8 +140,11 @@ int seal_impl(const char *out_dir, struct seal *s, char *err, size_t errlen)
 	}
 	if (hash_tree(s, abs_out, 0, err, errlen) != 0)
 		return -1;
-	snprintf(s->dir, sizeof s->dir, "%s/sealed", abs_out);
-	snprintf(s->runs, sizeof s->runs, "%s/runs", abs_out);
+	/* one pair per grading: two gradings of the same code (the same staging folder, as the
+	 * course's own tests run them) must not clear each other's */
+	forget_dead_gradings(abs_out);
+	snprintf(s->dir, sizeof s->dir, "%s/sealed.%ld", abs_out, (long)getpid());
+	snprintf(s->runs, sizeof s->runs, "%s/runs.%ld", abs_out, (long)getpid());
 	if (fresh_folder(s->dir, err, errlen) != 0 || fresh_folder(s->runs, err, errlen) != 0)
 		return -1;
 	size_t built = s->n;
@@ -162,4 +188,10 @@ int seal_verify(const struct seal *s, char *err, size_t errlen)
 		}
 	}
 	return 0;
+}
+
+void seal_release(const struct seal *s)
+{
+	if (s->dir[0] != '\0')
+		nftw(s->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }

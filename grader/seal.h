@@ -12,8 +12,8 @@
 #define SEAL_MAX_FILES 32
 
 struct seal {
-	char dir[PATH_MAX];  /* absolute: OUT_DIR/sealed */
-	char runs[PATH_MAX]; /* absolute: OUT_DIR/runs, the runs' own folders and console files */
+	char dir[PATH_MAX];  /* absolute: OUT_DIR/sealed.PID */
+	char runs[PATH_MAX]; /* absolute: OUT_DIR/runs.PID, the runs' folders and console files */
 	size_t n;
 	struct {
 		char path[PATH_MAX]; /* a build product, or a sealed copy */
@@ -22,9 +22,9 @@ struct seal {
 };
 
 /* Hashes every regular file of out_dir and its variant folders (objects, programs), then
- * copies the programs (bench, test, race, alloc-fail) into out_dir/sealed, read-only, and makes
- * an empty out_dir/runs; what an earlier grading left there goes first. Returns 0, or -1 with a
- * reason. */
+ * copies the programs (bench, test, race, alloc-fail) into out_dir/sealed.PID, read-only, and makes
+ * an empty out_dir/runs.PID of its own, beside any other grading of the same code. Returns 0,
+ * or -1 with a reason. */
 int seal_impl(const char *out_dir, struct seal *s, char *err, size_t errlen);
 
 /* The sealed copy of program name ("bench", "test", ...), absolute, into buf. */
@@ -32,5 +32,9 @@ const char *seal_program(const struct seal *s, const char *name, char *buf, size
 
 /* Hashes everything again. Returns 0, or -1 naming the first file that changed. */
 int seal_verify(const struct seal *s, char *err, size_t errlen);
+
+/* Removes the sealed copies at the end of a grading; the runs' folder stays for disputes, until
+ * a later grading of the same code finds this one over. */
+void seal_release(const struct seal *s);
 
 #endif
