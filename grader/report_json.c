@@ -67,6 +67,8 @@ static void json_metric(FILE *out, const struct metric_result *mr)
 	json_number(out, s->kind == METRIC_SCORED ? s->weight : 0);
 	fputs(", \"points\": ", out);
 	json_number(out, round(mr->out.points * 100) / 100);
+	fputs(", \"max_points\": ", out); /* added in schema 1: what points could reach */
+	json_number(out, round(mr->out.max_points * 100) / 100);
 	fputc('}', out);
 }
 

@@ -38,8 +38,7 @@ static const char *human(double v, const char *unit, char *buf, size_t len)
 	return buf;
 }
 
-static void print_points(const struct metric_result *mr, double weight_total, FILE *out,
-			 struct palette c)
+static void print_points(const struct metric_result *mr, FILE *out, struct palette c)
 {
 	if (!mr->measured) {
 		fprintf(out, "%s-%s", c.dim, c.off);
@@ -49,7 +48,9 @@ static void print_points(const struct metric_result *mr, double weight_total, FI
 	} else if (!mr->scored) {
 		fprintf(out, "%sreported%s", c.dim, c.off);
 	} else {
-		double max = SCORE_PERFORMANCE_POINTS * mr->spec->weight / weight_total;
+		/* the score's own maximum: the weights of metrics not measured (wall_ratio with
+		 * --no-wall) are out of it, as they are out of the points */
+		double max = mr->out.max_points;
 		const char *col = mr->out.s >= 0.95 ? c.good : mr->out.s >= 0.5 ? c.warn : c.bad;
 		fprintf(out, "%s%5.1f / %4.1f%s", col, mr->out.points, max, c.off);
 	}
@@ -57,10 +58,6 @@ static void print_points(const struct metric_result *mr, double weight_total, FI
 
 static void print_metrics(const struct grade_report *r, FILE *out, struct palette c)
 {
-	double weight_total = 0;
-	for (size_t i = 0; i < r->n_metrics; i++)
-		if (r->metrics[i].scored)
-			weight_total += r->metrics[i].spec->weight;
 	fprintf(out, "\n%s%-20s %12s %12s %12s %8s  %s%s\n", c.bold, "metric", "yours",
 		"reference", "skeleton", "ratio", "points", c.off);
 	for (size_t i = 0; i < r->n_metrics; i++) {
@@ -75,7 +72,7 @@ static void print_metrics(const struct grade_report *r, FILE *out, struct palett
 			snprintf(ratio, sizeof ratio, mr->out.ratio < 1000 ? "%.2fx" : "%.3gx",
 				 mr->out.ratio);
 		fprintf(out, "%-20s %12s %12s %12s %8s  ", mr->spec->name, a, b, s, ratio);
-		print_points(mr, weight_total ? weight_total : 1, out, c);
+		print_points(mr, out, c);
 		fputc('\n', out);
 	}
 	if (r->wall_noise > 0)
