@@ -21,6 +21,8 @@ struct metric_result {
 	struct score_metric_output out;
 	int scored;                /* counts towards P (report-only metrics do not) */
 	char unit[8];              /* "", "B", "x" */
+	double aa_spread;          /* timed metrics: the reference's A/A spread (1 = none) */
+	int unreliable;            /* timed metrics: the spread stayed above the cap: not scored */
 };
 
 struct function_row {
@@ -59,6 +61,12 @@ struct grade_report {
 	char course_version[64];
 	struct toolchain toolchain;
 	double wall_noise;             /* A/A tolerance measured, 0 if no wall metric */
+	struct report_wall {           /* how the native timing went (wall.h) */
+		int measured, reliable;
+		int cpu_time;              /* 1: region CPU time compared, 0: wall time */
+		int triplets;
+		double aa_spread, tolerance, load;
+	} wall;
 };
 
 /* Bytes with a binary unit, as every report shows them: "97.4 KiB", "812 B". Returns buf. */

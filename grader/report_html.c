@@ -268,7 +268,8 @@ static void page_breakdown(const struct grade_report *r, FILE *out)
 		if (!mr->scored)
 			continue;
 		snprintf(note, sizeof note, "weight %g%s", mr->spec->weight,
-		         !mr->measured       ? "; not measured: its weight is out of the score"
+		         !mr->measured || mr->unreliable
+		             ? "; not measured reliably: its weight is out of the score"
 		         : t->fraction == 0 ? "; no performance points until every test passes"
 		                            : "");
 		breakdown_row(out,
@@ -377,6 +378,11 @@ static void metric_caption(FILE *out, const struct metric_result *mr)
 		        mr->out.cap_exceeded ? " · <b>exceeded</b>" : " · within the cap");
 	else if (!mr->scored)
 		fprintf(out, "reported, not scored · ratio %s", ratio);
+	else if (mr->unreliable)
+		fprintf(out,
+		        "ratio %s · <b>unreliable</b>: the reference's own runs differed %.2fx, the "
+		        "machine was too busy; not scored, its weight goes to the measured metrics",
+		        ratio, mr->aa_spread);
 	else
 		fprintf(out,
 		        "ratio %s (full points up to %.2fx, none from %gx) · %.1f of %.1f "

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "wall.h"
 
 #define MAX_FUNCTION_ROWS 8
 
@@ -45,6 +46,8 @@ static void print_points(const struct metric_result *mr, FILE *out, struct palet
 	} else if (mr->spec->kind == METRIC_CAP) {
 		fprintf(out, "%scap %.2fx: %s%s", mr->out.cap_exceeded ? c.bad : c.good,
 			mr->spec->limit_ratio, mr->out.cap_exceeded ? "EXCEEDED" : "ok", c.off);
+	} else if (mr->unreliable && mr->scored) {
+		fprintf(out, "%sunreliable: not scored%s", c.warn, c.off);
 	} else if (!mr->scored) {
 		fprintf(out, "%sreported%s", c.dim, c.off);
 	} else {
@@ -54,6 +57,25 @@ static void print_points(const struct metric_result *mr, FILE *out, struct palet
 		const char *col = mr->out.s >= 0.95 ? c.good : mr->out.s >= 0.5 ? c.warn : c.bad;
 		fprintf(out, "%s%5.1f / %4.1f%s", col, mr->out.points, max, c.off);
 	}
+}
+
+/* How the native timing went: what was compared, its A/A spread, and when the spread stayed
+ * too wide, that the timed metrics are out of the score and why. */
+static void print_wall(const struct report_wall *w, FILE *out, struct palette c)
+{
+	if (!w->measured)
+		return;
+	fprintf(out,
+		"%swall_ratio: lower quartile of the region's %s over %d interleaved runs; "
+		"A/A spread %.2fx, tolerance %.2fx (load %.1f)%s\n",
+		c.dim, w->cpu_time ? "CPU time (one thread each side)" : "wall time", w->triplets,
+		w->aa_spread, w->tolerance, w->load, c.off);
+	if (!w->reliable)
+		fprintf(out,
+			"%swall time unreliable: the reference's own runs still differed %.2fx "
+			"(more than %.2fx) after %d runs; the machine is too busy. It is not scored: "
+			"its weight goes to the measured metrics. Grade again on a quiet machine.%s\n",
+			c.warn, w->aa_spread, WALL_TOLERANCE_CAP, w->triplets, c.off);
 }
 
 static void print_metrics(const struct grade_report *r, FILE *out, struct palette c)
@@ -75,9 +97,7 @@ static void print_metrics(const struct grade_report *r, FILE *out, struct palett
 		print_points(mr, out, c);
 		fputc('\n', out);
 	}
-	if (r->wall_noise > 0)
-		fprintf(out, "%swall_ratio: median of 9 interleaved runs; A/A noise tolerance %.2fx%s\n",
-			c.dim, r->wall_noise, c.off);
+	print_wall(&r->wall, out, c);
 }
 
 static void print_functions(const struct grade_report *r, FILE *out, struct palette c)

@@ -25,6 +25,7 @@ struct metric_spec {
 	double limit_ratio;       /* cap: student/reference above this caps performance */
 	double cap_points;        /* cap: P is lowered to cap_points / 100 */
 	int batch_scored;         /* wall_ratio: scored in a batch (batch = scored) or reported */
+	int cpu_time;             /* wall_ratio: measure = cpu_time (a single-threaded lesson) */
 	char function[64];        /* the function a metric measures (gc_share, calls.*), or "" */
 };
 
