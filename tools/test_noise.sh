@@ -11,6 +11,7 @@
 # (about an hour); course_checks.sh keeps a short version (one lesson, loaded, 3 gradings).
 #   LESSONS="05 09"  limit the lessons      RUNS=5       gradings per file and condition
 #   CONDITIONS="loaded"  skip the quiet run  SLOW=0       skip the 2x-slower check
+#   SLOW_RUNS=N      gradings of it (RUNS)   NOISE_WORK=D where the reports go
 set -u
 cd "$(dirname "$0")/.." || exit 2
 
@@ -18,8 +19,9 @@ RUNS=${RUNS:-5}
 MAX_SPREAD=${MAX_SPREAD:-5}
 CONDITIONS=${CONDITIONS:-quiet loaded}
 SLOW=${SLOW:-1}
+SLOW_RUNS=${SLOW_RUNS:-$RUNS}
 GRADE=build/grade
-WORK=build/test/noise
+WORK=${NOISE_WORK:-build/test/noise}
 HOG=$WORK/hog
 LESSONS=${LESSONS:-$(find lessons -maxdepth 1 -name '[0-9][0-9]-*' -printf '%f\n' | cut -c1-2 | sort)}
 
@@ -105,7 +107,7 @@ check_slow() { # check_slow CONDITION
 	sed 's|^\treturn f(crc, buf, len);$|\tvolatile uint32_t twice = f(crc, buf, len); /* the work twice */\n\t(void)twice;\n\treturn f(crc, buf, len);|' \
 		"$src/crc32c.c" >"$dir/crc32c.c"
 	grep -q 'the work twice' "$dir/crc32c.c" || { fail "09-twice: the sed no longer applies to $src/crc32c.c"; return; }
-	for i in $(seq 1 "$RUNS"); do
+	for i in $(seq 1 "$SLOW_RUNS"); do
 		json=$WORK/09-twice-$condition-$i.json
 		"$GRADE" --lesson 09 --format json --impl "$dir/crc32c.c" --impl "$src/crc32c_x86.S" \
 			>"$json" 2>"${json%.json}.err"
