@@ -419,7 +419,8 @@ static void next_step(const struct manifest *m, struct grade_report *r, const ch
 	}
 	const struct metric_result *worst = NULL;
 	for (size_t i = 0; i < r->n_metrics; i++)
-		if (r->metrics[i].scored && r->metrics[i].out.s < 0.999 &&
+		if (r->metrics[i].scored && !r->metrics[i].unreliable &&
+		    r->metrics[i].out.s < 0.999 &&
 		    (!worst || r->metrics[i].out.s < worst->out.s))
 			worst = &r->metrics[i];
 	if (worst)

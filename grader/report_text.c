@@ -66,14 +66,14 @@ static void print_wall(const struct report_wall *w, FILE *out, struct palette c)
 	if (!w->measured)
 		return;
 	fprintf(out,
-		"%swall_ratio: lower quartile of the region's %s over %d interleaved runs; "
+		"%swall_ratio: lower quartile of the region's %s over %d interleaved triplets; "
 		"A/A spread %.2fx, tolerance %.2fx (load %.1f)%s\n",
 		c.dim, w->cpu_time ? "CPU time (one thread each side)" : "wall time", w->triplets,
 		w->aa_spread, w->tolerance, w->load, c.off);
 	if (!w->reliable)
 		fprintf(out,
 			"%swall time unreliable: the reference's own runs still differed %.2fx "
-			"(more than %.2fx) after %d runs; the machine is too busy. It is not scored: "
+			"(more than %.2fx) after %d triplets; the machine is too busy. It is not scored: "
 			"its weight goes to the measured metrics. Grade again on a quiet machine.%s\n",
 			c.warn, w->aa_spread, WALL_TOLERANCE_CAP, w->triplets, c.off);
 }
