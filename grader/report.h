@@ -64,8 +64,9 @@ struct grade_report {
 	struct report_wall {           /* how the native timing went (wall.h) */
 		int measured, reliable;
 		int cpu_time;              /* 1: region CPU time compared, 0: wall time */
-		int triplets;
+		int triplets, quiet;       /* quiet: triplets with little CPU wait (wall.h) */
 		double aa_spread, tolerance, load;
+		double cpu_wait;           /* median share of time other tasks waited; -1 unknown */
 	} wall;
 };
 

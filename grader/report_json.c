@@ -102,7 +102,9 @@ static void json_wall(FILE *out, const struct report_wall *w)
 	json_number(out, round(w->tolerance * 1000) / 1000);
 	fputs(", \"load\": ", out);
 	json_number(out, round(w->load * 100) / 100);
-	fputc('}', out);
+	fputs(", \"cpu_wait\": ", out);
+	json_number(out, w->cpu_wait >= 0 ? round(w->cpu_wait * 1000) / 1000 : NAN);
+	fprintf(out, ", \"quiet_runs\": %d}", w->quiet);
 }
 
 void report_json(const struct grade_report *r, FILE *out)

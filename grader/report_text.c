@@ -67,15 +67,27 @@ static void print_wall(const struct report_wall *w, FILE *out, struct palette c)
 		return;
 	fprintf(out,
 		"%swall_ratio: lower quartile of the region's %s over %d interleaved triplets; "
-		"A/A spread %.2fx, tolerance %.2fx (load %.1f)%s\n",
+		"A/A spread %.2fx, tolerance %.2fx (load %.1f",
 		c.dim, w->cpu_time ? "CPU time (one thread each side)" : "wall time", w->triplets,
-		w->aa_spread, w->tolerance, w->load, c.off);
-	if (!w->reliable)
+		w->aa_spread, w->tolerance, w->load);
+	if (w->cpu_wait >= 0)
+		fprintf(out, ", CPU wait %.0f%%, %d quiet triplets", 100 * w->cpu_wait, w->quiet);
+	fprintf(out, ")%s\n", c.off);
+	if (w->reliable)
+		return;
+	if (!w->cpu_time && w->quiet < WALL_MIN_QUIET)
+		fprintf(out,
+			"%swall time unreliable: other tasks waited for a CPU more than %.0f%% of the "
+			"time in %d of %d triplets; the machine is too busy.",
+			c.warn, 100 * WALL_BUSY_MAX, w->triplets - w->quiet, w->triplets);
+	else
 		fprintf(out,
 			"%swall time unreliable: the reference's own runs still differed %.2fx "
-			"(more than %.2fx) after %d triplets; the machine is too busy. It is not scored: "
-			"its weight goes to the measured metrics. Grade again on a quiet machine.%s\n",
-			c.warn, w->aa_spread, WALL_TOLERANCE_CAP, w->triplets, c.off);
+			"(more than %.2fx) after %d triplets; the machine is too busy.",
+			c.warn, w->aa_spread, WALL_TOLERANCE_CAP, w->triplets);
+	fprintf(out, " It is not scored: its weight goes to the measured metrics. Grade again "
+		     "on a quiet machine.%s\n",
+		c.off);
 }
 
 static void print_metrics(const struct grade_report *r, FILE *out, struct palette c)

@@ -66,10 +66,32 @@ void wall_estimate(const struct wall_samples *x, int n, int higher, struct wall_
 	e->reliable = e->aa_spread <= WALL_TOLERANCE_CAP;
 }
 
+/* The samples of the quiet triplets; with fewer than WALL_MIN_QUIET of them, every triplet's,
+ * and the estimate made from them is unreliable. */
+static void quiet_estimate(const struct wall_result *w, const struct wall_samples *x,
+			   int higher, struct wall_estimate *e)
+{
+	if (w->quiet < WALL_MIN_QUIET) {
+		wall_estimate(x, w->triplets, higher, e);
+		e->reliable = 0;
+		return;
+	}
+	struct wall_samples q;
+	int n = 0;
+	for (int i = 0; i < w->triplets; i++)
+		if (w->is_quiet[i]) {
+			q.s[n] = x->s[i];
+			q.a[n] = x->a[i];
+			q.b[n] = x->b[i];
+			n++;
+		}
+	wall_estimate(&q, n, higher, e);
+}
+
 void wall_value_estimate(const struct wall_result *w, const struct wall_value *v, int higher,
 			 struct wall_estimate *e)
 {
-	wall_estimate(&v->runs, w->triplets, higher, e);
+	quiet_estimate(w, &v->runs, higher, e);
 }
 
 /* One native run in a fixed environment; r->wall_seconds becomes the region's time. */
@@ -163,6 +185,7 @@ struct timing {
 	struct wall_samples wall, cpu; /* seconds */
 	double usage[2][4][WALL_MAX_TRIPLETS]; /* [student, reference][figure][triplet] */
 	double most_parallel[2];               /* highest CPU / wall of a run, by side */
+	double cpu_wait[WALL_MAX_TRIPLETS];    /* by triplet; -1: unknown */
 	int cpu_known;                         /* every run printed its region CPU time */
 };
 
@@ -201,7 +224,10 @@ static void estimate_time(struct wall_result *w, const struct timing *t, int cpu
 {
 	w->cpu_time = cpu_time && t->cpu_known && t->most_parallel[0] <= WALL_ONE_THREAD &&
 		      t->most_parallel[1] <= WALL_ONE_THREAD;
-	wall_estimate(w->cpu_time ? &t->cpu : &t->wall, w->triplets, 0, &w->time);
+	if (w->cpu_time)
+		wall_estimate(&t->cpu, w->triplets, 0, &w->time);
+	else
+		quiet_estimate(w, &t->wall, 0, &w->time);
 	w->ratio = w->time.reference > 0 ? w->time.student / w->time.reference : 1e9;
 }
 
@@ -239,12 +265,38 @@ static double load_average(void)
 	return load;
 }
 
+/* Microseconds that some task waited for a CPU since boot (/proc/pressure/cpu), or -1. */
+static double cpu_wait_us(void)
+{
+	double total = -1;
+	FILE *f = fopen("/proc/pressure/cpu", "r");
+	if (f != NULL) {
+		if (fscanf(f, "some avg10=%*f avg60=%*f avg300=%*f total=%lf", &total) != 1)
+			total = -1;
+		fclose(f);
+	}
+	return total;
+}
+
+/* Marks triplet i quiet or not from its CPU wait; without PSI every triplet is quiet and
+ * only the A/A spread judges. */
+static void mark_quiet(struct wall_result *w, struct timing *t, int i, double wait0,
+		       double wait1, double seconds)
+{
+	t->cpu_wait[i] = wait0 >= 0 && wait1 >= wait0 && seconds > 0
+				 ? (wait1 - wait0) / 1e6 / seconds
+				 : -1;
+	w->is_quiet[i] = t->cpu_wait[i] <= WALL_BUSY_MAX;
+	w->quiet += w->is_quiet[i];
+}
+
 /* One triplet R S R' into slot i. */
 static int run_triplet(const char *student, const char *reference, char **tail, double limit,
 		       const char *dir, int i, struct wall_result *w, struct timing *t, char *err,
 		       size_t errlen)
 {
 	struct native_run a, s, b;
+	double wait0 = cpu_wait_us(), start = seconds_now();
 	if (run_bench(reference, tail, limit, dir, &a, err, errlen) ||
 	    run_bench(student, tail, limit, dir, &s, err, errlen) ||
 	    run_bench(reference, tail, limit, dir, &b, err, errlen))
@@ -257,6 +309,7 @@ static int run_triplet(const char *student, const char *reference, char **tail, 
 	if (collect_values(w, i, &a, &s, &b, err, errlen) != 0)
 		return -1;
 	record_triplet(t, i, &a, &s, &b);
+	mark_quiet(w, t, i, wait0, cpu_wait_us(), seconds_now() - start);
 	return 0;
 }
 
@@ -317,6 +370,9 @@ int wall_measure(const char *student_bench, const char *reference_bench, const c
 	if (rc != 0)
 		return -1;
 	estimate_time(w, &t, cpu_time);
+	double waits[WALL_MAX_TRIPLETS];
+	memcpy(waits, t.cpu_wait, sizeof waits);
+	w->cpu_wait = wall_median(waits, (size_t)w->triplets);
 	struct wall_usage *sides[2] = {&w->student, &w->reference};
 	size_t n = (size_t)w->triplets;
 	for (int who = 0; who < 2; who++) {

@@ -22,6 +22,12 @@
 #define WALL_TOLERANCE_CAP 1.15  /* an A/A spread above it, after the reruns: unreliable */
 #define WALL_ONE_THREAD 1.10     /* region CPU / wall above it in some run: threads overlapped */
 #define WALL_MAX_VALUES 8        /* bench values graded per lesson */
+/* Wall time (threaded lessons, bench values) counts only triplets during which other tasks
+ * waited for a CPU at most this share of the time (/proc/pressure/cpu "some"): a thread
+ * preempted in a critical section or a spin turns load into slowdowns no A/A spread of the
+ * reference predicts (lesson 04's partial.c: 2.8x in one grading, 10x in the next). */
+#define WALL_BUSY_MAX 0.20
+#define WALL_MIN_QUIET 5         /* fewer quiet triplets than this: unreliable */
 
 /* A robust comparison of one quantity (a time, or a bench value) between the two sides. */
 struct wall_estimate {
@@ -42,6 +48,10 @@ struct wall_result {
 	double ratio;              /* time.student / time.reference */
 	int cpu_time;              /* 1: region CPU time (one thread on both sides), 0: wall */
 	int triplets;              /* triplets run (WALL_TRIPLETS, more after reruns) */
+	int quiet;                 /* of them, those with CPU wait <= WALL_BUSY_MAX (all: no PSI) */
+	unsigned char is_quiet[WALL_MAX_TRIPLETS];
+	double cpu_wait;           /* median share of time other tasks waited for a CPU, -1: no
+				      /proc/pressure/cpu */
 	double load;               /* the 1-minute load average when timing ended, for the report */
 	/* medians over the runs of each side, from what REGION_END printed (getrusage) */
 	struct wall_usage {
@@ -70,7 +80,7 @@ int wall_measure(const char *student_bench, const char *reference_bench, const c
  * is the side's best), else smaller is. */
 void wall_estimate(const struct wall_samples *x, int n, int higher, struct wall_estimate *e);
 
-/* A bench value's comparison, in its metric's direction. */
+/* A bench value's comparison, in its metric's direction, over the quiet triplets. */
 void wall_value_estimate(const struct wall_result *w, const struct wall_value *v, int higher,
 			 struct wall_estimate *e);
 
