@@ -2,7 +2,8 @@
  * multi-core scaling. Student and reference benches run natively, interleaved, in triplets
  * R S R'. Each side's time is a robust estimate: the lower quartile of its runs, of the
  * region's CPU time in a single-threaded lesson (lesson.ini: measure = cpu_time; a busy
- * machine delays a single thread but hardly changes the CPU it needs), else of its wall time. The
+ * machine delays a single thread but hardly changes the CPU it needs), else of its wall time
+ * over the quiet triplets only (WALL_BUSY_MAX). The
  * A/A spread is the same estimate taken over the R runs and over the R' runs: its
  * tolerance is that spread within [WALL_TOLERANCE_FLOOR, WALL_TOLERANCE_CAP], so load can
  * no longer widen it to forgive a 2x gap. A spread above the cap reruns more triplets, up to
