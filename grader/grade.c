@@ -563,6 +563,7 @@ int grade_run(const struct grade_options *o, struct grade_report *r, struct mani
 		if (have_wall)
 			r->wall = (struct report_wall){
 				.measured = 1, .reliable = wall.time.reliable, .cpu_time = wall.cpu_time,
+				.busy = wall.busy,
 				.triplets = wall.triplets, .quiet = wall.quiet,
 				.aa_spread = wall.time.aa_spread, .tolerance = wall.time.tolerance,
 				.load = wall.load, .cpu_wait = wall.cpu_wait,

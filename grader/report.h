@@ -64,6 +64,7 @@ struct grade_report {
 	struct report_wall {           /* how the native timing went (wall.h) */
 		int measured, reliable;
 		int cpu_time;              /* 1: region CPU time compared, 0: wall time */
+		int busy;                  /* 1: CPU time because too few triplets were quiet */
 		int triplets, quiet;       /* quiet: triplets with little CPU wait (wall.h) */
 		double aa_spread, tolerance, load;
 		double cpu_wait;           /* median share of time other tasks waited; -1 unknown */

@@ -94,9 +94,9 @@ static void json_wall(FILE *out, const struct report_wall *w)
 {
 	if (!w->measured)
 		return;
-	fprintf(out, ",\n \"wall\": {\"reliable\": %s, \"measure\": \"%s\", \"runs\": %d, "
-		     "\"aa_spread\": ",
+	fprintf(out, ",\n \"wall\": {\"reliable\": %s, \"measure\": \"%s\", \"runs\": %d",
 		w->reliable ? "true" : "false", w->cpu_time ? "cpu_time" : "wall_time", w->triplets);
+	fprintf(out, ", \"busy\": %s, \"aa_spread\": ", w->busy ? "true" : "false");
 	json_number(out, round(w->aa_spread * 1000) / 1000);
 	fputs(", \"tolerance\": ", out);
 	json_number(out, round(w->tolerance * 1000) / 1000);

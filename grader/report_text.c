@@ -68,7 +68,11 @@ static void print_wall(const struct report_wall *w, FILE *out, struct palette c)
 	fprintf(out,
 		"%swall_ratio: lower quartile of the region's %s over %d interleaved triplets; "
 		"A/A spread %.2fx, tolerance %.2fx (load %.1f",
-		c.dim, w->cpu_time ? "CPU time (one thread each side)" : "wall time", w->triplets,
+		c.dim,
+		w->busy       ? "CPU time (too few quiet triplets for wall time)"
+		: w->cpu_time ? "CPU time (one thread each side)"
+			      : "wall time",
+		w->triplets,
 		w->aa_spread, w->tolerance, w->load);
 	if (w->cpu_wait >= 0)
 		fprintf(out, ", CPU wait %.0f%%, %d quiet triplets", 100 * w->cpu_wait, w->quiet);

@@ -3,7 +3,7 @@
  * R S R'. Each side's time is a robust estimate: the lower quartile of its runs, of the
  * region's CPU time in a single-threaded lesson (lesson.ini: measure = cpu_time; a busy
  * machine delays a single thread but hardly changes the CPU it needs), else of its wall time
- * over the quiet triplets only (WALL_BUSY_MAX). The
+ * over the quiet triplets only (WALL_BUSY_MAX); with too few of those, of the CPU time. The
  * A/A spread is the same estimate taken over the R runs and over the R' runs: its
  * tolerance is that spread within [WALL_TOLERANCE_FLOOR, WALL_TOLERANCE_CAP], so load can
  * no longer widen it to forgive a 2x gap. A spread above the cap reruns more triplets, up to
@@ -48,6 +48,8 @@ struct wall_result {
 	struct wall_estimate time; /* seconds: CPU or wall, as cpu_time says */
 	double ratio;              /* time.student / time.reference */
 	int cpu_time;              /* 1: region CPU time (one thread on both sides), 0: wall */
+	int busy;                  /* 1: a wall-time lesson compared CPU time, too few triplets
+				      being quiet */
 	int triplets;              /* triplets run (WALL_TRIPLETS, more after reruns) */
 	int quiet;                 /* of them, those with CPU wait <= WALL_BUSY_MAX (all: no PSI) */
 	unsigned char is_quiet[WALL_MAX_TRIPLETS];
