@@ -22,7 +22,8 @@ struct metric_result {
 	int scored;                /* counts towards P (report-only metrics do not) */
 	char unit[8];              /* "", "B", "x" */
 	double aa_spread;          /* timed metrics: the reference's A/A spread (1 = none) */
-	int unreliable;            /* timed metrics: the spread stayed above the cap: not scored */
+	int unreliable;            /* timed metrics: the spread stayed above the cap */
+	int excluded;              /* unreliable and so left out of the score (bench values) */
 };
 
 struct function_row {

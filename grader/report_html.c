@@ -268,7 +268,7 @@ static void page_breakdown(const struct grade_report *r, FILE *out)
 		if (!mr->scored)
 			continue;
 		snprintf(note, sizeof note, "weight %g%s", mr->spec->weight,
-		         !mr->measured || mr->unreliable
+		         !mr->measured || mr->excluded
 		             ? "; not measured reliably: its weight is out of the score"
 		         : t->fraction == 0 ? "; no performance points until every test passes"
 		                            : "");
@@ -378,7 +378,7 @@ static void metric_caption(FILE *out, const struct metric_result *mr)
 		        mr->out.cap_exceeded ? " · <b>exceeded</b>" : " · within the cap");
 	else if (!mr->scored)
 		fprintf(out, "reported, not scored · ratio %s", ratio);
-	else if (mr->unreliable)
+	else if (mr->excluded)
 		fprintf(out,
 		        "ratio %s · <b>unreliable</b>: the reference's own runs differed %.2fx, the "
 		        "machine was too busy; not scored, its weight goes to the measured metrics",

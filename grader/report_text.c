@@ -46,7 +46,7 @@ static void print_points(const struct metric_result *mr, FILE *out, struct palet
 	} else if (mr->spec->kind == METRIC_CAP) {
 		fprintf(out, "%scap %.2fx: %s%s", mr->out.cap_exceeded ? c.bad : c.good,
 			mr->spec->limit_ratio, mr->out.cap_exceeded ? "EXCEEDED" : "ok", c.off);
-	} else if (mr->unreliable && mr->scored) {
+	} else if (mr->excluded && mr->scored) {
 		fprintf(out, "%sunreliable: not scored%s", c.warn, c.off);
 	} else if (!mr->scored) {
 		fprintf(out, "%sreported%s", c.dim, c.off);
@@ -55,7 +55,8 @@ static void print_points(const struct metric_result *mr, FILE *out, struct palet
 		 * --no-wall) are out of it, as they are out of the points */
 		double max = mr->out.max_points;
 		const char *col = mr->out.s >= 0.95 ? c.good : mr->out.s >= 0.5 ? c.warn : c.bad;
-		fprintf(out, "%s%5.1f / %4.1f%s", col, mr->out.points, max, c.off);
+		fprintf(out, "%s%5.1f / %4.1f%s%s", col, mr->out.points, max,
+			mr->unreliable ? " unreliable" : "", c.off);
 	}
 }
 
@@ -89,9 +90,9 @@ static void print_wall(const struct report_wall *w, FILE *out, struct palette c)
 			"%swall time unreliable: the reference's own runs still differed %.2fx "
 			"(more than %.2fx) after %d triplets; the machine is too busy.",
 			c.warn, w->aa_spread, WALL_TOLERANCE_CAP, w->triplets);
-	fprintf(out, " It is not scored: its weight goes to the measured metrics. Grade again "
-		     "on a quiet machine.%s\n",
-		c.off);
+	fprintf(out, " Its points are what this busy machine measured (tolerance held at %.2fx); "
+		     "grade again on a quiet machine.%s\n",
+		WALL_TOLERANCE_CAP, c.off);
 }
 
 static void print_metrics(const struct grade_report *r, FILE *out, struct palette c)
