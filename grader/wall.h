@@ -83,7 +83,7 @@ int wall_measure(const char *student_bench, const char *reference_bench, const c
  * is the side's best), else smaller is. */
 void wall_estimate(const struct wall_samples *x, int n, int higher, struct wall_estimate *e);
 
-/* A bench value's comparison, in its metric's direction, over the quiet triplets. */
+/* A bench value's comparison, in its metric's direction, over every triplet. */
 void wall_value_estimate(const struct wall_result *w, const struct wall_value *v, int higher,
 			 struct wall_estimate *e);
 

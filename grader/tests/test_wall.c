@@ -99,31 +99,6 @@ static void higher_is_better_takes_the_upper_quartile(void **state)
 	assert_near(e.aa_spread, 1);
 }
 
-/* Wall-time figures count only the triplets during which the machine left the CPUs to us:
- * the busy ones are dropped, and with fewer than WALL_MIN_QUIET quiet ones the comparison is
- * unreliable whatever the reference's spread. */
-static void busy_triplets_do_not_count(void **state)
-{
-	static struct wall_result w;
-	struct wall_value *v = &w.values[0];
-	struct wall_estimate e;
-	(void)state;
-	w.triplets = 9;
-	for (int i = 0; i < 9; i++) {
-		w.is_quiet[i] = i % 3 != 0; /* triplets 0, 3, 6 busy: 6 quiet */
-		v->runs.a[i] = v->runs.b[i] = w.is_quiet[i] ? 0.1 : 0.5;
-		v->runs.s[i] =
-		    w.is_quiet[i] ? 0.2 : 0.21; /* the student looks fast only when busy */
-	}
-	w.quiet = 6;
-	wall_value_estimate(&w, v, 0, &e);
-	assert_near(e.student / e.reference, 2);
-	assert_true(e.reliable);
-	w.quiet = WALL_MIN_QUIET - 1;
-	wall_value_estimate(&w, v, 0, &e);
-	assert_false(e.reliable);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -131,7 +106,6 @@ int main(void)
 	    cmocka_unit_test(load_cannot_hide_a_2x_gap),
 	    cmocka_unit_test(wide_spread_is_capped_and_unreliable),
 	    cmocka_unit_test(higher_is_better_takes_the_upper_quartile),
-	    cmocka_unit_test(busy_triplets_do_not_count),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
