@@ -44,7 +44,7 @@ quiet = @printf '  %-6s %s\n' '$(1)' '$(2)'
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help build deps deps-check grade test clean anchors anchors-missing-lesson FORCE
+.PHONY: help build deps deps-check grade test test-noise clean anchors anchors-missing-lesson FORCE
 .DELETE_ON_ERROR:
 # Nothing built is an intermediate file to delete: flag stamps and objects stay between runs.
 .SECONDARY:
@@ -98,6 +98,11 @@ else
 test: $(GRADER) $(UNIT_TESTS) $(LESSON_BUILD_ALL) | deps-check
 	$(Q)tools/course_test.sh
 endif
+
+# make test-noise: every partial graded five times quiet and five times under a load this
+# target starts and stops itself (two CPU hogs, a memory hog); not part of make test (an hour).
+test-noise: $(GRADER) $(LESSON_BUILD_ALL) | deps-check
+	$(Q)tools/test_noise.sh
 
 # make anchors LESSON=NN: the reference beside established libraries and tools, in one run.
 anchors: $(if $(LESSON),anchors-$(LESSON),anchors-missing-lesson)

@@ -26,7 +26,14 @@ $(GRADER): $(BUILD)/grader/main.o $(GRADER_LIB) $(MEASURE_LIB) $(HARNESS_LIB)
 $(BUILD)/tests/%.o: grader/tests/%.c $(BUILD)/flags/normal.txt | deps-check
 	@mkdir -p $(@D)
 	$(call quiet,CC,$<)
-	$(Q)$(call compile,normal,-Igrader -Itools/measure -Itools/harness -DFIXTURES_DIR='"grader/tests/fixtures"')
+	$(Q)$(call compile,normal,-Igrader -Itools/measure -Itools/harness -DFIXTURES_DIR='"grader/tests/fixtures"' -DTEST_BIN_DIR='"$(BUILD)/tests"')
+
+# test_valgrind_run measures a fixture program under Valgrind through vg_measure.
+$(BUILD)/tests/fixture-peak: grader/tests/fixtures/src/peak.c
+	@mkdir -p $(@D)
+	$(call quiet,CC,$<)
+	$(Q)$(CC) -O1 -g $< -o $@
+$(BUILD)/tests/test_valgrind_run: | $(BUILD)/tests/fixture-peak
 
 # test_alloc_count checks the interposer itself, so it is the one unit test linked with it.
 $(BUILD)/tests/test_alloc_count: $(ALLOC_COUNT_OBJ)

@@ -23,6 +23,9 @@ struct metric_result {
 	struct score_metric_output out;
 	int scored;                /* counts towards P (report-only metrics do not) */
 	char unit[8];              /* "", "B", "x" */
+	double aa_spread;          /* timed metrics: the reference's A/A spread (1 = none) */
+	int unreliable;            /* timed metrics: the spread stayed above the cap */
+	int excluded;              /* unreliable and so left out of the score (bench values) */
 };
 
 struct function_row {
@@ -74,6 +77,14 @@ struct grade_report {
 	size_t n_budget_failures;
 	unsigned budgets_failed;
 	double budget_cap;
+	struct report_wall {           /* how the native timing went (wall.h) */
+		int measured, reliable;
+		int cpu_time;              /* 1: region CPU time compared, 0: wall time */
+		int busy;                  /* 1: CPU time because too few triplets were quiet */
+		int triplets, quiet;       /* quiet: triplets with little CPU wait (wall.h) */
+		double aa_spread, tolerance, load;
+		double cpu_wait;           /* median share of time other tasks waited; -1 unknown */
+	} wall;
 };
 
 /* Bytes with a binary unit, as every report shows them: "97.4 KiB", "812 B". Returns buf. */

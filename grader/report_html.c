@@ -208,15 +208,6 @@ static void page_footer(const struct grade_report *r, FILE *out)
 
 /* {=== score breakdown: one bar of 100 points ===} */
 
-static double weight_total(const struct grade_report *r)
-{
-	double w = 0;
-	for (size_t i = 0; i < r->n_metrics; i++)
-		if (r->metrics[i].scored)
-			w += r->metrics[i].spec->weight;
-	return w > 0 ? w : 1;
-}
-
 static void bar_segment(FILE *out, double *x, double points, const char *color)
 {
 	double w = points / 100 * (CHART_WIDTH - 2);
@@ -240,7 +231,7 @@ static void breakdown_row(FILE *out, const char *color, const char *name, double
 static void page_breakdown(const struct grade_report *r, FILE *out)
 {
 	const struct score_total *t = &r->total_score;
-	double x = 1, wt = weight_total(r);
+	double x = 1;
 	fputs("<h2>Score breakdown</h2>\n<div class=\"card\">\n", out);
 	fprintf(out,
 	        "<svg class=\"breakdown-chart\" xmlns=\"http://www.w3.org/2000/svg\" "
@@ -277,9 +268,10 @@ static void page_breakdown(const struct grade_report *r, FILE *out)
 		if (!mr->scored)
 			continue;
 		snprintf(note, sizeof note, "weight %g%s", mr->spec->weight,
-		         t->fraction == 0 && mr->measured ? "; no performance points until every "
-		                                            "test passes"
-		                                          : "");
+		         !mr->measured || mr->excluded
+		             ? "; not measured reliably: its weight is out of the score"
+		         : t->fraction == 0 ? "; no performance points until every test passes"
+		                            : "");
 		double by = strcmp(r->status, "graded") ? 0 : report_beats_reference(mr);
 		if (by > 0) /* appended: note holds under 80 characters so far */
 			snprintf(note + strlen(note), sizeof note - strlen(note),
@@ -288,8 +280,7 @@ static void page_breakdown(const struct grade_report *r, FILE *out)
 			         mr->out.ratio, by);
 		breakdown_row(out,
 		              METRIC_COLORS[c++ % (sizeof METRIC_COLORS / sizeof *METRIC_COLORS)],
-		              mr->spec->name, mr->out.points,
-		              SCORE_PERFORMANCE_POINTS * mr->spec->weight / wt, note);
+		              mr->spec->name, mr->out.points, mr->out.max_points, note);
 	}
 	for (size_t i = 0; i < r->n_metrics; i++)
 		if (r->metrics[i].spec->kind == METRIC_CAP && r->metrics[i].out.cap_exceeded) {
@@ -374,7 +365,7 @@ static void chart_row(FILE *out, struct log_axis a, int y, const char *label, in
 	fputs("</text>\n", out);
 }
 
-static void metric_caption(FILE *out, const struct metric_result *mr, double wt)
+static void metric_caption(FILE *out, const struct metric_result *mr)
 {
 	const struct metric_spec *s = mr->spec;
 	char ratio[32];
@@ -393,22 +384,26 @@ static void metric_caption(FILE *out, const struct metric_result *mr, double wt)
 		        mr->out.cap_exceeded ? " · <b>exceeded</b>" : " · within the cap");
 	else if (!mr->scored)
 		fprintf(out, "reported, not scored · ratio %s", ratio);
+	else if (mr->excluded)
+		fprintf(out,
+		        "ratio %s · <b>unreliable</b>: the reference's own runs differed %.2fx, the "
+		        "machine was too busy; not scored, its weight goes to the measured metrics",
+		        ratio, mr->aa_spread);
 	else
 		fprintf(out,
 		        "ratio %s (full points up to %.2fx, none from %gx) · %.1f of %.1f "
 		        "points",
-		        ratio, mr->tolerance, s->zero_point, mr->out.points,
-		        SCORE_PERFORMANCE_POINTS * s->weight / wt);
+		        ratio, mr->tolerance, s->zero_point, mr->out.points, mr->out.max_points);
 	fputs("</p>\n", out);
 }
 
-static void metric_chart(FILE *out, const struct metric_result *mr, double wt)
+static void metric_chart(FILE *out, const struct metric_result *mr)
 {
 	const double v[3] = {mr->student, mr->reference, mr->skeleton};
 	const int has[3] = {mr->measured, mr->has_reference, mr->has_skeleton};
 	struct log_axis a = axis_for(v, has, 3);
 	fputs("<div class=\"card\">\n", out);
-	metric_caption(out, mr, wt);
+	metric_caption(out, mr);
 	fprintf(out,
 	        "<svg class=\"metric-chart\" xmlns=\"http://www.w3.org/2000/svg\" "
 	        "width=\"%d\" height=\"112\" viewBox=\"0 0 %d 112\" role=\"img\">\n<title>",
@@ -429,9 +424,8 @@ static void page_metrics(const struct grade_report *r, FILE *out)
 	fputs("<h2>Metrics</h2>\n<p class=\"meta\">Each chart is on a log scale: one grid line per "
 	      "power of ten, so each halving of the gap to the reference looks the same.</p>\n",
 	      out);
-	double wt = weight_total(r);
 	for (size_t i = 0; i < r->n_metrics; i++)
-		metric_chart(out, &r->metrics[i], wt);
+		metric_chart(out, &r->metrics[i]);
 }
 
 /* }=== */

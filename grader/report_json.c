@@ -70,6 +70,13 @@ static void json_metric(FILE *out, const struct metric_result *mr)
 	json_number(out, s->kind == METRIC_SCORED ? s->weight : 0);
 	fputs(", \"points\": ", out);
 	json_number(out, round(mr->out.points * 100) / 100);
+	fputs(", \"max_points\": ", out); /* added in schema 1: what points could reach */
+	json_number(out, round(mr->out.max_points * 100) / 100);
+	if (mr->aa_spread > 0) { /* timed metrics (added in schema 1) */
+		fputs(", \"aa_spread\": ", out);
+		json_number(out, round(mr->aa_spread * 1000) / 1000);
+		fprintf(out, ", \"reliable\": %s", mr->unreliable ? "false" : "true");
+	}
 	fputc('}', out);
 }
 
@@ -83,6 +90,24 @@ static void json_toolchain(FILE *out, const struct toolchain *t)
 		report_json_string(out, values[i]);
 	}
 	fputs("}", out);
+}
+
+/* How the native timing went (added in schema 1; absent when nothing was timed). */
+static void json_wall(FILE *out, const struct report_wall *w)
+{
+	if (!w->measured)
+		return;
+	fprintf(out, ",\n \"wall\": {\"reliable\": %s, \"measure\": \"%s\", \"runs\": %d",
+		w->reliable ? "true" : "false", w->cpu_time ? "cpu_time" : "wall_time", w->triplets);
+	fprintf(out, ", \"busy\": %s, \"aa_spread\": ", w->busy ? "true" : "false");
+	json_number(out, round(w->aa_spread * 1000) / 1000);
+	fputs(", \"tolerance\": ", out);
+	json_number(out, round(w->tolerance * 1000) / 1000);
+	fputs(", \"load\": ", out);
+	json_number(out, round(w->load * 100) / 100);
+	fputs(", \"cpu_wait\": ", out);
+	json_number(out, w->cpu_wait >= 0 ? round(w->cpu_wait * 1000) / 1000 : NAN);
+	fprintf(out, ", \"quiet_runs\": %d}", w->quiet);
 }
 
 void report_json(const struct grade_report *r, FILE *out)
@@ -145,5 +170,6 @@ void report_json(const struct grade_report *r, FILE *out)
 		report_json_string(out, r->unverified);
 	fputs(",\n \"toolchain\": ", out);
 	json_toolchain(out, &r->toolchain);
+	json_wall(out, &r->wall);
 	fputs("}\n", out);
 }

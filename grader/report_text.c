@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "wall.h"
 
 #define MAX_FUNCTION_ROWS 8
 
@@ -38,30 +39,65 @@ static const char *human(double v, const char *unit, char *buf, size_t len)
 	return buf;
 }
 
-static void print_points(const struct metric_result *mr, double weight_total, FILE *out,
-			 struct palette c)
+static void print_points(const struct metric_result *mr, FILE *out, struct palette c)
 {
 	if (!mr->measured) {
 		fprintf(out, "%s-%s", c.dim, c.off);
 	} else if (mr->spec->kind == METRIC_CAP) {
 		fprintf(out, "%scap %.2fx: %s%s", mr->out.cap_exceeded ? c.bad : c.good,
 			mr->spec->limit_ratio, mr->out.cap_exceeded ? "EXCEEDED" : "ok", c.off);
+	} else if (mr->excluded && mr->scored) {
+		fprintf(out, "%sunreliable: not scored%s", c.warn, c.off);
 	} else if (!mr->scored) {
 		fprintf(out, "%sreported%s", c.dim, c.off);
 	} else {
-		double max = SCORE_PERFORMANCE_POINTS * mr->spec->weight / weight_total;
+		/* the score's own maximum: the weights of metrics not measured (wall_ratio with
+		 * --no-wall) are out of it, as they are out of the points */
+		double max = mr->out.max_points;
 		const char *col = mr->out.s >= 0.95 ? c.good : mr->out.s >= 0.5 ? c.warn : c.bad;
-		fprintf(out, "%s%5.1f / %4.1f%s", col, mr->out.points, max, c.off);
+		fprintf(out, "%s%5.1f / %4.1f%s%s", col, mr->out.points, max,
+			mr->unreliable ? " unreliable" : "", c.off);
 	}
+}
+
+/* How the native timing went: what was compared, its A/A spread, and when the spread stayed
+ * too wide, that the timed metrics are out of the score and why. */
+static void print_wall(const struct report_wall *w, FILE *out, struct palette c)
+{
+	if (!w->measured)
+		return;
+	fprintf(out,
+		"%swall_ratio: lower quartile of the region's %s over %d interleaved triplets; "
+		"A/A spread %.2fx, tolerance %.2fx (load %.1f",
+		c.dim,
+		w->busy       ? "CPU time (too few quiet triplets for wall time)"
+		: w->cpu_time ? "CPU time (one thread each side)"
+			      : "wall time",
+		w->triplets,
+		w->aa_spread, w->tolerance, w->load);
+	if (w->cpu_wait >= 0)
+		fprintf(out, ", CPU wait %.0f%%, %d quiet triplets", 100 * w->cpu_wait, w->quiet);
+	fprintf(out, ")%s\n", c.off);
+	if (w->reliable)
+		return;
+	if (!w->cpu_time && w->quiet < WALL_MIN_QUIET)
+		fprintf(out,
+			"%swall time unreliable: other tasks waited for a CPU more than %.0f%% of the "
+			"time in %d of %d triplets; the machine is too busy.",
+			c.warn, 100 * WALL_BUSY_MAX, w->triplets - w->quiet, w->triplets);
+	else
+		fprintf(out,
+			"%swall time unreliable: the reference's own runs still differed %.2fx "
+			"(more than %.2fx) after %d triplets; the machine is too busy.",
+			c.warn, w->aa_spread, WALL_TOLERANCE_CAP, w->triplets);
+	fprintf(out, " Its points are what this busy machine measured (tolerance held at %.2fx); "
+		     "grade again on a quiet machine.%s\n",
+		WALL_TOLERANCE_CAP, c.off);
 }
 
 static void print_metrics(const struct grade_report *r, FILE *out, struct palette c)
 {
 	int graded = !strcmp(r->status, "graded");
-	double weight_total = 0;
-	for (size_t i = 0; i < r->n_metrics; i++)
-		if (r->metrics[i].scored)
-			weight_total += r->metrics[i].spec->weight;
 	fprintf(out, "\n%s%-20s %12s %12s %12s %8s  %s%s\n", c.bold, "metric", "yours",
 		"reference", "skeleton", "ratio", "points", c.off);
 	for (size_t i = 0; i < r->n_metrics; i++) {
@@ -79,7 +115,7 @@ static void print_metrics(const struct grade_report *r, FILE *out, struct palett
 			snprintf(ratio, sizeof ratio, mr->out.ratio < 1000 ? "%.2fx" : "%.3gx",
 				 mr->out.ratio);
 		fprintf(out, "%-20s %12s %12s %12s %8s  ", mr->spec->name, a, b, s, ratio);
-		print_points(mr, weight_total ? weight_total : 1, out, c);
+		print_points(mr, out, c);
 		fputc('\n', out);
 	}
 	for (size_t i = 0; i < r->n_metrics && graded; i++) {
@@ -91,9 +127,7 @@ static void print_metrics(const struct grade_report *r, FILE *out, struct palett
 				"tolerance, %.2fx: beating the reference earns no more)\n",
 				c.good, mr->spec->name, mr->out.ratio, by, c.off, mr->tolerance);
 	}
-	if (r->wall_noise > 0)
-		fprintf(out, "%swall_ratio: median of 9 interleaved runs; A/A noise tolerance %.2fx%s\n",
-			c.dim, r->wall_noise, c.off);
+	print_wall(&r->wall, out, c);
 }
 
 static void print_functions(const struct grade_report *r, FILE *out, struct palette c)

@@ -78,6 +78,7 @@ static double measure_all(const struct score_metric_input *in, struct score_metr
 		    score_ratio(in[i].student, in[i].reference, in[i].is_count, spec->direction);
 		out[i].s = 0;
 		out[i].points = 0;
+		out[i].max_points = 0;
 		/* NaN > limit is false: a missing measurement is treated as exceeding the cap */
 		out[i].cap_exceeded = cap_binds(&in[i]) && !(out[i].ratio <= spec->limit_ratio);
 		if (counts_in_p(&in[i])) {
@@ -102,6 +103,7 @@ static double weigh(const struct score_metric_input *in, struct score_metric_out
 		if (!counts_in_p(&in[i]))
 			continue;
 		sum += in[i].spec->weight * out[i].s;
+		out[i].max_points = SCORE_PERFORMANCE_POINTS * in[i].spec->weight / weights;
 		if (gate_open)
 			out[i].points =
 			    SCORE_PERFORMANCE_POINTS * in[i].spec->weight * out[i].s / weights;

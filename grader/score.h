@@ -32,6 +32,8 @@ struct score_metric_output {
 	double ratio;      /* r as defined above */
 	double s;          /* curve value, 0..1 (scored metrics) */
 	double points;     /* share of the 60 performance points this metric earned */
+	double max_points; /* what it could earn: 60 x its weight / the weights that count (a
+			      metric not measured, as wall_ratio with --no-wall, counts none) */
 	int cap_exceeded;  /* cap metrics: 1 when ratio > limit_ratio */
 };
 

@@ -1,21 +1,61 @@
 /* wall.h: the wall-time ratio, the one metric that sees instruction-level parallelism and
  * multi-core scaling. Student and reference benches run natively, interleaved, in triplets
- * R S R': the median of S/R is the ratio, and the spread of the A/A ratios R'/R sets the noise
- * tolerance. Every grading job holds build/wall.lock shared; timing converts it to exclusive,
- * so no other job runs on the CPUs meanwhile, then back to shared. */
+ * R S R'. Each side's time is a robust estimate: the lower quartile of its runs, of the
+ * region's CPU time in a single-threaded lesson (lesson.ini: measure = cpu_time; a busy
+ * machine delays a single thread but hardly changes the CPU it needs), else of its wall time
+ * over the quiet triplets only (WALL_BUSY_MAX); with too few of those, of the CPU time. The
+ * A/A spread is the same estimate taken over the R runs and over the R' runs: its
+ * tolerance is that spread within [WALL_TOLERANCE_FLOOR, WALL_TOLERANCE_CAP], so load can
+ * no longer widen it to forgive a 2x gap. A spread above the cap reruns more triplets, up to
+ * WALL_MAX_TRIPLETS and WALL_RERUN_SECONDS; still above it, the measurement is unreliable and
+ * grade.c leaves it out of the score (see there). Every grading job holds build/wall.lock
+ * shared; timing converts it to exclusive, so no other job runs on the CPUs meanwhile, then
+ * back to shared. */
 #ifndef WALL_H
 #define WALL_H
 
 #include <stddef.h>
 
-#define WALL_TRIPLETS 9
-#define WALL_MAX_VALUES 8 /* bench values graded per lesson */
+#define WALL_TRIPLETS 9          /* one round of R S R' triplets */
+#define WALL_MAX_TRIPLETS 36     /* rounds rerun while the A/A spread is above the cap */
+#define WALL_RERUN_SECONDS 60.0  /* no new round starts once timing has taken this long */
+#define WALL_TOLERANCE_FLOOR 1.05
+#define WALL_TOLERANCE_CAP 1.15  /* an A/A spread above it, after the reruns: unreliable */
+#define WALL_ONE_THREAD 1.10     /* region CPU / wall above it in some run: threads overlapped */
+#define WALL_MAX_VALUES 8        /* bench values graded per lesson */
+/* Wall time (threaded lessons, bench values) counts only triplets during which other tasks
+ * waited for a CPU at most this share of the time (/proc/pressure/cpu "some"): a thread
+ * preempted in a critical section or a spin turns load into slowdowns no A/A spread of the
+ * reference predicts (lesson 04's partial.c: 2.8x in one grading, 10x in the next). */
+#define WALL_BUSY_MAX 0.20
+#define WALL_MIN_QUIET 5         /* fewer quiet triplets than this: unreliable */
+
+/* A robust comparison of one quantity (a time, or a bench value) between the two sides. */
+struct wall_estimate {
+	double student, reference; /* lower (or, for higher-is-better values, upper) quartiles */
+	double aa_spread;          /* the reference's R estimate against its R' estimate, >= 1 */
+	double tolerance;          /* aa_spread within [floor, cap] */
+	int reliable;              /* aa_spread <= WALL_TOLERANCE_CAP */
+};
+
+/* Every run's figure of one quantity, by side: s the student's, a and b the reference's
+ * first and second run of each triplet. */
+struct wall_samples {
+	double s[WALL_MAX_TRIPLETS], a[WALL_MAX_TRIPLETS], b[WALL_MAX_TRIPLETS];
+};
 
 struct wall_result {
-	double ratio;              /* median student/reference */
-	double tolerance;          /* max(1.05, 7th of 9 sorted A/A deviations) */
-	double student_seconds;    /* medians, for the report */
-	double reference_seconds;
+	struct wall_estimate time; /* seconds: CPU or wall, as cpu_time says */
+	double ratio;              /* time.student / time.reference */
+	int cpu_time;              /* 1: region CPU time (one thread on both sides), 0: wall */
+	int busy;                  /* 1: a wall-time lesson compared CPU time, too few triplets
+				      being quiet */
+	int triplets;              /* triplets run (WALL_TRIPLETS, more after reruns) */
+	int quiet;                 /* of them, those with CPU wait <= WALL_BUSY_MAX (all: no PSI) */
+	unsigned char is_quiet[WALL_MAX_TRIPLETS];
+	double cpu_wait;           /* median share of time other tasks waited for a CPU, -1: no
+				      /proc/pressure/cpu */
+	double load;               /* the 1-minute load average when timing ended, for the report */
 	/* medians over the runs of each side, from what REGION_END printed (getrusage) */
 	struct wall_usage {
 		double cpu_ratio;      /* region CPU time (all threads) / region wall time */
@@ -23,23 +63,33 @@ struct wall_result {
 		double minor_faults;   /* minor page faults in the region */
 		double max_rss;        /* the process's peak resident set, bytes */
 	} student, reference;
-	/* what the bench printed as "bench NAME VALUE" (a load generator's requests per second):
-	 * medians of each side, and the A/A spread of the reference's values as tolerance */
+	/* what the bench printed as "bench NAME VALUE" (a load generator's requests per second),
+	 * every run of it: wall_value_estimate compares them in the metric's direction */
 	struct wall_value {
 		char name[48];
-		double student, reference, tolerance;
+		struct wall_samples runs;
 	} values[WALL_MAX_VALUES];
 	size_t n_values;
 };
 
 struct jail;
 
-/* The student's runs happen in student_jail (jail.h; NULL: as they are), each with a fresh
- * working folder of its own. Runs the benches with args and seed; lock_fd is the open build/wall.lock (or -1). Returns 0, or -1 with a reason (a run failed or timed
- * out; its checksum differed from the reference's). */
+/* Runs the benches with args and seed; cpu_time: the lesson compares CPU time (lesson.ini
+ * measure = cpu_time); lock_fd is the open build/wall.lock (or -1). The student's runs happen
+ * in student_jail (jail.h; NULL: as they are), each with a fresh working folder of its own.
+ * Returns 0, or -1 with a reason (a run failed or timed out; its checksum differed from the
+ * reference's). */
 int wall_measure(const char *student_bench, const char *reference_bench, const char *args,
-		 unsigned long long seed, double time_limit, int lock_fd,
+		 unsigned long long seed, double time_limit, int cpu_time, int lock_fd,
 		 const struct jail *student_jail, struct wall_result *w, char *err, size_t errlen);
+
+/* The robust comparison of n triplets' samples; higher: larger is better (the upper quartile
+ * is the side's best), else smaller is. */
+void wall_estimate(const struct wall_samples *x, int n, int higher, struct wall_estimate *e);
+
+/* A bench value's comparison, in its metric's direction, over every triplet. */
+void wall_value_estimate(const struct wall_result *w, const struct wall_value *v, int higher,
+			 struct wall_estimate *e);
 
 /* Median of n values (sorts them). */
 double wall_median(double *values, size_t n);

@@ -943,3 +943,15 @@ grade_one_race_one_failed_test() {
 # Every command README.md, course.md and the lesson READMEs show works in the full course, those
 # marked "full course only" included (the edition's check above skips those)
 check "readme-commands-work-in-the-full-course" tools/check_readme_commands.sh
+
+# {=== noise: the short version of `make test-noise` (issue 17). Lesson 09, with two CPU hogs
+# and a memory hog running: its partial twice (inside partial_band, within 5 points of each
+# other) and its reference doing the work twice, once (measured about 2x, never full wall
+# points). About 90 s; named grade_* so the check holds no shared lock while the grader takes
+# it exclusively to time. ===}
+
+grade_noise_short() {
+	NOISE_WORK=build/test/noise-short LESSONS=09 CONDITIONS=loaded RUNS=2 SLOW_RUNS=1 \
+		tools/test_noise.sh
+}
+check "grader-noise-short-lesson09-loaded" grade_noise_short

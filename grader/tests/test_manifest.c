@@ -50,6 +50,7 @@ static const char FULL[] =
     "[metric.wall_ratio]\n"
     "kind = report\n"
     "batch = report\n"
+    "measure = cpu_time\n"
     "[metric.calls.render_record]\n"
     "kind = report\n"
     "direction = higher\n"
@@ -112,7 +113,7 @@ static void full_manifest_reads_every_field(void **state)
 	assert_int_equal(heap->kind, METRIC_CAP);
 	assert_true(heap->limit_ratio == 2.0 && heap->cap_points == 50);
 	assert_non_null(wall = manifest_metric(&m, "wall_ratio"));
-	assert_true(wall->kind == METRIC_REPORT && !wall->batch_scored);
+	assert_true(wall->kind == METRIC_REPORT && !wall->batch_scored && wall->cpu_time);
 	assert_non_null(calls = manifest_metric(&m, "calls.render_record"));
 	assert_int_equal(calls->direction, DIRECTION_HIGHER);
 	assert_non_null(gc = manifest_metric(&m, "gc_share"));
@@ -222,6 +223,8 @@ static const struct refusal appended[] = {
     {"batch = report\n", "lesson.ini:13: key 'batch': only wall_ratio has a batch mode, not "
                          "'instructions'"},
     {"function = 2fast\n", "lesson.ini:13: key 'function': not a C identifier: '2fast'"},
+    {"measure = cpu_time\n", "lesson.ini:13: key 'measure': only wall_ratio has a measure, not "
+                              "'instructions'"},
     {"zero_point = 2\n", "lesson.ini:13: duplicate key 'zero_point' in [metric.instructions] "
                          "(first on line 12)"},
     {"[metric.cycles]\n",

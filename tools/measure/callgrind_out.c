@@ -807,3 +807,30 @@ uint64_t cg_calls_to(const struct cg_profile *p, const char *name, const char *c
 	}
 	return n;
 }
+
+/* glibc's internal helpers that forward an entry point's call to another entry point. The
+ * compiler may suffix a clone (_mid_memalign.constprop.0), so a name matches up to a '.'. */
+static int is_forwarding_helper(const char *name)
+{
+	static const char *const helpers[] = {"_mid_memalign", NULL};
+	for (const char *const *h = helpers; *h; h++) {
+		size_t n = strlen(*h);
+		if (strncmp(name, *h, n) == 0 && (name[n] == '\0' || name[n] == '.'))
+			return 1;
+	}
+	return 0;
+}
+
+uint64_t cg_allocation_calls(const struct cg_profile *p, const char *const *entry_points)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < p->n_calls; i++) {
+		const struct cg_call *c = &p->calls[i];
+		const char *caller = p->functions[c->caller].name;
+		if (in_list(p->functions[c->callee].name, entry_points) &&
+		    !in_list(caller, entry_points) && !is_forwarding_helper(caller))
+			n += c->count;
+	}
+	return n;
+}

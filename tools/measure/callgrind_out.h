@@ -58,4 +58,10 @@ const struct cg_function *cg_find(const struct cg_profile *p, const char *name);
  * point calling another (aligned_alloc calls malloc inside glibc). */
 uint64_t cg_calls_to(const struct cg_profile *p, const char *name, const char *const *exclude);
 
+/* Calls to the allocation entry points in entry_points (NULL-terminated), each counted once:
+ * a call from one entry point to another (realloc calling malloc) or from glibc's own
+ * forwarding helper (_mid_memalign serves memalign, posix_memalign and aligned_alloc with
+ * alignment <= 16 by calling malloc) is part of the outer call, not a second allocation. */
+uint64_t cg_allocation_calls(const struct cg_profile *p, const char *const *entry_points);
+
 #endif

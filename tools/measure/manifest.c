@@ -516,6 +516,22 @@ static int set_batch(struct parser *p, const char *v)
 
 /* gc_share measures one function; a calls.* metric may count a family, names separated by
  * single spaces (vg_metric_value sums them). */
+
+/* measure = cpu_time: a single-threaded lesson's wall_ratio compares the region's CPU time,
+ * which a busy machine barely moves (wall.h); wall_time, the default, sees threads scale. */
+static int set_measure(struct parser *p, const char *v)
+{
+	static const char *const modes[] = {"wall_time", "cpu_time"};
+	int i;
+
+	if (strcmp(p->metric->name, "wall_ratio") != 0)
+		return key_fail(p, "only wall_ratio has a measure, not '%s'", p->metric->name);
+	if ((i = parse_enum(p, v, modes, 2)) < 0)
+		return -1;
+	p->metric->cpu_time = i == 1;
+	return 0;
+}
+
 static int set_function(struct parser *p, const char *v)
 {
 	int family = strncmp(p->metric->name, "calls.", 6) == 0;
@@ -625,7 +641,8 @@ enum {
 	K_LIMIT_RATIO,
 	K_CAP_POINTS,
 	K_BATCH,
-	K_FUNCTION
+	K_FUNCTION,
+	K_MEASURE
 };
 
 static const struct key_rule top_keys[] = {{"format_version", set_format_version}, {NULL, NULL}};
@@ -660,6 +677,7 @@ static const struct key_rule metric_keys[] = {
     [K_CAP_POINTS] = {"cap_points", set_cap_points},
     [K_BATCH] = {"batch", set_batch},
     [K_FUNCTION] = {"function", set_function},
+    [K_MEASURE] = {"measure", set_measure},
     {NULL, NULL},
 };
 

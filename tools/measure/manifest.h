@@ -25,6 +25,7 @@ struct metric_spec {
 	double limit_ratio;       /* cap: student/reference above this caps performance */
 	double cap_points;        /* cap: P is lowered to cap_points / 100 */
 	int batch_scored;         /* wall_ratio: scored in a batch (batch = scored) or reported */
+	int cpu_time;             /* wall_ratio: measure = cpu_time (a single-threaded lesson) */
 	/* the function a metric measures (gc_share), or for calls.* one or more, space-separated:
 	 * a family counted as one (every way to take a lock, so that trylock is no way around
 	 * a lock budget); "" for calls.<name> alone */

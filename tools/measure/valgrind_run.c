@@ -10,6 +10,7 @@
 #include <ftw.h>
 #include <gnu/libc-version.h>
 #include <inttypes.h>
+#include <link.h>
 #include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,7 +25,9 @@
 #include "sha256.h"
 #include "text_file.h"
 
-#define CACHE_FORMAT "ngrade-measurement 3" /* 3: allocations count the program's mmap */
+/* 4: allocations count the program's mmap; the libc build in the key; each entry keeps its
+ * raw Valgrind file */
+#define CACHE_FORMAT "ngrade-measurement 4"
 #define MAX_ARGS 64
 #define MAX_OUTPUT_BYTES (256ULL << 20)
 
@@ -123,6 +126,42 @@ static void hash_cpu(struct sha256 *h)
 	fclose(f);
 }
 
+/* One loaded object, hashed into the identity when it is libc, libm or the dynamic loader. */
+static int hash_runtime_object(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	static const char *const runtime[] = {"libc.so", "libm.so", "ld-linux", NULL};
+	const char *name = info->dlpi_name, *base = strrchr(name, '/');
+	if (base == NULL)
+		return 0;
+	for (int i = 0; runtime[i] != NULL; i++)
+		if (strncmp(base + 1, runtime[i], strlen(runtime[i])) == 0) {
+			struct sha256 h;
+			char hex[65], *out = data;
+			sha256_init(&h);
+			if (sha256_file(&h, name) != 0)
+				return 0;
+			sha256_final_hex(&h, hex);
+			size_t used = strlen(out);
+			snprintf(out + used, VG_LIBC_IDENTITY_LEN - used, " %s:%.16s", base + 1,
+				 hex);
+		}
+	return 0;
+}
+
+const char *vg_libc_identity(void)
+{
+	static char identity[VG_LIBC_IDENTITY_LEN];
+	if (identity[0] != '\0')
+		return identity;
+	/* "2.36" names the release, not the build: a Debian update (2.36-9+deb12u3 to u4) keeps
+	 * it and may change the string routines' instruction counts, so the files themselves
+	 * are hashed; the benches load the same ones the grader does (/lib/.../libc.so.6) */
+	snprintf(identity, sizeof identity, "glibc %s", gnu_get_libc_version());
+	dl_iterate_phdr(hash_runtime_object, identity);
+	return identity;
+}
+
 /* }=== */
 
 /* {=== running one measurement ===} */
@@ -143,6 +182,9 @@ static int build_argv(const struct vg_spec *s, const char *valgrind, const char 
 	if (s->tool == VG_MASSIF) {
 		argv[n++] = "--tool=massif";
 		argv[n++] = "--time-unit=B";
+		/* the default 1.0 takes a new peak snapshot only 1% above the last one: a peak that
+		 * rises less than that, then falls, is reported up to 1% low */
+		argv[n++] = "--peak-inaccuracy=0";
 		argv[n++] = s->pages_as_heap ? "--pages-as-heap=yes" : "--pages-as-heap=no";
 	} else {
 		argv[n++] = "--tool=callgrind";
@@ -269,9 +311,7 @@ static int collect_callgrind(const char *path, long pid, const char *cmd, struct
 	r->d1_misses = p.totals[CG_D1MR] + p.totals[CG_D1MW];
 	r->ll_misses = p.totals[CG_ILMR] + p.totals[CG_DLMR] + p.totals[CG_DLMW];
 	r->branch_mispredicts = p.totals[CG_BCM] + p.totals[CG_BIM];
-	for (int i = 0; vg_allocation_functions[i] != NULL; i++)
-		r->allocations += cg_calls_to(&p, vg_allocation_functions[i],
-					      vg_allocation_functions);
+	r->allocations = cg_allocation_calls(&p, vg_allocation_functions);
 	r->allocations += mappings_of_the_program(&p);
 	r->functions = calloc(p.n_functions ? p.n_functions : 1, sizeof *r->functions);
 	for (size_t i = 0; r->functions != NULL && i < p.n_functions; i++) {
@@ -323,7 +363,7 @@ static void cache_key(const struct vg_spec *s, const char *valgrind, char key[65
 	char text[1024];
 	int n = snprintf(text, sizeof text, "%s|%s|%s|%llu|%d|%s|%s|%s|", CACHE_FORMAT,
 			 tool_name(s->tool), s->args ? s->args : "", s->seed, s->pages_as_heap,
-			 gnu_get_libc_version(), valgrind_version(valgrind),
+			 vg_libc_identity(), valgrind_version(valgrind),
 			 getenv("GLIBC_TUNABLES") ? getenv("GLIBC_TUNABLES") : "");
 	sha256_update(&h, text, (size_t)n);
 	hash_cpu(&h);
@@ -483,6 +523,36 @@ static int stage_run(const struct vg_spec *s, const char *dir, const char *bench
 	return s->jail != NULL ? jail_give(s->jail, out_file) : 0;
 }
 
+/* The raw Valgrind file of a run is stored beside its numbers (KEY.raw): a batch that keeps
+ * raw files for disputes must get them for identical files too, whose numbers come from here. */
+static int cache_keep_raw(const struct vg_spec *s, const char *dir, const char *raw_path)
+{
+	char out_file[160], tmp[720];
+	snprintf(out_file, sizeof out_file, "%.64s/out/%s.out", dir,
+		 s->tool == VG_MASSIF ? "massif" : "callgrind");
+	snprintf(tmp, sizeof tmp, "%.690s.%d", raw_path, (int)getpid());
+	if (copy_file(out_file, tmp, 0644) != 0 || rename(tmp, raw_path) != 0) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* A cache hit keeps its raw file in s->keep_dir as a run would; -1 when it is wanted and
+ * missing (an entry of an older cache format never has one), so the caller measures again. */
+static int keep_from_cache(const struct vg_spec *s, const char *raw_path, struct vg_result *r)
+{
+	if (s->keep_dir == NULL)
+		return 0;
+	snprintf(r->raw_output, sizeof r->raw_output, "%s/%s.out", s->keep_dir,
+		 tool_name(s->tool));
+	if (copy_file(raw_path, r->raw_output, 0644) != 0) {
+		r->raw_output[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
 static int run_once(const struct vg_spec *s, const char *valgrind, const char *dir,
 		    struct vg_result *r, char *err, size_t errlen)
 {
@@ -575,13 +645,16 @@ int vg_measure(const struct vg_spec *s, struct vg_result *r, char *err, size_t e
 		fail(err, errlen, "bench '%s': %s", s->bench, strerror(errno));
 		return -1;
 	}
-	char key[65], cache_path[700] = "";
+	char key[65], cache_path[700] = "", raw_path[700] = "";
 	if (s->cache_dir != NULL) {
 		cache_key(s, valgrind, key);
 		mkdir(s->cache_dir, 0755);
 		snprintf(cache_path, sizeof cache_path, "%s/%s.txt", s->cache_dir, key);
-		if (cache_read(cache_path, r) == 0)
+		snprintf(raw_path, sizeof raw_path, "%s/%s.raw", s->cache_dir, key);
+		if (cache_read(cache_path, r) == 0 && keep_from_cache(s, raw_path, r) == 0)
 			return 0;
+		vg_result_free(r); /* a hit without its raw file, when one is wanted: measure */
+		memset(r, 0, sizeof *r);
 	}
 	/* A working folder of fixed-length name: counts move with the size of the environment
 	 * and of argv, so path, environment and arguments are the same on every run. */
@@ -597,13 +670,14 @@ int vg_measure(const struct vg_spec *s, struct vg_result *r, char *err, size_t e
 	if (s->show_progress && rc == 0)
 		fprintf(stderr, "measured %s under %s in %.1f s\n", s->bench, tool_name(s->tool),
 			r->seconds);
+	/* the raw file first: an entry whose numbers are there has its evidence too */
+	if (rc == 0 && cache_path[0] != '\0' && cache_keep_raw(s, dir, raw_path) == 0)
+		cache_write(cache_path, r);
 	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 	if (rc != 0) {
 		vg_result_free(r);
 		return -1;
 	}
-	if (cache_path[0] != '\0')
-		cache_write(cache_path, r);
 	return 0;
 }
 

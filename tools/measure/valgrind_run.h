@@ -1,10 +1,11 @@
 /* valgrind_run.h: the one way the course runs a bench driver under Valgrind (callgrind, callgrind
  * with cache and branch simulation, or massif) and reads numbers back. The budget tests and the
  * grader both call it, and its results are cached by the hash of the binary, its arguments, the
- * tool's options and the machine (glibc, Valgrind, CPU model, GLIBC_TUNABLES), so the same thing
- * is never measured twice. Safeguards from DESIGN section 4: --vgdb=no, a private TMPDIR and
- * working directory of fixed length, env -i, an output file created by us before the run, the
- * exit code, stderr and the pid:/cmd: lines checked, a wall-clock limit on the process group. */
+ * tool's options and the machine (glibc's build, Valgrind, CPU model, GLIBC_TUNABLES), so the
+ * same thing is never measured twice; each entry keeps its raw Valgrind file. Safeguards from
+ * DESIGN section 4: --vgdb=no, a private TMPDIR and working directory of fixed length, env -i,
+ * an output file created by us before the run, the exit code, stderr and the pid:/cmd: lines
+ * checked, a wall-clock limit on the process group. */
 #ifndef VALGRIND_RUN_H
 #define VALGRIND_RUN_H
 
@@ -78,6 +79,12 @@ int vg_tool_for_metric(const char *metric);
  * or -1 for a metric r cannot answer. */
 int vg_metric_value(const struct vg_result *r, const char *metric, const char *function,
 		    double *value);
+
+/* What the cache key says of the C runtime: glibc's release and the sha256 (first 16 hex
+ * digits) of the libc, libm and dynamic loader files this process loaded, e.g.
+ * "glibc 2.36 libc.so.6:9f3c... ld-linux-x86-64.so.2:...". Computed once per process. */
+#define VG_LIBC_IDENTITY_LEN 256
+const char *vg_libc_identity(void);
 
 /* The NULL-terminated list of allocation entry points counted as `allocations`. */
 extern const char *const vg_allocation_functions[];
