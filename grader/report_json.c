@@ -126,7 +126,17 @@ void report_json(const struct grade_report *r, FILE *out)
 		     "\"points\": ",
 		r->passed, r->total);
 	json_number(out, round(t->correctness_points * 10) / 10);
-	fputs("},\n \"performance\": {\"fraction\": ", out);
+	/* every failed test, not only the first the reason names: which fails first depends on
+	 * the order the tests finish in */
+	fputs(", \"failures\": [", out);
+	for (size_t i = 0; i < r->n_failures; i++) {
+		fputs(i ? ", {\"name\": " : "{\"name\": ", out);
+		report_json_string(out, r->failures[i].name);
+		fputs(", \"message\": ", out);
+		report_json_string(out, r->failures[i].message);
+		fputc('}', out);
+	}
+	fputs("]},\n \"performance\": {\"fraction\": ", out);
 	json_number(out, round(t->fraction * 1000) / 1000);
 	fputs(", \"points\": ", out);
 	json_number(out, round(t->performance_points * 10) / 10);

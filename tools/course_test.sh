@@ -145,7 +145,9 @@ grade_cheat() { # grade_cheat LESSON PATH: a cheat variant must be caught as its
 		re=${re%/}
 		want=${want%% *}
 		jq -e --arg s "$want" '.status == $s' "$json" >/dev/null || { echo "want status $want"; return 1; }
-		jq -r .reason "$json" | grep -Eq -- "$re" || { echo "reason does not match /$re/"; return 1; }
+		# the reason names the first failure; any failed test's message may say it
+		jq -r '.reason, (.correctness.failures[]? | "\(.name): \(.message)")' "$json" |
+			grep -Eq -- "$re" || { echo "neither the reason nor a failure matches /$re/"; return 1; }
 		;;
 	"score below partial_band")
 		lo=$(ini_get "lessons/$(basename "$(dirname "$(dirname "$2")")")/lesson.ini" partial_band |
