@@ -4,7 +4,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include <unistd.h>
 
 #include "sha256.h"
+#include "tree.h"
 
 static const char *const programs[] = {"bench", "test", "test-asan", "race", "alloc-fail"};
 
@@ -90,17 +90,10 @@ static int copy_sealed(const char *from, const char *to)
 	return ok ? 0 : -1;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	remove(path);
-	return 0;
-}
-
 /* An empty folder at path, whatever an earlier grading left there. */
 static int fresh_folder(const char *path, char *err, size_t errlen)
 {
-	nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tree_remove(path);
 	if (mkdir(path, 0755) != 0) {
 		snprintf(err, errlen, "cannot create '%s': %s", path, strerror(errno));
 		return -1;
@@ -123,7 +116,7 @@ static void forget_dead_gradings(const char *out_dir)
 		if (pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
 			char path[PATH_MAX];
 			snprintf(path, sizeof path, "%s/%s", out_dir, e->d_name);
-			nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+			tree_remove(path);
 		}
 	}
 	if (d != NULL)
@@ -193,5 +186,5 @@ int seal_verify(const struct seal *s, char *err, size_t errlen)
 void seal_release(const struct seal *s)
 {
 	if (s->dir[0] != '\0')
-		nftw(s->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		tree_remove(s->dir);
 }

@@ -2,7 +2,6 @@
 #include "wall.h"
 
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,6 +15,7 @@
 #include "bench_protocol.h"
 #include "jail.h"
 #include "proc.h"
+#include "tree.h"
 
 #define MAX_ARGS 64
 
@@ -124,17 +124,6 @@ static int next_run_folder(struct jailed_side *side, const char *dir, const char
 	*strrchr(side->bench_dir, '/') = '\0'; /* bench is absolute (realpath) */
 	side->shown = (struct jail_run){{side->bench_dir, NULL}, {side->own, NULL}};
 	return mkdir(side->own, 0755) == 0 && jail_give(side->jail, side->own) == 0 ? 0 : -1;
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	return remove(path) == 0 ? 0 : 0; /* keep going: what is left is a few empty folders */
-}
-
-static void remove_tree(const char *dir)
-{
-	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 static int run_bench(const char *bench, char **argv_tail, double limit, const char *dir,
@@ -421,7 +410,7 @@ int wall_measure(const char *student_bench, const char *reference_bench, const c
 	unlink(path);
 	snprintf(path, sizeof path, "%s/stderr", dir);
 	unlink(path);
-	remove_tree(dir);
+	tree_remove(dir);
 	if (rc != 0)
 		return -1;
 	estimate_time(w, &t, cpu_time);

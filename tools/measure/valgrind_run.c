@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <gnu/libc-version.h>
 #include <inttypes.h>
 #include <link.h>
@@ -24,6 +23,7 @@
 #include "proc.h"
 #include "sha256.h"
 #include "text_file.h"
+#include "tree.h"
 
 /* 4: allocations count the program's mmap; the libc build in the key; each entry keeps its
  * raw Valgrind file */
@@ -271,12 +271,6 @@ static const char *last_line(const char *path, char *buf, size_t len)
 	snprintf(buf, len, "%s", start ? start + 1 : text);
 	free(text);
 	return buf;
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	return remove(path);
 }
 
 /* }=== */
@@ -673,7 +667,7 @@ int vg_measure(const struct vg_spec *s, struct vg_result *r, char *err, size_t e
 	/* the raw file first: an entry whose numbers are there has its evidence too */
 	if (rc == 0 && cache_path[0] != '\0' && cache_keep_raw(s, dir, raw_path) == 0)
 		cache_write(cache_path, r);
-	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tree_remove(dir);
 	if (rc != 0) {
 		vg_result_free(r);
 		return -1;
