@@ -95,7 +95,7 @@ static int run_folder(const char *log_dir, const char *name, const struct jail *
 		      size_t len, char *err, size_t errlen)
 {
 	snprintf(dir, len, "%s/%s", log_dir, name);
-	if (mkdir(dir, 0755) != 0 || jail_give(jail, dir) != 0) {
+	if (jail_folder(jail, dir) != 0) {
 		snprintf(err, errlen, "cannot create '%s': %s", dir, strerror(errno));
 		return -1;
 	}

@@ -123,7 +123,7 @@ static int next_run_folder(struct jailed_side *side, const char *dir, const char
 	snprintf(side->bench_dir, sizeof side->bench_dir, "%s", bench);
 	*strrchr(side->bench_dir, '/') = '\0'; /* bench is absolute (realpath) */
 	side->shown = (struct jail_run){{side->bench_dir, NULL}, {side->own, NULL}};
-	return mkdir(side->own, 0755) == 0 && jail_give(side->jail, side->own) == 0 ? 0 : -1;
+	return jail_folder(side->jail, side->own);
 }
 
 static int run_bench(const char *bench, char **argv_tail, double limit, const char *dir,

@@ -173,6 +173,11 @@ int jail_give(const struct jail *j, const char *path)
 	return chown(path, j->uid, j->gid);
 }
 
+int jail_folder(const struct jail *j, const char *path)
+{
+	return mkdir(path, 0755) == 0 && jail_give(j, path) == 0 ? 0 : -1;
+}
+
 void jail_sweep(const struct jail *j)
 {
 	if (j == NULL || j->mode != JAIL_UID || j->uid == 0)

@@ -66,6 +66,10 @@ int jail_signal_of_exit(const struct jail *j, int exit_code);
 /* Makes path (created by the grader) writable by the student identity. Returns 0 or -1. */
 int jail_give(const struct jail *j, const char *path);
 
+/* Creates a run's own folder at path, writable by the student identity (j may be NULL).
+ * Returns 0, or -1 with errno set. */
+int jail_folder(const struct jail *j, const char *path);
+
 /* Kills every process of the student identity (JAIL_UID: what a run left behind). A no-op in
  * the other modes, where the PID namespace already took them. */
 void jail_sweep(const struct jail *j);
