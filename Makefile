@@ -44,7 +44,7 @@ quiet = @printf '  %-6s %s\n' '$(1)' '$(2)'
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help build deps deps-check grade test test-noise clean anchors anchors-missing-lesson FORCE
+.PHONY: help build deps deps-check grade test test-noise clean baselines baselines-missing-lesson FORCE
 .DELETE_ON_ERROR:
 # Nothing built is an intermediate file to delete: flag stamps and objects stay between runs.
 .SECONDARY:
@@ -104,10 +104,10 @@ endif
 test-noise: $(GRADER) $(LESSON_BUILD_ALL) | deps-check
 	$(Q)tools/test_noise.sh
 
-# make anchors LESSON=NN: the reference beside established libraries and tools, in one run.
-anchors: $(if $(LESSON),anchors-$(LESSON),anchors-missing-lesson)
-anchors-missing-lesson:
-	@echo "make anchors: say which lesson: make anchors LESSON=NN" >&2; exit 2
+# make baselines LESSON=NN: the reference beside established libraries and tools, in one run.
+baselines: $(if $(LESSON),baselines-$(LESSON),baselines-missing-lesson)
+baselines-missing-lesson:
+	@echo "make baselines: say which lesson: make baselines LESSON=NN" >&2; exit 2
 
 clean:
 	rm -rf $(BUILD)
@@ -123,7 +123,7 @@ help:
 	@echo "  grade          score the lesson last built; grade LESSON=NN for one lesson"
 	@echo "  build          build the grader, the harness and every lesson, run nothing"
 	@echo "  test           the course's own test suite (in the student edition: its own checks)"
-	@echo "  anchors        LESSON=NN: the reference beside established libraries, one run"
+	@echo "  baselines        LESSON=NN: the reference beside established libraries, one run"
 	@echo "  profile        LESSON=NN: callgrind, massif, perf flame graph of the bench; trace: a timeline"
 	@echo "  deps           install the dependencies (apt, dnf) and the grading users"
 	@echo "  clean          remove build/"

@@ -5,7 +5,7 @@
 # Isolation).
 # usage: tools/deps.sh check     exit 0 when everything is present, else list what is missing
 #        tools/deps.sh install   install it (through sudo when not root)
-#        tools/deps.sh packages P...  install distribution packages P unless present (anchors)
+#        tools/deps.sh packages P...  install distribution packages P unless present (baselines)
 set -u
 
 # inotify-tools (make watch sees saves at once), tmux (the course tests drive make watch in it)

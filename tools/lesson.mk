@@ -96,19 +96,19 @@ $(BUILD)/lessons/$(1)/common/$(3)/%.o: $(2)/%.c $(BUILD)/flags/$(3).txt | deps-c
 L$(1)_COMMON_$(3) := $(addprefix $(BUILD)/lessons/$(1)/common/$(3)/,$(call objects_of,$(notdir $(4))))
 endef
 
-# ANCHORS_template(NN, lesson dir): `make anchors LESSON=NN` measures the reference beside
-# established libraries and tools in one run. A lesson gives anchors.c (a driver linked with
-# the reference and [anchors] libs of lesson.ini), anchors.sh (for anchors that are programs:
-# wrk, allocators by LD_PRELOAD), or both; [anchors] packages are installed on first use.
+# ANCHORS_template(NN, lesson dir): `make baselines LESSON=NN` measures the reference beside
+# established libraries and tools in one run. A lesson gives baselines.c (a driver linked with
+# the reference and [baselines] libs of lesson.ini), baselines.sh (for baselines that are programs:
+# wrk, allocators by LD_PRELOAD), or both; [baselines] packages are installed on first use.
 define ANCHORS_template
-.PHONY: anchors-$(1) anchor-packages-$(1)
-anchor-packages-$(1): | deps-check
+.PHONY: baselines-$(1) baseline-packages-$(1)
+baseline-packages-$(1): | deps-check
 	$(Q)tools/deps.sh packages $$(call ini_get,$(2)/lesson.ini,packages)
-$(BUILD)/lessons/$(1)/anchors: $(BUILD)/lessons/$(1)/common/measure/anchors.o $$(addprefix $(BUILD)/lessons/$(1)/reference/measure/,$$(L$(1)_STUDENT_OBJ)) $$(filter-out %/bench.o,$$(L$(1)_COMMON_measure)) $(HARNESS_LIB) | anchor-packages-$(1)
+$(BUILD)/lessons/$(1)/baselines: $(BUILD)/lessons/$(1)/common/measure/baselines.o $$(addprefix $(BUILD)/lessons/$(1)/reference/measure/,$$(L$(1)_STUDENT_OBJ)) $$(filter-out %/bench.o,$$(L$(1)_COMMON_measure)) $(HARNESS_LIB) | baseline-packages-$(1)
 	$$(call quiet,LD,$$@)
 	$(Q)$(CC) $(CFLAGS_measure) $(LDFLAGS_measure) $$^ -o $$@ $$(call ini_get,$(2)/lesson.ini,libs) -lm
-anchors-$(1): $(BUILD)/lessons/$(1)/reference/all $(BUILD)/lessons/$(1)/skeleton/all $(if $(wildcard $(2)/anchors.c),$(BUILD)/lessons/$(1)/anchors) | anchor-packages-$(1)
-	$(Q)tools/run_anchors.sh $(2) $(BUILD)/lessons/$(1)
+baselines-$(1): $(BUILD)/lessons/$(1)/reference/all $(BUILD)/lessons/$(1)/skeleton/all $(if $(wildcard $(2)/baselines.c),$(BUILD)/lessons/$(1)/baselines) | baseline-packages-$(1)
+	$(Q)tools/run_baselines.sh $(2) $(BUILD)/lessons/$(1)
 endef
 
 # LESSON_template(lesson dir, NN)
@@ -122,7 +122,7 @@ L$(2)_STUDENT_OBJ := $$(call objects_of,$$(L$(2)_STUDENT))
 L$(2)_TESTS := $(wildcard $(1)/test_*.c)
 L$(2)_RACE := $(wildcard $(1)/race_test.c)
 L$(2)_ALLOC_FAIL := $(wildcard $(1)/alloc_fail_test.c)
-L$(2)_SUPPORT := $$(filter-out $$(addprefix $(1)/,$$(L$(2)_STUDENT)) $(1)/bench.c $(1)/anchors.c $$(L$(2)_TESTS) $$(L$(2)_RACE) $$(L$(2)_ALLOC_FAIL),$(wildcard $(1)/*.c))
+L$(2)_SUPPORT := $$(filter-out $$(addprefix $(1)/,$$(L$(2)_STUDENT)) $(1)/bench.c $(1)/baselines.c $$(L$(2)_TESTS) $$(L$(2)_RACE) $$(L$(2)_ALLOC_FAIL),$(wildcard $(1)/*.c))
 $$(eval $$(call COMMON_template,$(2),$(1),count,$$(L$(2)_TESTS) $$(L$(2)_SUPPORT)))
 L$(2)_SUPPORT_count := $$(addprefix $(BUILD)/lessons/$(2)/common/count/,$$(call objects_of,$$(notdir $$(L$(2)_SUPPORT))))
 L$(2)_ALLOC_FAIL_OBJ := $$(addprefix $(BUILD)/lessons/$(2)/common/count/,$$(call objects_of,$$(notdir $$(L$(2)_ALLOC_FAIL))))

@@ -50,7 +50,7 @@ trace-07: $(BUILD)/profile/trace_demo
 # wraps each task the bench would submit; lesson.ini's workload arguments.
 TRACE03_DIR := $(firstword $(wildcard lessons/03-*))
 ifneq ($(TRACE03_DIR),)
-TRACE03_SUPPORT := $(filter-out $(addprefix $(TRACE03_DIR)/,bench.c anchors.c race_test.c alloc_fail_test.c $(notdir $(wildcard $(TRACE03_DIR)/test_*.c)) $(call ini_get,$(TRACE03_DIR)/lesson.ini,student_files)),$(wildcard $(TRACE03_DIR)/*.c))
+TRACE03_SUPPORT := $(filter-out $(addprefix $(TRACE03_DIR)/,bench.c baselines.c race_test.c alloc_fail_test.c $(notdir $(wildcard $(TRACE03_DIR)/test_*.c)) $(call ini_get,$(TRACE03_DIR)/lesson.ini,student_files)),$(wildcard $(TRACE03_DIR)/*.c))
 $(BUILD)/profile/trace_pool.o: tools/profile/trace_pool.c $(BUILD)/flags/normal.txt | deps-check
 	@mkdir -p $(@D)
 	$(call quiet,CC,$<)

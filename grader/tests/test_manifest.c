@@ -64,7 +64,7 @@ static const char FULL[] =
     "    free\n"
     "allow_asm = yes\n"
     "max_static_bytes = 65536\n"
-    "[anchors]\n"
+    "[baselines]\n"
     "libs = -lisal  -lm\n"
     "packages = libisal-dev\n";
 
@@ -121,8 +121,8 @@ static void full_manifest_reads_every_field(void **state)
 	assert_null(manifest_metric(&m, "syscalls"));
 	assert_string_equal(m.allow_symbols, "memcpy memmove memset strlen snprintf malloc free");
 	assert_int_equal(m.allow_asm, 1);
-	assert_string_equal(m.anchor_libs, "-lisal -lm");
-	assert_string_equal(m.anchor_packages, "libisal-dev");
+	assert_string_equal(m.baseline_libs, "-lisal -lm");
+	assert_string_equal(m.baseline_packages, "libisal-dev");
 	assert_true(m.max_static_bytes == 65536);
 }
 
@@ -257,8 +257,8 @@ static const struct refusal appended[] = {
     {"[metric.wall_ratio]\nkind = report\nbatch = scored\n",
      "lesson.ini:15: key 'batch': 'scored' needs kind = scored or cap"},
     {"[checks]\nallow_asm = maybe\n", "lesson.ini:14: key 'allow_asm': not one of no|yes: 'maybe'"},
-    {"[anchors]\nlibs = -lx; rm -rf /\n", "lesson.ini:14: key 'libs': character ';' is not allowed here"},
-    {"[anchors]\nflags = -O3\n", "lesson.ini:14: unknown key 'flags' in [anchors]"},
+    {"[baselines]\nlibs = -lx; rm -rf /\n", "lesson.ini:14: key 'libs': character ';' is not allowed here"},
+    {"[baselines]\nflags = -O3\n", "lesson.ini:14: unknown key 'flags' in [baselines]"},
     {"[budgets]\nper-request = 3\n", "lesson.ini:14: budget name must be an identifier of at "
                                      "most 63 characters: 'per-request'"},
     {"[budgets]\nthreads = 3\nthreads = 4\n",

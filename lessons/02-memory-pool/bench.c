@@ -2,7 +2,7 @@
  * handles every request (build, respond, release), copies each response to a sink (the socket
  * of a real server) and prints a checksum of every response byte. --phases then handles every
  * request again with calc_build and calc_release alone, timed as one block, and prints its
- * nanoseconds (the anchors read it; the grader never sets it). */
+ * nanoseconds (the baselines read it; the grader never sets it). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

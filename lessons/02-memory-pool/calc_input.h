@@ -1,5 +1,5 @@
 /* calc_input.h: the seeded request file of lesson 02, written once for bench.c, the tests and
- * the anchors. The text is built in a mapping from bench_input_alloc and handed over as a file
+ * the baselines. The text is built in a mapping from bench_input_alloc and handed over as a file
  * (a memfd: a file in memory, like a request log in the page cache). */
 #ifndef CALC_INPUT_H
 #define CALC_INPUT_H

@@ -1,4 +1,4 @@
-/* pipeline.h: lesson 04's workload, written once for bench.c, anchors.c and the tests: seeded
+/* pipeline.h: lesson 04's workload, written once for bench.c, baselines.c and the tests: seeded
  * latency samples and the three stages of a metrics pipeline that use the student's structures.
  * Each stage runs either on real threads (natively, and in the stress tests) or with all its
  * workers taking turns on the calling thread (under Valgrind: counts come only from paths that

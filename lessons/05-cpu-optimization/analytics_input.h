@@ -1,4 +1,4 @@
-/* analytics_input.h: the seeded workload of lesson 05, written once for bench.c, anchors.c and
+/* analytics_input.h: the seeded workload of lesson 05, written once for bench.c, baselines.c and
  * the tests: a day of trades, a CSV export with a few quoted fields, a counter matrix. All of
  * it lives in mappings from bench_input_alloc, so nothing of it is the student's heap. */
 #ifndef ANALYTICS_INPUT_H

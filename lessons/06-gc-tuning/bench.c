@@ -36,7 +36,7 @@ int main(int argc, char **argv)
 {
 	struct bench_option opt[] = {{.name = "--keys"},
 	                             {.name = "--events"},
-	                             {.name = "--gogc"},
+	                             {.name = "--growth-percent"},
 	                             {.name = "--limit"},
 	                             {.name = "--seed"},
 	                             {.name = "--gc-off", .is_flag = 1},

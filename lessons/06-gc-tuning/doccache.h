@@ -14,18 +14,20 @@
 #define DOCCACHE_MIN_HEAP (256 * 1024)
 
 struct doccache_config {
-	int gogc;          /* Go's GOGC: the heap may grow by gogc percent of the live heap before
-	                      the next collection; below 0 it never grows a goal (GOGC=off) */
+	/* Go's GOGC: the heap may grow by this percent of the live heap before the next
+	 * collection; below 0 it never grows a goal (GOGC=off) */
+	int growth_percent;
 	size_t soft_limit; /* Go's GOMEMLIMIT: bytes the heap should stay under; 0: no limit */
 };
 
 /* The pacing policy: the heap size (gc_heap.bytes) at which the next collection starts, given
  * live, the bytes that survived the last collection (0 before the first):
- *   goal = live + live * gogc / 100, at least DOCCACHE_MIN_HEAP; no goal (SIZE_MAX) if gogc < 0;
+ *   goal = live + live * growth_percent / 100, at least DOCCACHE_MIN_HEAP;
+ *   no goal (SIZE_MAX) if growth_percent < 0;
  *   with a soft limit below that goal, the goal is the limit instead, but never less than
  *   live + live / 16, so a live heap over the limit is not collected without end (the limit is
  *   soft: Go caps the collector's CPU share instead).
- * Computed without overflow for any live up to SIZE_MAX / 64 and gogc up to 1000. */
+ * Computed without overflow for any live up to SIZE_MAX / 64 and growth_percent up to 1000. */
 size_t doccache_goal(size_t live, const struct doccache_config *cfg);
 
 /* The cache: documents under keys 0 .. keys-1, each with a body, a version, a hit count and the

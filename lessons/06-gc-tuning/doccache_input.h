@@ -1,5 +1,5 @@
 /* doccache_input.h: the seeded request stream of lesson 06, written once for bench.c, the tests
- * and the anchors. It lives in one mapping from bench_input_alloc, so massif sees none of it. */
+ * and the baselines. It lives in one mapping from bench_input_alloc, so massif sees none of it. */
 #ifndef DOCCACHE_INPUT_H
 #define DOCCACHE_INPUT_H
 

@@ -135,11 +135,11 @@ static void expect_documents_survive(struct gc_heap *h, const struct model *m, c
 /* }=== */
 
 /* {=== the pacing oracle: doccache.h's policy, written as plainly as possible ===} */
-static size_t oracle_goal(size_t live, int gogc, size_t limit)
+static size_t oracle_goal(size_t live, int growth_percent, size_t limit)
 {
-	unsigned __int128 goal = gogc < 0 ? (unsigned __int128)SIZE_MAX
-	                                  : live + (unsigned __int128)live * (unsigned)gogc / 100;
-	if (gogc >= 0 && goal < DOCCACHE_MIN_HEAP)
+	unsigned __int128 goal = growth_percent < 0 ? (unsigned __int128)SIZE_MAX
+	                                  : live + (unsigned __int128)live * (unsigned)growth_percent / 100;
+	if (growth_percent >= 0 && goal < DOCCACHE_MIN_HEAP)
 		goal = DOCCACHE_MIN_HEAP;
 	if (limit != 0 && limit < goal) {
 		size_t floor = live + live / 16;
@@ -165,8 +165,8 @@ static void expect_same_answers_collected(uint32_t keys, size_t n, uint64_t seed
 	size_t bad = 0;
 	char what[160];
 	snprintf(what, sizeof what,
-	         "keys %" PRIu32 ", %zu events, seed %" PRIu64 ", gogc %d, limit %zu", keys, n,
-	         seed, cfg.gogc, cfg.soft_limit);
+	         "keys %" PRIu32 ", %zu events, seed %" PRIu64 ", growth_percent %d, limit %zu", keys, n,
+	         seed, cfg.growth_percent, cfg.soft_limit);
 	for (size_t i = 0; i <= n + keys; i++) {
 		const struct doc_event *e = i < n ? &in.events[i] : NULL;
 		uint64_t got = 0, want = 0;
@@ -396,7 +396,7 @@ Test(task, goal_follows_the_growth_factor)
 {
 	struct {
 		size_t live;
-		int gogc;
+		int growth_percent;
 		size_t want;
 	} t[] = {{4u << 20, 100, 8u << 20},
 	         {4u << 20, 50, 6u << 20},
@@ -408,20 +408,20 @@ Test(task, goal_follows_the_growth_factor)
 	         {200000, 100, 400000},
 	         {SIZE_MAX / 64, 100, SIZE_MAX / 64 * 2}};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
-		struct doccache_config cfg = {t[i].gogc, 0};
+		struct doccache_config cfg = {t[i].growth_percent, 0};
 		size_t got = doccache_goal(t[i].live, &cfg);
 		cr_expect(got == t[i].want,
-		          "doccache_goal(live %zu, gogc %d, no limit): got %zu, want %zu",
-		          t[i].live, t[i].gogc, got, t[i].want);
+		          "doccache_goal(live %zu, growth_percent %d, no limit): got %zu, want %zu",
+		          t[i].live, t[i].growth_percent, got, t[i].want);
 	}
 }
 
-Test(task, goal_is_off_with_gogc_off_and_no_limit)
+Test(task, goal_is_off_with_growth_off_and_no_limit)
 {
 	struct doccache_config cfg = {-1, 0};
 	size_t got = doccache_goal(12345, &cfg);
 	cr_assert(got == SIZE_MAX,
-	          "doccache_goal(live 12345, gogc off, no limit): got %zu, want "
+	          "doccache_goal(live 12345, growth_percent off, no limit): got %zu, want "
 	          "SIZE_MAX",
 	          got);
 }
@@ -430,7 +430,7 @@ Test(task, goal_stops_at_the_soft_limit_but_not_below_a_sixteenth_of_growth)
 {
 	struct {
 		size_t live;
-		int gogc;
+		int growth_percent;
 		size_t limit, want;
 	} t[] = {{4u << 20, 100, 6u << 20, 6u << 20},
 	         {4u << 20, 100, 9u << 20, 8u << 20},
@@ -441,11 +441,11 @@ Test(task, goal_stops_at_the_soft_limit_but_not_below_a_sixteenth_of_growth)
 	         {1600, 100, 1000, 1700},
 	         {4u << 20, 100, 8u << 20, 8u << 20}};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
-		struct doccache_config cfg = {t[i].gogc, t[i].limit};
+		struct doccache_config cfg = {t[i].growth_percent, t[i].limit};
 		size_t got = doccache_goal(t[i].live, &cfg);
 		cr_expect(got == t[i].want,
-		          "doccache_goal(live %zu, gogc %d, soft limit %zu): got %zu, want %zu",
-		          t[i].live, t[i].gogc, t[i].limit, got, t[i].want);
+		          "doccache_goal(live %zu, growth_percent %d, soft limit %zu): got %zu, want %zu",
+		          t[i].live, t[i].growth_percent, t[i].limit, got, t[i].want);
 	}
 }
 
@@ -464,8 +464,8 @@ static void expect_paced(struct doccache_config cfg)
 	struct doccache *c = new_cache(cfg, in.keys, &h);
 	uint64_t destroys = gc_audit_destroys();
 	char what[96];
-	snprintf(what, sizeof what, "lesson stream (keys 512, 40000 events), gogc %d, limit %zu",
-	         cfg.gogc, cfg.soft_limit);
+	snprintf(what, sizeof what, "lesson stream (keys 512, 40000 events), growth_percent %d, limit %zu",
+	         cfg.growth_percent, cfg.soft_limit);
 	for (size_t i = 0; i < in.n; i++) {
 		const struct doc_event *e = &in.events[i];
 		struct gc_audit was = books(h);
@@ -481,14 +481,14 @@ static void expect_paced(struct doccache_config cfg)
 		    "documents while the cache is in use — see README \"Pacing\"",
 		    what, i);
 		struct gc_audit now = i % 256 == 0 ? expect_books_balanced(h, what) : books(h);
-		size_t goal = oracle_goal(was.live, cfg.gogc, cfg.soft_limit);
+		size_t goal = oracle_goal(was.live, cfg.growth_percent, cfg.soft_limit);
 		size_t reached = was.held + (size_t)(now.allocated - was.allocated);
 		cr_assert(
 		    now.collections == was.collections || reached >= goal,
 		    "%s: event %zu collected early: the heap had %zu bytes and its goal was %zu "
 		    "(%zu live after the last collection) — see README \"Pacing\"",
 		    what, i, reached, goal, was.live);
-		size_t now_goal = oracle_goal(now.live, cfg.gogc, cfg.soft_limit);
+		size_t now_goal = oracle_goal(now.live, cfg.growth_percent, cfg.soft_limit);
 		cr_assert(
 		    now.held <= now_goal || now.held - now_goal <= ONE_OPERATION,
 		    "%s: after event %zu the heap holds %zu bytes, its goal is %zu (%zu live): "

@@ -1,5 +1,5 @@
 /* crc32c_input.h: the seeded workload of lesson 09, written once for bench.c, the tests and the
- * anchors: a storage server's hot page cache and the reads it answers, each reply carrying a
+ * baselines: a storage server's hot page cache and the reads it answers, each reply carrying a
  * CRC-32C digest of its data. Everything lives in one mapping from bench_input_alloc. */
 #ifndef CRC32C_INPUT_H
 #define CRC32C_INPUT_H

@@ -1,5 +1,5 @@
 /* logstats_input.h: the seeded nginx access log of lesson 10, written once for bench.c, the
- * tests and the anchors. The log is handed over as a file (a memfd: a log in the page cache);
+ * tests and the baselines. The log is handed over as a file (a memfd: a log in the page cache);
  * a mapped copy of its text serves the tests' own simple analyser. */
 #ifndef LOGSTATS_INPUT_H
 #define LOGSTATS_INPUT_H

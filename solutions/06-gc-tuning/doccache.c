@@ -28,8 +28,8 @@ struct doccache {
 size_t doccache_goal(size_t live, const struct doccache_config *cfg)
 {
 	size_t goal = SIZE_MAX;
-	if (cfg->gogc >= 0) {
-		goal = live + live / 100 * (size_t)cfg->gogc + live % 100 * (size_t)cfg->gogc / 100;
+	if (cfg->growth_percent >= 0) {
+		goal = live + live / 100 * (size_t)cfg->growth_percent + live % 100 * (size_t)cfg->growth_percent / 100;
 		if (goal < DOCCACHE_MIN_HEAP)
 			goal = DOCCACHE_MIN_HEAP;
 	}

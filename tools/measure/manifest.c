@@ -121,7 +121,7 @@ static const char *section_label(enum section sec, const struct metric_spec *met
                                  size_t size)
 {
 	static const char *const names[SEC_COUNT] = {"",       "lesson",  "workload", "metric",
-	                                             "checks", "anchors", "budgets"};
+	                                             "checks", "baselines", "budgets"};
 
 	if (sec == SEC_METRIC)
 		snprintf(buf, size, "[metric.%s]", metric->name);
@@ -594,7 +594,7 @@ static int set_max_static_bytes(struct parser *p, const char *v)
 	return 0;
 }
 
-/* {=== [anchors]: what `make anchors` links and installs ===} */
+/* {=== [baselines]: what `make baselines` links and installs ===} */
 
 /* A space-separated list of words, each of the characters allowed in a linker flag or a
  * package name (never a shell metacharacter: the Makefile passes them on a command line). */
@@ -615,14 +615,14 @@ static int set_word_list(struct parser *p, const char *v, char *out, size_t size
 	return 0;
 }
 
-static int set_anchor_libs(struct parser *p, const char *v)
+static int set_baseline_libs(struct parser *p, const char *v)
 {
-	return set_word_list(p, v, p->m->anchor_libs, sizeof(p->m->anchor_libs));
+	return set_word_list(p, v, p->m->baseline_libs, sizeof(p->m->baseline_libs));
 }
 
-static int set_anchor_packages(struct parser *p, const char *v)
+static int set_baseline_packages(struct parser *p, const char *v)
 {
-	return set_word_list(p, v, p->m->anchor_packages, sizeof(p->m->anchor_packages));
+	return set_word_list(p, v, p->m->baseline_packages, sizeof(p->m->baseline_packages));
 }
 
 /* }=== */
@@ -688,16 +688,16 @@ static const struct key_rule checks_keys[] = {
     {NULL, NULL},
 };
 
-static const struct key_rule anchors_keys[] = {
-    {"libs", set_anchor_libs},
-    {"packages", set_anchor_packages},
+static const struct key_rule baselines_keys[] = {
+    {"libs", set_baseline_libs},
+    {"packages", set_baseline_packages},
     {NULL, NULL},
 };
 
 static const struct key_rule no_keys[] = {{NULL, NULL}}; /* [budgets]: parse_budget_key */
 
 static const struct key_rule *const section_keys[SEC_COUNT] = {
-    top_keys, lesson_keys, workload_keys, metric_keys, checks_keys, anchors_keys, no_keys,
+    top_keys, lesson_keys, workload_keys, metric_keys, checks_keys, baselines_keys, no_keys,
 };
 
 static const char *const catalogue[] = {
@@ -812,7 +812,7 @@ static int open_metric(struct parser *p, const char *name, size_t n)
 static int parse_section(struct parser *p, const char *s, const char *end)
 {
 	static const char *const names[SEC_COUNT] = {NULL,     "lesson",  "workload", NULL,
-	                                             "checks", "anchors", "budgets"};
+	                                             "checks", "baselines", "budgets"};
 	const char *close = memchr(s, ']', (size_t)(end - s));
 	const char *name = s + 1;
 

@@ -61,8 +61,8 @@ struct manifest {
 	char allow_symbols[2048];               /* space-separated */
 	int allow_asm;
 	unsigned long max_static_bytes;
-	char anchor_libs[256];                  /* [anchors] libs: linker flags of anchors.c */
-	char anchor_packages[256];              /* [anchors] packages: what make anchors installs */
+	char baseline_libs[256];                  /* [baselines] libs: linker flags of baselines.c */
+	char baseline_packages[256];              /* [baselines] packages: what make baselines installs */
 	struct manifest_budget budgets[MANIFEST_MAX_BUDGETS]; /* [budgets] */
 	size_t n_budgets;
 };
