@@ -357,16 +357,17 @@ grade_compare_grades_a_stale_report() { # no report: compare grades first (here 
 }
 
 grade_json_out() { # --json-out writes the JSON report whatever the format; a bad path exits 2
-	local d
+	local d partial
 	d=$(student_scratch json-out) || return 1
-	"$GRADE" --lesson 01 --impl solutions/01-zero-allocation/partial.c --quiet --format json \
+	partial=$(variant_made 01 partial) || return 1
+	"$GRADE" --lesson 01 --impl "$partial" --quiet --format json \
 		--json-out "$d/new/report.json" >"$d/stdout.json" || return 1
 	cmp "$d/stdout.json" "$d/new/report.json" || { echo "want the same JSON on stdout and in the file"; return 1; }
-	"$GRADE" --lesson 01 --impl solutions/01-zero-allocation/partial.c --quiet --format text \
+	"$GRADE" --lesson 01 --impl "$partial" --quiet --format text \
 		--json-out "$d/text.json" >"$d/stdout.txt" || return 1
 	jq -e '.schema_version == 1 and .status == "graded"' "$d/text.json" >/dev/null ||
 		{ echo "want a JSON report beside the text one"; return 1; }
-	"$GRADE" --lesson 01 --impl solutions/01-zero-allocation/partial.c --quiet \
+	"$GRADE" --lesson 01 --impl "$partial" --quiet \
 		--json-out /proc/nonexistent/dir/report.json >/dev/null 2>"$d/err"
 	local rc=$?
 	cat "$d/err"
@@ -377,7 +378,9 @@ grade_json_out() { # --json-out writes the JSON report whatever the format; a ba
 # html_report_made DIR: the partial solution's HTML report with a hostile student name, and
 # its JSON beside it
 html_report_made() {
-	"$GRADE" --lesson 01 --impl solutions/01-zero-allocation/partial.c --quiet --format html \
+	local partial
+	partial=$(variant_made 01 partial) || return 1
+	"$GRADE" --lesson 01 --impl "$partial" --quiet --format html \
 		--student '<script>alert("pwned")</script> & Co' --json-out "$1/report.json" >"$1/report.html"
 }
 
@@ -528,6 +531,23 @@ grade_make_grade_and_report() { # make grade keeps the JSON and the best; make r
 		expect_line build/report-01.html '^<!DOCTYPE html>$' 'the page saved'
 }
 check "student-make-grade-and-report-keep-results" grade_make_grade_and_report
+
+# A variant cannot go stale in silence: a patch whose context is gone from the code it departs
+# from is an error that names it, never a fuzzy guess (tools/variant.sh).
+variant_stale_is_an_error() {
+	local d=build/test/variant-stale
+	rm -rf "$d" && mkdir -p "$d/partial" || return 1
+	# lesson 01's partial departs from step 1; made against the skeleton its context is gone
+	sed '1s|.*|variant of solutions/01-zero-allocation/skeleton/logfmt.c|' \
+		solutions/01-zero-allocation/partial/logfmt.c.patch >"$d/partial/logfmt.c.patch" || return 1
+	if tools/variant.sh "$d/partial" "$d/out" 2>"$d/err"; then
+		echo "want a failure: the patch does not apply to the skeleton"
+		return 1
+	fi
+	cat "$d/err"
+	expect_line "$d/err" "^variant.sh: $d/partial/logfmt.c.patch no longer applies" 'the stale patch named'
+}
+check "variant-whose-code-moved-on-is-an-error" variant_stale_is_an_error
 
 # Static checks (DESIGN section 6, layer 3): each attack is refused before any of its code runs.
 for attack in "destructor_zero_stats:before main or after exit" \
@@ -681,7 +701,7 @@ isolation_compose() {
 isolation_base() {
 	case $1 in
 	01) echo solutions/01-zero-allocation/skeleton/logfmt.c ;;
-	06) echo solutions/06-gc-tuning/partial.c ;;
+	06) echo "$(variant_made 06 partial)/doccache.c" ;;
 	esac
 }
 
@@ -827,13 +847,14 @@ check "grader-batch-lesson10-servers-and-tsan-in-the-sandbox" grade_batch_lesson
 # A batch killed with SIGKILL halfway and run again grades only what is missing and loses
 # nothing; a renamed copy is listed by the similarity report with the same score.
 grade_batch_resumes_after_sigkill() {
-	local d=build/test/batch-resume-check pid first i
+	local d=build/test/batch-resume-check pid first i partial
 	rm -rf "$d" && mkdir -p "$d/subs/a" "$d/subs/b" "$d/subs/c" "$d/subs/d" || return 1
 	cp solutions/01-zero-allocation/skeleton/logfmt.c "$d/subs/a/"
 	{ cat solutions/01-zero-allocation/skeleton/logfmt.c; echo '/* b */'; } >"$d/subs/b/logfmt.c"
-	cp solutions/01-zero-allocation/partial.c "$d/subs/c/logfmt.c"
+	partial=$(variant_made 01 partial)/logfmt.c || return 1
+	cp "$partial" "$d/subs/c/logfmt.c"
 	sed -e 's/\bout\b/dst/g; s/\brecords\b/recs/g; s/\bsum\b/totals/g' \
-		solutions/01-zero-allocation/partial.c >"$d/subs/d/logfmt.c"
+		"$partial" >"$d/subs/d/logfmt.c"
 	"$GRADE" batch --lesson 01 "$d/subs" --out "$d/out" --jobs 1 --no-wall >"$d/run1.log" 2>&1 &
 	pid=$!
 	for i in $(seq 600); do
@@ -877,7 +898,7 @@ check "grader-batch-refuses-without-a-sandbox" grade_batch_refuses_without_sandb
 grade_gradescope_run_autograder() {
 	local d=$PWD/build/test/gradescope
 	rm -rf "$d" && mkdir -p "$d/submission" && ln -s "$PWD" "$d/source" &&
-		cp solutions/01-zero-allocation/partial.c "$d/submission/logfmt.c" || return 1
+		cp "$(variant_made 01 partial)/logfmt.c" "$d/submission/logfmt.c" || return 1
 	AUTOGRADER_ROOT=$d LESSON=01 SEED=4242 tools/gradescope/run_autograder >"$d/run.log" 2>&1
 	cat "$d/run.log"
 	jq -e '.score > 40 and .max_score == 100 and (.tests | length) >= 2 and
@@ -942,14 +963,16 @@ check "grader-copied-course-grades-its-own-files" copied_course_grades_itself
 # use the ring (ring_hands_items_over_in_order, ring_publishes_what_items_point_to) and fail;
 # the three others pass. Before, the tests that never ran counted as failed too.
 grade_one_race_one_failed_test() {
-	local json="$RESULTS/racy-04-counts.json"
-	grade_json "$json" --lesson 04 --no-wall --impl solutions/04-lock-free/racy.c
+	local json="$RESULTS/racy-04-counts.json" args impls
+	args=$(variant_impls 04 racy) || return 1
+	mapfile -t impls <<<"$args"
+	grade_json "$json" --lesson 04 --no-wall "${impls[@]}"
 	[ $? -eq 1 ] || { echo "want exit 1 (tests_failed)"; return 1; }
 	jq -e '.status == "tests_failed" and (.reason | test("data race")) and
 		.correctness.total - .correctness.passed == 2' "$json" >/dev/null ||
 		{ echo "want the two ring race tests failed, the other race tests run on their own"; return 1; }
 }
-[ -f solutions/04-lock-free/racy.c ] &&
+[ -d solutions/04-lock-free/racy ] &&
 	check "grader-one-race-is-one-failed-test" grade_one_race_one_failed_test
 
 # Every command README.md, course.md and the lesson READMEs show works in the full course, those
