@@ -529,7 +529,7 @@ grade_make_grade_and_report() { # make grade keeps the JSON and the best; make r
 }
 check "student-make-grade-and-report-keep-results" grade_make_grade_and_report
 
-# Static checks (DESIGN section 6, layer 3): each attack is refused before any of its code runs.
+# Static checks (DESIGN section 6.4, layer 3): each attack is refused before any of its code runs.
 for attack in "destructor_zero_stats:before main or after exit" \
 	"zero_stats_in_region:Valgrind client request" "ifunc:is an IFUNC" \
 	"redefines_strcmp:defines the global 'strcmp'" "calls_system:uses 'system'" \
@@ -539,7 +539,7 @@ for attack in "destructor_zero_stats:before main or after exit" \
 		--impl "$bad/${attack%%:*}.c"
 done
 
-# {=== grade batch (DESIGN section 6, "Untrusted code"): every attack in
+# {=== grade batch (DESIGN section 6.4, "Untrusted code"): every attack in
 # grader/tests/submissions/attacks/01 plus the ones made here (a symbolic link, archives whose
 # entries leave their folder, a name full of shell metacharacters) graded in one sandboxed
 # batch. Each must get its status and reason, none may score above the skeleton, a control
