@@ -25,6 +25,7 @@ set -u
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DESIGN=$ROOT/DESIGN.md
+SELF=tools/check_design_refs.sh # spells out every form it reads: it cites nothing itself
 [ -f "$DESIGN" ] || { echo "check_design_refs: $DESIGN is missing" >&2; exit 2; }
 
 files=()
@@ -38,18 +39,20 @@ else
 	# tracked files when this is a git checkout, else (the student edition) every file but
 	# the build outputs and the student's own state
 	if git -C "$ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-		mapfile -d '' files < <(cd "$ROOT" && git ls-files -z | grep -zv '^DESIGN\.md$' |
+		mapfile -d '' files < <(cd "$ROOT" && git ls-files -z |
+			grep -zvE "^($SELF|DESIGN\.md)\$" |
 			xargs -0 grep -lIZ 'DESIGN' -- 2>/dev/null | sed -z "s|^|$ROOT/|")
 	else
 		mapfile -d '' files < <(cd "$ROOT" && grep -rlIZ 'DESIGN' --exclude=DESIGN.md \
-			--exclude-dir=build --exclude-dir=.course --exclude-dir=.git . | sed -z "s|^\./|$ROOT/|")
+			--exclude="${SELF##*/}" --exclude-dir=build --exclude-dir=.course \
+			--exclude-dir=.git . | sed -z "s|^\./|$ROOT/|")
 	fi
 	must_cite=1
 fi
 
 # awk reads DESIGN.md first (its sections, headings and layers), then each file in turn; each
 # line is checked with the next one appended, so a citation split over two lines is read whole.
-awk -v root="$ROOT/" -v must_cite="$must_cite" -v apos="'" '
+awk -v root="$ROOT/" -v must_cite="$must_cite" -v apos="'" -v nosuch="DESIGN.md has no section " '
 function fail(file, line, msg) {
 	sub("^" root, "", file)
 	printf "%s:%d: %s\n", file, line, msg
@@ -75,7 +78,7 @@ function check_citation(file, line, t, what,   num, q, h, layer, comma) {
 	if (substr(t, 1, 1) == "`")
 		t = substr(t, 2)
 	if (substr(t, 1, 2) == apos "s")
-		return fail(file, line, "\"DESIGN" apos "s\": cite a section instead (DESIGN section N)")
+		return fail(file, line, "\"DESIGN" apos "s\": cite a section (DESIGN section N)")
 	comma = substr(t, 1, 1) == ","
 	sub(/^,?[ \t]*/, "", t)
 	if (t ~ /^section([^a-z]|$)/) {
@@ -85,13 +88,13 @@ function check_citation(file, line, t, what,   num, q, h, layer, comma) {
 			num = substr(t, 1, RLENGTH)
 			q = substr(t, RLENGTH + 1)
 			if (!(num in section))
-				return fail(file, line, what " section " num ": DESIGN.md has no section " num)
+				return fail(file, line, what " section " num ": " nosuch num)
 			sub(/^[ \t]*,?[ \t]*\(?[ \t]*/, "", q)
 			if (match(q, /^"[^"]+"/)) {
 				h = substr(q, 2, RLENGTH - 2)
 				if (!has_heading(h, num))
-					fail(file, line, what " section " num ", \"" h "\": section " num \
-					     " of DESIGN.md has no heading containing \"" h "\"")
+					fail(file, line, what " section " num ", \"" h "\": " \
+					     "no heading of section " num " contains \"" h "\"")
 			} else if (match(q, /^[Ll]ayer [0-9]+/)) {
 				layer = substr(q, 7, RLENGTH - 6)
 				if (!((num SUBSEP layer) in layers))
@@ -103,15 +106,15 @@ function check_citation(file, line, t, what,   num, q, h, layer, comma) {
 		if (match(t, /^"[^"]+"/)) {
 			h = substr(t, 2, RLENGTH - 2)
 			if (!has_heading(h, ""))
-				fail(file, line, what " section \"" h "\": DESIGN.md has no such heading")
+				fail(file, line, what " section \"" h "\": no such heading")
 			return
 		}
-		return fail(file, line, what " section: no section number or quoted heading follows")
+		return fail(file, line, what " section: no number or quoted heading follows")
 	}
 	if (comma && match(t, /^"[^"]+"/)) {
 		h = substr(t, 2, RLENGTH - 2)
 		if (!has_heading(h, ""))
-			fail(file, line, what ", \"" h "\": DESIGN.md has no heading containing \"" h "\"")
+			fail(file, line, what ", \"" h "\": no heading contains \"" h "\"")
 		return
 	}
 	cited-- # a bare mention of the file
@@ -178,13 +181,13 @@ END {
 	flush()
 	for (i = 1; i <= n_own; i++)
 		if (!(own[i] in section))
-			fail(design, own_line[i], "section " own[i] ": DESIGN.md has no section " own[i])
+			fail(design, own_line[i], "section " own[i] ": " nosuch own[i])
 	if (bad > 0) {
 		printf "check_design_refs: %d citation(s) of DESIGN.md do not resolve\n", bad
 		exit 1
 	}
 	if (must_cite && cited == 0) {
-		print "check_design_refs: no file cites a section of DESIGN.md: is the search broken?"
+		print "check_design_refs: no file cites DESIGN.md: is the search broken?"
 		exit 1
 	}
 	printf "check_design_refs: %d citation(s) of DESIGN.md resolve\n", cited
