@@ -1,4 +1,4 @@
-/* impl.c: the --impl rules and the intake of student files (DESIGN section 6, layer 1). */
+/* impl.c: the --impl rules and the intake of student files (DESIGN section 6.3). */
 #include "impl.h"
 
 #include <errno.h>

@@ -1,4 +1,4 @@
-/* submissions.h: the intake of a batch (DESIGN section 6, layer 1). Lists the submissions of a
+/* submissions.h: the intake of a batch (DESIGN section 6.4, layer 1). Lists the submissions of a
  * folder (one sub-folder, .tar.gz/.tgz or .zip per student, named by it) and takes from each
  * only the lesson's student file(s), found at the top of the submission or at the lesson's path,
  * through no symbolic link, size-capped and text, into a fresh folder. Archives are listed

@@ -141,7 +141,7 @@ static int run_suites_once(const char *test_bin, const char *log_dir, const char
 	struct utsname machine;
 	uname(&machine);
 	char *plain[] = {(char *)test_bin, "--filter", (char *)filter, tap_opt, NULL};
-	/* setarch -R: sanitizers break on hosts with vm.mmap_rnd_bits=32 (DESIGN section 4) */
+	/* setarch -R: sanitizers break on hosts with vm.mmap_rnd_bits=32 (DESIGN section 4.6) */
 	char *randomisation_off[] = {"setarch", machine.machine, "-R", (char *)test_bin,
 				     "--filter", (char *)filter, tap_opt, NULL};
 	struct proc_spec spec = {.argv = sanitized ? randomisation_off : plain,
@@ -398,7 +398,7 @@ static int run_cmocka_once(const char *bin, const char *label, int sanitized, co
 	struct jail_run shown = {{bin_dir, NULL}, {own, NULL}};
 	struct utsname machine;
 	uname(&machine);
-	/* setarch -R: sanitizers break on hosts with vm.mmap_rnd_bits=32 (DESIGN section 4) */
+	/* setarch -R: sanitizers break on hosts with vm.mmap_rnd_bits=32 (DESIGN section 4.6) */
 	char *plain[] = {(char *)bin, NULL};
 	char *randomisation_off[] = {"setarch", machine.machine, "-R", (char *)bin, NULL};
 	/* halt_on_error: the first race ends the run, its report is the reason */

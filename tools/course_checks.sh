@@ -549,7 +549,7 @@ variant_stale_is_an_error() {
 }
 check "variant-whose-code-moved-on-is-an-error" variant_stale_is_an_error
 
-# Static checks (DESIGN section 6, layer 3): each attack is refused before any of its code runs.
+# Static checks (DESIGN section 6.4, layer 3): each attack is refused before any of its code runs.
 for attack in "destructor_zero_stats:before main or after exit" \
 	"zero_stats_in_region:Valgrind client request" "ifunc:is an IFUNC" \
 	"redefines_strcmp:defines the global 'strcmp'" "calls_system:uses 'system'" \
@@ -559,7 +559,7 @@ for attack in "destructor_zero_stats:before main or after exit" \
 		--impl "$bad/${attack%%:*}.c"
 done
 
-# {=== grade batch (DESIGN section 6, "Untrusted code"): every attack in
+# {=== grade batch (DESIGN section 6.4, "Untrusted code"): every attack in
 # grader/tests/submissions/attacks/01 plus the ones made here (a symbolic link, archives whose
 # entries leave their folder, a name full of shell metacharacters) graded in one sandboxed
 # batch. Each must get its status and reason, none may score above the skeleton, a control
@@ -978,6 +978,26 @@ grade_one_race_one_failed_test() {
 # Every command README.md, course.md and the lesson READMEs show works in the full course, those
 # marked "full course only" included (the edition's check above skips those)
 check "readme-commands-work-in-the-full-course" tools/check_readme_commands.sh
+
+# Every citation of DESIGN.md in the course names a section, heading or layer it has (DESIGN
+# section 7). The second check shows the first can fail: a citation of a missing section, split
+# over two lines as comments wrap, must be reported with its file and first line, and a missing
+# heading too. (The fixture spells the name through $D, so this file cites nothing itself.)
+check "design-citations-resolve-to-sections" tools/check_design_refs.sh
+design_refs_catch_missing_sections() {
+	local d=build/test/design-refs D=DESIGN rc
+	rm -rf "$d" && mkdir -p "$d" || return 1
+	printf '%s\n' "/* resolves: $D section 5 */" "/* does not: see $D" \
+		' * section 99 for the rest */' "# nor does $D.md, \"No such heading\"" >"$d/cites.c"
+	tools/check_design_refs.sh "$d/cites.c" >"$d/out" 2>&1
+	rc=$?
+	cat "$d/out"
+	[ $rc -eq 1 ] || { echo "want exit 1, got $rc"; return 1; }
+	expect_line "$d/out" "^$d/cites.c:2: $D section 99: " 'the missing section, at line 2' &&
+		expect_line "$d/out" "^$d/cites.c:4: .*No such heading" 'the missing heading, at line 4' &&
+		expect_no_line "$d/out" "cites.c:1:" 'no complaint about section 5, which exists'
+}
+check "design-reference-check-fails-on-a-missing-section" design_refs_catch_missing_sections
 
 # {=== noise: the short version of `make test-noise` (issue 17). Lesson 09, with two CPU hogs
 # and a memory hog running: its partial twice (inside partial_band, within 5 points of each

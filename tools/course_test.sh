@@ -71,7 +71,7 @@ grade_reference() { # score >= 95
 }
 
 grade_skeleton() { # performance fraction <= 0.10 and score <= 50
-	# a skeleton lacks what the `task` suite asks for (DESIGN section 3), so unless lesson.ini
+	# a skeleton lacks what the `task` suite asks for (DESIGN section 3.2), so unless lesson.ini
 	# says it passes task, it may grade as tests_failed (exit 1) rather than graded
 	local json="$RESULTS/$1-skeleton.json" rc
 	grade_json "$json" --lesson "$1" --impl "$2"
@@ -286,7 +286,7 @@ for dir in lessons/[0-9][0-9]-*/; do
 		"solutions/$slug/skeleton"
 	check "lesson$id-grade-partial-in-band" grade_partial "$id" ${band} "$(ini_get "$ini" partial)"
 	check "lesson$id-readme-numbers-match-the-grader" grade_readme_numbers "$dir/README.md"
-	# cheat variants: shortcuts that must not buy the lesson's score (DESIGN section 3)
+	# cheat variants: shortcuts that must not buy the lesson's score (DESIGN section 3.2)
 	for cheat in "solutions/$slug/cheats/"*; do
 		[ -e "$cheat" ] || continue
 		check "lesson$id-cheat-$(basename "$cheat" .patch)-is-caught" grade_cheat "$id" "$cheat"

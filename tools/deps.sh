@@ -2,7 +2,7 @@
 # deps.sh: checks and installs what the course needs (apt on Debian/Ubuntu, dnf on Fedora) and
 # creates the unprivileged grading users: ngrade1..ngrade4, a batch's graders (one per slot), and
 # ngradestu1..ngradestu4, the identities a root grader runs student code as (DESIGN.md,
-# Isolation).
+# "Isolation").
 # usage: tools/deps.sh check     exit 0 when everything is present, else list what is missing
 #        tools/deps.sh install   install it (through sudo when not root)
 #        tools/deps.sh packages P...  install distribution packages P unless present (baselines)

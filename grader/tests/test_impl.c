@@ -1,4 +1,4 @@
-/* test_impl.c: the --impl rules of DESIGN section 6 and the intake checks, on a two-file
+/* test_impl.c: the --impl rules of DESIGN section 6.3 and the intake checks, on a two-file
  * lesson in a scratch folder: which file stands for which student file, and what is refused. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-/* manifest.c: reads a lesson's lesson.ini (schema version 1, DESIGN section 10) into struct
+/* manifest.c: reads a lesson's lesson.ini (schema version 1, DESIGN section 10.1) into struct
  * manifest, line by line, refusing anything it does not understand with one line that names the
  * file, the line and the key: the reader is a lesson author with the file open beside it. */
 #include "manifest.h"
@@ -18,7 +18,7 @@
 #define QUOTE_MAX         60        /* characters of a value quoted back in a message */
 #define DEFAULT_TOLERANCE 1.05
 #define DEFAULT_SEED      1
-/* DESIGN's example cap: a lesson that forgets the key still refuses a precomputed table */
+/* DESIGN section 10.1's default: a lesson that forgets the key still refuses a precomputed table */
 #define DEFAULT_MAX_STATIC_BYTES 65536
 #define MIN_ZERO_OVER_TOLERANCE  1.25
 #define MAX_KEYS                 16

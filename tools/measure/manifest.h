@@ -1,4 +1,4 @@
-/* manifest.h: parses a lesson's lesson.ini (schema version 1, DESIGN section 10). Every error
+/* manifest.h: parses a lesson's lesson.ini (schema version 1, DESIGN section 10.1). Every error
  * names the file, the line and the key, so a lesson author can fix it without guessing. */
 #ifndef MANIFEST_H
 #define MANIFEST_H
