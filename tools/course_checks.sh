@@ -549,14 +549,19 @@ variant_stale_is_an_error() {
 }
 check "variant-whose-code-moved-on-is-an-error" variant_stale_is_an_error
 
+# attack_expected FILE: "STATUS_RE REASON_RE" from the attack's own "Expected:" line (the first
+# word the statuses it may end with, the rest what its reason must match): each attack file
+# says what must become of it, so no list in this file can fall out of step with them
+attack_expected() {
+	sed -n 's/^[[:space:]*]*Expected:[[:space:]]*//p' "$1" | head -n 1 | sed 's/[[:space:]]*\*\/[[:space:]]*$//'
+}
+
 # Static checks (DESIGN section 6.4, layer 3): each attack is refused before any of its code runs.
-for attack in "destructor_zero_stats:before main or after exit" \
-	"zero_stats_in_region:Valgrind client request" "ifunc:is an IFUNC" \
-	"redefines_strcmp:defines the global 'strcmp'" "calls_system:uses 'system'" \
-	"static_table:bytes of static data" "raw_syscall:'syscall' instruction" \
-	"inline_asm:uses asm"; do
-	check "grader-refuses-${attack%%:*}" grade_expect_status 01 refused "${attack#*:}" \
-		--impl "$bad/${attack%%:*}.c"
+for attack in "$bad"/*.c; do
+	want=$(attack_expected "$attack")
+	[ "${want%% *}" = refused ] || continue # the other bad files are a crash, a hang, ...
+	check "grader-refuses-$(basename "$attack" .c)" grade_expect_status 01 refused "${want#* }" \
+		--impl "$attack"
 done
 
 # {=== grade batch (DESIGN section 6.4, "Untrusted code"): every attack in
@@ -567,41 +572,23 @@ done
 
 attacks=grader/tests/submissions/attacks/01
 
-# attack:status pattern:reason pattern (extended regular expressions)
-BATCH_ATTACKS=(
-	"fork_bomb:refused:uses 'fork'"
-	"endless_loop:timed_out:timed out"
-	"memory_bomb:crashed|tests_failed|timed_out:."
-	"disk_filler:refused:uses 'fopen'"
-	"megabytes_of_output:tests_failed|crashed|timed_out:."
-	"network:refused:uses '(socket|connect|htons)'"
-	"reads_reference:refused:uses 'fopen'"
-	"includes_reference:build_failed:."
-	"incbin_reference:refused:asm"
-	"includes_dev_zero:build_failed:/dev/zero"
-	"writes_course_files:refused:uses 'fopen'"
-	"vgdb_zero_stats:refused:uses 'system'"
-	"precreated_valgrind_output:refused:uses 'open'"
-	"exec_helper:refused:uses 'execl'"
-	"forked_child:refused:uses '(fork|wait)'"
-	"constructor:refused:before main"
-	"preinit_array:refused:before main"
-	"ifunc:refused:IFUNC"
-	"redefines_strcmp:refused:'strcmp'"
-	"redefines_memcmp:refused:'memcmp'"
-	"fake_results:tests_failed:tests fail"
-	"background_process:refused:uses 'daemon'"
-	"stack_overflow:crashed:SIGSEGV|killed by a signal"
-	"sleeps_past_limit:refused:uses 'sleep'"
-	"memfd_kernel_work:refused:uses '(memfd_create|write|read)'"
-	"static_arrays:refused:bytes of static data"
-	"kill_group:refused:uses 'kill'"
-	"zero_stats_destructor_header:refused:before main or after exit|client request"
-	"zero_stats_destructor_no_header:refused:asm|before main or after exit"
+# the batch's attacks: every folder of $attacks (its logfmt.c's Expected: line says what must
+# become of it), then those made here, which have no file to carry the line:
+# "name:status pattern:reason pattern" (extended regular expressions)
+BATCH_MADE_ATTACKS=(
 	"symlink:refused:symbolic link"
 	"tar_escape:refused:leaves its folder"
 	"zip_escape:refused:leaves its folder"
 )
+batch_attacks() { # one "name:status pattern:reason pattern" a line
+	local a want
+	for a in "$attacks"/*/; do
+		want=$(attack_expected "$a/logfmt.c")
+		[ -n "$want" ] || { echo "$a/logfmt.c: no Expected: line" >&2; return 1; }
+		printf '%s:%s:%s\n' "$(basename "$a")" "${want%% *}" "${want#* }"
+	done
+	printf '%s\n' "${BATCH_MADE_ATTACKS[@]}"
+}
 BATCH_ODD_NAME='eve, "the" $(touch PWNED); `id` & rm -rf ~ | x'
 
 # batch_attack_folder DIR: the submissions folder of the attack batch
@@ -625,7 +612,9 @@ course_fingerprint() { # hashes of every file of lesson 01 and its solutions
 }
 
 grade_batch_attacks() {
-	local d=build/test/batch-attacks before rc a name status reason skel
+	local d=build/test/batch-attacks before rc a name status reason skel list all
+	list=$(batch_attacks) || return 1
+	mapfile -t all <<<"$list"
 	batch_attack_folder "$d" || { echo "cannot make the attack submissions"; return 1; }
 	before=$(course_fingerprint)
 	"$GRADE" batch --lesson 01 "$d/subs" --out "$d/out" --jobs 2 --gradescope --no-wall \
@@ -636,7 +625,7 @@ grade_batch_attacks() {
 	[ "$before" = "$(course_fingerprint)" ] || { echo "a course file changed"; return 1; }
 	[ ! -e PWNED ] && [ ! -e "$d/PWNED" ] || { echo "a student name reached a shell"; return 1; }
 	skel=$(jq -r .score "$d/out/skeleton.json")
-	for a in "${BATCH_ATTACKS[@]}"; do
+	for a in "${all[@]}"; do
 		name=${a%%:*} a=${a#*:} status=${a%%:*} reason=${a#*:}
 		batch_expect "$d/out/reports/$name.json" "$name" "$status" "$reason" "$skel" || return 1
 	done
@@ -644,7 +633,7 @@ grade_batch_attacks() {
 		jq -e --argjson s "$skel" '.score == $s' "$d/out/reports/control.json" >/dev/null ||
 		{ echo "control: want the skeleton's score $skel"; return 1; }
 	batch_gradebook_has_odd_name "$d/out" || return 1
-	[ "$(grep -c '^ok\|^not ok' "$d/out/tap.txt")" -eq $((${#BATCH_ATTACKS[@]} + 2)) ] ||
+	[ "$(grep -c '^ok\|^not ok' "$d/out/tap.txt")" -eq $((${#all[@]} + 2)) ] ||
 		{ echo "want one TAP line per submission"; return 1; }
 	jq -e '.tests | length >= 1' "$d/out/gradescope/control/results.json" >/dev/null ||
 		{ echo "want gradescope/control/results.json"; return 1; }
@@ -705,9 +694,6 @@ isolation_base() {
 	esac
 }
 
-isolation_expected() { # isolation_expected ATTACK: "STATUS_RE REASON_RE" from its Expected: line
-	sed -n 's/^[[:space:]*]*Expected:[[:space:]]*//p' "$1" | head -n 1 | sed 's/[[:space:]]*\*\/[[:space:]]*$//'
-}
 
 isolation_leftovers() { # fails when an attack left a process or a planted file
 	local found=0
@@ -781,7 +767,7 @@ grade_isolation_batch() {
 				>/dev/null || { echo "$name: want isolation user, unverified"; return 1; }
 			continue
 		fi
-		want=$(isolation_expected "$a")
+		want=$(attack_expected "$a")
 		batch_expect "$out/reports/$name.json" "$name" "${want%% *}" "${want#* }" "$skel" || return 1
 		jq -e '.verified == true and (.isolation | startswith("namespaces"))' \
 			"$out/reports/$name.json" >/dev/null ||
