@@ -104,6 +104,11 @@ student_lesson_hints_are_well_formed() { # every lessons/*/hints.md: 4 to 6 `## 
 		[ "$n" -ge 4 ] && [ "$n" -le $((6 * files)) ] ||
 			{ echo "$dir/hints.md: $n hints, want 4 to $((6 * files))"; return 1; }
 		echo "lesson $id: $n hints"
+		# the Thai hints: the same count (check_translation.sh), shown by the same script
+		[ -f "$dir/hints.th.md" ] || continue
+		COURSE_STATE=$d/th COURSE_LANG=th tools/student/hint.sh "$id" >"$d/$id.th" 2>&1 ||
+			{ cat "$d/$id.th"; return 1; }
+		expect_line "$d/$id.th" "^คำใบ้ 1 จาก $n " "lesson $id's first Thai hint" || return 1
 	done
 	[ $found = 1 ] || echo "no lesson has a hints.md yet"
 }
@@ -1117,6 +1122,28 @@ student_readme_pointers_follow_the_language() {
 		[ "$(cat "$d/en")" = "$line" ] || { echo "want the English output unchanged:"; cat "$d/en"; return 1; }
 }
 check "student-readme-pointers-follow-the-language" student_readme_pointers_follow_the_language
+
+# make lessonNN in Thai: run_lesson.sh sends the suites' output through readme_pointers.sh and
+# keeps their exit status. Fake suites that print a budget failure stand in for a lesson's.
+student_run_lesson_points_to_thai() {
+	local d rc
+	d=$(student_scratch run-lesson-thai) || return 1
+	mkdir -p "$d/lesson" "$d/reference" || return 1
+	printf '# 01 · X\n\n## Pre-sizing\n' >"$d/lesson/README.md"
+	printf '# 01 · X\n\n## จองขนาดล่วงหน้า\n' >"$d/lesson/README.th.md"
+	printf '#!/bin/sh\necho "budget::allocations: 9 (budget: 2) — see README \\"Pre-sizing\\""\nexit 1\n' \
+		>"$d/reference/test"
+	printf '#!/bin/sh\nexit 0\n' >"$d/reference/test-asan"
+	chmod +x "$d/reference/test" "$d/reference/test-asan"
+	COURSE_LANG=th tools/run_lesson.sh "$d/lesson" "$d/reference" env >"$d/th" 2>&1
+	rc=$?
+	[ $rc -eq 1 ] || { echo "want exit 1 from a failing suite, got $rc"; cat "$d/th"; return 1; }
+	expect_line "$d/th" '— ดู README\.th\.md "จองขนาดล่วงหน้า"$' 'the budget line pointing to the Thai section' &&
+		expect_line "$d/th" 'README\.th\.md$' 'the closing line naming README.th.md' || return 1
+	COURSE_LANG=en tools/run_lesson.sh "$d/lesson" "$d/reference" env >"$d/en" 2>&1
+	expect_line "$d/en" '— see README "Pre-sizing"$' 'the English line unchanged'
+}
+check "student-run-lesson-points-to-the-thai-readme" student_run_lesson_points_to_thai
 
 # {=== noise: the short version of `make test-noise` (issue 17). Lesson 09, with two CPU hogs
 # and a memory hog running: its partial twice (inside partial_band, within 5 points of each

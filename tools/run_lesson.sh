@@ -69,8 +69,10 @@ if [ "$(basename "$out")" = student ]; then
 fi
 
 if [ $status -ne 0 ] && [ "$lang" = th ]; then
-	printf '\n%s: มีเทสต์ที่ยังไม่ผ่าน (ดูด้านบน) บรรทัดของ budget บอกว่าควรอ่านส่วนไหนต่อใน %s/README.th.md\n' \
-		"$lesson_dir" "$lesson_dir"
+	readme=README.th.md
+	[ -f "$lesson_dir/$readme" ] || readme=README.md
+	printf '\n%s: มีเทสต์ที่ยังไม่ผ่าน (ดูด้านบน) บรรทัดของ budget บอกว่าควรอ่านส่วนไหนต่อใน %s/%s\n' \
+		"$lesson_dir" "$lesson_dir" "$readme"
 	printf 'ติดอยู่? make hint แสดงคำใบ้ทีละข้อ ส่วน make watch จะรันเทสต์ใหม่ทุกครั้งที่คุณบันทึกไฟล์\n'
 elif [ $status -ne 0 ]; then
 	printf '\n%s: some tests fail (above). The budget lines say what to read next in %s/README.md\n' \
