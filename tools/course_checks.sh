@@ -1110,15 +1110,15 @@ check "student-help-shows-thai-lesson-titles" student_help_thai_titles
 student_readme_pointers_follow_the_language() {
 	local d
 	d=$(student_scratch pointers) || return 1
-	printf 'English · [ภาษาไทย](README.th.md)\n\n# 04 · X\n\n## Intro\n\n```sh\n# not a heading\n```\n\n## What'"'"'s slow\n' \
+	printf 'English · [ภาษาไทย](README.th.md)\n\n# 04 · X\n\n## Intro\n\n```sh\n# not a heading\n```\n\n## What'"'"'s slow\n\n### ABA, and the stack\n' \
 		>"$d/README.md"
-	printf '[English](README.md) · ภาษาไทย\n\n# 04 · X\n\n## บทนำ\n\n```sh\n# not a heading\n```\n\n## อะไรที่ช้า\n' \
+	printf '[English](README.md) · ภาษาไทย\n\n# 04 · X\n\n## บทนำ\n\n```sh\n# not a heading\n```\n\n## อะไรที่ช้า\n\n### ABA และ stack\n' \
 		>"$d/README.th.md"
-	local line='budget::x: 5 (budget: 0) — see README "What'"'"'s slow"; (README "Intro") README "Nowhere"'
+	local line='budget::x: 5 (budget: 0) — see README "What'"'"'s slow"; (README "Intro") README "Nowhere" README "ABA"'
 	printf '%s\n' "$line" | COURSE_LANG=th tools/student/readme_pointers.sh "$d" >"$d/th" &&
 		printf '%s\n' "$line" | COURSE_LANG=en tools/student/readme_pointers.sh "$d" >"$d/en" || return 1
-	expect_line "$d/th" '— ดู README\.th\.md "อะไรที่ช้า"; \(README\.th\.md "บทนำ"\) README\.th\.md "Nowhere"$' \
-		'each pointer to the Thai section at the same position' &&
+	expect_line "$d/th" '— ดู README\.th\.md "อะไรที่ช้า"; \(README\.th\.md "บทนำ"\) README\.th\.md "Nowhere" README\.th\.md "ABA และ stack"$' \
+		'each pointer to the Thai section at the same position, a heading named by its first words too' &&
 		[ "$(cat "$d/en")" = "$line" ] || { echo "want the English output unchanged:"; cat "$d/en"; return 1; }
 }
 check "student-readme-pointers-follow-the-language" student_readme_pointers_follow_the_language
