@@ -15,6 +15,10 @@
 #    names a metric of lesson.ini. The columns kind, direction, weight, zero point, budget,
 #    limit, cap points, tolerance and batch must equal lesson.ini's [metric.NAME] values ("–"
 #    where lesson.ini has no such key), and every metric of lesson.ini needs a row.
+# A Thai README (README.th.md) is read with the header rows of its English README.md: the n-th
+# table takes the n-th English table's header (check_translation.sh keeps the tables in the same
+# order), so translated column names still say which column holds what. Its other cells are
+# read as they are: metric names and lesson.ini values (scored, report, –) stay as in English.
 # Prints one line per checked cell. Exit 0 when every cell agrees, 1 when one does not or a
 # README has no table of either kind (it could not pass vacuously), 2 for usage errors.
 set -u
@@ -242,6 +246,12 @@ check_budget_row() { # check_budget_row WHERE LINE: one row of a budget table
 
 # }===
 
+# table_headers FILE: the header row of each table outside code blocks, one per line, in order
+table_headers() {
+	awk '/^[ \t]*```/ { fenced = !fenced } fenced || !/^[ \t]*\|/ { intable = 0; next }
+		!intable { intable = 1; print }' "$1"
+}
+
 check_readme() { # check_readme FILE
 	local readme=$1 dir lesson slug
 	dir=$(cd "$(dirname "$readme")" && pwd)
@@ -253,6 +263,12 @@ check_readme() { # check_readme FILE
 	fi
 	load_ini "$dir/lesson.ini"
 	local rel=${readme#"$ROOT"/} n=0 fenced=0 kind='' measured_tables=0 budget_tables=0 line
+	local -a english_headers=()
+	local tables=0
+	if [[ $readme == *.th.md ]]; then
+		[ -f "${readme%.th.md}.md" ] || { bad "$rel: no English ${readme##*/}"; return; }
+		mapfile -t english_headers < <(table_headers "${readme%.th.md}.md")
+	fi
 	SEEN_METRICS=
 	while IFS= read -r line || [ -n "$line" ]; do
 		n=$((n + 1))
@@ -263,6 +279,14 @@ check_readme() { # check_readme FILE
 		fi
 		if [ -z "$kind" ]; then # a header row: which kind of table is this?
 			kind=other
+			tables=$((tables + 1))
+			if [[ $readme == *.th.md ]]; then
+				if [ $tables -gt ${#english_headers[@]} ]; then
+					bad "$rel:$n: table $tables has no English counterpart (run tools/check_translation.sh)"
+					continue
+				fi
+				line=${english_headers[$((tables - 1))]}
+			fi
 			split_row "$line"
 			COLUMN_METRIC=() COLUMN_NAME=() BUDGET_KEY=()
 			local i h order=

@@ -284,6 +284,15 @@ static int set_title(struct parser *p, const char *v)
 	return copy_value(p, v, p->m->title, sizeof(p->m->title));
 }
 
+/* The Thai title the student tools show when the course speaks Thai (tools/course_lang.sh);
+ * optional: without it they show the English one. */
+static int set_title_th(struct parser *p, const char *v)
+{
+	if (!*v)
+		return key_fail(p, "empty value");
+	return copy_value(p, v, p->m->title_th, sizeof(p->m->title_th));
+}
+
 /* A plain file name the Makefile and the intake can use as is: no folders, no shell-special
  * characters, a C or assembly source. */
 static int is_plain_source(const char *s, size_t n)
@@ -659,7 +668,7 @@ static int set_variant_steps(struct parser *p, const char *v)
 
 /* {=== the schema: keys per section, their order fixes their index in key_line ===} */
 
-enum { K_ID, K_TITLE, K_STUDENT_FILES, K_SKELETON_PASSES, K_PARTIAL_BAND };
+enum { K_ID, K_TITLE, K_STUDENT_FILES, K_SKELETON_PASSES, K_PARTIAL_BAND, K_TITLE_TH };
 enum { K_SEED, K_ARGS, K_TIME_LIMIT, K_MASSIF_PAGES_AS_HEAP, K_NATIVE_ARGS, K_DRAW_SEED };
 enum {
 	K_KIND,
@@ -683,6 +692,7 @@ static const struct key_rule lesson_keys[] = {
     [K_STUDENT_FILES] = {"student_files", set_student_files},
     [K_SKELETON_PASSES] = {"skeleton_passes", set_skeleton_passes},
     [K_PARTIAL_BAND] = {"partial_band", set_partial_band},
+    [K_TITLE_TH] = {"title_th", set_title_th},
     {NULL, NULL},
 };
 

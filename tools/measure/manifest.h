@@ -43,6 +43,7 @@ struct manifest {
 	char path[512];                         /* the file this was read from */
 	char id[3];                             /* two digits */
 	char title[128];
+	char title_th[192];                     /* UTF-8: a Thai letter takes 3 bytes */
 	char student_files[MANIFEST_MAX_FILES][64];
 	size_t n_student_files;
 	char skeleton_passes[MANIFEST_MAX_SUITES][32];
