@@ -387,11 +387,7 @@ grade_html_report() { # well-formed, one chart per metric, escaped, self-contain
 	html_report_made "$d" || return 1
 	html=$d/report.html
 	html_well_formed "$html" || return 1
-	local metrics charts
-	metrics=$(jq '.metrics | length' "$d/report.json")
-	charts=$(grep -c '<svg class="metric-chart"' "$html")
-	echo "$charts metric charts for $metrics metrics"
-	[ "$charts" -eq "$metrics" ] && [ "$metrics" -gt 0 ] || { echo "want one <svg> per metric"; return 1; }
+	expect_charts "$html" metric-chart "$(jq '.metrics | length' "$d/report.json")" || return 1
 	expect_line "$html" '^<!DOCTYPE html>$' 'a doctype' &&
 		expect_line "$html" '<title>Lesson 01 · Zero allocation · ' 'a title' &&
 		expect_line "$html" "id=\"score\">$(jq -r '.score' "$d/report.json")<" 'the score' &&
@@ -400,6 +396,13 @@ grade_html_report() { # well-formed, one chart per metric, escaped, self-contain
 		expect_line "$html" '&lt;script&gt;alert\(&quot;pwned&quot;\)&lt;/script&gt; &amp; Co' \
 			'the student name escaped' &&
 		html_self_contained "$html"
+}
+
+expect_charts() { # expect_charts HTML CLASS N: N > 0 charts <svg class="CLASS">, one per metric
+	local n
+	n=$(grep -c "<svg class=\"$2\"" "$1")
+	echo "$n $2 charts for $3 metrics"
+	[ "$n" -eq "$3" ] && [ "$3" -gt 0 ] || { echo "want one <svg class=\"$2\"> per metric"; return 1; }
 }
 
 html_well_formed() { # html_well_formed FILE: well-formed XML, and HTML without parser errors
@@ -878,7 +881,7 @@ check "grader-batch-resumes-after-sigkill-and-finds-copies" grade_batch_resumes_
 # `grade --format html` prints for the same code and seed; headless Chromium renders it.
 CLASS_ODD_NAME='<img src=x onerror=alert(1)> eve, "the" $(touch PWNED); `id` & co'
 grade_class_report() {
-	local d=build/test/class-report s=solutions/01-zero-allocation out html seed n href scored
+	local d=build/test/class-report s=solutions/01-zero-allocation out html seed n href scored why
 	rm -rf "$d" && mkdir -p "$d/subs/skeleton" "$d/subs/reference" "$d/subs/partial" \
 		"$d/subs/$CLASS_ODD_NAME" || return 1
 	cp "$s/skeleton/logfmt.c" "$d/subs/skeleton/" && cp "$s/logfmt.c" "$d/subs/reference/" &&
@@ -893,9 +896,7 @@ grade_class_report() {
 	expect_line "$d/batch.out" "class report: .*/class\.html" 'the page named' &&
 		html_well_formed "$html" && html_self_contained "$html" || return 1
 	scored=$(jq '[.metrics[] | select(.kind == "scored")] | length' "$out/reports/partial.json")
-	n=$(grep -c '<svg class="metric-strip"' "$html")
-	echo "$n metric strips for $scored scored metrics"
-	[ "$n" -eq "$scored" ] && [ "$n" -gt 0 ] || { echo "want one strip per scored metric"; return 1; }
+	expect_charts "$html" metric-strip "$scored" || return 1
 	expect_line "$html" '^<title>Lesson 01 · Zero allocation · class report</title>' 'a title' &&
 		expect_line "$html" '<svg class="hist score-histogram".*' 'the score histogram' &&
 		expect_line "$html" '<title>Scores of 5 submissions' 'every submission in it' &&
@@ -918,12 +919,16 @@ grade_class_report() {
 		n=$((n + 1))
 	done < <(grep -o 'href="[^"]*"' "$html" | sed 's/^href="//; s/"$//' | sort -u)
 	[ "$n" -eq 5 ] || { echo "want a link to each of the 5 students, got $n"; return 1; }
-	# a student's page is the HTML report of the same code and seed (the course version aside:
-	# the sandbox sees no git)
+	# a student's page is the HTML report of the same code and seed: the same score, and the
+	# same page but for numbers (drawn from the JSON report, which rounds points to 0.01) and
+	# the course version (the sandbox sees no git)
 	seed=$(jq .seed "$out/reports/partial.json")
 	"$GRADE" --lesson 01 --impl "$s/partial.c" --seed "$seed" --batch --no-wall --quiet \
 		--student partial --format html >"$d/partial.html" || return 1
-	diff <(grep -v '^<footer>' "$d/partial.html") <(grep -v '^<footer>' "$out/reports/partial.html") ||
+	n=$(grep -o 'id="score">[0-9.]*<' "$d/partial.html")
+	expect_line "$out/reports/partial.html" "^<div class=\"score\" $n" "the score of grade --format html, $n" &&
+		diff <(grep -v '^<footer>' "$d/partial.html" | sed -E 's/[0-9]+(\.[0-9]+)?/N/g') \
+			<(grep -v '^<footer>' "$out/reports/partial.html" | sed -E 's/[0-9]+(\.[0-9]+)?/N/g') ||
 		{ echo "the batch's page of partial differs from grade --format html (above)"; return 1; }
 	if why=$(chromium_unusable); then
 		echo "SKIP the screenshot: $why"
