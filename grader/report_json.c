@@ -1,4 +1,4 @@
-/* report_json.c: the JSON report of DESIGN section 10 (schema_version 1), the interface that
+/* report_json.c: the JSON report of DESIGN section 10.2 (schema_version 1), the interface that
  * batch tools and CI scripts read. Keys and their meaning are fixed; numbers are plain JSON. */
 #include <math.h>
 #include <stdio.h>

@@ -7,7 +7,8 @@
 # Two kinds of Markdown table are checked:
 #  - measured tables: a header with the cells `instructions`, `allocations` and `peak heap`, in
 #    that order (other columns may follow). Each row names an implementation by a backticked
-#    path in its first cell; the script grades it (build/grade --lesson NN --impl PATH --format
+#    path in its first cell (a file, a folder, or a variant: a folder of patches that
+#    tools/variant.sh makes); the script grades it (build/grade --lesson NN --impl PATH --format
 #    json --quiet) and each count must be within 10% of the measured value (allocations: or
 #    within 2). Counts are written 2.92e8 or 292,366,420; peak heap as bytes, 97.4 KiB or 1.2 MiB.
 #  - budget tables: a header with `budget` and `zero point` cells; the first cell of each row
@@ -102,7 +103,19 @@ measure() { # measure LESSON PATH: the grader's JSON report of PATH in $TMP, gra
 		local seed
 		seed=$(sed -n -e 's/[;#].*//' -e 's/^[[:space:]]*seed[[:space:]]*=[[:space:]]*//p' \
 			"$ROOT"/lessons/"$1"-*/lesson.ini | head -n 1 | tr -d '[:space:]')
-		(cd "$ROOT" && "$GRADE" --lesson "$1" --impl "$2" --format json --quiet --no-wall \
+		# a variant (a folder of patches: steps, the partial solution) is made first; the
+		# reference's files stand for the student files it leaves as they are
+		local impls=(--impl "$2") solution
+		if compgen -G "$ROOT/$2/*.patch" >/dev/null; then
+			local made
+			made=$(cd "$ROOT" && tools/variant.sh "$2" "$TMP/variants/$key") ||
+				{ echo 2 >"$TMP/$key.rc"; REPORT=$TMP/$key.json; return 1; }
+			impls=(--impl "$made")
+		fi
+		# a file of the course's solutions: the reference's files stand for the others
+		solution=$(grep -oE '^solutions/[0-9]{2}-[^/]+' <<<"$2")
+		[ -n "$solution" ] && [ "$solution" != "$2" ] && impls+=(--impl "$solution")
+		(cd "$ROOT" && "$GRADE" --lesson "$1" "${impls[@]}" --format json --quiet --no-wall \
 			${seed:+--seed "$seed"}) \
 			>"$TMP/$key.json" 2>"$TMP/$key.err"
 		echo $? >"$TMP/$key.rc"

@@ -357,16 +357,17 @@ grade_compare_grades_a_stale_report() { # no report: compare grades first (here 
 }
 
 grade_json_out() { # --json-out writes the JSON report whatever the format; a bad path exits 2
-	local d
+	local d partial
 	d=$(student_scratch json-out) || return 1
-	"$GRADE" --lesson 01 --impl solutions/01-zero-allocation/partial.c --quiet --format json \
+	partial=$(variant_made 01 partial) || return 1
+	"$GRADE" --lesson 01 --impl "$partial" --quiet --format json \
 		--json-out "$d/new/report.json" >"$d/stdout.json" || return 1
 	cmp "$d/stdout.json" "$d/new/report.json" || { echo "want the same JSON on stdout and in the file"; return 1; }
-	"$GRADE" --lesson 01 --impl solutions/01-zero-allocation/partial.c --quiet --format text \
+	"$GRADE" --lesson 01 --impl "$partial" --quiet --format text \
 		--json-out "$d/text.json" >"$d/stdout.txt" || return 1
 	jq -e '.schema_version == 1 and .status == "graded"' "$d/text.json" >/dev/null ||
 		{ echo "want a JSON report beside the text one"; return 1; }
-	"$GRADE" --lesson 01 --impl solutions/01-zero-allocation/partial.c --quiet \
+	"$GRADE" --lesson 01 --impl "$partial" --quiet \
 		--json-out /proc/nonexistent/dir/report.json >/dev/null 2>"$d/err"
 	local rc=$?
 	cat "$d/err"
@@ -377,7 +378,9 @@ grade_json_out() { # --json-out writes the JSON report whatever the format; a ba
 # html_report_made DIR: the partial solution's HTML report with a hostile student name, and
 # its JSON beside it
 html_report_made() {
-	"$GRADE" --lesson 01 --impl solutions/01-zero-allocation/partial.c --quiet --format html \
+	local partial
+	partial=$(variant_made 01 partial) || return 1
+	"$GRADE" --lesson 01 --impl "$partial" --quiet --format html \
 		--student '<script>alert("pwned")</script> & Co' --json-out "$1/report.json" >"$1/report.html"
 }
 
@@ -547,17 +550,39 @@ grade_make_grade_and_report() { # make grade keeps the JSON and the best; make r
 }
 check "student-make-grade-and-report-keep-results" grade_make_grade_and_report
 
-# Static checks (DESIGN section 6, layer 3): each attack is refused before any of its code runs.
-for attack in "destructor_zero_stats:before main or after exit" \
-	"zero_stats_in_region:Valgrind client request" "ifunc:is an IFUNC" \
-	"redefines_strcmp:defines the global 'strcmp'" "calls_system:uses 'system'" \
-	"static_table:bytes of static data" "raw_syscall:'syscall' instruction" \
-	"inline_asm:uses asm"; do
-	check "grader-refuses-${attack%%:*}" grade_expect_status 01 refused "${attack#*:}" \
-		--impl "$bad/${attack%%:*}.c"
+# A variant cannot go stale in silence: a patch whose context is gone from the code it departs
+# from is an error that names it, never a fuzzy guess (tools/variant.sh).
+variant_stale_is_an_error() {
+	local d=build/test/variant-stale
+	rm -rf "$d" && mkdir -p "$d/partial" || return 1
+	# lesson 01's partial departs from step 1; made against the skeleton its context is gone
+	sed '1s|.*|variant of solutions/01-zero-allocation/skeleton/logfmt.c|' \
+		solutions/01-zero-allocation/partial/logfmt.c.patch >"$d/partial/logfmt.c.patch" || return 1
+	if tools/variant.sh "$d/partial" "$d/out" 2>"$d/err"; then
+		echo "want a failure: the patch does not apply to the skeleton"
+		return 1
+	fi
+	cat "$d/err"
+	expect_line "$d/err" "^variant.sh: $d/partial/logfmt.c.patch no longer applies" 'the stale patch named'
+}
+check "variant-whose-code-moved-on-is-an-error" variant_stale_is_an_error
+
+# attack_expected FILE: "STATUS_RE REASON_RE" from the attack's own "Expected:" line (the first
+# word the statuses it may end with, the rest what its reason must match): each attack file
+# says what must become of it, so no list in this file can fall out of step with them
+attack_expected() {
+	sed -n 's/^[[:space:]*]*Expected:[[:space:]]*//p' "$1" | head -n 1 | sed 's/[[:space:]]*\*\/[[:space:]]*$//'
+}
+
+# Static checks (DESIGN section 6.4, layer 3): each attack is refused before any of its code runs.
+for attack in "$bad"/*.c; do
+	want=$(attack_expected "$attack")
+	[ "${want%% *}" = refused ] || continue # the other bad files are a crash, a hang, ...
+	check "grader-refuses-$(basename "$attack" .c)" grade_expect_status 01 refused "${want#* }" \
+		--impl "$attack"
 done
 
-# {=== grade batch (DESIGN section 6, "Untrusted code"): every attack in
+# {=== grade batch (DESIGN section 6.4, "Untrusted code"): every attack in
 # grader/tests/submissions/attacks/01 plus the ones made here (a symbolic link, archives whose
 # entries leave their folder, a name full of shell metacharacters) graded in one sandboxed
 # batch. Each must get its status and reason, none may score above the skeleton, a control
@@ -565,41 +590,23 @@ done
 
 attacks=grader/tests/submissions/attacks/01
 
-# attack:status pattern:reason pattern (extended regular expressions)
-BATCH_ATTACKS=(
-	"fork_bomb:refused:uses 'fork'"
-	"endless_loop:timed_out:timed out"
-	"memory_bomb:crashed|tests_failed|timed_out:."
-	"disk_filler:refused:uses 'fopen'"
-	"megabytes_of_output:tests_failed|crashed|timed_out:."
-	"network:refused:uses '(socket|connect|htons)'"
-	"reads_reference:refused:uses 'fopen'"
-	"includes_reference:build_failed:."
-	"incbin_reference:refused:asm"
-	"includes_dev_zero:build_failed:/dev/zero"
-	"writes_course_files:refused:uses 'fopen'"
-	"vgdb_zero_stats:refused:uses 'system'"
-	"precreated_valgrind_output:refused:uses 'open'"
-	"exec_helper:refused:uses 'execl'"
-	"forked_child:refused:uses '(fork|wait)'"
-	"constructor:refused:before main"
-	"preinit_array:refused:before main"
-	"ifunc:refused:IFUNC"
-	"redefines_strcmp:refused:'strcmp'"
-	"redefines_memcmp:refused:'memcmp'"
-	"fake_results:tests_failed:tests fail"
-	"background_process:refused:uses 'daemon'"
-	"stack_overflow:crashed:SIGSEGV|killed by a signal"
-	"sleeps_past_limit:refused:uses 'sleep'"
-	"memfd_kernel_work:refused:uses '(memfd_create|write|read)'"
-	"static_arrays:refused:bytes of static data"
-	"kill_group:refused:uses 'kill'"
-	"zero_stats_destructor_header:refused:before main or after exit|client request"
-	"zero_stats_destructor_no_header:refused:asm|before main or after exit"
+# the batch's attacks: every folder of $attacks (its logfmt.c's Expected: line says what must
+# become of it), then those made here, which have no file to carry the line:
+# "name:status pattern:reason pattern" (extended regular expressions)
+BATCH_MADE_ATTACKS=(
 	"symlink:refused:symbolic link"
 	"tar_escape:refused:leaves its folder"
 	"zip_escape:refused:leaves its folder"
 )
+batch_attacks() { # one "name:status pattern:reason pattern" a line
+	local a want
+	for a in "$attacks"/*/; do
+		want=$(attack_expected "$a/logfmt.c")
+		[ -n "$want" ] || { echo "$a/logfmt.c: no Expected: line" >&2; return 1; }
+		printf '%s:%s:%s\n' "$(basename "$a")" "${want%% *}" "${want#* }"
+	done
+	printf '%s\n' "${BATCH_MADE_ATTACKS[@]}"
+}
 BATCH_ODD_NAME='eve, "the" $(touch PWNED); `id` & rm -rf ~ | x'
 
 # batch_attack_folder DIR: the submissions folder of the attack batch
@@ -623,7 +630,9 @@ course_fingerprint() { # hashes of every file of lesson 01 and its solutions
 }
 
 grade_batch_attacks() {
-	local d=build/test/batch-attacks before rc a name status reason skel
+	local d=build/test/batch-attacks before rc a name status reason skel list all
+	list=$(batch_attacks) || return 1
+	mapfile -t all <<<"$list"
 	batch_attack_folder "$d" || { echo "cannot make the attack submissions"; return 1; }
 	before=$(course_fingerprint)
 	"$GRADE" batch --lesson 01 "$d/subs" --out "$d/out" --jobs 2 --gradescope --no-wall \
@@ -634,7 +643,7 @@ grade_batch_attacks() {
 	[ "$before" = "$(course_fingerprint)" ] || { echo "a course file changed"; return 1; }
 	[ ! -e PWNED ] && [ ! -e "$d/PWNED" ] || { echo "a student name reached a shell"; return 1; }
 	skel=$(jq -r .score "$d/out/skeleton.json")
-	for a in "${BATCH_ATTACKS[@]}"; do
+	for a in "${all[@]}"; do
 		name=${a%%:*} a=${a#*:} status=${a%%:*} reason=${a#*:}
 		batch_expect "$d/out/reports/$name.json" "$name" "$status" "$reason" "$skel" || return 1
 	done
@@ -642,7 +651,7 @@ grade_batch_attacks() {
 		jq -e --argjson s "$skel" '.score == $s' "$d/out/reports/control.json" >/dev/null ||
 		{ echo "control: want the skeleton's score $skel"; return 1; }
 	batch_gradebook_has_odd_name "$d/out" || return 1
-	[ "$(grep -c '^ok\|^not ok' "$d/out/tap.txt")" -eq $((${#BATCH_ATTACKS[@]} + 2)) ] ||
+	[ "$(grep -c '^ok\|^not ok' "$d/out/tap.txt")" -eq $((${#all[@]} + 2)) ] ||
 		{ echo "want one TAP line per submission"; return 1; }
 	jq -e '.tests | length >= 1' "$d/out/gradescope/control/results.json" >/dev/null ||
 		{ echo "want gradescope/control/results.json"; return 1; }
@@ -699,13 +708,10 @@ isolation_compose() {
 isolation_base() {
 	case $1 in
 	01) echo solutions/01-zero-allocation/skeleton/logfmt.c ;;
-	06) echo solutions/06-gc-tuning/partial.c ;;
+	06) echo "$(variant_made 06 partial)/doccache.c" ;;
 	esac
 }
 
-isolation_expected() { # isolation_expected ATTACK: "STATUS_RE REASON_RE" from its Expected: line
-	sed -n 's/^[[:space:]*]*Expected:[[:space:]]*//p' "$1" | head -n 1 | sed 's/[[:space:]]*\*\/[[:space:]]*$//'
-}
 
 isolation_leftovers() { # fails when an attack left a process or a planted file
 	local found=0
@@ -779,7 +785,7 @@ grade_isolation_batch() {
 				>/dev/null || { echo "$name: want isolation user, unverified"; return 1; }
 			continue
 		fi
-		want=$(isolation_expected "$a")
+		want=$(attack_expected "$a")
 		batch_expect "$out/reports/$name.json" "$name" "${want%% *}" "${want#* }" "$skel" || return 1
 		jq -e '.verified == true and (.isolation | startswith("namespaces"))' \
 			"$out/reports/$name.json" >/dev/null ||
@@ -845,13 +851,14 @@ check "grader-batch-lesson10-servers-and-tsan-in-the-sandbox" grade_batch_lesson
 # A batch killed with SIGKILL halfway and run again grades only what is missing and loses
 # nothing; a renamed copy is listed by the similarity report with the same score.
 grade_batch_resumes_after_sigkill() {
-	local d=build/test/batch-resume-check pid first i
+	local d=build/test/batch-resume-check pid first i partial
 	rm -rf "$d" && mkdir -p "$d/subs/a" "$d/subs/b" "$d/subs/c" "$d/subs/d" || return 1
 	cp solutions/01-zero-allocation/skeleton/logfmt.c "$d/subs/a/"
 	{ cat solutions/01-zero-allocation/skeleton/logfmt.c; echo '/* b */'; } >"$d/subs/b/logfmt.c"
-	cp solutions/01-zero-allocation/partial.c "$d/subs/c/logfmt.c"
+	partial=$(variant_made 01 partial)/logfmt.c || return 1
+	cp "$partial" "$d/subs/c/logfmt.c"
 	sed -e 's/\bout\b/dst/g; s/\brecords\b/recs/g; s/\bsum\b/totals/g' \
-		solutions/01-zero-allocation/partial.c >"$d/subs/d/logfmt.c"
+		"$partial" >"$d/subs/d/logfmt.c"
 	"$GRADE" batch --lesson 01 "$d/subs" --out "$d/out" --jobs 1 --no-wall >"$d/run1.log" 2>&1 &
 	pid=$!
 	for i in $(seq 600); do
@@ -959,7 +966,7 @@ check "grader-batch-refuses-without-a-sandbox" grade_batch_refuses_without_sandb
 grade_gradescope_run_autograder() {
 	local d=$PWD/build/test/gradescope
 	rm -rf "$d" && mkdir -p "$d/submission" && ln -s "$PWD" "$d/source" &&
-		cp solutions/01-zero-allocation/partial.c "$d/submission/logfmt.c" || return 1
+		cp "$(variant_made 01 partial)/logfmt.c" "$d/submission/logfmt.c" || return 1
 	AUTOGRADER_ROOT=$d LESSON=01 SEED=4242 tools/gradescope/run_autograder >"$d/run.log" 2>&1
 	cat "$d/run.log"
 	jq -e '.score > 40 and .max_score == 100 and (.tests | length) >= 2 and
@@ -1024,19 +1031,41 @@ check "grader-copied-course-grades-its-own-files" copied_course_grades_itself
 # use the ring (ring_hands_items_over_in_order, ring_publishes_what_items_point_to) and fail;
 # the three others pass. Before, the tests that never ran counted as failed too.
 grade_one_race_one_failed_test() {
-	local json="$RESULTS/racy-04-counts.json"
-	grade_json "$json" --lesson 04 --no-wall --impl solutions/04-lock-free/racy.c
+	local json="$RESULTS/racy-04-counts.json" args impls
+	args=$(variant_impls 04 racy) || return 1
+	mapfile -t impls <<<"$args"
+	grade_json "$json" --lesson 04 --no-wall "${impls[@]}"
 	[ $? -eq 1 ] || { echo "want exit 1 (tests_failed)"; return 1; }
 	jq -e '.status == "tests_failed" and (.reason | test("data race")) and
 		.correctness.total - .correctness.passed == 2' "$json" >/dev/null ||
 		{ echo "want the two ring race tests failed, the other race tests run on their own"; return 1; }
 }
-[ -f solutions/04-lock-free/racy.c ] &&
+[ -d solutions/04-lock-free/racy ] &&
 	check "grader-one-race-is-one-failed-test" grade_one_race_one_failed_test
 
 # Every command README.md, course.md and the lesson READMEs show works in the full course, those
 # marked "full course only" included (the edition's check above skips those)
 check "readme-commands-work-in-the-full-course" tools/check_readme_commands.sh
+
+# Every citation of DESIGN.md in the course names a section, heading or layer it has (DESIGN
+# section 7). The second check shows the first can fail: a citation of a missing section, split
+# over two lines as comments wrap, must be reported with its file and first line, and a missing
+# heading too. (The fixture spells the name through $D, so this file cites nothing itself.)
+check "design-citations-resolve-to-sections" tools/check_design_refs.sh
+design_refs_catch_missing_sections() {
+	local d=build/test/design-refs D=DESIGN rc
+	rm -rf "$d" && mkdir -p "$d" || return 1
+	printf '%s\n' "/* resolves: $D section 5 */" "/* does not: see $D" \
+		' * section 99 for the rest */' "# nor does $D.md, \"No such heading\"" >"$d/cites.c"
+	tools/check_design_refs.sh "$d/cites.c" >"$d/out" 2>&1
+	rc=$?
+	cat "$d/out"
+	[ $rc -eq 1 ] || { echo "want exit 1, got $rc"; return 1; }
+	expect_line "$d/out" "^$d/cites.c:2: $D section 99: " 'the missing section, at line 2' &&
+		expect_line "$d/out" "^$d/cites.c:4: .*No such heading" 'the missing heading, at line 4' &&
+		expect_no_line "$d/out" "cites.c:1:" 'no complaint about section 5, which exists'
+}
+check "design-reference-check-fails-on-a-missing-section" design_refs_catch_missing_sections
 
 # {=== noise: the short version of `make test-noise` (issue 17). Lesson 09, with two CPU hogs
 # and a memory hog running: its partial twice (inside partial_band, within 5 points of each

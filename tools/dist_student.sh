@@ -60,8 +60,8 @@ environment it was measured in.
 Here `make test` runs this edition's own checks (`tools/edition_test.sh`, about 5 minutes on
 two cores): the toolchain (`make doctor`), every skeleton builds and fails a budget, every
 shipped reference passes its suites and grades at least 95, the self-learner tools run, and
-every command these READMEs show exists. What they mark "full course only" (`partial.c`,
-`steps/`, `racy.c` and the checks of the course itself) needs the full course, which has the
+every command these READMEs show exists. What they mark "full course only" (`partial`,
+`steps/`, `racy` and the checks of the course itself) needs the full course, which has the
 solution sources. `build/grade --lesson NN --reference` grades a shipped reference.
 TEXT
 echo "dist-student: $out ($(find "$out" -type f | wc -l) files)"

@@ -17,7 +17,7 @@
 
 #include "../../tools/measure/manifest.h"
 
-/* The DESIGN section 10 example, plus a metric of each remaining shape. */
+/* The DESIGN section 10.1 example, plus a metric of each remaining shape. */
 static const char FULL[] =
     "format_version = 1\n"
     "# the course's first lesson\n"
