@@ -889,11 +889,13 @@ check "grader-batch-resumes-after-sigkill-and-finds-copies" grade_batch_resumes_
 CLASS_ODD_NAME='<img src=x onerror=alert(1)> eve, "the" $(touch PWNED); `id` & co'
 grade_class_report() {
 	local d=build/test/class-report s=solutions/01-zero-allocation out html seed n href scored why
+	local partial
 	rm -rf "$d" && mkdir -p "$d/subs/skeleton" "$d/subs/reference" "$d/subs/partial" \
 		"$d/subs/$CLASS_ODD_NAME" || return 1
+	partial=$(variant_made 01 partial)/logfmt.c || return 1
 	cp "$s/skeleton/logfmt.c" "$d/subs/skeleton/" && cp "$s/logfmt.c" "$d/subs/reference/" &&
-		cp "$s/partial.c" "$d/subs/partial/logfmt.c" &&
-		cp "$s/partial.c" "$d/subs/$CLASS_ODD_NAME/logfmt.c" &&
+		cp "$partial" "$d/subs/partial/logfmt.c" &&
+		cp "$partial" "$d/subs/$CLASS_ODD_NAME/logfmt.c" &&
 		cp -r "$attacks/fork_bomb" "$d/subs/" || return 1
 	"$GRADE" batch --lesson 01 "$d/subs" --out "$d/out" --jobs 2 --no-wall >"$d/batch.out" 2>&1 ||
 		{ cat "$d/batch.out"; echo "want exit 0"; return 1; }
@@ -930,7 +932,7 @@ grade_class_report() {
 	# same page but for numbers (drawn from the JSON report, which rounds points to 0.01) and
 	# the course version (the sandbox sees no git)
 	seed=$(jq .seed "$out/reports/partial.json")
-	"$GRADE" --lesson 01 --impl "$s/partial.c" --seed "$seed" --batch --no-wall --quiet \
+	"$GRADE" --lesson 01 --impl "$partial" --seed "$seed" --batch --no-wall --quiet \
 		--student partial --format html >"$d/partial.html" || return 1
 	n=$(grep -o 'id="score">[0-9.]*<' "$d/partial.html")
 	expect_line "$out/reports/partial.html" "^<div class=\"score\" $n" "the score of grade --format html, $n" &&
