@@ -214,16 +214,16 @@ static double quantile(const double *v, size_t n, double q)
 	return i + 1 < n ? v[i] + (at - (double)i) * (v[i + 1] - v[i]) : v[n - 1];
 }
 
-static void page_header(const struct class_data *c, FILE *out)
+static void page_header(const struct class_data *c, const char *title, FILE *out)
 {
 	double *scores = malloc((c->n + 1) * sizeof *scores);
 	size_t n = 0;
 	for (size_t i = 0; scores && i < c->n; i++)
 		if (c->rows[i].status[0])
 			scores[n++] = c->rows[i].score;
-	fprintf(out, "<header>\n<div>\n<h1>Lesson %s · ", c->n ? c->rows[0].lesson : "");
-	html_escape(out, c->has_manifest ? c->m.title : "");
-	fprintf(out, " · class report</h1>\n<p class=\"who\">%zu submissions", c->n);
+	fputs("<header>\n<div>\n<h1>", out);
+	html_escape(out, title);
+	fprintf(out, "</h1>\n<p class=\"who\">%zu submissions", c->n);
 	if (c->n)
 		fprintf(out, " · seed %llu", c->rows[0].seed);
 	fputs("</p>\n</div>\n", out);
@@ -537,11 +537,11 @@ static void page_students(const struct class_data *c, FILE *out)
 static void write_class_page(FILE *out, const void *arg)
 {
 	const struct class_data *c = arg;
-	char title[256];
-	snprintf(title, sizeof title, "Lesson %s · %s · class report",
-	         c->n ? c->rows[0].lesson : "", c->has_manifest ? c->m.title : "");
+	char title[256] = "Class report: no submissions";
+	if (c->has_manifest)
+		snprintf(title, sizeof title, "Lesson %s · %s · class report", c->m.id, c->m.title);
 	html_page_begin(out, title, CLASS_STYLE);
-	page_header(c, out);
+	page_header(c, title, out);
 	page_scores(c, out);
 	page_metrics(c, out);
 	page_slowest(c, out);
