@@ -49,7 +49,10 @@ static void progress(const struct grade_options *o, const char *fmt, ...)
 
 int grade_find_lesson(const char *id, char *dir, size_t len)
 {
-	DIR *d = opendir("lessons");
+	/* the course root's, wherever the caller stands (batch-merge stays where it was run) */
+	char lessons[PATH_MAX];
+	snprintf(lessons, sizeof lessons, "%s/lessons", COURSE_ROOT);
+	DIR *d = opendir(lessons);
 	if (d == NULL)
 		return -1;
 	struct dirent *e;

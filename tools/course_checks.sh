@@ -394,22 +394,8 @@ grade_html_report() { # well-formed, one chart per metric, escaped, self-contain
 	d=$(student_scratch html) || return 1
 	html_report_made "$d" || return 1
 	html=$d/report.html
-	if command -v xmllint >/dev/null 2>&1; then
-		# as XML: well-formed (every tag closed, every & escaped); as HTML: no error but
-		# libxml2's HTML 4 parser not knowing the HTML5 and SVG tags
-		xmllint --noout "$html" || { echo "not well-formed XML (above)"; return 1; }
-		xmllint --html --noout "$html" 2>&1 | grep 'parser error' | grep -v 'Tag [a-z]* invalid' \
-			>"$d/html-errors"
-		[ ! -s "$d/html-errors" ] || { cat "$d/html-errors"; return 1; }
-	else
-		echo "xmllint missing (make deps installs libxml2-utils): grep checks only"
-		[ "$(grep -c '<svg' "$html")" -eq "$(grep -c '</svg>' "$html")" ] || { echo "unclosed <svg>"; return 1; }
-	fi
-	local metrics charts
-	metrics=$(jq '.metrics | length' "$d/report.json")
-	charts=$(grep -c '<svg class="metric-chart"' "$html")
-	echo "$charts metric charts for $metrics metrics"
-	[ "$charts" -eq "$metrics" ] && [ "$metrics" -gt 0 ] || { echo "want one <svg> per metric"; return 1; }
+	html_well_formed "$html" || return 1
+	expect_charts "$html" metric-chart "$(jq '.metrics | length' "$d/report.json")" || return 1
 	expect_line "$html" '^<!DOCTYPE html>$' 'a doctype' &&
 		expect_line "$html" '<title>Lesson 01 · Zero allocation · ' 'a title' &&
 		expect_line "$html" "id=\"score\">$(jq -r '.score' "$d/report.json")<" 'the score' &&
@@ -417,9 +403,34 @@ grade_html_report() { # well-formed, one chart per metric, escaped, self-contain
 		expect_line "$html" '<svg class="functions-chart"' 'the hottest functions chart' &&
 		expect_line "$html" '&lt;script&gt;alert\(&quot;pwned&quot;\)&lt;/script&gt; &amp; Co' \
 			'the student name escaped' &&
-		expect_no_line "$html" '<script' 'no script at all' &&
-		expect_no_line "$html" '(src|href)=["'"'"']?(https?:)?//' 'no network resource' &&
-		expect_no_line "$html" '@import|url\(' 'no external style or font'
+		html_self_contained "$html"
+}
+
+expect_charts() { # expect_charts HTML CLASS N: N > 0 charts <svg class="CLASS">, one per metric
+	local n
+	n=$(grep -c "<svg class=\"$2\"" "$1")
+	echo "$n $2 charts for $3 metrics"
+	[ "$n" -eq "$3" ] && [ "$3" -gt 0 ] || { echo "want one <svg class=\"$2\"> per metric"; return 1; }
+}
+
+html_well_formed() { # html_well_formed FILE: well-formed XML, and HTML without parser errors
+	if command -v xmllint >/dev/null 2>&1; then
+		# as XML: well-formed (every tag closed, every & escaped); as HTML: no error but
+		# libxml2's HTML 4 parser not knowing the HTML5 and SVG tags
+		xmllint --noout "$1" || { echo "$1: not well-formed XML (above)"; return 1; }
+		local errors
+		errors=$(xmllint --html --noout "$1" 2>&1 | grep 'parser error' | grep -v 'Tag [a-z]* invalid')
+		[ -z "$errors" ] || { echo "$errors"; return 1; }
+	else
+		echo "xmllint missing (make deps installs libxml2-utils): grep checks only"
+		[ "$(grep -c '<svg' "$1")" -eq "$(grep -c '</svg>' "$1")" ] || { echo "$1: unclosed <svg>"; return 1; }
+	fi
+}
+
+html_self_contained() { # html_self_contained FILE: no script, nothing fetched from a network
+	expect_no_line "$1" '<script' 'no script at all' &&
+		expect_no_line "$1" '(src|href)=["'"'"']?(https?:)?//' 'no network resource' &&
+		expect_no_line "$1" '@import|url\(' 'no external style or font'
 }
 
 chromium_unusable() { # prints why headless Chromium cannot render here, else returns 1
@@ -436,22 +447,29 @@ chromium_unusable() { # prints why headless Chromium cannot render here, else re
 	fi
 }
 
-grade_html_report_renders_in_chromium() { # a screenshot of the page: build/test/report.png
-	local d profile shot=build/test/report.png
-	d=$(student_scratch html-chromium) || return 1
-	html_report_made "$d" || return 1
+# chromium_screenshot PAGE PNG HEIGHT: headless Chromium's 1200-pixel-wide screenshot of PAGE,
+# which must show more than an empty page
+chromium_screenshot() {
+	local profile
 	profile=$(mktemp -d) || return 1
-	rm -f "$shot"
+	rm -f "$2"
 	timeout -k 5 120 /usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-quic \
 		--no-first-run --disable-background-networking --disable-component-update --disable-sync \
-		--user-data-dir="$profile" --screenshot="$shot" --window-size=1200,1600 \
-		"file://$PWD/$d/report.html" 2>&1 | grep -v 'dbus\|Fontconfig'
+		--user-data-dir="$profile" --screenshot="$2" --window-size="1200,$3" \
+		"file://$(realpath "$1")" 2>&1 | grep -v 'dbus\|Fontconfig'
 	rm -rf "$profile"
-	[ -s "$shot" ] || { echo "no screenshot written"; return 1; }
-	file "$shot" | tee /dev/stderr | grep -q 'PNG image data, 1200 x 1600' ||
-		{ echo "want a 1200x1600 PNG"; return 1; }
-	[ "$(stat -c %s "$shot")" -gt 20000 ] || { echo "the screenshot is nearly empty"; return 1; }
-	echo "screenshot: $shot"
+	[ -s "$2" ] || { echo "no screenshot written"; return 1; }
+	file "$2" | tee /dev/stderr | grep -q "PNG image data, 1200 x $3" ||
+		{ echo "want a 1200x$3 PNG"; return 1; }
+	[ "$(stat -c %s "$2")" -gt 20000 ] || { echo "the screenshot is nearly empty"; return 1; }
+	echo "screenshot: $2"
+}
+
+grade_html_report_renders_in_chromium() { # a screenshot of the page: build/test/report.png
+	local d
+	d=$(student_scratch html-chromium) || return 1
+	html_report_made "$d" || return 1
+	chromium_screenshot "$d/report.html" build/test/report.png 1600
 }
 
 student_doctor() { # passes here; a broken Valgrind or Criterion fails with the fix
@@ -867,6 +885,72 @@ grade_batch_resumes_after_sigkill() {
 		{ echo "a renamed copy scores differently"; return 1; }
 }
 check "grader-batch-resumes-after-sigkill-and-finds-copies" grade_batch_resumes_after_sigkill
+
+# The class report (README, "For instructors"): a small batch of lesson 01 (the skeleton, the
+# reference, the partial solution and a copy of it under a name full of HTML and shell
+# metacharacters, a refused submission) gives DIR/class.html with every section, each link to a
+# student's page that exists, the name escaped, and a page per student equal to what
+# `grade --format html` prints for the same code and seed; headless Chromium renders it.
+CLASS_ODD_NAME='<img src=x onerror=alert(1)> eve, "the" $(touch PWNED); `id` & co'
+grade_class_report() {
+	local d=build/test/class-report s=solutions/01-zero-allocation out html seed n href scored why
+	local partial
+	rm -rf "$d" && mkdir -p "$d/subs/skeleton" "$d/subs/reference" "$d/subs/partial" \
+		"$d/subs/$CLASS_ODD_NAME" || return 1
+	partial=$(variant_made 01 partial)/logfmt.c || return 1
+	cp "$s/skeleton/logfmt.c" "$d/subs/skeleton/" && cp "$s/logfmt.c" "$d/subs/reference/" &&
+		cp "$partial" "$d/subs/partial/logfmt.c" &&
+		cp "$partial" "$d/subs/$CLASS_ODD_NAME/logfmt.c" &&
+		cp -r "$attacks/fork_bomb" "$d/subs/" || return 1
+	"$GRADE" batch --lesson 01 "$d/subs" --out "$d/out" --jobs 2 --no-wall >"$d/batch.out" 2>&1 ||
+		{ cat "$d/batch.out"; echo "want exit 0"; return 1; }
+	cat "$d/batch.out"
+	out=$d/out html=$d/out/class.html
+	[ ! -e PWNED ] && [ ! -e "$d/PWNED" ] || { echo "a student name reached a shell"; return 1; }
+	expect_line "$d/batch.out" "class report: .*/class\.html" 'the page named' &&
+		html_well_formed "$html" && html_self_contained "$html" || return 1
+	scored=$(jq '[.metrics[] | select(.kind == "scored")] | length' "$out/reports/partial.json")
+	expect_charts "$html" metric-strip "$scored" || return 1
+	expect_line "$html" '^<title>Lesson 01 · Zero allocation · class report</title>' 'a title' &&
+		expect_line "$html" '<svg class="hist score-histogram".*' 'the score histogram' &&
+		expect_line "$html" '<title>Scores of 5 submissions' 'every submission in it' &&
+		expect_line "$html" 'id="status-counts"><span>graded <b>4</b></span><span>refused <b>1</b>' \
+			'the status counts' &&
+		expect_line "$html" 'stroke-width="2"/><text [^>]*>reference</text>' 'the reference marked' &&
+		expect_line "$html" 'stroke-width="2"/><text [^>]*>skeleton</text>' 'the skeleton marked' &&
+		expect_line "$html" '<h2 id="slowest">' 'the slowest submissions' &&
+		expect_line "$html" '<h2 id="refused">' 'the refused submissions' &&
+		expect_line "$html" 'fork_bomb</a>.*refused.*uses &#39;fork&#39;' 'fork_bomb refused, with why' &&
+		expect_line "$html" '<h2 id="similarity">' 'the similar pairs' &&
+		expect_line "$html" '&lt;img src=x onerror=alert\(1\)&gt; eve, &quot;the&quot; \$\(touch PWNED\); `id` &amp; co</a></td><td><a href="reports/partial.html">partial</a></td><td class="n">100%' \
+			'the copy listed beside the partial, its name escaped' &&
+		expect_no_line "$html" '<img' 'no tag from a student name' || return 1
+	# every link resolves, and every student has one
+	n=0
+	while read -r href; do
+		[ -f "$out/$href" ] || { echo "a link to a missing file: $href"; return 1; }
+		html_well_formed "$out/$href" || return 1
+		n=$((n + 1))
+	done < <(grep -o 'href="[^"]*"' "$html" | sed 's/^href="//; s/"$//' | sort -u)
+	[ "$n" -eq 5 ] || { echo "want a link to each of the 5 students, got $n"; return 1; }
+	# a student's page is the HTML report of the same code and seed: the same score, and the
+	# same page but for numbers (drawn from the JSON report, which rounds points to 0.01) and
+	# the course version (the sandbox sees no git)
+	seed=$(jq .seed "$out/reports/partial.json")
+	"$GRADE" --lesson 01 --impl "$partial" --seed "$seed" --batch --no-wall --quiet \
+		--student partial --format html >"$d/partial.html" || return 1
+	n=$(grep -o 'id="score">[0-9.]*<' "$d/partial.html")
+	expect_line "$out/reports/partial.html" "^<div class=\"score\" $n" "the score of grade --format html, $n" &&
+		diff <(grep -v '^<footer>' "$d/partial.html" | sed -E 's/[0-9]+(\.[0-9]+)?/N/g') \
+			<(grep -v '^<footer>' "$out/reports/partial.html" | sed -E 's/[0-9]+(\.[0-9]+)?/N/g') ||
+		{ echo "the batch's page of partial differs from grade --format html (above)"; return 1; }
+	if why=$(chromium_unusable); then
+		echo "SKIP the screenshot: $why"
+	else
+		chromium_screenshot "$html" build/test/class-report.png 2000
+	fi
+}
+check "grader-batch-class-report-has-every-section-links-and-renders" grade_class_report
 
 # Where bubblewrap cannot work the batch says so, how to fix it, and refuses (exit 2) unless
 # given --no-sandbox. NGRADE_BWRAP stands in for a host without user namespaces.
