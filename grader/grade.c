@@ -780,6 +780,8 @@ int grade_run(const struct grade_options *o, struct grade_report *r, struct mani
 				.measured = 1, .reliable = wall.time.reliable, .cpu_time = wall.cpu_time,
 				.busy = wall.busy,
 				.triplets = wall.triplets, .quiet = wall.quiet,
+				.idle_quiet = wall.idle_quiet_triplets,
+				.bench_values = (int)wall.n_values,
 				.aa_spread = wall.time.aa_spread, .tolerance = wall.time.tolerance,
 				.load = wall.load, .cpu_wait = wall.cpu_wait,
 			};

@@ -82,6 +82,9 @@ struct grade_report {
 		int cpu_time;              /* 1: region CPU time compared, 0: wall time */
 		int busy;                  /* 1: CPU time because too few triplets were quiet */
 		int triplets, quiet;       /* quiet: triplets with little CPU wait (wall.h) */
+		int idle_quiet;            /* triplets before which the idle machine was quiet:
+					      bench values count only those (wall.h) */
+		int bench_values;          /* values the bench printed (requests/s, p99) */
 		double aa_spread, tolerance, load;
 		double cpu_wait;           /* median share of time other tasks waited; -1 unknown */
 	} wall;

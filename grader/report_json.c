@@ -114,7 +114,7 @@ static void json_wall(FILE *out, const struct report_wall *w)
 	json_number(out, round(w->load * 100) / 100);
 	fputs(", \"cpu_wait\": ", out);
 	json_number(out, w->cpu_wait >= 0 ? round(w->cpu_wait * 1000) / 1000 : NAN);
-	fprintf(out, ", \"quiet_runs\": %d}", w->quiet);
+	fprintf(out, ", \"quiet_runs\": %d, \"idle_quiet_runs\": %d}", w->quiet, w->idle_quiet);
 }
 
 void report_json(const struct grade_report *r, FILE *out)
