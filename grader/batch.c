@@ -415,11 +415,12 @@ static void run_child(struct batch *b, size_t i, unsigned slot, const char *work
 		inner[k++] = paths[f];
 	}
 	inner[k] = NULL;
-	char *argv[SANDBOX_MAX_ARGS];
+	struct sandbox_command cmd;
+	char **argv = cmd.argv;
 	if (b->o.no_sandbox)
 		memcpy(argv, inner, (k + 1) * sizeof *argv);
 	else
-		sandbox_argv(&b->sb, work, inner, argv);
+		sandbox_argv(&b->sb, work, inner, &cmd);
 	/* stdout and stderr are opened by us before dropping to the slot user: root's files,
 	 * which the student's code cannot reopen through /proc to forge a report */
 	struct proc_spec spec = {

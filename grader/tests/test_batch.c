@@ -295,8 +295,10 @@ static void sandbox_hides_outputs_and_binds_only_the_work_folder(void **state)
 	                     .hide = {"/out", "/subs"},
 	                     .decoy_from = "/course/solutions/01-x",
 	                     .decoy_to = "/out/sandbox/solutions-01"};
-	char *inner[] = {"/course/build/grade", "--lesson", "01", NULL}, *argv[SANDBOX_MAX_ARGS];
-	assert_int_equal(sandbox_argv(&sb, "/out/work/alice", inner, argv), 0);
+	char *inner[] = {"/course/build/grade", "--lesson", "01", NULL};
+	struct sandbox_command cmd;
+	char **argv = cmd.argv;
+	assert_int_equal(sandbox_argv(&sb, "/out/work/alice", inner, &cmd), 0);
 	static const char *const wanted[][2] = {
 	    {"--unshare-all", "--die-with-parent"},
 	    {"--tmpfs", "/out"},
@@ -491,10 +493,12 @@ static void sandbox_blocks_writes_network_and_outputs(void **state)
 	         "setsid sleep 4243 >/dev/null 2>&1 & "
 	         "touch build/staging/mine && echo WORK-OK",
 	         udp_port, tcp_port, root);
-	char *inner[] = {"/bin/bash", "-c", cmd, NULL}, *argv[SANDBOX_MAX_ARGS];
+	char *inner[] = {"/bin/bash", "-c", cmd, NULL};
+	struct sandbox_command command;
+	char **argv = command.argv;
 	char work[PATH_MAX + 16], out[PATH_MAX + 16];
 	snprintf(work, sizeof work, "%s/out/work", root);
-	assert_int_equal(sandbox_argv(&sb, work, inner, argv), 0);
+	assert_int_equal(sandbox_argv(&sb, work, inner, &command), 0);
 	snprintf(out, sizeof out, "%s/result", root);
 	struct proc_spec spec = {.argv = argv, .stdout_path = out, .wall_limit = 30};
 	struct proc_result r;
