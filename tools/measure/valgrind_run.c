@@ -407,7 +407,8 @@ static int cache_write(const char *path, const struct vg_result *r)
 	return 0;
 }
 
-static void cache_read_line(char *line, struct vg_result *r, size_t *fn_cap, size_t *site_cap)
+/* Returns 0, or -1 when memory runs out (r keeps what it read so far, for vg_result_free). */
+static int cache_read_line(char *line, struct vg_result *r, size_t *fn_cap, size_t *site_cap)
 {
 	static const struct {
 		const char *name;
@@ -426,8 +427,12 @@ static void cache_read_line(char *line, struct vg_result *r, size_t *fn_cap, siz
 	uint64_t value;
 	if (strncmp(line, "fn\t", 3) == 0) {
 		if (r->n_functions == *fn_cap) {
-			*fn_cap = *fn_cap ? *fn_cap * 2 : 64;
-			r->functions = realloc(r->functions, *fn_cap * sizeof *r->functions);
+			size_t more = *fn_cap ? *fn_cap * 2 : 64;
+			struct vg_function *grown = realloc(r->functions, more * sizeof *grown);
+			if (grown == NULL)
+				return -1;
+			r->functions = grown;
+			*fn_cap = more;
 		}
 		struct vg_function *fn = &r->functions[r->n_functions];
 		char *save, *tok = strtok_r(line + 3, "\t\n", &save);
@@ -443,8 +448,12 @@ static void cache_read_line(char *line, struct vg_result *r, size_t *fn_cap, siz
 		r->n_functions++;
 	} else if (strncmp(line, "site\t", 5) == 0) {
 		if (r->n_peak_sites == *site_cap) {
-			*site_cap = *site_cap ? *site_cap * 2 : 16;
-			r->peak_sites = realloc(r->peak_sites, *site_cap * sizeof *r->peak_sites);
+			size_t more = *site_cap ? *site_cap * 2 : 16;
+			struct massif_site *grown = realloc(r->peak_sites, more * sizeof *grown);
+			if (grown == NULL)
+				return -1;
+			r->peak_sites = grown;
+			*site_cap = more;
 		}
 		struct massif_site *site = &r->peak_sites[r->n_peak_sites++];
 		char *save, *tok = strtok_r(line + 5, "\t\n", &save);
@@ -461,6 +470,7 @@ static void cache_read_line(char *line, struct vg_result *r, size_t *fn_cap, siz
 			if (strcmp(name, fields[i].name) == 0)
 				*(uint64_t *)((char *)r + fields[i].offset) = value;
 	}
+	return 0;
 }
 
 static int cache_read(const char *path, struct vg_result *r)
@@ -472,7 +482,7 @@ static int cache_read(const char *path, struct vg_result *r)
 	size_t cap = 0, fn_cap = 0, site_cap = 0;
 	int ok = getline(&line, &cap, f) > 0 && strncmp(line, CACHE_FORMAT, strlen(CACHE_FORMAT)) == 0;
 	while (ok && getline(&line, &cap, f) > 0)
-		cache_read_line(line, r, &fn_cap, &site_cap);
+		ok = cache_read_line(line, r, &fn_cap, &site_cap) == 0;
 	free(line);
 	fclose(f);
 	if (!ok) {
