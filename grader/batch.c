@@ -19,6 +19,7 @@
 
 #include "batch_ini.h"
 #include "batch_row.h"
+#include "files.h"
 #include "grade.h"
 #include "gradebook.h"
 #include "json_read.h"
@@ -30,6 +31,7 @@
 #include "submissions.h"
 #include "text_file.h"
 #include "toolchain.h"
+#include "whole_number.h"
 
 #define MAX_JOBS           16
 #define CHILD_WALL_LIMIT   1200.0         /* one submission, everything included: a backstop */
@@ -108,24 +110,6 @@ static int bad_usage(const char *fmt, const char *arg)
 	return 2;
 }
 
-static int absolute(const char *path, char *out, size_t len)
-{
-	if (path[0] == '/')
-		return snprintf(out, len, "%s", path) < (int)len ? 0 : -1;
-	char cwd[PATH_MAX];
-	if (getcwd(cwd, sizeof cwd) == NULL)
-		return -1;
-	return snprintf(out, len, "%s/%s", cwd, path) < (int)len ? 0 : -1;
-}
-
-static int parse_number(const char *v, unsigned long long *out)
-{
-	char *end;
-	errno = 0;
-	*out = strtoull(v, &end, 10);
-	return *end || errno || v[0] == '-' || v[0] == '\0' ? -1 : 0;
-}
-
 /* Returns 0, 1 for --help (printed), or 2 after a message. */
 static int parse_options(int argc, char **argv, struct batch_options *o)
 {
@@ -149,22 +133,22 @@ static int parse_options(int argc, char **argv, struct batch_options *o)
 		} else if (a[0] != '-') {
 			if (o->submissions[0] != '\0')
 				return bad_usage("one submissions folder only: '%s'", a);
-			if (absolute(a, o->submissions, sizeof o->submissions) != 0)
+			if (path_absolute(a, o->submissions, sizeof o->submissions) != 0)
 				return bad_usage("cannot resolve '%s'", a);
 		} else if (v == NULL) {
 			return bad_usage("'%s' needs a value (or is unknown)", a);
 		} else if (!strcmp(a, "--lesson")) {
-			if (parse_number(v, &x) != 0 || x < 1 || x > 99)
+			if (parse_whole_number(v, &x) != 0 || x < 1 || x > 99)
 				return bad_usage("--lesson: not a lesson number: '%s'", v);
 			snprintf(o->lesson, sizeof o->lesson, "%02llu", x);
 			i++;
 		} else if (!strcmp(a, "--jobs")) {
-			if (parse_number(v, &x) != 0 || x < 1 || x > MAX_JOBS)
+			if (parse_whole_number(v, &x) != 0 || x < 1 || x > MAX_JOBS)
 				return bad_usage("--jobs: want 1 to 16, got '%s'", v);
 			o->jobs = (unsigned)x;
 			i++;
 		} else if (!strcmp(a, "--seed")) {
-			if (parse_number(v, &o->seed) != 0)
+			if (parse_whole_number(v, &o->seed) != 0)
 				return bad_usage("--seed: not an unsigned number: '%s'", v);
 			o->has_seed = 1;
 			i++;
@@ -172,7 +156,7 @@ static int parse_options(int argc, char **argv, struct batch_options *o)
 			char *dst = !strcmp(a, "--out")     ? o->out
 			            : !strcmp(a, "--junit") ? o->junit
 			                                    : o->tap;
-			if (absolute(v, dst, PATH_MAX) != 0)
+			if (path_absolute(v, dst, PATH_MAX) != 0)
 				return bad_usage("cannot resolve '%s'", v);
 			i++;
 		} else if (!strcmp(a, "--shard")) {
@@ -207,32 +191,6 @@ static int parse_options(int argc, char **argv, struct batch_options *o)
 /* }=== */
 
 /* {=== files and folders ===} */
-
-static void mkdirs(const char *path, mode_t mode)
-{
-	char tmp[PATH_MAX];
-	snprintf(tmp, sizeof tmp, "%s", path);
-	for (char *p = tmp + 1; *p != '\0'; p++)
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(tmp, mode);
-			*p = '/';
-		}
-	mkdir(tmp, mode);
-}
-
-/* rm -rf path, without a shell (the path holds a student's name). */
-static void remove_tree(const char *path)
-{
-	if (access(path, F_OK) != 0)
-		return;
-	char copy[PATH_MAX];
-	snprintf(copy, sizeof copy, "%s", path);
-	char *argv[] = {"rm", "-rf", "--", copy, NULL};
-	struct proc_spec spec = {.argv = argv, .wall_limit = 120};
-	struct proc_result r;
-	proc_run(&spec, &r);
-}
 
 static void chown_tree(const char *path, const struct sandbox_user *u)
 {
@@ -451,21 +409,20 @@ static void run_child(struct batch *b, size_t i, unsigned slot, const char *work
 	batch_row_failed(row, s->name, b->o.lesson, b->ini.seed, status, err);
 }
 
+static int write_row_json(FILE *f, const void *row)
+{
+	batch_row_json(row, f);
+	return 0;
+}
+
 static void save_outputs(struct batch *b, const struct batch_row *row, const char *report)
 {
-	char path[PATH_MAX * 2], tmp[PATH_MAX * 2 + 32];
+	char path[PATH_MAX * 2];
 	out_path(b, path, sizeof path, "reports/%s.json", row->slug);
-	snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "w");
-	if (f != NULL) {
-		if (report != NULL)
-			fputs(report, f);
-		else
-			batch_row_json(row, f);
-		int ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
-		if (fclose(f) != 0 || !ok || rename(tmp, path) != 0)
-			unlink(tmp);
-	}
+	if (report != NULL)
+		file_write_atomic_bytes(path, 0644, report, strlen(report));
+	else
+		file_write_atomic(path, 0644, write_row_json, row);
 	if (b->o.gradescope) {
 		out_path(b, path, sizeof path, "gradescope/%s", row->slug);
 		mkdir(path, 0755);
@@ -513,15 +470,15 @@ static void grade_one(void *ctx, size_t i, unsigned slot)
 	out_path(b, work, sizeof work, "work/%s", row.slug);
 	snprintf(scratch, sizeof scratch, "%s.unpack", work);
 	snprintf(src, sizeof src, "%s/src", work);
-	remove_tree(work);
-	remove_tree(scratch);
+	tree_remove(work);
+	tree_remove(scratch);
 	mkdir(work, 0755);
 	char keep[PATH_MAX * 2 + 16];
 	snprintf(keep, sizeof keep, "%s/valgrind", work);
 	mkdir(keep, 0755);
 	char *report = NULL;
 	int rc = submissions_take(&b->subs[i], &b->m, b->slug, src, scratch, err, sizeof err);
-	remove_tree(scratch);
+	tree_remove(scratch);
 	if (rc != 0)
 		batch_row_failed(&row, b->subs[i].name, b->o.lesson, b->ini.seed,
 		                 rc > 0 ? "refused" : "error", err);
@@ -650,7 +607,7 @@ static int setup_sandbox(struct batch *b)
 	snprintf(b->sb.decoy_from, sizeof b->sb.decoy_from, "%s/solutions/%s", COURSE_ROOT,
 	         b->slug);
 	out_path(b, b->sb.decoy_to, sizeof b->sb.decoy_to, "sandbox/solutions-%s", b->o.lesson);
-	remove_tree(b->sb.decoy_to);
+	tree_remove(b->sb.decoy_to);
 	char parent[PATH_MAX + 16], err[512];
 	out_path(b, parent, sizeof parent, "sandbox");
 	mkdir(parent, 0755);

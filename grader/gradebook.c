@@ -6,26 +6,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "report.h"
 #include "score.h"
 
 #define CORRECTNESS_POINTS SCORE_CORRECTNESS_POINTS
-
-int gradebook_write_file(const char *path, void (*write)(FILE *, const void *), const void *arg)
-{
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "w");
-	if (f == NULL)
-		return -1;
-	write(f, arg);
-	int ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
-	if (fclose(f) != 0 || !ok || rename(tmp, path) != 0) {
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
 
 /* {=== CSV ===} */
 
@@ -110,19 +95,20 @@ static void csv_row(FILE *out, const struct batch_row *r, const struct batch_row
 	fputs("\r\n", out);
 }
 
-static void csv_all(FILE *out, const void *arg)
+static int csv_all(FILE *out, const void *arg)
 {
 	const struct rows *t = arg;
 	const struct batch_row *names = with_metrics(t);
 	csv_header(out, names);
 	for (size_t i = 0; i < t->n; i++)
 		csv_row(out, &t->rows[i], names);
+	return 0;
 }
 
 int gradebook_write_csv(const char *path, const struct batch_row *rows, size_t n)
 {
 	struct rows t = {rows, n};
-	return gradebook_write_file(path, csv_all, &t);
+	return file_write_atomic(path, 0644, csv_all, &t);
 }
 
 /* }=== */
@@ -183,16 +169,17 @@ void gradebook_junit(FILE *out, const struct batch_row *rows, size_t n)
 	fputs("  </testsuite>\n</testsuites>\n", out);
 }
 
-static void junit_all(FILE *out, const void *arg)
+static int junit_all(FILE *out, const void *arg)
 {
 	const struct rows *t = arg;
 	gradebook_junit(out, t->rows, t->n);
+	return 0;
 }
 
 int gradebook_write_junit(const char *path, const struct batch_row *rows, size_t n)
 {
 	struct rows t = {rows, n};
-	return gradebook_write_file(path, junit_all, &t);
+	return file_write_atomic(path, 0644, junit_all, &t);
 }
 
 /* A TAP description may not hold '#' (a directive) or a line break. */
@@ -219,16 +206,17 @@ void gradebook_tap(FILE *out, const struct batch_row *rows, size_t n)
 	}
 }
 
-static void tap_all(FILE *out, const void *arg)
+static int tap_all(FILE *out, const void *arg)
 {
 	const struct rows *t = arg;
 	gradebook_tap(out, t->rows, t->n);
+	return 0;
 }
 
 int gradebook_write_tap(const char *path, const struct batch_row *rows, size_t n)
 {
 	struct rows t = {rows, n};
-	return gradebook_write_file(path, tap_all, &t);
+	return file_write_atomic(path, 0644, tap_all, &t);
 }
 
 /* }=== */
@@ -299,14 +287,15 @@ void gradebook_gradescope(FILE *out, const struct batch_row *r)
 	fputs(first ? "]\n}\n" : "\n  ]\n}\n", out);
 }
 
-static void gs_one(FILE *out, const void *arg)
+static int gs_one(FILE *out, const void *arg)
 {
 	gradebook_gradescope(out, arg);
+	return 0;
 }
 
 int gradebook_write_gradescope(const char *path, const struct batch_row *row)
 {
-	return gradebook_write_file(path, gs_one, row);
+	return file_write_atomic(path, 0644, gs_one, row);
 }
 
 /* }=== */

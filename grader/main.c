@@ -13,10 +13,12 @@
 
 #include "batch.h"
 #include "batch_row.h"
+#include "files.h"
 #include "gradebook.h"
 #include "json_read.h"
 #include "grade.h"
 #include "report.h"
+#include "whole_number.h"
 
 #define MAX_IMPLS 16
 
@@ -55,26 +57,26 @@ static int usage_error(const char *fmt, const char *arg)
 	return 2;
 }
 
-/* Writes the JSON report to path through a temporary file, so a reader never sees half of it;
- * creates the parent folder (one level, such as .course/). Returns 0, or -1 with a message. */
+static int write_report_json(FILE *f, const void *r)
+{
+	report_json(r, f);
+	return 0;
+}
+
+/* Writes the JSON report to path whole or not at all (file_write_atomic); creates the parent
+ * folder (one level, such as .course/). Returns 0, or -1 with a message. */
 static int write_json_out(const struct grade_report *r, const char *path)
 {
-	char tmp[PATH_MAX + 16], parent[PATH_MAX];
+	char parent[PATH_MAX];
 	snprintf(parent, sizeof parent, "%s", path);
 	char *slash = strrchr(parent, '/');
 	if (slash != NULL && slash != parent) {
 		*slash = '\0';
 		mkdir(parent, 0755);
 	}
-	snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "w");
-	if (f != NULL) {
-		report_json(r, f);
-		if (fclose(f) == 0 && rename(tmp, path) == 0)
-			return 0;
-	}
+	if (file_write_atomic(path, 0644, write_report_json, r) == 0)
+		return 0;
 	fprintf(stderr, "grade: --json-out: cannot write '%s': %s\n", path, strerror(errno));
-	remove(tmp);
 	return -1;
 }
 
@@ -119,13 +121,8 @@ static int enter_course_root(void)
 /* --impl paths are given relative to where the user stands; make them absolute first. */
 static char *absolute(const char *path)
 {
-	if (path[0] == '/')
-		return strdup(path);
-	char *cwd = getcwd(NULL, 0), *out = NULL;
-	if (cwd == NULL || asprintf(&out, "%s/%s", cwd, path) < 0)
-		out = NULL;
-	free(cwd);
-	return out;
+	char full[PATH_MAX];
+	return path_absolute(path, full, sizeof full) == 0 ? strdup(full) : NULL;
 }
 
 /* --static-only: one line, on stdout when the checks pass and on stderr when not. */
@@ -193,10 +190,7 @@ int main(int argc, char **argv)
 				return usage_error("cannot resolve '%s'", v);
 			i++;
 		} else if (!strcmp(a, "--seed")) {
-			char *end;
-			errno = 0;
-			o.seed = strtoull(v, &end, 10);
-			if (*end || errno || v[0] == '-')
+			if (parse_whole_number(v, &o.seed) != 0)
 				return usage_error("--seed: not an unsigned number: '%s'", v);
 			o.has_seed = 1;
 			i++;

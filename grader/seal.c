@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "sha256.h"
-#include "tree.h"
+#include "files.h"
 
 static const char *const programs[] = {"bench", "test", "test-asan", "race", "alloc-fail"};
 

@@ -15,7 +15,7 @@
 #include "bench_protocol.h"
 #include "jail.h"
 #include "proc.h"
-#include "tree.h"
+#include "files.h"
 
 #define MAX_ARGS 64
 

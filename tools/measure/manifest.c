@@ -3,6 +3,7 @@
  * file, the line and the key: the reader is a lesson author with the file open beside it. */
 #include "manifest.h"
 #include "text_file.h"
+#include "whole_number.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -158,7 +159,7 @@ static int is_decimal(const char *s)
 }
 
 /* A decimal number such as 3, 0.5 or 2.9e7 (strtod alone would also take "inf" and hex). */
-static int parse_number(struct parser *p, const char *v, double *out)
+static int parse_decimal(struct parser *p, const char *v, double *out)
 {
 	if (!is_decimal(v))
 		return key_fail(p, "not a number: '%.*s%s'", QV(v));
@@ -170,15 +171,10 @@ static int parse_number(struct parser *p, const char *v, double *out)
 
 static int parse_unsigned(struct parser *p, const char *v, unsigned long long *out)
 {
-	const char *s = v;
-
-	while (isdigit((unsigned char)*s))
-		s++;
-	if (s == v || *s)
+	int rc = parse_whole_number(v, out);
+	if (rc == WHOLE_NUMBER_MALFORMED)
 		return key_fail(p, "not an unsigned integer: '%.*s%s'", QV(v));
-	errno = 0;
-	*out = strtoull(v, NULL, 10);
-	if (errno == ERANGE)
+	if (rc == WHOLE_NUMBER_TOO_LARGE)
 		return key_fail(p, "number out of range: '%.*s%s'", QV(v));
 	return 0;
 }
@@ -357,7 +353,7 @@ static int set_partial_band(struct parser *p, const char *v)
 	}
 	if (count != 2)
 		return key_fail(p, "expected two numbers LO HI: '%.*s%s'", QV(v));
-	if (parse_number(p, words[0], &band[0]) < 0 || parse_number(p, words[1], &band[1]) < 0)
+	if (parse_decimal(p, words[0], &band[0]) < 0 || parse_decimal(p, words[1], &band[1]) < 0)
 		return -1;
 	if (band[0] < 0 || band[0] > band[1] || band[1] > 100)
 		return key_fail(p, "need 0 <= LO <= HI <= 100: '%.*s%s'", QV(v));
@@ -398,7 +394,7 @@ static int set_native_args(struct parser *p, const char *v)
 
 static int set_time_limit(struct parser *p, const char *v)
 {
-	if (parse_number(p, v, &p->m->time_limit) < 0)
+	if (parse_decimal(p, v, &p->m->time_limit) < 0)
 		return -1;
 	if (!(p->m->time_limit > 0))
 		return key_fail(p, "must be > 0 seconds: '%.*s%s'", QV(v));
@@ -446,7 +442,7 @@ static int set_direction(struct parser *p, const char *v)
 /* A number with a lower bound: strict (> min) or not (>= min). */
 static int set_bounded(struct parser *p, const char *v, double *out, double min, int strict)
 {
-	if (parse_number(p, v, out) < 0)
+	if (parse_decimal(p, v, out) < 0)
 		return -1;
 	if (strict ? !(*out > min) : !(*out >= min))
 		return key_fail(p, "must be %s %g: '%.*s%s'", strict ? ">" : ">=", min, QV(v));

@@ -23,7 +23,7 @@
 #include "proc.h"
 #include "sha256.h"
 #include "text_file.h"
-#include "tree.h"
+#include "files.h"
 
 /* 4: allocations count the program's mmap; the libc build in the key; each entry keeps its
  * raw Valgrind file */
@@ -372,13 +372,9 @@ static void clean_field(char *s)
 			*s = ' ';
 }
 
-static int cache_write(const char *path, const struct vg_result *r)
+static int cache_write_fields(FILE *f, const void *arg)
 {
-	char tmp[600];
-	snprintf(tmp, sizeof tmp, "%s.tmp.%d", path, (int)getpid());
-	FILE *f = fopen(tmp, "w");
-	if (f == NULL)
-		return -1;
+	const struct vg_result *r = arg;
 	fprintf(f, "%s\ninstructions %" PRIu64 "\nallocations %" PRIu64 "\nsyscalls %" PRIu64
 		   "\nsys_nsec %" PRIu64 "\nd1_misses %" PRIu64 "\nll_misses %" PRIu64
 		   "\nbranch_mispredicts %" PRIu64 "\npeak_heap %" PRIu64 "\n",
@@ -400,11 +396,12 @@ static int cache_write(const char *path, const struct vg_result *r)
 		fprintf(f, "site\t%d\t%" PRIu64 "\t%s\n", r->peak_sites[i].depth,
 			r->peak_sites[i].bytes, where);
 	}
-	if (fclose(f) != 0 || rename(tmp, path) != 0) {
-		unlink(tmp);
-		return -1;
-	}
 	return 0;
+}
+
+static int cache_write(const char *path, const struct vg_result *r)
+{
+	return file_write_atomic(path, 0644, cache_write_fields, r);
 }
 
 /* Returns 0, or -1 when memory runs out (r keeps what it read so far, for vg_result_free). */
@@ -527,19 +524,29 @@ static int stage_run(const struct vg_spec *s, const char *dir, const char *bench
 	return s->jail != NULL ? jail_give(s->jail, out_file) : 0;
 }
 
+static int copy_stream(FILE *out, const void *in)
+{
+	char buf[65536];
+	size_t got;
+	while ((got = fread(buf, 1, sizeof buf, (FILE *)in)) > 0)
+		if (fwrite(buf, 1, got, out) != got)
+			return -1;
+	return ferror((FILE *)in) ? -1 : 0;
+}
+
 /* The raw Valgrind file of a run is stored beside its numbers (KEY.raw): a batch that keeps
  * raw files for disputes must get them for identical files too, whose numbers come from here. */
 static int cache_keep_raw(const struct vg_spec *s, const char *dir, const char *raw_path)
 {
-	char out_file[160], tmp[720];
+	char out_file[160];
 	snprintf(out_file, sizeof out_file, "%.64s/out/%s.out", dir,
 		 s->tool == VG_MASSIF ? "massif" : "callgrind");
-	snprintf(tmp, sizeof tmp, "%.690s.%d", raw_path, (int)getpid());
-	if (copy_file(out_file, tmp, 0644) != 0 || rename(tmp, raw_path) != 0) {
-		unlink(tmp);
+	FILE *in = fopen(out_file, "r");
+	if (in == NULL)
 		return -1;
-	}
-	return 0;
+	int rc = file_write_atomic(raw_path, 0644, copy_stream, in);
+	fclose(in);
+	return rc;
 }
 
 /* A cache hit keeps its raw file in s->keep_dir as a run would; -1 when it is wanted and
