@@ -300,12 +300,12 @@ static int read_report(const struct batch *b, const char *path, struct batch_row
 }
 
 /* How the child grader ended, when it wrote no usable report. */
-static void child_failure(const struct proc_result *r, const char *log, char *status, char *reason,
+static void child_failure(const struct proc_result *r, const char *log, enum grade_status *status, char *reason,
                           size_t len)
 {
 	char how[128];
 	proc_describe(r, how, sizeof how);
-	snprintf(status, 16, "%s", r->timed_out ? "timed_out" : "error");
+	*status = r->timed_out ? STATUS_TIMED_OUT : STATUS_ERROR;
 	char *text = text_file_read(log, 1u << 20, 0, 0, NULL, 0), *last = NULL, *any = NULL;
 	for (char *line = text ? strtok(text, "\n") : NULL; line; line = strtok(NULL, "\n")) {
 		if (strncmp(line, "grade:", 6) == 0 || strncmp(line, "bwrap:", 6) == 0)
@@ -395,9 +395,10 @@ static void run_child(struct batch *b, size_t i, unsigned slot, const char *work
 	    .run_gid = user.gid,
 	};
 	struct proc_result r;
-	char err[512], status[16];
+	char err[512];
+	enum grade_status status;
 	if (proc_run(&spec, &r) != 0) {
-		batch_row_failed(row, s->name, b->o.lesson, b->ini.seed, "error", r.error);
+		batch_row_failed(row, s->name, b->o.lesson, b->ini.seed, STATUS_ERROR, r.error);
 		return;
 	}
 	if (r.exited && (r.exit_code == 0 || r.exit_code == 1) &&
@@ -405,7 +406,7 @@ static void run_child(struct batch *b, size_t i, unsigned slot, const char *work
 		snprintf(row->student, sizeof row->student, "%s", s->name);
 		return;
 	}
-	child_failure(&r, log, status, err, sizeof err);
+	child_failure(&r, log, &status, err, sizeof err);
 	batch_row_failed(row, s->name, b->o.lesson, b->ini.seed, status, err);
 }
 
@@ -481,7 +482,7 @@ static void grade_one(void *ctx, size_t i, unsigned slot)
 	tree_remove(scratch);
 	if (rc != 0)
 		batch_row_failed(&row, b->subs[i].name, b->o.lesson, b->ini.seed,
-		                 rc > 0 ? "refused" : "error", err);
+		                 rc > 0 ? STATUS_REFUSED : STATUS_ERROR, err);
 	else
 		run_child(b, i, slot, work, &row, &report);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -505,7 +506,7 @@ static void grade_one(void *ctx, size_t i, unsigned slot)
 	free(rows);
 	if (!b->tty || b->o.quiet)
 		say("%zu/%zu %s: %s %.1f%s%s (%.0f s)", b->finished, b->to_grade, row.student,
-		    row.status, row.score, row.reason[0] ? ": " : "", row.reason, row.seconds);
+		    status_name(row.status), row.score, row.reason[0] ? ": " : "", row.reason, row.seconds);
 	progress(b);
 	pthread_mutex_unlock(&b->lock);
 }
@@ -716,7 +717,7 @@ static int finish(struct batch *b)
 	write_similarity(b);
 	size_t graded = 0;
 	for (size_t i = 0; i < b->n; i++)
-		graded += b->done[i] && strcmp(b->rows[i].status, "graded") == 0;
+		graded += b->done[i] && b->rows[i].status == STATUS_GRADED;
 	say("%zu submissions, %zu graded, %zu with another status%s: %s", b->n, graded,
 	    b->n - graded - missing, missing ? ", some missing" : "", path);
 	return missing ? 1 : 0;

@@ -366,7 +366,7 @@ static void fill_functions(const struct manifest *m, struct grade_report *r,
 
 /* {=== the steps ===} */
 
-static void set_status(struct grade_report *r, const char *status, const char *fmt, ...)
+static void set_status(struct grade_report *r, enum grade_status status, const char *fmt, ...)
 {
 	r->status = status;
 	va_list ap;
@@ -382,16 +382,16 @@ static void gate_status(struct grade_report *r, const struct gate_result *g)
 	memcpy(r->failures, g->failures, sizeof g->failures);
 	unsigned ran = g->passed + g->failed;
 	if (g->crashed)
-		set_status(r, "crashed", "%s: %s", g->n_failures ? g->failures[0].name : "a test",
+		set_status(r, STATUS_CRASHED, "%s: %s", g->n_failures ? g->failures[0].name : "a test",
 			   g->signal_line[0] ? g->signal_line : "killed by a signal");
 	else if (g->timed_out)
-		set_status(r, "timed_out", "%s timed out",
+		set_status(r, STATUS_TIMED_OUT, "%s timed out",
 			   g->n_failures ? g->failures[0].name : "a test");
 	else if (g->failed > 0)
-		set_status(r, "tests_failed", "%u of %u tests fail; first: %s: %s", g->failed,
+		set_status(r, STATUS_TESTS_FAILED, "%u of %u tests fail; first: %s: %s", g->failed,
 			   r->total, g->failures[0].name, g->failures[0].message);
 	else if (ran != r->total)
-		set_status(r, "tests_failed",
+		set_status(r, STATUS_TESTS_FAILED,
 			   "the tests ran %u tests, the reference's binary declares %u", ran,
 			   r->total);
 }
@@ -442,7 +442,7 @@ static void next_step(const struct manifest *m, struct grade_report *r, const ch
 			 "full course");
 		return;
 	}
-	if (strcmp(r->status, "graded") != 0 || r->budgets_failed) {
+	if (r->status != STATUS_GRADED || r->budgets_failed) {
 		snprintf(r->next_step, sizeof r->next_step,
 			 "run 'make lesson%s' to see every failing test and its message", m->id);
 		return;
@@ -513,7 +513,7 @@ static void run_budget_suite(const struct grade_options *o, const struct manifes
 	progress(o, "running the budget suite of %s", r->student);
 	struct gate_result b;
 	if (seal_verify(sealed, r->reason, sizeof r->reason) != 0) {
-		r->status = "error";
+		r->status = STATUS_ERROR;
 		return;
 	}
 	char cache[PATH_MAX];
@@ -579,7 +579,7 @@ static void run_gates(const struct grade_options *o, const struct manifest *m,
 	struct gate_result g;
 	int ran = seal_verify(sealed, r->reason, sizeof r->reason) == 0;
 	if (!ran) {
-		r->status = "error";
+		r->status = STATUS_ERROR;
 		return;
 	}
 	ran = suites_run_gate(seal_program(sealed, "test", test, sizeof test), log_dir,
@@ -602,7 +602,7 @@ static void run_gates(const struct grade_options *o, const struct manifest *m,
 		progress(o, "running the %s tests of %s", gates[i].label, r->student);
 		ran = seal_verify(sealed, r->reason, sizeof r->reason) == 0;
 		if (!ran) {
-			r->status = "error";
+			r->status = STATUS_ERROR;
 			return;
 		}
 		ran = suites_run_cmocka(seal_program(sealed, gates[i].label, bin, sizeof bin),
@@ -611,7 +611,7 @@ static void run_gates(const struct grade_options *o, const struct manifest *m,
 					jail, &g, r->reason, sizeof r->reason) == 0;
 	}
 	if (!ran)
-		r->status = g.timed_out ? "timed_out" : "crashed";
+		r->status = g.timed_out ? STATUS_TIMED_OUT : STATUS_CRASHED;
 	else
 		gate_status(r, &g);
 }
@@ -638,7 +638,7 @@ static int prepare(const struct grade_options *o, struct grade_report *r, struct
 		snprintf(r->student, sizeof r->student, "%s",
 			 o->reference ? "reference" : "student");
 	r->seed = o->has_seed ? o->seed : m->seed;
-	r->status = "graded";
+	r->status = STATUS_GRADED;
 	toolchain_read(&r->toolchain);
 	course_version(r->course_version, sizeof r->course_version);
 	return 0;
@@ -664,13 +664,13 @@ int grade_static_only(const struct grade_options *o, struct grade_report *r, str
 		impl_known("student", lesson_dir, m->id, &student);
 	if (o->n_impls > 0 && impl_stage(m, lesson_dir, o->impls, o->n_impls, &student,
 					 r->reason, sizeof r->reason) != 0)
-		r->status = "build_failed";
+		r->status = STATUS_BUILD_FAILED;
 	else if (build_or_fail(o, &student, r, r->reason, sizeof r->reason) != 0)
-		r->status = "build_failed";
+		r->status = STATUS_BUILD_FAILED;
 	else {
 		int refused = static_checks(m, &student, &reference, r->reason, sizeof r->reason);
 		if (refused != 0)
-			r->status = refused > 0 ? "refused" : "error";
+			r->status = refused > 0 ? STATUS_REFUSED : STATUS_ERROR;
 	}
 	return 0;
 }
@@ -712,16 +712,16 @@ int grade_run(const struct grade_options *o, struct grade_report *r, struct mani
 		impl_known(o->reference ? "reference" : "student", lesson_dir, m->id, &student);
 	if (o->n_impls > 0 && impl_stage(m, lesson_dir, o->impls, o->n_impls, &student,
 					 r->reason, sizeof r->reason) != 0)
-		r->status = "build_failed";
+		r->status = STATUS_BUILD_FAILED;
 	else if (build_or_fail(o, &student, r, r->reason, sizeof r->reason) != 0)
-		r->status = "build_failed";
+		r->status = STATUS_BUILD_FAILED;
 	else
 		built = 1;
 	struct seal sealed = {0};
 	struct jail jail;
 	choose_jail(o, r, &jail);
 	if (built && seal_impl(student.out_dir, &sealed, r->reason, sizeof r->reason) != 0) {
-		set_status(r, "error", "%s", r->reason);
+		set_status(r, STATUS_ERROR, "%s", r->reason);
 		built = 0;
 	}
 	/* the reference is the course's own code, and the edition ships no source to check */
@@ -729,23 +729,23 @@ int grade_run(const struct grade_options *o, struct grade_report *r, struct mani
 		progress(o, "static checks of %s", student.name);
 		int refused = static_checks(m, &student, &reference, r->reason, sizeof r->reason);
 		if (refused != 0) {
-			r->status = refused > 0 ? "refused" : "error";
+			r->status = refused > 0 ? STATUS_REFUSED : STATUS_ERROR;
 			built = 0;
 		}
 	}
 	if (built)
 		run_gates(o, m, r, &sealed, &jail, gates, n_gates);
 	int measured = 0;
-	if (!strcmp(r->status, "graded")) {
+	if (r->status == STATUS_GRADED) {
 		char why[512];
 		if (measure_impl(o, m, &student, &jail, &sealed, &stu, why, sizeof why) != 0)
-			set_status(r, strstr(why, "cannot be trusted") ? "error"
-				      : strstr(why, "was replaced")     ? "refused"
-				      : strstr(why, "timed out")        ? "timed_out"
-									: "crashed",
+			set_status(r, strstr(why, "cannot be trusted") ? STATUS_ERROR
+				      : strstr(why, "was replaced")     ? STATUS_REFUSED
+				      : strstr(why, "timed out")        ? STATUS_TIMED_OUT
+									: STATUS_CRASHED,
 				   "%s", why);
 		else if (!stu.has_checksum || stu.checksum != ref.checksum)
-			set_status(r, "tests_failed",
+			set_status(r, STATUS_TESTS_FAILED,
 				   "the measured run's checksum %016llx differs from the "
 				   "reference's %016llx: the bench computed other results",
 				   (unsigned long long)stu.checksum,
@@ -754,7 +754,7 @@ int grade_run(const struct grade_options *o, struct grade_report *r, struct mani
 			measured = 1;
 	}
 	/* after the measurement, whose results the budget tests then find in the cache */
-	if (!strcmp(r->status, "graded"))
+	if (r->status == STATUS_GRADED)
 		run_budget_suite(o, m, &sealed, &jail, r);
 	struct wall_result wall;
 	int have_wall = 0;
@@ -785,7 +785,7 @@ int grade_run(const struct grade_options *o, struct grade_report *r, struct mani
 	/* last: nothing may have changed what was built and checked since it was sealed */
 	char why[512];
 	if (measured && seal_verify(&sealed, why, sizeof why) != 0) {
-		set_status(r, "error", "%s", why);
+		set_status(r, STATUS_ERROR, "%s", why);
 		measured = have_wall = 0;
 	}
 	fill_metrics(o, m, r, measured ? &stu : NULL, &ref, have_skeleton ? &skel : NULL,

@@ -66,7 +66,7 @@ static void csv_header(FILE *out, const struct batch_row *names)
 static void csv_row(FILE *out, const struct batch_row *r, const struct batch_row *names)
 {
 	gradebook_csv_field(out, r->student, 1);
-	fprintf(out, ",%s,%.1f,%s,", r->lesson, r->score, r->status);
+	fprintf(out, ",%s,%.1f,%s,", r->lesson, r->score, status_name(r->status));
 	gradebook_csv_field(out, r->reason, 1);
 	fprintf(out, ",%u,%u", r->passed, r->total);
 	for (size_t i = 0; names && i < names->n_metrics; i++) {
@@ -140,7 +140,7 @@ void gradebook_junit(FILE *out, const struct batch_row *rows, size_t n)
 	size_t failures = 0;
 	double seconds = 0;
 	for (size_t i = 0; i < n; i++) {
-		failures += strcmp(rows[i].status, "graded") != 0;
+		failures += rows[i].status != STATUS_GRADED;
 		seconds += rows[i].seconds;
 	}
 	fprintf(out,
@@ -155,9 +155,9 @@ void gradebook_junit(FILE *out, const struct batch_row *rows, size_t n)
 		fputs("\" name=\"", out);
 		xml_text(out, r->student);
 		fprintf(out, "\" time=\"%.1f\">\n", r->seconds);
-		if (strcmp(r->status, "graded") != 0) {
+		if (r->status != STATUS_GRADED) {
 			fputs("      <failure type=\"", out);
-			xml_text(out, r->status);
+			xml_text(out, status_name(r->status));
 			fputs("\" message=\"", out);
 			xml_text(out, r->reason);
 			fputs("\"/>\n", out);
@@ -194,10 +194,10 @@ void gradebook_tap(FILE *out, const struct batch_row *rows, size_t n)
 	fprintf(out, "TAP version 13\n1..%zu\n", n);
 	for (size_t i = 0; i < n; i++) {
 		const struct batch_row *r = &rows[i];
-		int ok = strcmp(r->status, "graded") == 0;
+		int ok = r->status == STATUS_GRADED;
 		fprintf(out, "%s %zu - ", ok ? "ok" : "not ok", i + 1);
 		tap_text(out, r->student);
-		fprintf(out, ": %s %.1f", r->status, r->score);
+		fprintf(out, ": %s %.1f", status_name(r->status), r->score);
 		if (!ok) {
 			fputs(": ", out);
 			tap_text(out, r->reason);
@@ -235,11 +235,11 @@ static void gs_test(FILE *out, const char *name, double score, double max, const
 void gradebook_gradescope(FILE *out, const struct batch_row *r)
 {
 	char output[800];
-	if (strcmp(r->status, "graded") == 0)
+	if (r->status == STATUS_GRADED)
 		snprintf(output, sizeof output, "graded: %.1f of %.0f (seed %llu, course %s)",
 		         r->score, r->max, r->seed, r->course_version);
 	else
-		snprintf(output, sizeof output, "%s: %s", r->status, r->reason);
+		snprintf(output, sizeof output, "%s: %s", status_name(r->status), r->reason);
 	if (!r->verified) { /* the instructor must see it where the score is */
 		size_t n = strlen(output);
 		snprintf(output + n, sizeof output - n, "; UNVERIFIED: %s", r->unverified);

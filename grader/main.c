@@ -134,8 +134,9 @@ static int static_only_main(const struct grade_options *o, struct grade_report *
 		fprintf(stderr, "grade: lesson %s: %s\n", o->lesson, err);
 		return 2;
 	}
-	if (strcmp(r->status, "graded") != 0) {
-		fprintf(stderr, "lesson %s: static checks: %s: %s\n%s", r->lesson, r->status,
+	if (r->status != STATUS_GRADED) {
+		fprintf(stderr, "lesson %s: static checks: %s: %s\n%s", r->lesson,
+			status_name(r->status),
 			r->reason, r->details);
 		return 1;
 	}
@@ -263,5 +264,5 @@ int main(int argc, char **argv)
 		free(impls[i]);
 	if (json_failed)
 		return 2;
-	return strcmp(r.status, "graded") == 0 ? 0 : 1;
+	return r.status == STATUS_GRADED ? 0 : 1;
 }

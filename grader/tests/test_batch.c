@@ -97,7 +97,7 @@ static void row_reads_metrics_seed_and_environment(void **state)
 	struct json_value *v = json_parse(report, strlen(report), err, sizeof err);
 	struct batch_row row = {0};
 	assert_int_equal(batch_row_from_json(v, "01", &row, err, sizeof err), 0);
-	assert_string_equal(row.status, "graded");
+	assert_int_equal(row.status, STATUS_GRADED);
 	assert_int_equal(row.n_metrics, 2);
 	assert_true(row.metrics[0].measured && row.metrics[0].student == 7.1e7);
 	assert_false(row.metrics[1].measured);
@@ -131,9 +131,9 @@ static void csv_quotes_commas_quotes_and_formulas(void **state)
 {
 	(void)state;
 	struct batch_row rows[3] = {0};
-	batch_row_failed(&rows[0], "carol, \"q\" $(id);", "01", 7, "refused", "a, b");
-	batch_row_failed(&rows[1], "=HYPERLINK(\"x\")", "01", 7, "error", "line\nbreak");
-	batch_row_failed(&rows[2], "plain", "01", 7, "graded", "");
+	batch_row_failed(&rows[0], "carol, \"q\" $(id);", "01", 7, STATUS_REFUSED, "a, b");
+	batch_row_failed(&rows[1], "=HYPERLINK(\"x\")", "01", 7, STATUS_ERROR, "line\nbreak");
+	batch_row_failed(&rows[2], "plain", "01", 7, STATUS_GRADED, "");
 	struct rows_arg a = {rows, 3};
 	char *csv = memfile(csv_of, &a);
 	const char *want[] = {"\"carol, \"\"q\"\" $(id);\",01,0.0,refused,\"a, b\",0,0,7",
