@@ -16,6 +16,7 @@
 #include "build.h"
 #include "impl.h"
 #include "jail.h"
+#include "metrics.h"
 #include "seal.h"
 #include "static_checks.h"
 #include "suites.h"
@@ -154,9 +155,14 @@ static void measured_free(struct measured *x)
 
 /* {=== metric values ===} */
 
-/* The value of a metric for one implementation; 0 when the tool did not run. Returns 1 for
- * counts (scored as (S+1)/(R+1)), 0 for ratios. */
-static int metric_value(const struct metric_spec *spec, const struct measured *x, double *value)
+/* Every metric of a loaded manifest is in the catalogue (manifest.c refuses the others). */
+static const struct metric_def *def_of(const struct metric_spec *spec)
+{
+	return metric_def(spec->name);
+}
+
+/* The value of a metric for one implementation; 0 when the tool did not run. */
+static void metric_value(const struct metric_spec *spec, const struct measured *x, double *value)
 {
 	int tool = vg_tool_for_metric(spec->name);
 	const struct vg_result *r = tool == VG_CACHEGRIND_SIM ? &x->sim
@@ -165,25 +171,22 @@ static int metric_value(const struct metric_spec *spec, const struct measured *x
 	*value = 0;
 	if (tool >= 0)
 		vg_metric_value(r, spec->name, spec->function, value);
-	return strcmp(spec->name, "gc_share") != 0;
 }
 
 /* Metrics measured by the native runs of wall.c rather than under Valgrind. */
 static int is_native_metric(const char *name)
 {
-	static const char *const native[] = {"wall_ratio", "cpu_ratio", "context_switches",
-					     "minor_faults", "max_rss"};
-	for (size_t i = 0; i < sizeof native / sizeof native[0]; i++)
-		if (!strcmp(name, native[i]))
-			return 1;
-	return strncmp(name, "bench.", 6) == 0;
+	const struct metric_def *d = metric_def(name);
+	return d != NULL && d->source == SOURCE_NATIVE;
 }
 
 /* bench.NAME: what the bench printed as "bench NAME VALUE", or NULL. */
-static const struct wall_value *bench_value(const struct wall_result *w, const char *metric)
+static const struct wall_value *bench_value(const struct wall_result *w,
+					    const struct metric_spec *spec)
 {
+	const char *name = spec->name + strlen(def_of(spec)->name);
 	for (size_t i = 0; w != NULL && i < w->n_values; i++)
-		if (!strcmp(w->values[i].name, metric + 6))
+		if (!strcmp(w->values[i].name, name))
 			return &w->values[i];
 	return NULL;
 }
@@ -195,52 +198,46 @@ static int timed_estimate(const struct metric_spec *spec, const struct wall_resu
 {
 	if (w == NULL)
 		return 0;
-	if (!strcmp(spec->name, "wall_ratio")) {
+	if (def_of(spec)->read == READ_WALL_RATIO) {
 		*e = w->time;
 		return 1;
 	}
-	const struct wall_value *v = strncmp(spec->name, "bench.", 6) ? NULL
-								 : bench_value(w, spec->name);
+	const struct wall_value *v =
+	    def_of(spec)->read == READ_BENCH_VALUE ? bench_value(w, spec) : NULL;
 	if (v == NULL)
 		return 0;
 	wall_value_estimate(w, v, spec->direction == DIRECTION_HIGHER, e);
 	return 1;
 }
 
-/* A native metric's student and reference values (0 without a measurement). Returns 1 for
- * counts, 0 for ratios, as metric_value does. */
-static int native_value(const struct metric_spec *spec, const struct wall_result *w,
-			double *student, double *reference)
+/* A native metric's student and reference values (0 without a measurement). */
+static void native_value(const struct metric_spec *spec, const struct wall_result *w,
+			 double *student, double *reference)
 {
-	const char *name = spec->name;
+	enum metric_read read = def_of(spec)->read;
 	struct wall_estimate e;
 	*student = *reference = 0;
-	if (!strcmp(name, "wall_ratio") || !strncmp(name, "bench.", 6)) {
+	if (read == READ_WALL_RATIO || read == READ_BENCH_VALUE) {
 		/* a time, a rate or a latency: compared as a ratio of the robust estimates */
 		if (timed_estimate(spec, w, &e)) {
 			*student = e.student;
 			*reference = e.reference;
 		}
-		if (!strcmp(name, "wall_ratio")) { /* shown as a ratio: student / reference */
+		if (read == READ_WALL_RATIO) { /* shown as a ratio: student / reference */
 			*student = w ? w->ratio : 0;
 			*reference = 1;
 		}
-		return 0;
+		return;
 	}
 	if (w == NULL)
-		return strcmp(name, "cpu_ratio") != 0;
-	if (!strcmp(name, "cpu_ratio")) {
-		*student = w->student.cpu_ratio;
-		*reference = w->reference.cpu_ratio;
-		return 0;
-	}
+		return;
 	const struct wall_usage *sides[2] = {&w->student, &w->reference};
 	double *values[2] = {student, reference};
 	for (int i = 0; i < 2; i++)
-		*values[i] = !strcmp(name, "context_switches") ? sides[i]->switches
-			     : !strcmp(name, "minor_faults")   ? sides[i]->minor_faults
-							       : sides[i]->max_rss;
-	return 1;
+		*values[i] = read == READ_CPU_RATIO          ? sides[i]->cpu_ratio
+			     : read == READ_CONTEXT_SWITCHES ? sides[i]->switches
+			     : read == READ_MINOR_FAULTS     ? sides[i]->minor_faults
+							     : sides[i]->max_rss;
 }
 
 /* A bench value's unit, from its name's suffix: requests_per_s, p99_us. */
@@ -267,11 +264,12 @@ static const char *value_unit(const char *name)
  *   67489 against the reference's 66686 requests/s under load) and would hand out points. */
 static void judge_timed(struct metric_result *mr, const struct wall_estimate *e)
 {
-	if (!strcmp(mr->spec->name, "wall_ratio") || e->tolerance > mr->tolerance)
+	int wall = def_of(mr->spec)->timing == TIMING_WALL;
+	if (wall || e->tolerance > mr->tolerance)
 		mr->tolerance = e->tolerance;
 	mr->aa_spread = e->aa_spread;
 	mr->unreliable = !e->reliable;
-	mr->excluded = mr->unreliable && strcmp(mr->spec->name, "wall_ratio") != 0;
+	mr->excluded = mr->unreliable && !wall;
 }
 
 static void fill_metrics(const struct grade_options *o, const struct manifest *m,
@@ -284,44 +282,40 @@ static void fill_metrics(const struct grade_options *o, const struct manifest *m
 	r->n_metrics = m->n_metrics;
 	for (size_t i = 0; i < m->n_metrics; i++) {
 		const struct metric_spec *spec = &m->metrics[i];
+		const struct metric_def *def = def_of(spec);
 		struct metric_result *mr = &r->metrics[i];
 		mr->spec = spec;
 		mr->scored = spec->kind == METRIC_SCORED &&
-			     !(o->batch && !strcmp(spec->name, "wall_ratio") && !spec->batch_scored);
+			     !(o->batch && def->batch_mode && !spec->batch_scored);
 		mr->tolerance = spec->tolerance;
-		int is_count = 1;
-		if (is_native_metric(spec->name)) {
+		snprintf(mr->unit, sizeof mr->unit, "%s",
+			 def->unit ? def->unit : value_unit(spec->name));
+		if (def->source == SOURCE_NATIVE) {
 			struct wall_estimate e;
 			int timed = timed_estimate(spec, wall, &e);
 			mr->measured = wall != NULL;
 			mr->has_reference = wall != NULL;
-			is_count = native_value(spec, wall, &mr->student, &mr->reference);
+			native_value(spec, wall, &mr->student, &mr->reference);
 			if (timed)
 				judge_timed(mr, &e);
-			if (!strncmp(spec->name, "bench.", 6)) {
+			if (def->read == READ_BENCH_VALUE) {
 				mr->measured = timed;
 				mr->has_reference = timed;
-				snprintf(mr->unit, sizeof mr->unit, "%s", value_unit(spec->name));
-			} else {
-				snprintf(mr->unit, sizeof mr->unit, "%s",
-					 !strcmp(spec->name, "max_rss") ? "B" : is_count ? "" : "x");
 			}
 		} else {
 			mr->measured = student != NULL;
 			mr->has_reference = 1; /* Valgrind measures the reference before the gate */
-			is_count = metric_value(spec, reference, &mr->reference);
+			metric_value(spec, reference, &mr->reference);
 			if (student)
 				metric_value(spec, student, &mr->student);
 			if (skeleton) {
 				metric_value(spec, skeleton, &mr->skeleton);
 				mr->has_skeleton = 1;
 			}
-			if (!strcmp(spec->name, "peak_heap"))
-				snprintf(mr->unit, sizeof mr->unit, "B");
 		}
 		in[i] = (struct score_metric_input){
 			.spec = spec, .student = mr->student, .reference = mr->reference,
-			.is_count = is_count, .tolerance = mr->tolerance,
+			.is_count = def->is_count, .tolerance = mr->tolerance,
 			.scored = mr->scored && mr->measured && !mr->excluded,
 		};
 	}

@@ -24,6 +24,7 @@
 #include "sha256.h"
 #include "text_file.h"
 #include "files.h"
+#include "metrics.h"
 
 /* 4: allocations count the program's mmap; the libc build in the key; each entry keeps its
  * raw Valgrind file */
@@ -721,15 +722,19 @@ uint64_t vg_calls(const struct vg_result *r, const char *name)
 
 int vg_tool_for_metric(const char *metric)
 {
-	if (!strcmp(metric, "d1_misses") || !strcmp(metric, "ll_misses") ||
-	    !strcmp(metric, "branch_mispredicts"))
-		return VG_CACHEGRIND_SIM;
-	if (!strcmp(metric, "peak_heap"))
-		return VG_MASSIF;
-	if (!strcmp(metric, "instructions") || !strcmp(metric, "allocations") ||
-	    !strcmp(metric, "syscalls") || !strcmp(metric, "gc_share") ||
-	    !strncmp(metric, "calls.", 6) || !strncmp(metric, "instr.", 6))
+	const struct metric_def *d = metric_def(metric);
+	if (d == NULL)
+		return -1;
+	switch (d->source) {
+	case SOURCE_CALLGRIND:
 		return VG_CALLGRIND;
+	case SOURCE_CACHEGRIND_SIM:
+		return VG_CACHEGRIND_SIM;
+	case SOURCE_MASSIF:
+		return VG_MASSIF;
+	case SOURCE_NATIVE:
+		break;
+	}
 	return -1;
 }
 
@@ -747,40 +752,57 @@ static uint64_t inclusive_of(const struct vg_result *r, const char *name)
 int vg_metric_value(const struct vg_result *r, const char *metric, const char *function,
 		    double *value)
 {
+	const struct metric_def *d = metric_def(metric);
 	const char *named = function && *function ? function : NULL;
+	const char *member = d && d->family_arg ? metric + strlen(d->name) : NULL;
 	*value = 0;
-	if (!strcmp(metric, "instructions"))
+	switch (d ? d->read : READ_BENCH_VALUE) {
+	case READ_INSTRUCTIONS:
 		*value = (double)r->instructions;
-	else if (!strcmp(metric, "allocations"))
+		return 0;
+	case READ_ALLOCATIONS:
 		*value = (double)r->allocations;
-	else if (!strcmp(metric, "syscalls"))
+		return 0;
+	case READ_SYSCALLS:
 		*value = (double)r->syscalls;
-	else if (!strcmp(metric, "peak_heap"))
+		return 0;
+	case READ_PEAK_HEAP:
 		*value = (double)r->peak_heap;
-	else if (!strcmp(metric, "d1_misses"))
+		return 0;
+	case READ_D1_MISSES:
 		*value = (double)r->d1_misses;
-	else if (!strcmp(metric, "ll_misses"))
+		return 0;
+	case READ_LL_MISSES:
 		*value = (double)r->ll_misses;
-	else if (!strcmp(metric, "branch_mispredicts"))
+		return 0;
+	case READ_BRANCH_MISPREDICTS:
 		*value = (double)r->branch_mispredicts;
-	else if (!strncmp(metric, "calls.", 6) && named) {
+		return 0;
+	case READ_CALLS:
+		if (named == NULL) {
+			*value = (double)vg_calls(r, member);
+			return 0;
+		}
 		/* a family (lesson.ini's function = a b c): the sum of each member's calls */
-		char name[sizeof r->functions[0].name];
 		for (const char *w = named; *w != '\0'; w += strspn(w, " ")) {
+			char name[sizeof r->functions[0].name];
 			size_t n = strcspn(w, " ");
 			snprintf(name, sizeof name, "%.*s", (int)n, w);
 			*value += (double)vg_calls(r, name);
 			w += n;
 		}
-	} else if (!strncmp(metric, "calls.", 6))
-		*value = (double)vg_calls(r, metric + 6);
-	else if (!strncmp(metric, "instr.", 6))
-		*value = (double)inclusive_of(r, named ? named : metric + 6);
-	else if (!strcmp(metric, "gc_share") && named)
+		return 0;
+	case READ_INSTR:
+		*value = (double)inclusive_of(r, named ? named : member);
+		return 0;
+	case READ_GC_SHARE:
+		if (named == NULL)
+			return -1;
 		*value = r->instructions ? (double)inclusive_of(r, named) / (double)r->instructions : 0;
-	else
+		return 0;
+	default: /* measured natively (wall.c), not under Valgrind */
 		return -1;
-	return 0;
+	}
 }
 
 /* }=== */
