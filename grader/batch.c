@@ -23,6 +23,7 @@
 #include "grade.h"
 #include "gradebook.h"
 #include "json_read.h"
+#include "lesson_id.h"
 #include "manifest.h"
 #include "pool.h"
 #include "proc.h"
@@ -138,9 +139,8 @@ static int parse_options(int argc, char **argv, struct batch_options *o)
 		} else if (v == NULL) {
 			return bad_usage("'%s' needs a value (or is unknown)", a);
 		} else if (!strcmp(a, "--lesson")) {
-			if (parse_whole_number(v, &x) != 0 || x < 1 || x > 99)
+			if (lesson_id_parse(v, o->lesson) != 0)
 				return bad_usage("--lesson: not a lesson number: '%s'", v);
-			snprintf(o->lesson, sizeof o->lesson, "%02llu", x);
 			i++;
 		} else if (!strcmp(a, "--jobs")) {
 			if (parse_whole_number(v, &x) != 0 || x < 1 || x > MAX_JOBS)

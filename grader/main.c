@@ -17,6 +17,7 @@
 #include "gradebook.h"
 #include "json_read.h"
 #include "grade.h"
+#include "lesson_id.h"
 #include "report.h"
 #include "whole_number.h"
 
@@ -178,11 +179,8 @@ int main(int argc, char **argv)
 		} else if (v == NULL) {
 			return usage_error("'%s' needs a value (or is unknown)", a);
 		} else if (!strcmp(a, "--lesson")) {
-			char *end;
-			long n = strtol(v, &end, 10);
-			if (*end || n < 1 || n > 99)
+			if (lesson_id_parse(v, lesson) != 0)
 				return usage_error("--lesson: not a lesson number: '%s'", v);
-			snprintf(lesson, sizeof lesson, "%02ld", n);
 			i++;
 		} else if (!strcmp(a, "--impl")) {
 			if (o.n_impls == MAX_IMPLS)
