@@ -25,7 +25,7 @@
 #include "json_read.h"
 #include "lesson_id.h"
 #include "manifest.h"
-#include "pool.h"
+#include "work_pool.h"
 #include "proc.h"
 #include "sandbox.h"
 #include "similarity.h"
@@ -300,8 +300,8 @@ static int read_report(const struct batch *b, const char *path, struct batch_row
 }
 
 /* How the child grader ended, when it wrote no usable report. */
-static void child_failure(const struct proc_result *r, const char *log, enum grade_status *status, char *reason,
-                          size_t len)
+static void child_failure(const struct proc_result *r, const char *log, enum grade_status *status,
+                          char *reason, size_t len)
 {
 	char how[128];
 	proc_describe(r, how, sizeof how);
@@ -759,15 +759,15 @@ int batch_main(int argc, char **argv)
 	}
 	b.tty = isatty(STDERR_FILENO);
 	clock_gettime(CLOCK_MONOTONIC, &b.started);
-	struct pool *p = pool_start(b.o.jobs, 2 * (size_t)b.o.jobs, grade_one, &b);
+	struct work_pool *p = work_pool_start(b.o.jobs, 2 * (size_t)b.o.jobs, grade_one, &b);
 	if (p == NULL) {
 		say("cannot start %u worker threads", b.o.jobs);
 		return 2;
 	}
 	for (size_t i = 0; i < b.n; i++)
 		if (!b.done[i])
-			pool_submit(p, i);
-	pool_finish(p);
+			work_pool_submit(p, i);
+	work_pool_finish(p);
 	if (b.tty && !b.o.quiet)
 		fputc('\n', stderr);
 	rc = finish(&b);

@@ -25,7 +25,7 @@
 #include "../batch_row.h"
 #include "../gradebook.h"
 #include "../json_read.h"
-#include "../pool.h"
+#include "../work_pool.h"
 #include "../sandbox.h"
 #include "../similarity.h"
 #include "../submissions.h"
@@ -212,15 +212,15 @@ static void add_job(void *ctx, size_t job, unsigned slot)
 	pthread_mutex_unlock(&c->lock);
 }
 
-static void pool_runs_every_job_once_on_its_slots(void **state)
+static void work_pool_runs_every_job_once_on_its_slots(void **state)
 {
 	(void)state;
 	struct counter c = {.lock = PTHREAD_MUTEX_INITIALIZER};
-	struct pool *p = pool_start(3, 2, add_job, &c);
+	struct work_pool *p = work_pool_start(3, 2, add_job, &c);
 	assert_non_null(p);
 	for (size_t i = 1; i <= 1000; i++)
-		pool_submit(p, i);
-	pool_finish(p);
+		work_pool_submit(p, i);
+	work_pool_finish(p);
 	if (c.calls != 1000 || c.sum != 500500 || c.max_slot > 2)
 		fail_msg("1000 jobs on 3 workers: got %zu calls, sum %zu, max slot %u; want 1000, "
 		         "500500, <= 2",
@@ -544,7 +544,7 @@ int main(void)
 	    cmocka_unit_test(slugs_are_safe_and_distinct),
 	    cmocka_unit_test(archive_members_that_leave_their_folder),
 	    cmocka_unit_test(batch_ini_round_trip),
-	    cmocka_unit_test(pool_runs_every_job_once_on_its_slots),
+	    cmocka_unit_test(work_pool_runs_every_job_once_on_its_slots),
 	    cmocka_unit_test(similarity_sees_through_renaming_not_unrelated_code),
 	    cmocka_unit_test(sandbox_hides_outputs_and_binds_only_the_work_folder),
 	    cmocka_unit_test(decoy_keeps_times_empties_solutions_keeps_skeleton),
