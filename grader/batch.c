@@ -25,7 +25,6 @@
 #include "json_read.h"
 #include "lesson_id.h"
 #include "manifest.h"
-#include "work_pool.h"
 #include "proc.h"
 #include "sandbox.h"
 #include "similarity.h"
@@ -33,6 +32,7 @@
 #include "text_file.h"
 #include "toolchain.h"
 #include "whole_number.h"
+#include "work_pool.h"
 
 #define MAX_JOBS           16
 #define CHILD_WALL_LIMIT   1200.0         /* one submission, everything included: a backstop */
@@ -506,7 +506,8 @@ static void grade_one(void *ctx, size_t i, unsigned slot)
 	free(rows);
 	if (!b->tty || b->o.quiet)
 		say("%zu/%zu %s: %s %.1f%s%s (%.0f s)", b->finished, b->to_grade, row.student,
-		    status_name(row.status), row.score, row.reason[0] ? ": " : "", row.reason, row.seconds);
+		    status_name(row.status), row.score, row.reason[0] ? ": " : "", row.reason,
+		    row.seconds);
 	progress(b);
 	pthread_mutex_unlock(&b->lock);
 }

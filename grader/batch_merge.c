@@ -47,7 +47,8 @@ static int read_shard(const char *shard, struct batch_row **rows, size_t *n, siz
 			size_t more = *cap ? *cap * 2 : 64;
 			struct batch_row *grown = realloc(*rows, more * sizeof **rows);
 			if (grown == NULL) {
-				fprintf(stderr, "grade batch-merge: out of memory reading '%s'\n", dir);
+				fprintf(stderr, "grade batch-merge: out of memory reading '%s'\n",
+				        dir);
 				json_free(v);
 				free(text);
 				rc = -1;

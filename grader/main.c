@@ -14,9 +14,9 @@
 #include "batch.h"
 #include "batch_row.h"
 #include "files.h"
+#include "grade.h"
 #include "gradebook.h"
 #include "json_read.h"
-#include "grade.h"
 #include "lesson_id.h"
 #include "report.h"
 #include "whole_number.h"
@@ -137,8 +137,7 @@ static int static_only_main(const struct grade_options *o, struct grade_report *
 	}
 	if (r->status != STATUS_GRADED) {
 		fprintf(stderr, "lesson %s: static checks: %s: %s\n%s", r->lesson,
-			status_name(r->status),
-			r->reason, r->details);
+		        status_name(r->status), r->reason, r->details);
 		return 1;
 	}
 	printf("lesson %s: static checks pass (symbols, static data, no asm or start-up code)\n",

@@ -25,10 +25,10 @@
 #include "../batch_row.h"
 #include "../gradebook.h"
 #include "../json_read.h"
-#include "../work_pool.h"
 #include "../sandbox.h"
 #include "../similarity.h"
 #include "../submissions.h"
+#include "../work_pool.h"
 #include "proc.h"
 
 static const char report[] =

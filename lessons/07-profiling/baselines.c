@@ -11,9 +11,9 @@
 #include <time.h>
 
 #include "bench_args.h"
+#include "timing.h"
 #include "wordstat.h"
 #include "wordstat_input.h"
-#include "timing.h"
 
 #define RUNS 15
 

@@ -20,11 +20,11 @@
 
 #include "bench_protocol.h"
 #include "callgrind_out.h"
+#include "files.h"
+#include "metrics.h"
 #include "proc.h"
 #include "sha256.h"
 #include "text_file.h"
-#include "files.h"
-#include "metrics.h"
 
 /* 4: allocations count the program's mmap; the libc build in the key; each entry keeps its
  * raw Valgrind file */
