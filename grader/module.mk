@@ -21,7 +21,7 @@ $(GRADER_LIB): $(filter-out $(BUILD)/grader/main.o,$(GRADER_OBJ))
 $(GRADER): $(BUILD)/grader/main.o $(GRADER_LIB) $(MEASURE_LIB) $(HARNESS_LIB)
 	@mkdir -p $(@D)
 	$(call quiet,LD,$@)
-	$(Q)$(CC) $(CFLAGS_normal) $^ -o $@ -lm
+	$(Q)$(CC) $(CFLAGS_normal) $^ -o $@ -larchive -lm
 
 $(BUILD)/tests/%.o: grader/tests/%.c $(BUILD)/flags/normal.txt | deps-check
 	@mkdir -p $(@D)
@@ -43,4 +43,4 @@ $(BUILD)/tests/test_alloc_fail: UNIT_LDFLAGS = $(ALLOC_FAIL_WRAP)
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(GRADER_LIB) $(MEASURE_LIB) $(HARNESS_LIB)
 	@mkdir -p $(@D)
 	$(call quiet,LD,$@)
-	$(Q)$(CC) $(CFLAGS_normal) $(UNIT_LDFLAGS) $(filter %.o,$^) $(GRADER_LIB) $(MEASURE_LIB) $(HARNESS_LIB) -o $@ $(LDLIBS_unit)
+	$(Q)$(CC) $(CFLAGS_normal) $(UNIT_LDFLAGS) $(filter %.o,$^) $(GRADER_LIB) $(MEASURE_LIB) $(HARNESS_LIB) -o $@ $(LDLIBS_unit) -larchive

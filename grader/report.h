@@ -104,4 +104,12 @@ void report_json_string(FILE *out, const char *s);
  * escaped), also well-formed XML. */
 void report_html(const struct grade_report *r, FILE *out);
 
+struct json_value;
+/* Fills r from a JSON report (schema_version 1) as report_json writes it, the metric specs and
+ * the title from m, the lesson's manifest (report_read.c): how a batch draws each student's
+ * HTML page. r->functions is allocated, even on error: free it. Returns 0, or -1 with a reason
+ * in err when v is not a report of lesson m->id. */
+int report_read_json(const struct json_value *v, const struct manifest *m, struct grade_report *r,
+                     char *err, size_t errlen);
+
 #endif

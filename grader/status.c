@@ -4,6 +4,7 @@
 #include <string.h>
 
 static const char *const names[] = {
+    [STATUS_NONE] = "",
     [STATUS_ERROR] = "error",
     [STATUS_GRADED] = "graded",
     [STATUS_REFUSED] = "refused",

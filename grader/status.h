@@ -4,7 +4,8 @@
 #define STATUS_H
 
 enum grade_status {
-	STATUS_ERROR, /* first, so that a report nobody filled in is not "graded" */
+	STATUS_NONE, /* no result yet (a batch's row of a submission no run has graded): "" */
+	STATUS_ERROR,
 	STATUS_GRADED,
 	STATUS_REFUSED,
 	STATUS_BUILD_FAILED,
@@ -13,7 +14,7 @@ enum grade_status {
 	STATUS_CRASHED,
 };
 
-/* "graded", "refused", ...: the word the reports print. */
+/* "graded", "refused", ...: the word the reports print ("" for STATUS_NONE). */
 const char *status_name(enum grade_status s);
 
 /* The status named name, or -1 when no status has that name. */

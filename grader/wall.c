@@ -263,7 +263,7 @@ static void estimate_time(struct wall_result *w, const struct timing *t, int cpu
 		wall_estimate(&t->cpu, w->triplets, 0, &w->time);
 	} else if (w->quiet < WALL_MIN_QUIET && t->cpu_known) {
 		/* too few quiet triplets for the wall: the CPU time of every triplet, which waiting
-		 * for a CPU leaves out. Leaving the metric out instead gave lesson 04's partial.c
+		 * for a CPU leaves out. Leaving the metric out instead gave lesson 04's partial
 		 * 61.7 in one grading and 52.4 in the next (its wall time earns nothing either
 		 * way); its CPU time earns nothing too, and the reference's matches itself. */
 		w->cpu_time = w->busy = 1;

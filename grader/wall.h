@@ -26,7 +26,7 @@
 /* Wall time (threaded lessons, bench values) counts only triplets during which other tasks
  * waited for a CPU at most this share of the time (/proc/pressure/cpu "some"): a thread
  * preempted in a critical section or a spin turns load into slowdowns no A/A spread of the
- * reference predicts (lesson 04's partial.c: 2.8x in one grading, 10x in the next). */
+ * reference predicts (lesson 04's partial: 2.8x in one grading, 10x in the next). */
 #define WALL_BUSY_MAX 0.20
 #define WALL_MIN_QUIET 5         /* fewer quiet triplets than this: unreliable */
 

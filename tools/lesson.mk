@@ -117,6 +117,7 @@ LESSON_IDS += $(2)
 LESSON_DIR_$(2) := $(1)
 # read when `make help` prints it, not on every run of make
 LESSON_TITLE_$(2) = $$(call ini_get,$(1)/lesson.ini,title)
+LESSON_TITLE_TH_$(2) = $$(call ini_get,$(1)/lesson.ini,title_th)
 L$(2)_STUDENT := $(call ini_get,$(1)/lesson.ini,student_files)
 L$(2)_STUDENT_OBJ := $$(call objects_of,$$(L$(2)_STUDENT))
 L$(2)_TESTS := $(wildcard $(1)/test_*.c)
