@@ -3,8 +3,7 @@
  * whether it is a count, and which field of a measurement holds it. The manifest checks names
  * against it, Valgrind's results and the native runs are read through it, and the grader
  * chooses how to score and show a metric from it, not from its name. Adding a metric is one
- * row here, its reading in vg_metric_value or grade.c's native_value, and the DESIGN.md
- * checklist. */
+ * row here and its reading in vg_metric_value or grade.c's native_value (DESIGN section 8.2). */
 #ifndef METRICS_H
 #define METRICS_H
 
