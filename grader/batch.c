@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
@@ -26,6 +27,7 @@
 #include "json_read.h"
 #include "lesson_id.h"
 #include "manifest.h"
+#include "options.h"
 #include "proc.h"
 #include "sandbox.h"
 #include "similarity.h"
@@ -112,74 +114,127 @@ static int bad_usage(const char *fmt, const char *arg)
 	return 2;
 }
 
+enum {
+	OPT_NO_SANDBOX = 256,
+	OPT_GRADESCOPE,
+	OPT_NO_WALL,
+	OPT_QUIET,
+	OPT_LESSON,
+	OPT_JOBS,
+	OPT_SEED,
+	OPT_OUT,
+	OPT_JUNIT,
+	OPT_TAP,
+	OPT_SHARD,
+	OPT_SIMILARITY,
+};
+
+static const struct option long_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"no-sandbox", no_argument, NULL, OPT_NO_SANDBOX},
+    {"gradescope", no_argument, NULL, OPT_GRADESCOPE},
+    {"no-wall", no_argument, NULL, OPT_NO_WALL},
+    {"quiet", no_argument, NULL, OPT_QUIET},
+    {"lesson", required_argument, NULL, OPT_LESSON},
+    {"jobs", required_argument, NULL, OPT_JOBS},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"out", required_argument, NULL, OPT_OUT},
+    {"junit", required_argument, NULL, OPT_JUNIT},
+    {"tap", required_argument, NULL, OPT_TAP},
+    {"shard", required_argument, NULL, OPT_SHARD},
+    {"similarity", required_argument, NULL, OPT_SIMILARITY},
+    {NULL, 0, NULL, 0},
+};
+
+/* Reads one option (c, from getopt_long) or, for c == 1, the submissions folder v. Returns 0,
+ * 1 for --help (printed), or 2 after a message. */
+static int parse_option(int c, const char *v, struct batch_options *o)
+{
+	unsigned long long x;
+	switch (c) {
+	case 'h':
+		usage(stdout);
+		return 1;
+	case OPT_NO_SANDBOX:
+		o->no_sandbox = 1;
+		return 0;
+	case OPT_GRADESCOPE:
+		o->gradescope = 1;
+		return 0;
+	case OPT_NO_WALL:
+		o->no_wall = 1;
+		return 0;
+	case OPT_QUIET:
+		o->quiet = 1;
+		return 0;
+	case 1: /* a word where no option is: the submissions folder */
+		if (o->submissions[0] != '\0')
+			return bad_usage("one submissions folder only: '%s'", v);
+		if (path_absolute(v, o->submissions, sizeof o->submissions) != 0)
+			return bad_usage("cannot resolve '%s'", v);
+		return 0;
+	case OPT_LESSON:
+		if (lesson_id_parse(v, o->lesson) != 0)
+			return bad_usage("--lesson: not a lesson number: '%s'", v);
+		return 0;
+	case OPT_JOBS:
+		if (parse_whole_number(v, &x) != 0 || x < 1 || x > MAX_JOBS)
+			return bad_usage("--jobs: want 1 to 16, got '%s'", v);
+		o->jobs = (unsigned)x;
+		return 0;
+	case OPT_SEED:
+		if (parse_whole_number(v, &o->seed) != 0)
+			return bad_usage("--seed: not an unsigned number: '%s'", v);
+		o->has_seed = 1;
+		return 0;
+	case OPT_OUT:
+	case OPT_JUNIT:
+	case OPT_TAP: {
+		char *dst = c == OPT_OUT ? o->out : c == OPT_JUNIT ? o->junit : o->tap;
+		if (path_absolute(v, dst, PATH_MAX) != 0)
+			return bad_usage("cannot resolve '%s'", v);
+		return 0;
+	}
+	case OPT_SHARD: {
+		unsigned part, parts;
+		char extra;
+		if (sscanf(v, "%u/%u%c", &part, &parts, &extra) != 2 || parts == 0 || part >= parts)
+			return bad_usage("--shard: want I/N with 0 <= I < N, got '%s'", v);
+		o->shard = part;
+		o->shards = parts;
+		return 0;
+	}
+	case OPT_SIMILARITY: {
+		char *end;
+		o->similarity = strtod(v, &end);
+		if (*end || !(o->similarity > 0 && o->similarity <= 1))
+			return bad_usage("--similarity: want a fraction in (0, 1], got '%s'", v);
+		return 0;
+	}
+	}
+	return 0;
+}
+
 /* Returns 0, 1 for --help (printed), or 2 after a message. */
 static int parse_options(int argc, char **argv, struct batch_options *o)
 {
 	memset(o, 0, sizeof *o);
 	o->jobs = 2;
 	o->similarity = DEFAULT_SIMILARITY;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		unsigned long long x;
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			usage(stdout);
-			return 1;
-		} else if (!strcmp(a, "--no-sandbox")) {
-			o->no_sandbox = 1;
-		} else if (!strcmp(a, "--gradescope")) {
-			o->gradescope = 1;
-		} else if (!strcmp(a, "--no-wall")) {
-			o->no_wall = 1;
-		} else if (!strcmp(a, "--quiet")) {
-			o->quiet = 1;
-		} else if (a[0] != '-') {
-			if (o->submissions[0] != '\0')
-				return bad_usage("one submissions folder only: '%s'", a);
-			if (path_absolute(a, o->submissions, sizeof o->submissions) != 0)
-				return bad_usage("cannot resolve '%s'", a);
-		} else if (v == NULL) {
-			return bad_usage("'%s' needs a value (or is unknown)", a);
-		} else if (!strcmp(a, "--lesson")) {
-			if (lesson_id_parse(v, o->lesson) != 0)
-				return bad_usage("--lesson: not a lesson number: '%s'", v);
-			i++;
-		} else if (!strcmp(a, "--jobs")) {
-			if (parse_whole_number(v, &x) != 0 || x < 1 || x > MAX_JOBS)
-				return bad_usage("--jobs: want 1 to 16, got '%s'", v);
-			o->jobs = (unsigned)x;
-			i++;
-		} else if (!strcmp(a, "--seed")) {
-			if (parse_whole_number(v, &o->seed) != 0)
-				return bad_usage("--seed: not an unsigned number: '%s'", v);
-			o->has_seed = 1;
-			i++;
-		} else if (!strcmp(a, "--out") || !strcmp(a, "--junit") || !strcmp(a, "--tap")) {
-			char *dst = !strcmp(a, "--out")     ? o->out
-			            : !strcmp(a, "--junit") ? o->junit
-			                                    : o->tap;
-			if (path_absolute(v, dst, PATH_MAX) != 0)
-				return bad_usage("cannot resolve '%s'", v);
-			i++;
-		} else if (!strcmp(a, "--shard")) {
-			unsigned part, parts;
-			char extra;
-			if (sscanf(v, "%u/%u%c", &part, &parts, &extra) != 2 || parts == 0 ||
-			    part >= parts)
-				return bad_usage("--shard: want I/N with 0 <= I < N, got '%s'", v);
-			o->shard = part;
-			o->shards = parts;
-			i++;
-		} else if (!strcmp(a, "--similarity")) {
-			char *end;
-			o->similarity = strtod(v, &end);
-			if (*end || !(o->similarity > 0 && o->similarity <= 1))
-				return bad_usage(
-				    "--similarity: want a fraction in (0, 1], got '%s'", v);
-			i++;
-		} else {
-			return bad_usage("unknown option '%s'", a);
-		}
+	opterr = 0; /* our messages, not getopt's */
+	optind = 0;
+	int c, rc, index = -1;
+	const char *fmt, *bad;
+	/* "-": words come back in order as c == 1, as the folder may stand anywhere */
+	while ((c = getopt_long(argc, argv, "-:h", long_options, &index)) != -1) {
+		if (option_refused(c, index, long_options, argc, argv, &fmt, &bad))
+			return bad_usage(fmt, bad);
+		index = -1;
+		if ((rc = parse_option(c, optarg, o)) != 0)
+			return rc;
 	}
+	if (option_rest_refused(argc, argv, &fmt, &bad))
+		return bad_usage(fmt, bad);
 	if (o->lesson[0] == '\0')
 		return bad_usage("%s--lesson NN is required", "");
 	if (o->submissions[0] == '\0')
