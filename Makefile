@@ -83,7 +83,7 @@ LESSON ?= $(shell cat $(BUILD)/last-lesson 2>/dev/null)
 # Each report is also kept as $(COURSE_STATE)/NN-grade.json, with the best score beside it.
 grade: $(GRADER) | deps-check
 	$(Q)status=0; for l in $(or $(LESSON),$(LESSON_IDS)); do \
-	  l=$$(printf '%02d' "$${l#0}" 2>/dev/null || printf '%s' "$$l"); rc=0; \
+	  l=$$(tools/lesson_id.sh "$$l" || printf '%s' "$$l"); rc=0; \
 	  $(GRADER) --lesson $$l --json-out $(COURSE_STATE)/$$l-grade.json || rc=$$?; \
 	  if [ $$rc -le 1 ]; then tools/student/best.sh $$l; fi; [ $$rc -eq 0 ] || status=$$rc; \
 	done; exit $$status

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
@@ -20,17 +21,21 @@
 #include "batch_ini.h"
 #include "batch_row.h"
 #include "class_report.h"
+#include "files.h"
 #include "grade.h"
 #include "gradebook.h"
 #include "json_read.h"
+#include "lesson_id.h"
 #include "manifest.h"
-#include "pool.h"
+#include "options.h"
 #include "proc.h"
 #include "sandbox.h"
 #include "similarity.h"
 #include "submissions.h"
 #include "text_file.h"
 #include "toolchain.h"
+#include "whole_number.h"
+#include "work_pool.h"
 
 #define MAX_JOBS           16
 #define CHILD_WALL_LIMIT   1200.0         /* one submission, everything included: a backstop */
@@ -109,22 +114,105 @@ static int bad_usage(const char *fmt, const char *arg)
 	return 2;
 }
 
-static int absolute(const char *path, char *out, size_t len)
-{
-	if (path[0] == '/')
-		return snprintf(out, len, "%s", path) < (int)len ? 0 : -1;
-	char cwd[PATH_MAX];
-	if (getcwd(cwd, sizeof cwd) == NULL)
-		return -1;
-	return snprintf(out, len, "%s/%s", cwd, path) < (int)len ? 0 : -1;
-}
+enum {
+	OPT_NO_SANDBOX = 256,
+	OPT_GRADESCOPE,
+	OPT_NO_WALL,
+	OPT_QUIET,
+	OPT_LESSON,
+	OPT_JOBS,
+	OPT_SEED,
+	OPT_OUT,
+	OPT_JUNIT,
+	OPT_TAP,
+	OPT_SHARD,
+	OPT_SIMILARITY,
+};
 
-static int parse_number(const char *v, unsigned long long *out)
+static const struct option long_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"no-sandbox", no_argument, NULL, OPT_NO_SANDBOX},
+    {"gradescope", no_argument, NULL, OPT_GRADESCOPE},
+    {"no-wall", no_argument, NULL, OPT_NO_WALL},
+    {"quiet", no_argument, NULL, OPT_QUIET},
+    {"lesson", required_argument, NULL, OPT_LESSON},
+    {"jobs", required_argument, NULL, OPT_JOBS},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"out", required_argument, NULL, OPT_OUT},
+    {"junit", required_argument, NULL, OPT_JUNIT},
+    {"tap", required_argument, NULL, OPT_TAP},
+    {"shard", required_argument, NULL, OPT_SHARD},
+    {"similarity", required_argument, NULL, OPT_SIMILARITY},
+    {NULL, 0, NULL, 0},
+};
+
+/* Reads one option (c, from getopt_long) or, for c == 1, the submissions folder v. Returns 0,
+ * 1 for --help (printed), or 2 after a message. */
+static int parse_option(int c, const char *v, struct batch_options *o)
 {
-	char *end;
-	errno = 0;
-	*out = strtoull(v, &end, 10);
-	return *end || errno || v[0] == '-' || v[0] == '\0' ? -1 : 0;
+	unsigned long long x;
+	switch (c) {
+	case 'h':
+		usage(stdout);
+		return 1;
+	case OPT_NO_SANDBOX:
+		o->no_sandbox = 1;
+		return 0;
+	case OPT_GRADESCOPE:
+		o->gradescope = 1;
+		return 0;
+	case OPT_NO_WALL:
+		o->no_wall = 1;
+		return 0;
+	case OPT_QUIET:
+		o->quiet = 1;
+		return 0;
+	case 1: /* a word where no option is: the submissions folder */
+		if (o->submissions[0] != '\0')
+			return bad_usage("one submissions folder only: '%s'", v);
+		if (path_absolute(v, o->submissions, sizeof o->submissions) != 0)
+			return bad_usage("cannot resolve '%s'", v);
+		return 0;
+	case OPT_LESSON:
+		if (lesson_id_parse(v, o->lesson) != 0)
+			return bad_usage("--lesson: not a lesson number: '%s'", v);
+		return 0;
+	case OPT_JOBS:
+		if (parse_whole_number(v, &x) != 0 || x < 1 || x > MAX_JOBS)
+			return bad_usage("--jobs: want 1 to 16, got '%s'", v);
+		o->jobs = (unsigned)x;
+		return 0;
+	case OPT_SEED:
+		if (parse_whole_number(v, &o->seed) != 0)
+			return bad_usage("--seed: not an unsigned number: '%s'", v);
+		o->has_seed = 1;
+		return 0;
+	case OPT_OUT:
+	case OPT_JUNIT:
+	case OPT_TAP: {
+		char *dst = c == OPT_OUT ? o->out : c == OPT_JUNIT ? o->junit : o->tap;
+		if (path_absolute(v, dst, PATH_MAX) != 0)
+			return bad_usage("cannot resolve '%s'", v);
+		return 0;
+	}
+	case OPT_SHARD: {
+		unsigned part, parts;
+		char extra;
+		if (sscanf(v, "%u/%u%c", &part, &parts, &extra) != 2 || parts == 0 || part >= parts)
+			return bad_usage("--shard: want I/N with 0 <= I < N, got '%s'", v);
+		o->shard = part;
+		o->shards = parts;
+		return 0;
+	}
+	case OPT_SIMILARITY: {
+		char *end;
+		o->similarity = strtod(v, &end);
+		if (*end || !(o->similarity > 0 && o->similarity <= 1))
+			return bad_usage("--similarity: want a fraction in (0, 1], got '%s'", v);
+		return 0;
+	}
+	}
+	return 0;
 }
 
 /* Returns 0, 1 for --help (printed), or 2 after a message. */
@@ -133,69 +221,20 @@ static int parse_options(int argc, char **argv, struct batch_options *o)
 	memset(o, 0, sizeof *o);
 	o->jobs = 2;
 	o->similarity = DEFAULT_SIMILARITY;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		unsigned long long x;
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			usage(stdout);
-			return 1;
-		} else if (!strcmp(a, "--no-sandbox")) {
-			o->no_sandbox = 1;
-		} else if (!strcmp(a, "--gradescope")) {
-			o->gradescope = 1;
-		} else if (!strcmp(a, "--no-wall")) {
-			o->no_wall = 1;
-		} else if (!strcmp(a, "--quiet")) {
-			o->quiet = 1;
-		} else if (a[0] != '-') {
-			if (o->submissions[0] != '\0')
-				return bad_usage("one submissions folder only: '%s'", a);
-			if (absolute(a, o->submissions, sizeof o->submissions) != 0)
-				return bad_usage("cannot resolve '%s'", a);
-		} else if (v == NULL) {
-			return bad_usage("'%s' needs a value (or is unknown)", a);
-		} else if (!strcmp(a, "--lesson")) {
-			if (parse_number(v, &x) != 0 || x < 1 || x > 99)
-				return bad_usage("--lesson: not a lesson number: '%s'", v);
-			snprintf(o->lesson, sizeof o->lesson, "%02llu", x);
-			i++;
-		} else if (!strcmp(a, "--jobs")) {
-			if (parse_number(v, &x) != 0 || x < 1 || x > MAX_JOBS)
-				return bad_usage("--jobs: want 1 to 16, got '%s'", v);
-			o->jobs = (unsigned)x;
-			i++;
-		} else if (!strcmp(a, "--seed")) {
-			if (parse_number(v, &o->seed) != 0)
-				return bad_usage("--seed: not an unsigned number: '%s'", v);
-			o->has_seed = 1;
-			i++;
-		} else if (!strcmp(a, "--out") || !strcmp(a, "--junit") || !strcmp(a, "--tap")) {
-			char *dst = !strcmp(a, "--out")     ? o->out
-			            : !strcmp(a, "--junit") ? o->junit
-			                                    : o->tap;
-			if (absolute(v, dst, PATH_MAX) != 0)
-				return bad_usage("cannot resolve '%s'", v);
-			i++;
-		} else if (!strcmp(a, "--shard")) {
-			unsigned part, parts;
-			char extra;
-			if (sscanf(v, "%u/%u%c", &part, &parts, &extra) != 2 || parts == 0 ||
-			    part >= parts)
-				return bad_usage("--shard: want I/N with 0 <= I < N, got '%s'", v);
-			o->shard = part;
-			o->shards = parts;
-			i++;
-		} else if (!strcmp(a, "--similarity")) {
-			char *end;
-			o->similarity = strtod(v, &end);
-			if (*end || !(o->similarity > 0 && o->similarity <= 1))
-				return bad_usage(
-				    "--similarity: want a fraction in (0, 1], got '%s'", v);
-			i++;
-		} else {
-			return bad_usage("unknown option '%s'", a);
-		}
+	opterr = 0; /* our messages, not getopt's */
+	optind = 0;
+	int c, rc, index = -1;
+	const char *fmt, *bad;
+	/* "-": words come back in order as c == 1, as the folder may stand anywhere */
+	while ((c = getopt_long(argc, argv, "-:h", long_options, &index)) != -1) {
+		if (option_refused(c, index, long_options, argc, argv, &fmt, &bad))
+			return bad_usage(fmt, bad);
+		index = -1;
+		if ((rc = parse_option(c, optarg, o)) != 0)
+			return rc;
 	}
+	if (option_rest_refused(argc, argv, &fmt, &bad))
+		return bad_usage(fmt, bad);
 	if (o->lesson[0] == '\0')
 		return bad_usage("%s--lesson NN is required", "");
 	if (o->submissions[0] == '\0')
@@ -208,32 +247,6 @@ static int parse_options(int argc, char **argv, struct batch_options *o)
 /* }=== */
 
 /* {=== files and folders ===} */
-
-static void mkdirs(const char *path, mode_t mode)
-{
-	char tmp[PATH_MAX];
-	snprintf(tmp, sizeof tmp, "%s", path);
-	for (char *p = tmp + 1; *p != '\0'; p++)
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(tmp, mode);
-			*p = '/';
-		}
-	mkdir(tmp, mode);
-}
-
-/* rm -rf path, without a shell (the path holds a student's name). */
-static void remove_tree(const char *path)
-{
-	if (access(path, F_OK) != 0)
-		return;
-	char copy[PATH_MAX];
-	snprintf(copy, sizeof copy, "%s", path);
-	char *argv[] = {"rm", "-rf", "--", copy, NULL};
-	struct proc_spec spec = {.argv = argv, .wall_limit = 120};
-	struct proc_result r;
-	proc_run(&spec, &r);
-}
 
 static void chown_tree(const char *path, const struct sandbox_user *u)
 {
@@ -343,12 +356,12 @@ static int read_report(const struct batch *b, const char *path, struct batch_row
 }
 
 /* How the child grader ended, when it wrote no usable report. */
-static void child_failure(const struct proc_result *r, const char *log, char *status, char *reason,
-                          size_t len)
+static void child_failure(const struct proc_result *r, const char *log, enum grade_status *status,
+                          char *reason, size_t len)
 {
 	char how[128];
 	proc_describe(r, how, sizeof how);
-	snprintf(status, 16, "%s", r->timed_out ? "timed_out" : "error");
+	*status = r->timed_out ? STATUS_TIMED_OUT : STATUS_ERROR;
 	char *text = text_file_read(log, 1u << 20, 0, 0, NULL, 0), *last = NULL, *any = NULL;
 	for (char *line = text ? strtok(text, "\n") : NULL; line; line = strtok(NULL, "\n")) {
 		if (strncmp(line, "grade:", 6) == 0 || strncmp(line, "bwrap:", 6) == 0)
@@ -416,11 +429,12 @@ static void run_child(struct batch *b, size_t i, unsigned slot, const char *work
 		inner[k++] = paths[f];
 	}
 	inner[k] = NULL;
-	char *argv[SANDBOX_MAX_ARGS];
+	struct sandbox_command cmd;
+	char **argv = cmd.argv;
 	if (b->o.no_sandbox)
 		memcpy(argv, inner, (k + 1) * sizeof *argv);
 	else
-		sandbox_argv(&b->sb, work, inner, argv);
+		sandbox_argv(&b->sb, work, inner, &cmd);
 	/* stdout and stderr are opened by us before dropping to the slot user: root's files,
 	 * which the student's code cannot reopen through /proc to forge a report */
 	struct proc_spec spec = {
@@ -437,9 +451,10 @@ static void run_child(struct batch *b, size_t i, unsigned slot, const char *work
 	    .run_gid = user.gid,
 	};
 	struct proc_result r;
-	char err[512], status[16];
+	char err[512];
+	enum grade_status status;
 	if (proc_run(&spec, &r) != 0) {
-		batch_row_failed(row, s->name, b->o.lesson, b->ini.seed, "error", r.error);
+		batch_row_failed(row, s->name, b->o.lesson, b->ini.seed, STATUS_ERROR, r.error);
 		return;
 	}
 	if (r.exited && (r.exit_code == 0 || r.exit_code == 1) &&
@@ -447,25 +462,24 @@ static void run_child(struct batch *b, size_t i, unsigned slot, const char *work
 		snprintf(row->student, sizeof row->student, "%s", s->name);
 		return;
 	}
-	child_failure(&r, log, status, err, sizeof err);
+	child_failure(&r, log, &status, err, sizeof err);
 	batch_row_failed(row, s->name, b->o.lesson, b->ini.seed, status, err);
+}
+
+static int write_row_json(FILE *f, const void *row)
+{
+	batch_row_json(row, f);
+	return 0;
 }
 
 static void save_outputs(struct batch *b, const struct batch_row *row, const char *report)
 {
-	char path[PATH_MAX * 2], tmp[PATH_MAX * 2 + 32];
+	char path[PATH_MAX * 2];
 	out_path(b, path, sizeof path, "reports/%s.json", row->slug);
-	snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "w");
-	if (f != NULL) {
-		if (report != NULL)
-			fputs(report, f);
-		else
-			batch_row_json(row, f);
-		int ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
-		if (fclose(f) != 0 || !ok || rename(tmp, path) != 0)
-			unlink(tmp);
-	}
+	if (report != NULL)
+		file_write_atomic_bytes(path, 0644, report, strlen(report));
+	else
+		file_write_atomic(path, 0644, write_row_json, row);
 	if (b->o.gradescope) {
 		out_path(b, path, sizeof path, "gradescope/%s", row->slug);
 		mkdir(path, 0755);
@@ -513,18 +527,18 @@ static void grade_one(void *ctx, size_t i, unsigned slot)
 	out_path(b, work, sizeof work, "work/%s", row.slug);
 	snprintf(scratch, sizeof scratch, "%s.unpack", work);
 	snprintf(src, sizeof src, "%s/src", work);
-	remove_tree(work);
-	remove_tree(scratch);
+	tree_remove(work);
+	tree_remove(scratch);
 	mkdir(work, 0755);
 	char keep[PATH_MAX * 2 + 16];
 	snprintf(keep, sizeof keep, "%s/valgrind", work);
 	mkdir(keep, 0755);
 	char *report = NULL;
 	int rc = submissions_take(&b->subs[i], &b->m, b->slug, src, scratch, err, sizeof err);
-	remove_tree(scratch);
+	tree_remove(scratch);
 	if (rc != 0)
 		batch_row_failed(&row, b->subs[i].name, b->o.lesson, b->ini.seed,
-		                 rc > 0 ? "refused" : "error", err);
+		                 rc > 0 ? STATUS_REFUSED : STATUS_ERROR, err);
 	else
 		run_child(b, i, slot, work, &row, &report);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -548,7 +562,8 @@ static void grade_one(void *ctx, size_t i, unsigned slot)
 	free(rows);
 	if (!b->tty || b->o.quiet)
 		say("%zu/%zu %s: %s %.1f%s%s (%.0f s)", b->finished, b->to_grade, row.student,
-		    row.status, row.score, row.reason[0] ? ": " : "", row.reason, row.seconds);
+		    status_name(row.status), row.score, row.reason[0] ? ": " : "", row.reason,
+		    row.seconds);
 	progress(b);
 	pthread_mutex_unlock(&b->lock);
 }
@@ -650,7 +665,7 @@ static int setup_sandbox(struct batch *b)
 	snprintf(b->sb.decoy_from, sizeof b->sb.decoy_from, "%s/solutions/%s", COURSE_ROOT,
 	         b->slug);
 	out_path(b, b->sb.decoy_to, sizeof b->sb.decoy_to, "sandbox/solutions-%s", b->o.lesson);
-	remove_tree(b->sb.decoy_to);
+	tree_remove(b->sb.decoy_to);
 	char parent[PATH_MAX + 16], err[512];
 	out_path(b, parent, sizeof parent, "sandbox");
 	mkdir(parent, 0755);
@@ -760,7 +775,7 @@ static int finish(struct batch *b)
 	int page = class_report_write(b->o.out, b->rows, b->n);
 	size_t graded = 0;
 	for (size_t i = 0; i < b->n; i++)
-		graded += b->done[i] && strcmp(b->rows[i].status, "graded") == 0;
+		graded += b->done[i] && b->rows[i].status == STATUS_GRADED;
 	say("%zu submissions, %zu graded, %zu with another status%s: %s", b->n, graded,
 	    b->n - graded - missing, missing ? ", some missing" : "", path);
 	if (page != 0) /* the reports are on disk: the pages can be drawn again */
@@ -807,15 +822,15 @@ int batch_main(int argc, char **argv)
 	}
 	b.tty = isatty(STDERR_FILENO);
 	clock_gettime(CLOCK_MONOTONIC, &b.started);
-	struct pool *p = pool_start(b.o.jobs, 2 * (size_t)b.o.jobs, grade_one, &b);
+	struct work_pool *p = work_pool_start(b.o.jobs, 2 * (size_t)b.o.jobs, grade_one, &b);
 	if (p == NULL) {
 		say("cannot start %u worker threads", b.o.jobs);
 		return 2;
 	}
 	for (size_t i = 0; i < b.n; i++)
 		if (!b.done[i])
-			pool_submit(p, i);
-	pool_finish(p);
+			work_pool_submit(p, i);
+	work_pool_finish(p);
 	if (b.tty && !b.o.quiet)
 		fputc('\n', stderr);
 	rc = finish(&b);

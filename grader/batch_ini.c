@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "files.h"
+
 static char *trim(char *s)
 {
 	while (*s == ' ' || *s == '\t')
@@ -57,28 +59,20 @@ int batch_ini_read(const char *path, struct batch_ini *b, char *err, size_t errl
 	return 0;
 }
 
-int batch_ini_write(const char *path, const struct batch_ini *b)
+static int write_ini(FILE *f, const void *arg)
 {
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (f == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
+	const struct batch_ini *b = arg;
 	fprintf(f,
 	        "; batch.ini: one batch of 'grade batch'; a rerun into this folder reuses it\n"
 	        "format_version = 1\n[batch]\nlesson = %s\nseed = %llu\n"
 	        "course_version = %s\ncreated = %s\n",
 	        b->lesson, b->seed, b->course_version, b->created);
-	int ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
-	if (fclose(f) != 0 || !ok || rename(tmp, path) != 0) {
-		unlink(tmp);
-		return -1;
-	}
 	return 0;
+}
+
+int batch_ini_write(const char *path, const struct batch_ini *b)
+{
+	return file_write_atomic(path, 0600, write_ini, b);
 }
 
 unsigned long long batch_ini_draw_seed(void)

@@ -44,8 +44,20 @@ static int read_shard(const char *shard, struct batch_row **rows, size_t *n, siz
 		char *text = text_file_read(path, 4u << 20, 1, 1, err, sizeof err);
 		struct json_value *v =
 		    text ? json_parse(text, strlen(text), err, sizeof err) : NULL;
-		if (*n == *cap)
-			*rows = realloc(*rows, (*cap = *cap ? *cap * 2 : 64) * sizeof **rows);
+		if (*n == *cap) {
+			size_t more = *cap ? *cap * 2 : 64;
+			struct batch_row *grown = realloc(*rows, more * sizeof **rows);
+			if (grown == NULL) {
+				fprintf(stderr, "grade batch-merge: out of memory reading '%s'\n",
+				        dir);
+				json_free(v);
+				free(text);
+				rc = -1;
+				break;
+			}
+			*rows = grown;
+			*cap = more;
+		}
 		struct batch_row *row = &(*rows)[*n];
 		memset(row, 0, sizeof *row);
 		const char *lesson = json_string_or(v, "lesson", "");

@@ -43,6 +43,11 @@ int batch_row_from_json(const struct json_value *r, const char *lesson, struct b
 		snprintf(err, errlen, "not a schema_version 1 report of lesson %s", lesson);
 		return -1;
 	}
+	enum grade_status status;
+	if (status_from_name(json_string_or(r, "status", ""), &status) != 0) {
+		snprintf(err, errlen, "unknown status '%.32s'", json_string_or(r, "status", ""));
+		return -1;
+	}
 	double seconds = row->seconds;
 	char student[sizeof row->student];
 	copy(student, sizeof student, row->student);
@@ -51,7 +56,7 @@ int batch_row_from_json(const struct json_value *r, const char *lesson, struct b
 	     student[0] ? student : json_string_or(r, "student", ""));
 	batch_slug(row->student, row->slug, sizeof row->slug);
 	copy(row->lesson, sizeof row->lesson, lesson);
-	copy(row->status, sizeof row->status, json_string_or(r, "status", "error"));
+	row->status = status;
 	copy(row->reason, sizeof row->reason, json_string_or(r, "reason", ""));
 	row->score = json_number_or(r, "score", 0);
 	row->max = json_number_or(r, "max", 100);
@@ -75,14 +80,14 @@ int batch_row_from_json(const struct json_value *r, const char *lesson, struct b
 }
 
 void batch_row_failed(struct batch_row *row, const char *student, const char *lesson,
-                      unsigned long long seed, const char *status, const char *reason)
+                      unsigned long long seed, enum grade_status status, const char *reason)
 {
 	double seconds = row->seconds;
 	memset(row, 0, sizeof *row);
 	copy(row->student, sizeof row->student, student);
 	batch_slug(student, row->slug, sizeof row->slug);
 	copy(row->lesson, sizeof row->lesson, lesson);
-	copy(row->status, sizeof row->status, status);
+	row->status = status;
 	copy(row->reason, sizeof row->reason, reason);
 	row->max = 100;
 	row->seed = seed;
@@ -106,7 +111,7 @@ void batch_row_json(const struct batch_row *row, FILE *out)
 	fputs(", \"student\": ", out);
 	report_json_string(out, row->student);
 	fputs(", \"status\": ", out);
-	report_json_string(out, row->status);
+	report_json_string(out, status_name(row->status));
 	fputs(", \"reason\": ", out);
 	if (row->reason[0])
 		report_json_string(out, row->reason);

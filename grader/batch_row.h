@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "json_read.h"
+#include "status.h"
 
 #define BATCH_MAX_METRICS 16
 
@@ -24,7 +25,7 @@ struct batch_row {
 	char student[128]; /* the submission's name, as the instructor named it */
 	char slug[160];    /* the same, safe as a file name (batch_slug) */
 	char lesson[3];
-	char status[16];  /* a status of DESIGN section 10.3 */
+	enum grade_status status; /* a status of DESIGN section 10.3 */
 	char reason[512]; /* "" when graded */
 	double score, max;
 	unsigned passed, total;
@@ -47,7 +48,7 @@ int batch_row_from_json(const struct json_value *report, const char *lesson, str
 /* A row for a submission that never produced a report (intake refused it, the grader died):
  * score 0, the given status and reason. */
 void batch_row_failed(struct batch_row *row, const char *student, const char *lesson,
-                      unsigned long long seed, const char *status, const char *reason);
+                      unsigned long long seed, enum grade_status status, const char *reason);
 
 /* Writes row as a schema v1 JSON report (the fields a batch knows) to out. */
 void batch_row_json(const struct batch_row *row, FILE *out);

@@ -9,22 +9,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "proc.h"
 
 #define BUILD_WALL_LIMIT 300.0
-
-static void mkdirs(const char *path)
-{
-	char tmp[PATH_MAX];
-	snprintf(tmp, sizeof tmp, "%s", path);
-	for (char *p = tmp + 1; *p != '\0'; p++)
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(tmp, 0755);
-			*p = '/';
-		}
-	mkdir(tmp, 0755);
-}
 
 /* The compiler's messages: the log without make's own chatter, at most len bytes from its
  * start (the first error is the one to read). */
@@ -64,7 +52,7 @@ int build_impl(const char *id, const struct impl *impl, char *err, size_t errlen
 	char lesson[16], src[PATH_MAX + 16], out[PATH_MAX + 16];
 	if (prebuilt(impl))
 		return 0;
-	mkdirs(impl->out_dir);
+	mkdirs(impl->out_dir, 0755);
 	snprintf(log, sizeof log, "%s/build.log", impl->out_dir);
 	snprintf(all, sizeof all, "%s/all", impl->out_dir);
 	snprintf(lesson, sizeof lesson, "LESSON=%s", id);

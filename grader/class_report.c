@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "files.h"
 #include "grade.h"
 #include "gradebook.h"
 #include "html_page.h"
@@ -42,9 +43,15 @@ struct class_data {
 	int has_similarity; /* similarity.csv was there */
 };
 
+/* A status as the class page says it: a submission no run has graded yet is "missing". */
+static const char *status_word(enum grade_status s)
+{
+	return s != STATUS_NONE ? status_name(s) : "missing";
+}
+
 static const char *status_of(const struct batch_row *r)
 {
-	return r->status[0] ? r->status : "missing";
+	return status_word(r->status);
 }
 
 /* {=== the lesson and each student's page ===} */
@@ -65,9 +72,10 @@ static int load_manifest(struct class_data *c)
 	return 0;
 }
 
-static void write_report_html(FILE *out, const void *r)
+static int write_report_html(FILE *out, const void *r)
 {
 	report_html(r, out);
+	return 0;
 }
 
 /* Keeps the reference's and the skeleton's value of each metric the first report has. */
@@ -100,7 +108,7 @@ static int student_page(struct class_data *c, const struct batch_row *row)
 	if (rc == 0) {
 		note_baselines(c, &r);
 		snprintf(path, sizeof path, "%s/reports/%s.html", c->dir, row->slug);
-		rc = gradebook_write_file(path, write_report_html, &r);
+		rc = file_write_atomic(path, 0644, write_report_html, &r);
 		if (rc != 0)
 			snprintf(err, sizeof err, "cannot write '%s'", path);
 	}
@@ -195,7 +203,7 @@ static void student_link(const struct class_data *c, const char *name, FILE *out
 
 static void status_badge(const struct batch_row *r, FILE *out)
 {
-	fprintf(out, "<span class=\"badge%s\">", strcmp(r->status, "graded") ? " bad" : "");
+	fprintf(out, "<span class=\"badge%s\">", r->status != STATUS_GRADED ? " bad" : "");
 	html_escape(out, status_of(r));
 	fputs("</span>", out);
 }
@@ -219,7 +227,7 @@ static void page_header(const struct class_data *c, const char *title, FILE *out
 	double *scores = malloc((c->n + 1) * sizeof *scores);
 	size_t n = 0;
 	for (size_t i = 0; scores && i < c->n; i++)
-		if (c->rows[i].status[0])
+		if (c->rows[i].status != STATUS_NONE)
 			scores[n++] = c->rows[i].score;
 	fputs("<header>\n<div>\n<h1>", out);
 	html_escape(out, title);
@@ -244,12 +252,12 @@ static void page_header(const struct class_data *c, const char *title, FILE *out
 
 static void page_scores(const struct class_data *c, FILE *out)
 {
-	static const char *const statuses[] = {"graded",       "refused",   "build_failed",
-	                                       "tests_failed", "timed_out", "crashed",
-	                                       "error",        "missing"};
+	static const enum grade_status statuses[] = {
+	    STATUS_GRADED,   STATUS_REFUSED, STATUS_BUILD_FAILED, STATUS_TESTS_FAILED,
+	    STATUS_TIMED_OUT, STATUS_CRASHED, STATUS_ERROR,        STATUS_NONE};
 	size_t bins[HIST_BINS] = {0}, most = 1, with_score = 0;
 	for (size_t i = 0; i < c->n; i++)
-		if (c->rows[i].status[0]) {
+		if (c->rows[i].status != STATUS_NONE) {
 			int b = (int)(c->rows[i].score / (100.0 / HIST_BINS));
 			b = b < 0 ? 0 : b >= HIST_BINS ? HIST_BINS - 1 : b;
 			most = ++bins[b] > most ? bins[b] : most;
@@ -284,9 +292,9 @@ static void page_scores(const struct class_data *c, FILE *out)
 	for (size_t s = 0; s < sizeof statuses / sizeof *statuses; s++) {
 		size_t count = 0;
 		for (size_t i = 0; i < c->n; i++)
-			count += !strcmp(status_of(&c->rows[i]), statuses[s]);
+			count += c->rows[i].status == statuses[s];
 		if (count)
-			fprintf(out, "<span>%s <b>%zu</b></span>", statuses[s], count);
+			fprintf(out, "<span>%s <b>%zu</b></span>", status_word(statuses[s]), count);
 	}
 	fputs("</div>\n</div>\n", out);
 }
@@ -462,7 +470,7 @@ static void page_refused(const struct class_data *c, FILE *out)
 	      out);
 	for (size_t i = 0; i < c->n; i++) {
 		const struct batch_row *r = &c->rows[i];
-		if (!strcmp(r->status, "graded"))
+		if (r->status == STATUS_GRADED)
 			continue;
 		if (n++ == 0)
 			fputs(
@@ -471,7 +479,7 @@ static void page_refused(const struct class_data *c, FILE *out)
 			    out);
 		row_cells(c, r, out);
 		fputs("<td class=\"why\">", out);
-		html_escape(out, r->status[0] ? r->reason : "no result: graded in no run yet");
+		html_escape(out, r->status != STATUS_NONE ? r->reason : "no result: graded in no run yet");
 		fputs("</td></tr>\n", out);
 	}
 	fputs(n ? "</table>\n" : "<p class=\"meta\">Every submission was graded.</p>\n", out);
@@ -534,7 +542,7 @@ static void page_students(const struct class_data *c, FILE *out)
 
 /* }=== */
 
-static void write_class_page(FILE *out, const void *arg)
+static int write_class_page(FILE *out, const void *arg)
 {
 	const struct class_data *c = arg;
 	char title[256] = "Class report: no submissions";
@@ -549,6 +557,7 @@ static void write_class_page(FILE *out, const void *arg)
 	page_similarity(c, out);
 	page_students(c, out);
 	html_page_end(out);
+	return 0;
 }
 
 int class_report_write(const char *dir, const struct batch_row *rows, size_t n)
@@ -567,12 +576,12 @@ int class_report_write(const char *dir, const struct batch_row *rows, size_t n)
 	if (n > 0 && !c->has_manifest)
 		rc = -1;
 	for (size_t i = 0; c->has_manifest && i < n; i++)
-		if (rows[i].status[0] && !(c->has_page[i] = student_page(c, &rows[i]) == 0))
+		if (rows[i].status != STATUS_NONE && !(c->has_page[i] = student_page(c, &rows[i]) == 0))
 			rc = -1;
 	read_similarity(c);
 	char path[PATH_MAX + 16];
 	snprintf(path, sizeof path, "%s/class.html", dir);
-	if (gradebook_write_file(path, write_class_page, c) != 0) {
+	if (file_write_atomic(path, 0644, write_class_page, c) != 0) {
 		fprintf(stderr, "class report: cannot write '%s'\n", path);
 		rc = -1;
 	}

@@ -16,6 +16,7 @@
 #include "build.h"
 #include "impl.h"
 #include "jail.h"
+#include "metrics.h"
 #include "seal.h"
 #include "static_checks.h"
 #include "suites.h"
@@ -157,9 +158,14 @@ static void measured_free(struct measured *x)
 
 /* {=== metric values ===} */
 
-/* The value of a metric for one implementation; 0 when the tool did not run. Returns 1 for
- * counts (scored as (S+1)/(R+1)), 0 for ratios. */
-static int metric_value(const struct metric_spec *spec, const struct measured *x, double *value)
+/* Every metric of a loaded manifest is in the catalogue (manifest.c refuses the others). */
+static const struct metric_def *def_of(const struct metric_spec *spec)
+{
+	return metric_def(spec->name);
+}
+
+/* The value of a metric for one implementation; 0 when the tool did not run. */
+static void metric_value(const struct metric_spec *spec, const struct measured *x, double *value)
 {
 	int tool = vg_tool_for_metric(spec->name);
 	const struct vg_result *r = tool == VG_CACHEGRIND_SIM ? &x->sim
@@ -168,25 +174,22 @@ static int metric_value(const struct metric_spec *spec, const struct measured *x
 	*value = 0;
 	if (tool >= 0)
 		vg_metric_value(r, spec->name, spec->function, value);
-	return strcmp(spec->name, "gc_share") != 0;
 }
 
 /* Metrics measured by the native runs of wall.c rather than under Valgrind. */
 static int is_native_metric(const char *name)
 {
-	static const char *const native[] = {"wall_ratio", "cpu_ratio", "context_switches",
-					     "minor_faults", "max_rss"};
-	for (size_t i = 0; i < sizeof native / sizeof native[0]; i++)
-		if (!strcmp(name, native[i]))
-			return 1;
-	return strncmp(name, "bench.", 6) == 0;
+	const struct metric_def *d = metric_def(name);
+	return d != NULL && d->source == SOURCE_NATIVE;
 }
 
 /* bench.NAME: what the bench printed as "bench NAME VALUE", or NULL. */
-static const struct wall_value *bench_value(const struct wall_result *w, const char *metric)
+static const struct wall_value *bench_value(const struct wall_result *w,
+					    const struct metric_spec *spec)
 {
+	const char *name = spec->name + strlen(def_of(spec)->name);
 	for (size_t i = 0; w != NULL && i < w->n_values; i++)
-		if (!strcmp(w->values[i].name, metric + 6))
+		if (!strcmp(w->values[i].name, name))
 			return &w->values[i];
 	return NULL;
 }
@@ -198,52 +201,46 @@ static int timed_estimate(const struct metric_spec *spec, const struct wall_resu
 {
 	if (w == NULL)
 		return 0;
-	if (!strcmp(spec->name, "wall_ratio")) {
+	if (def_of(spec)->read == READ_WALL_RATIO) {
 		*e = w->time;
 		return 1;
 	}
-	const struct wall_value *v = strncmp(spec->name, "bench.", 6) ? NULL
-								 : bench_value(w, spec->name);
+	const struct wall_value *v =
+	    def_of(spec)->read == READ_BENCH_VALUE ? bench_value(w, spec) : NULL;
 	if (v == NULL)
 		return 0;
 	wall_value_estimate(w, v, spec->direction == DIRECTION_HIGHER, e);
 	return 1;
 }
 
-/* A native metric's student and reference values (0 without a measurement). Returns 1 for
- * counts, 0 for ratios, as metric_value does. */
-static int native_value(const struct metric_spec *spec, const struct wall_result *w,
-			double *student, double *reference)
+/* A native metric's student and reference values (0 without a measurement). */
+static void native_value(const struct metric_spec *spec, const struct wall_result *w,
+			 double *student, double *reference)
 {
-	const char *name = spec->name;
+	enum metric_read read = def_of(spec)->read;
 	struct wall_estimate e;
 	*student = *reference = 0;
-	if (!strcmp(name, "wall_ratio") || !strncmp(name, "bench.", 6)) {
+	if (read == READ_WALL_RATIO || read == READ_BENCH_VALUE) {
 		/* a time, a rate or a latency: compared as a ratio of the robust estimates */
 		if (timed_estimate(spec, w, &e)) {
 			*student = e.student;
 			*reference = e.reference;
 		}
-		if (!strcmp(name, "wall_ratio")) { /* shown as a ratio: student / reference */
+		if (read == READ_WALL_RATIO) { /* shown as a ratio: student / reference */
 			*student = w ? w->ratio : 0;
 			*reference = 1;
 		}
-		return 0;
+		return;
 	}
 	if (w == NULL)
-		return strcmp(name, "cpu_ratio") != 0;
-	if (!strcmp(name, "cpu_ratio")) {
-		*student = w->student.cpu_ratio;
-		*reference = w->reference.cpu_ratio;
-		return 0;
-	}
+		return;
 	const struct wall_usage *sides[2] = {&w->student, &w->reference};
 	double *values[2] = {student, reference};
 	for (int i = 0; i < 2; i++)
-		*values[i] = !strcmp(name, "context_switches") ? sides[i]->switches
-			     : !strcmp(name, "minor_faults")   ? sides[i]->minor_faults
-							       : sides[i]->max_rss;
-	return 1;
+		*values[i] = read == READ_CPU_RATIO          ? sides[i]->cpu_ratio
+			     : read == READ_CONTEXT_SWITCHES ? sides[i]->switches
+			     : read == READ_MINOR_FAULTS     ? sides[i]->minor_faults
+							     : sides[i]->max_rss;
 }
 
 /* A bench value's unit, from its name's suffix: requests_per_s, p99_us. */
@@ -270,11 +267,12 @@ static const char *value_unit(const char *name)
  *   67489 against the reference's 66686 requests/s under load) and would hand out points. */
 static void judge_timed(struct metric_result *mr, const struct wall_estimate *e)
 {
-	if (!strcmp(mr->spec->name, "wall_ratio") || e->tolerance > mr->tolerance)
+	int wall = def_of(mr->spec)->timing == TIMING_WALL;
+	if (wall || e->tolerance > mr->tolerance)
 		mr->tolerance = e->tolerance;
 	mr->aa_spread = e->aa_spread;
 	mr->unreliable = !e->reliable;
-	mr->excluded = mr->unreliable && strcmp(mr->spec->name, "wall_ratio") != 0;
+	mr->excluded = mr->unreliable && !wall;
 }
 
 static void fill_metrics(const struct grade_options *o, const struct manifest *m,
@@ -287,44 +285,40 @@ static void fill_metrics(const struct grade_options *o, const struct manifest *m
 	r->n_metrics = m->n_metrics;
 	for (size_t i = 0; i < m->n_metrics; i++) {
 		const struct metric_spec *spec = &m->metrics[i];
+		const struct metric_def *def = def_of(spec);
 		struct metric_result *mr = &r->metrics[i];
 		mr->spec = spec;
 		mr->scored = spec->kind == METRIC_SCORED &&
-			     !(o->batch && !strcmp(spec->name, "wall_ratio") && !spec->batch_scored);
+			     !(o->batch && def->batch_mode && !spec->batch_scored);
 		mr->tolerance = spec->tolerance;
-		int is_count = 1;
-		if (is_native_metric(spec->name)) {
+		snprintf(mr->unit, sizeof mr->unit, "%s",
+			 def->unit ? def->unit : value_unit(spec->name));
+		if (def->source == SOURCE_NATIVE) {
 			struct wall_estimate e;
 			int timed = timed_estimate(spec, wall, &e);
 			mr->measured = wall != NULL;
 			mr->has_reference = wall != NULL;
-			is_count = native_value(spec, wall, &mr->student, &mr->reference);
+			native_value(spec, wall, &mr->student, &mr->reference);
 			if (timed)
 				judge_timed(mr, &e);
-			if (!strncmp(spec->name, "bench.", 6)) {
+			if (def->read == READ_BENCH_VALUE) {
 				mr->measured = timed;
 				mr->has_reference = timed;
-				snprintf(mr->unit, sizeof mr->unit, "%s", value_unit(spec->name));
-			} else {
-				snprintf(mr->unit, sizeof mr->unit, "%s",
-					 !strcmp(spec->name, "max_rss") ? "B" : is_count ? "" : "x");
 			}
 		} else {
 			mr->measured = student != NULL;
 			mr->has_reference = 1; /* Valgrind measures the reference before the gate */
-			is_count = metric_value(spec, reference, &mr->reference);
+			metric_value(spec, reference, &mr->reference);
 			if (student)
 				metric_value(spec, student, &mr->student);
 			if (skeleton) {
 				metric_value(spec, skeleton, &mr->skeleton);
 				mr->has_skeleton = 1;
 			}
-			if (!strcmp(spec->name, "peak_heap"))
-				snprintf(mr->unit, sizeof mr->unit, "B");
 		}
 		in[i] = (struct score_metric_input){
 			.spec = spec, .student = mr->student, .reference = mr->reference,
-			.is_count = is_count, .tolerance = mr->tolerance,
+			.is_count = def->is_count, .tolerance = mr->tolerance,
 			.scored = mr->scored && mr->measured && !mr->excluded,
 		};
 	}
@@ -369,7 +363,7 @@ static void fill_functions(const struct manifest *m, struct grade_report *r,
 
 /* {=== the steps ===} */
 
-static void set_status(struct grade_report *r, const char *status, const char *fmt, ...)
+static void set_status(struct grade_report *r, enum grade_status status, const char *fmt, ...)
 {
 	r->status = status;
 	va_list ap;
@@ -385,16 +379,16 @@ static void gate_status(struct grade_report *r, const struct gate_result *g)
 	memcpy(r->failures, g->failures, sizeof g->failures);
 	unsigned ran = g->passed + g->failed;
 	if (g->crashed)
-		set_status(r, "crashed", "%s: %s", g->n_failures ? g->failures[0].name : "a test",
+		set_status(r, STATUS_CRASHED, "%s: %s", g->n_failures ? g->failures[0].name : "a test",
 			   g->signal_line[0] ? g->signal_line : "killed by a signal");
 	else if (g->timed_out)
-		set_status(r, "timed_out", "%s timed out",
+		set_status(r, STATUS_TIMED_OUT, "%s timed out",
 			   g->n_failures ? g->failures[0].name : "a test");
 	else if (g->failed > 0)
-		set_status(r, "tests_failed", "%u of %u tests fail; first: %s: %s", g->failed,
+		set_status(r, STATUS_TESTS_FAILED, "%u of %u tests fail; first: %s: %s", g->failed,
 			   r->total, g->failures[0].name, g->failures[0].message);
 	else if (ran != r->total)
-		set_status(r, "tests_failed",
+		set_status(r, STATUS_TESTS_FAILED,
 			   "the tests ran %u tests, the reference's binary declares %u", ran,
 			   r->total);
 }
@@ -445,7 +439,7 @@ static void next_step(const struct manifest *m, struct grade_report *r, const ch
 			 "full course");
 		return;
 	}
-	if (strcmp(r->status, "graded") != 0 || r->budgets_failed) {
+	if (r->status != STATUS_GRADED || r->budgets_failed) {
 		snprintf(r->next_step, sizeof r->next_step,
 			 "run 'make lesson%s' to see every failing test and its message", m->id);
 		return;
@@ -516,7 +510,7 @@ static void run_budget_suite(const struct grade_options *o, const struct manifes
 	progress(o, "running the budget suite of %s", r->student);
 	struct gate_result b;
 	if (seal_verify(sealed, r->reason, sizeof r->reason) != 0) {
-		r->status = "error";
+		r->status = STATUS_ERROR;
 		return;
 	}
 	char cache[PATH_MAX];
@@ -582,7 +576,7 @@ static void run_gates(const struct grade_options *o, const struct manifest *m,
 	struct gate_result g;
 	int ran = seal_verify(sealed, r->reason, sizeof r->reason) == 0;
 	if (!ran) {
-		r->status = "error";
+		r->status = STATUS_ERROR;
 		return;
 	}
 	ran = suites_run_gate(seal_program(sealed, "test", test, sizeof test), log_dir,
@@ -605,7 +599,7 @@ static void run_gates(const struct grade_options *o, const struct manifest *m,
 		progress(o, "running the %s tests of %s", gates[i].label, r->student);
 		ran = seal_verify(sealed, r->reason, sizeof r->reason) == 0;
 		if (!ran) {
-			r->status = "error";
+			r->status = STATUS_ERROR;
 			return;
 		}
 		ran = suites_run_cmocka(seal_program(sealed, gates[i].label, bin, sizeof bin),
@@ -614,7 +608,7 @@ static void run_gates(const struct grade_options *o, const struct manifest *m,
 					jail, &g, r->reason, sizeof r->reason) == 0;
 	}
 	if (!ran)
-		r->status = g.timed_out ? "timed_out" : "crashed";
+		r->status = g.timed_out ? STATUS_TIMED_OUT : STATUS_CRASHED;
 	else
 		gate_status(r, &g);
 }
@@ -641,7 +635,7 @@ static int prepare(const struct grade_options *o, struct grade_report *r, struct
 		snprintf(r->student, sizeof r->student, "%s",
 			 o->reference ? "reference" : "student");
 	r->seed = o->has_seed ? o->seed : m->seed;
-	r->status = "graded";
+	r->status = STATUS_GRADED;
 	toolchain_read(&r->toolchain);
 	course_version(r->course_version, sizeof r->course_version);
 	return 0;
@@ -667,13 +661,13 @@ int grade_static_only(const struct grade_options *o, struct grade_report *r, str
 		impl_known("student", lesson_dir, m->id, &student);
 	if (o->n_impls > 0 && impl_stage(m, lesson_dir, o->impls, o->n_impls, &student,
 					 r->reason, sizeof r->reason) != 0)
-		r->status = "build_failed";
+		r->status = STATUS_BUILD_FAILED;
 	else if (build_or_fail(o, &student, r, r->reason, sizeof r->reason) != 0)
-		r->status = "build_failed";
+		r->status = STATUS_BUILD_FAILED;
 	else {
 		int refused = static_checks(m, &student, &reference, r->reason, sizeof r->reason);
 		if (refused != 0)
-			r->status = refused > 0 ? "refused" : "error";
+			r->status = refused > 0 ? STATUS_REFUSED : STATUS_ERROR;
 	}
 	return 0;
 }
@@ -715,16 +709,16 @@ int grade_run(const struct grade_options *o, struct grade_report *r, struct mani
 		impl_known(o->reference ? "reference" : "student", lesson_dir, m->id, &student);
 	if (o->n_impls > 0 && impl_stage(m, lesson_dir, o->impls, o->n_impls, &student,
 					 r->reason, sizeof r->reason) != 0)
-		r->status = "build_failed";
+		r->status = STATUS_BUILD_FAILED;
 	else if (build_or_fail(o, &student, r, r->reason, sizeof r->reason) != 0)
-		r->status = "build_failed";
+		r->status = STATUS_BUILD_FAILED;
 	else
 		built = 1;
 	struct seal sealed = {0};
 	struct jail jail;
 	choose_jail(o, r, &jail);
 	if (built && seal_impl(student.out_dir, &sealed, r->reason, sizeof r->reason) != 0) {
-		set_status(r, "error", "%s", r->reason);
+		set_status(r, STATUS_ERROR, "%s", r->reason);
 		built = 0;
 	}
 	/* the reference is the course's own code, and the edition ships no source to check */
@@ -732,23 +726,23 @@ int grade_run(const struct grade_options *o, struct grade_report *r, struct mani
 		progress(o, "static checks of %s", student.name);
 		int refused = static_checks(m, &student, &reference, r->reason, sizeof r->reason);
 		if (refused != 0) {
-			r->status = refused > 0 ? "refused" : "error";
+			r->status = refused > 0 ? STATUS_REFUSED : STATUS_ERROR;
 			built = 0;
 		}
 	}
 	if (built)
 		run_gates(o, m, r, &sealed, &jail, gates, n_gates);
 	int measured = 0;
-	if (!strcmp(r->status, "graded")) {
+	if (r->status == STATUS_GRADED) {
 		char why[512];
 		if (measure_impl(o, m, &student, &jail, &sealed, &stu, why, sizeof why) != 0)
-			set_status(r, strstr(why, "cannot be trusted") ? "error"
-				      : strstr(why, "was replaced")     ? "refused"
-				      : strstr(why, "timed out")        ? "timed_out"
-									: "crashed",
+			set_status(r, strstr(why, "cannot be trusted") ? STATUS_ERROR
+				      : strstr(why, "was replaced")     ? STATUS_REFUSED
+				      : strstr(why, "timed out")        ? STATUS_TIMED_OUT
+									: STATUS_CRASHED,
 				   "%s", why);
 		else if (!stu.has_checksum || stu.checksum != ref.checksum)
-			set_status(r, "tests_failed",
+			set_status(r, STATUS_TESTS_FAILED,
 				   "the measured run's checksum %016llx differs from the "
 				   "reference's %016llx: the bench computed other results",
 				   (unsigned long long)stu.checksum,
@@ -757,7 +751,7 @@ int grade_run(const struct grade_options *o, struct grade_report *r, struct mani
 			measured = 1;
 	}
 	/* after the measurement, whose results the budget tests then find in the cache */
-	if (!strcmp(r->status, "graded"))
+	if (r->status == STATUS_GRADED)
 		run_budget_suite(o, m, &sealed, &jail, r);
 	struct wall_result wall;
 	int have_wall = 0;
@@ -790,7 +784,7 @@ int grade_run(const struct grade_options *o, struct grade_report *r, struct mani
 	/* last: nothing may have changed what was built and checked since it was sealed */
 	char why[512];
 	if (measured && seal_verify(&sealed, why, sizeof why) != 0) {
-		set_status(r, "error", "%s", why);
+		set_status(r, STATUS_ERROR, "%s", why);
 		measured = have_wall = 0;
 	}
 	fill_metrics(o, m, r, measured ? &stu : NULL, &ref, have_skeleton ? &skel : NULL,

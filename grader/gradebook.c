@@ -6,26 +6,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "report.h"
 #include "score.h"
 
 #define CORRECTNESS_POINTS SCORE_CORRECTNESS_POINTS
-
-int gradebook_write_file(const char *path, void (*write)(FILE *, const void *), const void *arg)
-{
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "w");
-	if (f == NULL)
-		return -1;
-	write(f, arg);
-	int ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
-	if (fclose(f) != 0 || !ok || rename(tmp, path) != 0) {
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
 
 /* {=== CSV ===} */
 
@@ -81,7 +66,7 @@ static void csv_header(FILE *out, const struct batch_row *names)
 static void csv_row(FILE *out, const struct batch_row *r, const struct batch_row *names)
 {
 	gradebook_csv_field(out, r->student, 1);
-	fprintf(out, ",%s,%.1f,%s,", r->lesson, r->score, r->status);
+	fprintf(out, ",%s,%.1f,%s,", r->lesson, r->score, status_name(r->status));
 	gradebook_csv_field(out, r->reason, 1);
 	fprintf(out, ",%u,%u", r->passed, r->total);
 	for (size_t i = 0; names && i < names->n_metrics; i++) {
@@ -110,19 +95,20 @@ static void csv_row(FILE *out, const struct batch_row *r, const struct batch_row
 	fputs("\r\n", out);
 }
 
-static void csv_all(FILE *out, const void *arg)
+static int csv_all(FILE *out, const void *arg)
 {
 	const struct rows *t = arg;
 	const struct batch_row *names = with_metrics(t);
 	csv_header(out, names);
 	for (size_t i = 0; i < t->n; i++)
 		csv_row(out, &t->rows[i], names);
+	return 0;
 }
 
 int gradebook_write_csv(const char *path, const struct batch_row *rows, size_t n)
 {
 	struct rows t = {rows, n};
-	return gradebook_write_file(path, csv_all, &t);
+	return file_write_atomic(path, 0644, csv_all, &t);
 }
 
 /* }=== */
@@ -154,7 +140,7 @@ void gradebook_junit(FILE *out, const struct batch_row *rows, size_t n)
 	size_t failures = 0;
 	double seconds = 0;
 	for (size_t i = 0; i < n; i++) {
-		failures += strcmp(rows[i].status, "graded") != 0;
+		failures += rows[i].status != STATUS_GRADED;
 		seconds += rows[i].seconds;
 	}
 	fprintf(out,
@@ -169,9 +155,9 @@ void gradebook_junit(FILE *out, const struct batch_row *rows, size_t n)
 		fputs("\" name=\"", out);
 		xml_text(out, r->student);
 		fprintf(out, "\" time=\"%.1f\">\n", r->seconds);
-		if (strcmp(r->status, "graded") != 0) {
+		if (r->status != STATUS_GRADED) {
 			fputs("      <failure type=\"", out);
-			xml_text(out, r->status);
+			xml_text(out, status_name(r->status));
 			fputs("\" message=\"", out);
 			xml_text(out, r->reason);
 			fputs("\"/>\n", out);
@@ -183,16 +169,17 @@ void gradebook_junit(FILE *out, const struct batch_row *rows, size_t n)
 	fputs("  </testsuite>\n</testsuites>\n", out);
 }
 
-static void junit_all(FILE *out, const void *arg)
+static int junit_all(FILE *out, const void *arg)
 {
 	const struct rows *t = arg;
 	gradebook_junit(out, t->rows, t->n);
+	return 0;
 }
 
 int gradebook_write_junit(const char *path, const struct batch_row *rows, size_t n)
 {
 	struct rows t = {rows, n};
-	return gradebook_write_file(path, junit_all, &t);
+	return file_write_atomic(path, 0644, junit_all, &t);
 }
 
 /* A TAP description may not hold '#' (a directive) or a line break. */
@@ -207,10 +194,10 @@ void gradebook_tap(FILE *out, const struct batch_row *rows, size_t n)
 	fprintf(out, "TAP version 13\n1..%zu\n", n);
 	for (size_t i = 0; i < n; i++) {
 		const struct batch_row *r = &rows[i];
-		int ok = strcmp(r->status, "graded") == 0;
+		int ok = r->status == STATUS_GRADED;
 		fprintf(out, "%s %zu - ", ok ? "ok" : "not ok", i + 1);
 		tap_text(out, r->student);
-		fprintf(out, ": %s %.1f", r->status, r->score);
+		fprintf(out, ": %s %.1f", status_name(r->status), r->score);
 		if (!ok) {
 			fputs(": ", out);
 			tap_text(out, r->reason);
@@ -219,16 +206,17 @@ void gradebook_tap(FILE *out, const struct batch_row *rows, size_t n)
 	}
 }
 
-static void tap_all(FILE *out, const void *arg)
+static int tap_all(FILE *out, const void *arg)
 {
 	const struct rows *t = arg;
 	gradebook_tap(out, t->rows, t->n);
+	return 0;
 }
 
 int gradebook_write_tap(const char *path, const struct batch_row *rows, size_t n)
 {
 	struct rows t = {rows, n};
-	return gradebook_write_file(path, tap_all, &t);
+	return file_write_atomic(path, 0644, tap_all, &t);
 }
 
 /* }=== */
@@ -247,11 +235,11 @@ static void gs_test(FILE *out, const char *name, double score, double max, const
 void gradebook_gradescope(FILE *out, const struct batch_row *r)
 {
 	char output[800];
-	if (strcmp(r->status, "graded") == 0)
+	if (r->status == STATUS_GRADED)
 		snprintf(output, sizeof output, "graded: %.1f of %.0f (seed %llu, course %s)",
 		         r->score, r->max, r->seed, r->course_version);
 	else
-		snprintf(output, sizeof output, "%s: %s", r->status, r->reason);
+		snprintf(output, sizeof output, "%s: %s", status_name(r->status), r->reason);
 	if (!r->verified) { /* the instructor must see it where the score is */
 		size_t n = strlen(output);
 		snprintf(output + n, sizeof output - n, "; UNVERIFIED: %s", r->unverified);
@@ -299,14 +287,15 @@ void gradebook_gradescope(FILE *out, const struct batch_row *r)
 	fputs(first ? "]\n}\n" : "\n  ]\n}\n", out);
 }
 
-static void gs_one(FILE *out, const void *arg)
+static int gs_one(FILE *out, const void *arg)
 {
 	gradebook_gradescope(out, arg);
+	return 0;
 }
 
 int gradebook_write_gradescope(const char *path, const struct batch_row *row)
 {
-	return gradebook_write_file(path, gs_one, row);
+	return file_write_atomic(path, 0644, gs_one, row);
 }
 
 /* }=== */

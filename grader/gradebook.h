@@ -31,7 +31,4 @@ void gradebook_tap(FILE *out, const struct batch_row *rows, size_t n);
 void gradebook_gradescope(FILE *out, const struct batch_row *row);
 int gradebook_write_gradescope(const char *path, const struct batch_row *row);
 
-/* Writes through path.tmpPID then rename. Returns 0 or -1 (errno set). */
-int gradebook_write_file(const char *path, void (*write)(FILE *, const void *), const void *arg);
-
 #endif

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "sha256.h"
 
 #define MAX_STUDENT_FILE_BYTES (512 * 1024)
@@ -115,17 +116,7 @@ static int write_file(const char *path, const char *data, size_t len)
 {
 	if (access(path, F_OK) == 0)
 		return 0;
-	char tmp[PATH_MAX + 32];
-	snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -1;
-	int ok = write(fd, data, len) == (ssize_t)len;
-	if (close(fd) != 0 || !ok || rename(tmp, path) != 0) {
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	return file_write_atomic_bytes(path, 0644, data, len);
 }
 
 int impl_stage(const struct manifest *m, const char *lesson_dir, char *const *args, size_t n,

@@ -3,6 +3,7 @@
  * errors. The report goes to stdout in the chosen format only; progress goes to stderr. */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,10 +14,14 @@
 
 #include "batch.h"
 #include "batch_row.h"
+#include "files.h"
+#include "grade.h"
 #include "gradebook.h"
 #include "json_read.h"
-#include "grade.h"
+#include "lesson_id.h"
+#include "options.h"
 #include "report.h"
+#include "whole_number.h"
 
 #define MAX_IMPLS 16
 
@@ -55,26 +60,26 @@ static int usage_error(const char *fmt, const char *arg)
 	return 2;
 }
 
-/* Writes the JSON report to path through a temporary file, so a reader never sees half of it;
- * creates the parent folder (one level, such as .course/). Returns 0, or -1 with a message. */
+static int write_report_json(FILE *f, const void *r)
+{
+	report_json(r, f);
+	return 0;
+}
+
+/* Writes the JSON report to path whole or not at all (file_write_atomic); creates the parent
+ * folder (one level, such as .course/). Returns 0, or -1 with a message. */
 static int write_json_out(const struct grade_report *r, const char *path)
 {
-	char tmp[PATH_MAX + 16], parent[PATH_MAX];
+	char parent[PATH_MAX];
 	snprintf(parent, sizeof parent, "%s", path);
 	char *slash = strrchr(parent, '/');
 	if (slash != NULL && slash != parent) {
 		*slash = '\0';
 		mkdir(parent, 0755);
 	}
-	snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "w");
-	if (f != NULL) {
-		report_json(r, f);
-		if (fclose(f) == 0 && rename(tmp, path) == 0)
-			return 0;
-	}
+	if (file_write_atomic(path, 0644, write_report_json, r) == 0)
+		return 0;
 	fprintf(stderr, "grade: --json-out: cannot write '%s': %s\n", path, strerror(errno));
-	remove(tmp);
 	return -1;
 }
 
@@ -119,13 +124,8 @@ static int enter_course_root(void)
 /* --impl paths are given relative to where the user stands; make them absolute first. */
 static char *absolute(const char *path)
 {
-	if (path[0] == '/')
-		return strdup(path);
-	char *cwd = getcwd(NULL, 0), *out = NULL;
-	if (cwd == NULL || asprintf(&out, "%s/%s", cwd, path) < 0)
-		out = NULL;
-	free(cwd);
-	return out;
+	char full[PATH_MAX];
+	return path_absolute(path, full, sizeof full) == 0 ? strdup(full) : NULL;
 }
 
 /* --static-only: one line, on stdout when the checks pass and on stderr when not. */
@@ -137,15 +137,55 @@ static int static_only_main(const struct grade_options *o, struct grade_report *
 		fprintf(stderr, "grade: lesson %s: %s\n", o->lesson, err);
 		return 2;
 	}
-	if (strcmp(r->status, "graded") != 0) {
-		fprintf(stderr, "lesson %s: static checks: %s: %s\n%s", r->lesson, r->status,
-			r->reason, r->details);
+	if (r->status != STATUS_GRADED) {
+		fprintf(stderr, "lesson %s: static checks: %s: %s\n%s", r->lesson,
+		        status_name(r->status), r->reason, r->details);
 		return 1;
 	}
 	printf("lesson %s: static checks pass (symbols, static data, no asm or start-up code)\n",
 	       r->lesson);
 	return 0;
 }
+
+enum {
+	OPT_NO_CACHE = 256,
+	OPT_ISOLATE,
+	OPT_REFERENCE,
+	OPT_NO_WALL,
+	OPT_STATIC_ONLY,
+	OPT_BATCH,
+	OPT_QUIET,
+	OPT_LESSON,
+	OPT_IMPL,
+	OPT_SEED,
+	OPT_FORMAT,
+	OPT_JSON_OUT,
+	OPT_KEEP_DIR,
+	OPT_STUDENT,
+	OPT_STUDENT_USER,
+	OPT_UNVERIFIED,
+};
+
+static const struct option long_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"no-cache", no_argument, NULL, OPT_NO_CACHE},
+    {"isolate", no_argument, NULL, OPT_ISOLATE},
+    {"reference", no_argument, NULL, OPT_REFERENCE},
+    {"no-wall", no_argument, NULL, OPT_NO_WALL},
+    {"static-only", no_argument, NULL, OPT_STATIC_ONLY},
+    {"batch", no_argument, NULL, OPT_BATCH},
+    {"quiet", no_argument, NULL, OPT_QUIET},
+    {"lesson", required_argument, NULL, OPT_LESSON},
+    {"impl", required_argument, NULL, OPT_IMPL},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"json-out", required_argument, NULL, OPT_JSON_OUT},
+    {"keep-dir", required_argument, NULL, OPT_KEEP_DIR},
+    {"student", required_argument, NULL, OPT_STUDENT},
+    {"student-user", required_argument, NULL, OPT_STUDENT_USER},
+    {"unverified", required_argument, NULL, OPT_UNVERIFIED},
+    {NULL, 0, NULL, 0},
+};
 
 int main(int argc, char **argv)
 {
@@ -158,78 +198,85 @@ int main(int argc, char **argv)
 		return batch_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "batch-merge") == 0)
 		return batch_merge_main(argc - 1, argv + 1);
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+	opterr = 0; /* our messages, not getopt's */
+	optind = 0;
+	int c, index = -1;
+	const char *fmt, *bad;
+	while ((c = getopt_long(argc, argv, "+:h", long_options, &index)) != -1) {
+		const char *v = optarg;
+		if (option_refused(c, index, long_options, argc, argv, &fmt, &bad))
+			return usage_error(fmt, bad);
+		index = -1;
+		switch (c) {
+		case 'h':
 			usage(stdout);
 			return 0;
-		} else if (!strcmp(a, "--no-cache")) {
+		case OPT_NO_CACHE:
 			o.cache_dir = NULL;
-		} else if (!strcmp(a, "--isolate")) {
+			break;
+		case OPT_ISOLATE:
 			o.isolate = 1;
-		} else if (!strcmp(a, "--reference")) {
+			break;
+		case OPT_REFERENCE:
 			o.reference = 1;
-		} else if (!strcmp(a, "--no-wall")) {
+			break;
+		case OPT_NO_WALL:
 			o.no_wall = 1;
-		} else if (!strcmp(a, "--static-only")) {
+			break;
+		case OPT_STATIC_ONLY:
 			o.static_only = 1;
-		} else if (!strcmp(a, "--batch")) {
+			break;
+		case OPT_BATCH:
 			o.batch = 1;
-		} else if (!strcmp(a, "--quiet")) {
+			break;
+		case OPT_QUIET:
 			o.verbose = 0;
-		} else if (v == NULL) {
-			return usage_error("'%s' needs a value (or is unknown)", a);
-		} else if (!strcmp(a, "--lesson")) {
-			char *end;
-			long n = strtol(v, &end, 10);
-			if (*end || n < 1 || n > 99)
+			break;
+		case OPT_LESSON:
+			if (lesson_id_parse(v, lesson) != 0)
 				return usage_error("--lesson: not a lesson number: '%s'", v);
-			snprintf(lesson, sizeof lesson, "%02ld", n);
-			i++;
-		} else if (!strcmp(a, "--impl")) {
+			break;
+		case OPT_IMPL:
 			if (o.n_impls == MAX_IMPLS)
 				return usage_error("too many --impl (at most 16): '%s'", v);
 			if ((impls[o.n_impls++] = absolute(v)) == NULL)
 				return usage_error("cannot resolve '%s'", v);
-			i++;
-		} else if (!strcmp(a, "--seed")) {
-			char *end;
-			errno = 0;
-			o.seed = strtoull(v, &end, 10);
-			if (*end || errno || v[0] == '-')
+			break;
+		case OPT_SEED:
+			if (parse_whole_number(v, &o.seed) != 0)
 				return usage_error("--seed: not an unsigned number: '%s'", v);
 			o.has_seed = 1;
-			i++;
-		} else if (!strcmp(a, "--format")) {
+			break;
+		case OPT_FORMAT:
 			if (strcmp(v, "text") && strcmp(v, "json") && strcmp(v, "html") &&
 			    strcmp(v, "junit") && strcmp(v, "tap") && strcmp(v, "gradescope"))
 				return usage_error("--format: unknown format '%s' (text, json, html, "
 						   "junit, tap, gradescope)",
 						   v);
 			format = v;
-			i++;
-		} else if (!strcmp(a, "--json-out")) {
+			break;
+		case OPT_JSON_OUT:
 			free(json_out);
 			/* relative to where the user stands: the grader moves to the course root */
 			if ((json_out = absolute(v)) == NULL)
 				return usage_error("cannot resolve '%s'", v);
-			i++;
-		} else if (!strcmp(a, "--keep-dir")) {
+			break;
+		case OPT_KEEP_DIR:
 			o.keep_dir = v; /* relative to the course root: a batch's work folder */
-			i++;
-		} else if (!strcmp(a, "--student")) {
+			break;
+		case OPT_STUDENT:
 			o.student = v;
-			i++;
-		} else if (!strcmp(a, "--student-user")) {
+			break;
+		case OPT_STUDENT_USER:
 			o.student_user = v;
-			i++;
-		} else if (!strcmp(a, "--unverified")) {
+			break;
+		case OPT_UNVERIFIED:
 			o.unverified = v;
-			i++;
-		} else {
-			return usage_error("unknown option '%s'", a);
+			break;
 		}
 	}
+	if (option_rest_refused(argc, argv, &fmt, &bad))
+		return usage_error(fmt, bad);
 	if (lesson[0] == '\0')
 		return usage_error("%s--lesson NN is required", "");
 	if (o.reference && o.n_impls > 0)
@@ -269,5 +316,5 @@ int main(int argc, char **argv)
 		free(impls[i]);
 	if (json_failed)
 		return 2;
-	return strcmp(r.status, "graded") == 0 ? 0 : 1;
+	return r.status == STATUS_GRADED ? 0 : 1;
 }

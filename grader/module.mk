@@ -11,7 +11,7 @@ UNIT_TESTS := $(patsubst grader/tests/%.c,$(BUILD)/tests/%,$(UNIT_TEST_SRC))
 $(BUILD)/grader/%.o: grader/%.c $(BUILD)/flags/normal.txt | deps-check
 	@mkdir -p $(@D)
 	$(call quiet,CC,$<)
-	$(Q)$(call compile,normal,-Itools/measure)
+	$(Q)$(call compile,normal,-Itools/measure -Itools/harness)
 
 $(GRADER_LIB): $(filter-out $(BUILD)/grader/main.o,$(GRADER_OBJ))
 	@mkdir -p $(@D)

@@ -9,6 +9,7 @@
 
 #include "manifest.h"
 #include "score.h"
+#include "status.h"
 
 #define REPORT_MAX_FAILURES 32
 
@@ -47,8 +48,7 @@ struct grade_report {
 	char lesson[3];
 	char title[128];
 	char student[128];
-	const char *status;            /* graded, refused, build_failed, tests_failed, timed_out,
-					  crashed, error */
+	enum grade_status status;
 	char reason[1024];
 	unsigned passed, total;        /* correct + task tests; total from the reference */
 	struct score_total total_score;

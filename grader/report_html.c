@@ -30,7 +30,7 @@ static const char *const METRIC_COLORS[] = {"#3b6fd8", "#8e5cd9", "#e07b39", "#d
 
 static int graded(const struct grade_report *r)
 {
-	return !strcmp(r->status, "graded");
+	return r->status == STATUS_GRADED;
 }
 
 static void page_head(const struct grade_report *r, FILE *out)
@@ -48,7 +48,7 @@ static void page_header(const struct grade_report *r, FILE *out)
 	fputs("</h1>\n<p class=\"who\">", out);
 	html_escape(out, r->student);
 	fprintf(out, " · <span class=\"badge%s\">", graded(r) ? "" : " bad");
-	html_escape(out, r->status);
+	html_escape(out, status_name(r->status));
 	fprintf(out, "</span> · tests %u of %u passed</p>\n</div>\n", r->passed, r->total);
 	fprintf(out,
 	        "<div class=\"score\" id=\"score\">%.1f<small> / 100</small></div>\n"
@@ -173,7 +173,7 @@ static void page_breakdown(const struct grade_report *r, FILE *out)
 		             ? "; not measured reliably: its weight is out of the score"
 		         : t->fraction == 0 ? "; no performance points until every test passes"
 		                            : "");
-		double by = strcmp(r->status, "graded") ? 0 : report_beats_reference(mr);
+		double by = r->status != STATUS_GRADED ? 0 : report_beats_reference(mr);
 		if (by > 0) /* appended: note holds under 80 characters so far */
 			snprintf(note + strlen(note), sizeof note - strlen(note),
 			         "; %.2fx the reference: beats it by %.1fx (points stop at the "

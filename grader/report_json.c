@@ -122,7 +122,7 @@ void report_json(const struct grade_report *r, FILE *out)
 	const struct score_total *t = &r->total_score;
 	fprintf(out, "{\"schema_version\": 1, \"lesson\": \"%s\", \"student\": ", r->lesson);
 	report_json_string(out, r->student);
-	fprintf(out, ", \"status\": \"%s\", \"reason\": ", r->status);
+	fprintf(out, ", \"status\": \"%s\", \"reason\": ", status_name(r->status));
 	if (r->reason[0])
 		report_json_string(out, r->reason);
 	else

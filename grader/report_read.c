@@ -14,15 +14,12 @@ static void copy(char *dst, size_t len, const char *src)
 	snprintf(dst, len, "%s", src ? src : "");
 }
 
-/* The status as one of the fixed strings report.h lists (r->status points at it). */
-static const char *known_status(const char *s)
+/* The report's status; one with no known name (or none) reads as an error. */
+static enum grade_status known_status(const char *s)
 {
-	static const char *const statuses[] = {
-	    "graded", "refused", "build_failed", "tests_failed", "timed_out", "crashed", "error"};
-	for (size_t i = 0; i < sizeof statuses / sizeof *statuses; i++)
-		if (s && !strcmp(s, statuses[i]))
-			return statuses[i];
-	return "error";
+	enum grade_status status;
+	return s && status_from_name(s, &status) == 0 && status != STATUS_NONE ? status
+	                                                                      : STATUS_ERROR;
 }
 
 static int is_true(const struct json_value *v, const char *key)

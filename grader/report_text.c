@@ -103,7 +103,7 @@ static void print_wall(const struct report_wall *w, FILE *out, struct palette c)
 
 static void print_metrics(const struct grade_report *r, FILE *out, struct palette c)
 {
-	int graded = !strcmp(r->status, "graded");
+	int graded = r->status == STATUS_GRADED;
 	fprintf(out, "\n%s%-20s %12s %12s %12s %8s  %s%s\n", c.bold, "metric", "yours",
 		"reference", "skeleton", "ratio", "points", c.off);
 	for (size_t i = 0; i < r->n_metrics; i++) {
@@ -154,12 +154,14 @@ static void print_functions(const struct grade_report *r, FILE *out, struct pale
 void report_text(const struct grade_report *r, FILE *out, int color)
 {
 	struct palette c = palette_for(color);
-	int graded = !strcmp(r->status, "graded");
+	int graded = r->status == STATUS_GRADED;
 	fprintf(out, "%slesson %s · %s · %s%s\n", c.bold, r->lesson, r->title, r->student, c.off);
-	fprintf(out, "status: %s%s%s   score: %s%.1f / 100%s   (correctness %.1f / 40, "
-		     "performance %.1f / 60)\n",
-		graded ? c.good : c.bad, r->status, c.off, c.bold, r->total_score.score, c.off,
-		r->total_score.correctness_points, r->total_score.performance_points);
+	fprintf(out,
+	        "status: %s%s%s   score: %s%.1f / 100%s   (correctness %.1f / 40, "
+	        "performance %.1f / 60)\n",
+	        graded ? c.good : c.bad, status_name(r->status), c.off, c.bold,
+	        r->total_score.score, c.off, r->total_score.correctness_points,
+	        r->total_score.performance_points);
 	fprintf(out, "tests: %u of %u passed\n", r->passed, r->total);
 	if (r->reason[0])
 		fprintf(out, "%sreason:%s %s\n", c.bad, c.off, r->reason);

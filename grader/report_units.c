@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "metrics.h"
 #include "report.h"
 
 const char *report_bytes(double v, char *buf, size_t len)
@@ -22,8 +23,8 @@ double report_beats_reference(const struct metric_result *mr)
 		return 0;
 	/* counts are exact: any ratio under 1 beats the reference; wall time and bench values
 	 * vary from run to run, so they beat it only past their A/A noise tolerance */
-	const char *name = mr->spec->name;
-	int noisy = !strcmp(name, "wall_ratio") || !strncmp(name, "bench.", 6);
+	const struct metric_def *def = metric_def(mr->spec->name);
+	int noisy = def != NULL && def->timing != TIMING_NONE;
 	double limit = noisy && mr->tolerance > 1 ? 1 / mr->tolerance : 1;
 	return mr->out.ratio < limit ? 1 / mr->out.ratio : 0;
 }

@@ -86,9 +86,10 @@ int sandbox_probe(const struct sandbox_user *user, char *why, size_t len)
 	return -1;
 }
 
-int sandbox_argv(const struct sandbox *sb, const char *work_dir, char *const *inner, char **argv)
+int sandbox_argv(const struct sandbox *sb, const char *work_dir, char *const *inner,
+                 struct sandbox_command *cmd)
 {
-	static char staging[PATH_MAX + 32];
+	char **argv = cmd->argv;
 	size_t n = 0;
 	const char *bwrap = find_bwrap();
 	/* clang-format off */
@@ -128,9 +129,9 @@ int sandbox_argv(const struct sandbox *sb, const char *work_dir, char *const *in
 		argv[n++] = sb->shadowed[i];
 		argv[n++] = sb->shadowed[i];
 	}
-	snprintf(staging, sizeof staging, "%s/build/staging", sb->course_root);
+	snprintf(cmd->staging, sizeof cmd->staging, "%s/build/staging", sb->course_root);
 	char *tail[] = {
-	    "--bind", (char *)work_dir, staging, "--chdir", (char *)sb->course_root, "--", NULL};
+	    "--bind", (char *)work_dir, cmd->staging, "--chdir", (char *)sb->course_root, "--", NULL};
 	for (size_t i = 0; tail[i] != NULL; i++)
 		argv[n++] = tail[i];
 	for (size_t i = 0; inner[i] != NULL; i++) {

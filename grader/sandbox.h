@@ -46,10 +46,18 @@ void sandbox_slot_user(unsigned slot, struct sandbox_user *out);
  * now. Returns 0, or -1 when it is missing or has too many entries. */
 int sandbox_shadow(struct sandbox *sb, const char *dir);
 
-/* Builds in argv the bwrap command that runs inner (NULL-terminated) with work_dir writable
- * as build/staging. argv must hold SANDBOX_MAX_ARGS pointers; the strings live in sb and
- * work_dir. Returns 0, or -1 when inner is too long. */
-int sandbox_argv(const struct sandbox *sb, const char *work_dir, char *const *inner, char **argv);
+/* One bwrap command line. The caller owns it, so that worker threads building theirs at the
+ * same time share no storage. */
+struct sandbox_command {
+	char *argv[SANDBOX_MAX_ARGS];
+	char staging[PATH_MAX + 32]; /* <course root>/build/staging, the mount point of work_dir */
+};
+
+/* Builds in cmd->argv the bwrap command that runs inner (NULL-terminated) with work_dir
+ * writable as build/staging. The strings live in sb, work_dir, inner and cmd. Returns 0, or -1
+ * when inner is too long. */
+int sandbox_argv(const struct sandbox *sb, const char *work_dir, char *const *inner,
+                 struct sandbox_command *cmd);
 
 /* Writes the decoy tree for solutions folder from into to: every file of from with its mtime,
  * empty, except those under skeleton/ which are copied whole (the skeleton is no secret and

@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "sha256.h"
-#include "tree.h"
 
 static const char *const programs[] = {"bench", "test", "test-asan", "race", "alloc-fail"};
 

@@ -13,9 +13,9 @@
 #include <unistd.h>
 
 #include "bench_protocol.h"
+#include "files.h"
 #include "jail.h"
 #include "proc.h"
-#include "tree.h"
 
 #define MAX_ARGS 64
 

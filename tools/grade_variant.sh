@@ -9,7 +9,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 2
 usage() { echo "usage: tools/grade_variant.sh LESSON NAME [build/grade options...]" >&2; exit 2; }
 [ $# -ge 2 ] || usage
-lesson=$(printf '%02d' "$((10#${1#0}))" 2>/dev/null) || usage
+lesson=$(tools/lesson_id.sh "$1") || usage
 name=$2
 shift 2
 solution=$(find solutions -maxdepth 1 -name "$lesson-*" | head -n 1)

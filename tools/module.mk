@@ -22,7 +22,7 @@ $(BUILD)/lib/%.o: tools/harness/%.c $(BUILD)/flags/normal.txt | deps-check
 $(BUILD)/lib/measure/%.o: tools/measure/%.c $(BUILD)/flags/normal.txt | deps-check
 	@mkdir -p $(@D)
 	$(call quiet,CC,$<)
-	$(Q)$(call compile,normal,)
+	$(Q)$(call compile,normal,-Itools/harness)
 
 $(HARNESS_LIB): $(patsubst tools/harness/%.c,$(BUILD)/lib/%.o,$(HARNESS_SRC))
 	@mkdir -p $(@D)

@@ -8,7 +8,7 @@
 
 PROFILE_DIRS := $(sort $(wildcard lessons/[0-9][0-9]-*))
 # LESSON=7 or 07, or the lesson built last
-PROFILE_ID = $(shell echo '$(or $(LESSON),$(shell cat $(BUILD)/last-lesson 2>/dev/null))' | awk '/^[0-9]+$$/ { printf "%02d", $$1 + 0 }')
+PROFILE_ID = $(shell tools/lesson_id.sh '$(or $(LESSON),$(shell cat $(BUILD)/last-lesson 2>/dev/null))')
 profile_src = $(if $(filter reference,$(IMPL)),solutions/$(notdir $(1)),$(if $(filter skeleton,$(IMPL)),solutions/$(notdir $(1))/skeleton,$(1)))
 
 .PHONY: profile trace profile-usage profile-selftest profile-bad-impl

@@ -9,7 +9,7 @@ export COURSE_STATE
 # The lesson meant: LESSON=NN, else the one built last, else 01; always two digits. LESSON's
 # own default comes later in the Makefile, so this reads build/last-lesson itself.
 STUDENT_LESSON = $(shell l='$(or $(LESSON),$(shell cat $(BUILD)/last-lesson 2>/dev/null),01)'; \
-	printf '%02d' "$$(echo "$$l" | sed 's/^0*//')" 2>/dev/null || printf '%s' "$$l")
+	tools/lesson_id.sh "$$l" || printf '%s' "$$l")
 # Its student binaries, when that lesson exists (the scripts name a missing one clearly).
 STUDENT_LESSON_BUILD = $(if $(filter $(STUDENT_LESSON),$(LESSON_IDS)),$(BUILD)/lessons/$(STUDENT_LESSON)/$(IMPL)/all)
 

@@ -25,10 +25,10 @@
 #include "../batch_row.h"
 #include "../gradebook.h"
 #include "../json_read.h"
-#include "../pool.h"
 #include "../sandbox.h"
 #include "../similarity.h"
 #include "../submissions.h"
+#include "../work_pool.h"
 #include "proc.h"
 
 static const char report[] =
@@ -97,7 +97,7 @@ static void row_reads_metrics_seed_and_environment(void **state)
 	struct json_value *v = json_parse(report, strlen(report), err, sizeof err);
 	struct batch_row row = {0};
 	assert_int_equal(batch_row_from_json(v, "01", &row, err, sizeof err), 0);
-	assert_string_equal(row.status, "graded");
+	assert_int_equal(row.status, STATUS_GRADED);
 	assert_int_equal(row.n_metrics, 2);
 	assert_true(row.metrics[0].measured && row.metrics[0].student == 7.1e7);
 	assert_false(row.metrics[1].measured);
@@ -131,9 +131,9 @@ static void csv_quotes_commas_quotes_and_formulas(void **state)
 {
 	(void)state;
 	struct batch_row rows[3] = {0};
-	batch_row_failed(&rows[0], "carol, \"q\" $(id);", "01", 7, "refused", "a, b");
-	batch_row_failed(&rows[1], "=HYPERLINK(\"x\")", "01", 7, "error", "line\nbreak");
-	batch_row_failed(&rows[2], "plain", "01", 7, "graded", "");
+	batch_row_failed(&rows[0], "carol, \"q\" $(id);", "01", 7, STATUS_REFUSED, "a, b");
+	batch_row_failed(&rows[1], "=HYPERLINK(\"x\")", "01", 7, STATUS_ERROR, "line\nbreak");
+	batch_row_failed(&rows[2], "plain", "01", 7, STATUS_GRADED, "");
 	struct rows_arg a = {rows, 3};
 	char *csv = memfile(csv_of, &a);
 	const char *want[] = {"\"carol, \"\"q\"\" $(id);\",01,0.0,refused,\"a, b\",0,0,7",
@@ -212,15 +212,15 @@ static void add_job(void *ctx, size_t job, unsigned slot)
 	pthread_mutex_unlock(&c->lock);
 }
 
-static void pool_runs_every_job_once_on_its_slots(void **state)
+static void work_pool_runs_every_job_once_on_its_slots(void **state)
 {
 	(void)state;
 	struct counter c = {.lock = PTHREAD_MUTEX_INITIALIZER};
-	struct pool *p = pool_start(3, 2, add_job, &c);
+	struct work_pool *p = work_pool_start(3, 2, add_job, &c);
 	assert_non_null(p);
 	for (size_t i = 1; i <= 1000; i++)
-		pool_submit(p, i);
-	pool_finish(p);
+		work_pool_submit(p, i);
+	work_pool_finish(p);
 	if (c.calls != 1000 || c.sum != 500500 || c.max_slot > 2)
 		fail_msg("1000 jobs on 3 workers: got %zu calls, sum %zu, max slot %u; want 1000, "
 		         "500500, <= 2",
@@ -295,8 +295,10 @@ static void sandbox_hides_outputs_and_binds_only_the_work_folder(void **state)
 	                     .hide = {"/out", "/subs"},
 	                     .decoy_from = "/course/solutions/01-x",
 	                     .decoy_to = "/out/sandbox/solutions-01"};
-	char *inner[] = {"/course/build/grade", "--lesson", "01", NULL}, *argv[SANDBOX_MAX_ARGS];
-	assert_int_equal(sandbox_argv(&sb, "/out/work/alice", inner, argv), 0);
+	char *inner[] = {"/course/build/grade", "--lesson", "01", NULL};
+	struct sandbox_command cmd;
+	char **argv = cmd.argv;
+	assert_int_equal(sandbox_argv(&sb, "/out/work/alice", inner, &cmd), 0);
 	static const char *const wanted[][2] = {
 	    {"--unshare-all", "--die-with-parent"},
 	    {"--tmpfs", "/out"},
@@ -491,10 +493,12 @@ static void sandbox_blocks_writes_network_and_outputs(void **state)
 	         "setsid sleep 4243 >/dev/null 2>&1 & "
 	         "touch build/staging/mine && echo WORK-OK",
 	         udp_port, tcp_port, root);
-	char *inner[] = {"/bin/bash", "-c", cmd, NULL}, *argv[SANDBOX_MAX_ARGS];
+	char *inner[] = {"/bin/bash", "-c", cmd, NULL};
+	struct sandbox_command command;
+	char **argv = command.argv;
 	char work[PATH_MAX + 16], out[PATH_MAX + 16];
 	snprintf(work, sizeof work, "%s/out/work", root);
-	assert_int_equal(sandbox_argv(&sb, work, inner, argv), 0);
+	assert_int_equal(sandbox_argv(&sb, work, inner, &command), 0);
 	snprintf(out, sizeof out, "%s/result", root);
 	struct proc_spec spec = {.argv = argv, .stdout_path = out, .wall_limit = 30};
 	struct proc_result r;
@@ -540,7 +544,7 @@ int main(void)
 	    cmocka_unit_test(slugs_are_safe_and_distinct),
 	    cmocka_unit_test(archive_members_that_leave_their_folder),
 	    cmocka_unit_test(batch_ini_round_trip),
-	    cmocka_unit_test(pool_runs_every_job_once_on_its_slots),
+	    cmocka_unit_test(work_pool_runs_every_job_once_on_its_slots),
 	    cmocka_unit_test(similarity_sees_through_renaming_not_unrelated_code),
 	    cmocka_unit_test(sandbox_hides_outputs_and_binds_only_the_work_folder),
 	    cmocka_unit_test(decoy_keeps_times_empties_solutions_keeps_skeleton),

@@ -23,7 +23,7 @@ static struct metric_spec context_switches = {.name = "context_switches", .kind 
 
 /* A report with instructions at `ratio` of the reference and context switches measured only
  * when the gate passed. */
-static void make_report(struct grade_report *r, const char *status, double ratio)
+static void make_report(struct grade_report *r, enum grade_status status, double ratio)
 {
 	memset(r, 0, sizeof *r);
 	snprintf(r->lesson, sizeof r->lesson, "01");
@@ -36,7 +36,7 @@ static void make_report(struct grade_report *r, const char *status, double ratio
 	m->reference = 1e7;
 	m->tolerance = 1.05;
 	m->out.ratio = ratio;
-	int graded = !strcmp(status, "graded");
+	int graded = status == STATUS_GRADED;
 	struct metric_result *n = &r->metrics[1];
 	n->spec = &context_switches;
 	n->measured = n->has_reference = graded;
@@ -69,12 +69,12 @@ static void beating_the_reference_says_by_how_much(void **state)
 {
 	(void)state;
 	struct grade_report r;
-	make_report(&r, "graded", 0.5);
+	make_report(&r, STATUS_GRADED, 0.5);
 	char *t = text_of(&r, 0);
 	assert_non_null(strstr(t, "instructions: 0.50x the reference: beats it by 2.0x"));
 	assert_non_null(strstr(t, "points stop at the tolerance, 1.05x"));
 	free(t);
-	make_report(&r, "graded", 1.0);
+	make_report(&r, STATUS_GRADED, 1.0);
 	t = text_of(&r, 0);
 	assert_null(strstr(t, "beats it"));
 	free(t);
@@ -84,7 +84,7 @@ static void never_measured_reference_values_are_dashes_and_null(void **state)
 {
 	(void)state;
 	struct grade_report r;
-	make_report(&r, "tests_failed", 0.5);
+	make_report(&r, STATUS_TESTS_FAILED, 0.5);
 	char *t = text_of(&r, 0), *line = strstr(t, "\ncontext_switches");
 	assert_non_null(line);
 	char name[32], yours[32], reference[32];
@@ -107,7 +107,7 @@ static void a_report_read_back_prints_the_same_json_and_html(void **state)
 	m.metrics[0] = instructions;
 	m.metrics[1] = context_switches;
 	struct grade_report r;
-	make_report(&r, "tests_failed", 0.5);
+	make_report(&r, STATUS_TESTS_FAILED, 0.5);
 	r.metrics[0].spec = &m.metrics[0];
 	r.metrics[1].spec = &m.metrics[1];
 	snprintf(r.title, sizeof r.title, "%s", m.title);

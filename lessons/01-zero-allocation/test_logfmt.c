@@ -295,9 +295,7 @@ Test(budget, no_allocation_per_record_in_steady_state)
 
 Test(budget, instructions_within_budget)
 {
-	if (!budget_arch_is_reference())
-		cr_skip_test(
-		    "instruction budgets hold on x86-64 (gcc 12 -O2) only; this is not one");
+	budget_skip_off_reference_arch("instruction");
 	budget_expect_within("instructions", "What's slow");
 }
 

@@ -19,27 +19,9 @@
 
 #include "calc.h"
 #include "calc_input.h"
+#include "timing.h"
 
 #define RUNS 7
-
-static double now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static int by_value(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, by_value);
-	return v[n / 2];
-}
 
 /* {=== tree: build and free without parsing ===} */
 
@@ -133,7 +115,7 @@ static void drop_kids(struct kids_node *t)
 /* Nanoseconds per node to build and free every tree once, way w. */
 static double build_and_free(enum way w)
 {
-	double t0 = now();
+	double t0 = timing_now_ns() / 1e9;
 	at = 0;
 	for (size_t i = 0; i < n_trees; i++) {
 		if (w == SKELETON) {
@@ -148,7 +130,7 @@ static double build_and_free(enum way w)
 		else
 			drop(w, t);
 	}
-	return (now() - t0) * 1e9 / (double)n_nodes;
+	return (timing_now_ns() / 1e9 - t0) * 1e9 / (double)n_nodes;
 }
 
 static void tree(const struct calc_input *in)
@@ -169,7 +151,7 @@ static void tree(const struct calc_input *in)
 		    w); /* warm-up: the allocator's caches, the pool and the arena fill */
 		for (int r = 0; r < RUNS; r++)
 			v[r] = build_and_free(w);
-		printf("%s %.2f\n", names[w], median(v, RUNS));
+		printf("%s %.2f\n", names[w], timing_median(v, RUNS));
 	}
 	printf("nodes %zu trees %zu\n", n_nodes, n_trees);
 }
@@ -204,7 +186,7 @@ static double read_with(int fd, size_t len, size_t chunk, int fresh, uint64_t *h
 		memset(warm, 1, len);
 	}
 	long f0 = minor_faults();
-	double t0 = now();
+	double t0 = timing_now_ns() / 1e9;
 	unsigned char *all = warm;
 	if (chunk == 0)
 		all = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -219,7 +201,7 @@ static double read_with(int fd, size_t len, size_t chunk, int fresh, uint64_t *h
 	*h = sum_bytes(all, len, 0);
 	if (all != warm)
 		munmap(all, len);
-	double t = now() - t0;
+	double t = timing_now_ns() / 1e9 - t0;
 	*faults = minor_faults() - f0;
 	return t;
 }
@@ -246,7 +228,7 @@ static void read_table(const struct calc_input *in)
 			if (h != want)
 				fprintf(stderr, "baselines: reading with %zu: wrong bytes\n", chunk);
 		}
-		double ms = median(v, RUNS) * 1e3;
+		double ms = timing_median(v, RUNS) * 1e3;
 		char name[96];
 		if (chunk == 0)
 			snprintf(name, sizeof name, "`mmap` (`PROT_READ`, `MAP_PRIVATE`)");

@@ -19,7 +19,7 @@ gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g -fopenmp \
 	-I"$here" -I"$root/tools/harness" "$here/baselines/pools.c" "$ref" \
 	"$here/pool_job.c" "$here/pool_token.c" "$out/../../lib/libharness.a" \
 	$flags -o "$out/baselines-pools" || exit 1
-gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g "$here/baselines/share.c" \
+gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g -I"$root/tools/harness" "$here/baselines/share.c" \
 	-o "$out/baselines-share" || exit 1
 "$out/baselines-pools" --workers "${WORKERS:-2}" --tasks "${TASKS:-200000}" || exit 1
 exec "$out/baselines-share" --ops 2000000

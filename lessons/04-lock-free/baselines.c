@@ -14,22 +14,10 @@
 
 #include "lockfree.h"
 #include "pipeline.h"
+#include "timing.h"
 
 #define RUNS 5
 #define CAP  PIPELINE_RING_CAPACITY
-
-static double now_s(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
-}
-
-static int by_value(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
 
 /* {=== rings: every variant behind push/pop that return 0 when full/empty ===} */
 struct ring_ops {
@@ -247,9 +235,9 @@ static double time_ring(const struct ring_ops *ops, size_t n)
 {
 	void *ring = ops->make();
 	struct ring_side sides[2] = {{ops, ring, n, 0, 0}, {ops, ring, n, 1, 0}};
-	double start = now_s();
+	double start = timing_now_ns() / 1e9;
 	pipeline_run_threads(2, ring_side, sides, sizeof sides[0]);
-	double s = now_s() - start;
+	double s = timing_now_ns() / 1e9 - start;
 	if (sides[1].sum != (uint64_t)n * (n + 1) / 2) {
 		fprintf(stderr, "baselines: %s lost or repeated items\n", ops->name);
 		exit(1);
@@ -379,9 +367,9 @@ static double time_kind(enum kind kind, unsigned workers, size_t ops)
 	struct worker w[PIPELINE_MAX_WORKERS];
 	for (unsigned i = 0; i < workers; i++)
 		w[i] = (struct worker){&s, kind, i, ops};
-	double start = now_s();
+	double start = timing_now_ns() / 1e9;
 	pipeline_run_threads(workers, worker, w, sizeof w[0]);
-	double sec = now_s() - start;
+	double sec = timing_now_ns() / 1e9 - start;
 	lf_counter_free(s.padded);
 	lf_stack_free(s.stack);
 	return sec * 1e9 / ops;
@@ -409,7 +397,7 @@ int main(int argc, char **argv)
 		for (size_t k = 0; k < N_RINGS; k++)
 			t[k][r] = time_ring(&rings[k], items);
 	for (size_t k = 0; k < N_RINGS; k++) {
-		qsort(t[k], RUNS, sizeof t[k][0], by_value);
+		qsort(t[k], RUNS, sizeof t[k][0], timing_by_value);
 		median[k] = t[k][RUNS / 2];
 	}
 	printf(
@@ -432,7 +420,7 @@ int main(int argc, char **argv)
 	       "|---|---|\n",
 	       workers, ops);
 	for (int k = 0; k < KINDS; k++) {
-		qsort(ns[k], RUNS, sizeof ns[k][0], by_value);
+		qsort(ns[k], RUNS, sizeof ns[k][0], timing_by_value);
 		printf("| %s | %.1f |\n", kind_names[k], ns[k][RUNS / 2]);
 	}
 	printf("\nstack: one pop and one push per operation, %d slots\n", PIPELINE_POOL_SLOTS);

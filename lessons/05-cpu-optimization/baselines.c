@@ -12,6 +12,7 @@
 #include "analytics.h"
 #include "analytics_input.h"
 #include "bench_input.h"
+#include "timing.h"
 
 #define RUNS 11
 
@@ -39,19 +40,6 @@ static const struct row rows[] = {
 };
 #define N_ROWS (sizeof rows / sizeof rows[0])
 
-static double now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-
-static int by_value(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 /* The newlines of text counted as wc -l counts them: one memchr call per line. */
 static size_t memchr_lines(const char *text, size_t len)
 {
@@ -74,7 +62,7 @@ static double run(const struct row *r, struct inputs *x, double *bytes, volatile
 	size_t cells = in->side * in->side;
 	analytics_force_scalar(r->job == SCAN_SCALAR);
 	*bytes = r->job <= MEMCHR_ONCE ? in->text_len : cells * 4.0;
-	double start = now_ms();
+	double start = timing_now_ns() / 1e6;
 	switch (r->job) {
 	case SCAN:
 	case SCAN_SCALAR:
@@ -93,7 +81,7 @@ static double run(const struct row *r, struct inputs *x, double *bytes, volatile
 		memcpy(x->dst[r->big], in->matrix, cells * 4);
 		break;
 	}
-	double ms = now_ms() - start;
+	double ms = timing_now_ns() / 1e6 - start;
 	*sink += x->dst[r->big][cells / 3];
 	return ms;
 }
@@ -130,7 +118,7 @@ int main(int argc, char **argv)
 	printf("| kernel | input | median time | GB/s | vs the baseline | target |\n");
 	printf("|---|---|---|---|---|---|\n");
 	for (size_t k = 0; k < N_ROWS; k++) {
-		qsort(ms[k], RUNS, sizeof ms[k][0], by_value);
+		qsort(ms[k], RUNS, sizeof ms[k][0], timing_by_value);
 		median[k] = ms[k][RUNS / 2];
 	}
 	for (size_t k = 0; k < N_ROWS; k++) {

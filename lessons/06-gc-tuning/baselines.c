@@ -21,30 +21,18 @@
 #include "doc_body.h"
 #include "doccache.h"
 #include "doccache_input.h"
+#include "timing.h"
 
 #define RUNS 5
-
-static double now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-
-static int by_value(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
 
 /* {=== the course's heap, its collections timed ===} */
 static double gc_ms; /* time inside gc_collect so far */
 void __real_gc_collect(struct gc_heap *h);
 void __wrap_gc_collect(struct gc_heap *h)
 {
-	double start = now_ms();
+	double start = timing_now_ns() / 1e6;
 	__real_gc_collect(h);
-	gc_ms += now_ms() - start;
+	gc_ms += timing_now_ns() / 1e6 - start;
 }
 
 struct run {
@@ -60,7 +48,7 @@ static struct run run_doccache(const struct doccache_input *in, struct doccache_
 	struct run r = {0};
 	uint64_t h = CHECKSUM_INIT;
 	gc_ms = 0;
-	double start = now_ms();
+	double start = timing_now_ns() / 1e6;
 	struct doccache *c = doccache_new(&cfg, in->keys);
 	for (size_t i = 0; i < in->n; i++) {
 		const struct doc_event *e = &in->events[i];
@@ -73,7 +61,7 @@ static struct run run_doccache(const struct doccache_input *in, struct doccache_
 	}
 	if (idle)
 		doccache_idle(c);
-	r.total_ms = now_ms() - start;
+	r.total_ms = timing_now_ns() / 1e6 - start;
 	r.gc_ms = gc_ms;
 	r.collections = (unsigned long)doccache_heap(c)->collections;
 	r.heap = doccache_heap(c)->peak_bytes;
@@ -94,9 +82,9 @@ static double boehm_started, boehm_gc_ms;
 static void on_event(GC_EventType e)
 {
 	if (e == GC_EVENT_START)
-		boehm_started = now_ms();
+		boehm_started = timing_now_ns() / 1e6;
 	else if (e == GC_EVENT_END)
-		boehm_gc_ms += now_ms() - boehm_started;
+		boehm_gc_ms += timing_now_ns() / 1e6 - boehm_started;
 }
 
 static struct run run_boehm(const struct doccache_input *in)
@@ -105,7 +93,7 @@ static struct run run_boehm(const struct doccache_input *in)
 	uint64_t h = CHECKSUM_INIT;
 	unsigned long gc_before = (unsigned long)GC_get_gc_no();
 	boehm_gc_ms = 0;
-	double start = now_ms();
+	double start = timing_now_ns() / 1e6;
 	struct boehm_doc **table = GC_MALLOC(in->keys * sizeof *table);
 	for (size_t i = 0; i < in->n; i++) {
 		const struct doc_event *e = &in->events[i];
@@ -129,7 +117,7 @@ static struct run run_boehm(const struct doccache_input *in)
 			table[e->key] = NULL;
 		}
 	}
-	r.total_ms = now_ms() - start;
+	r.total_ms = timing_now_ns() / 1e6 - start;
 	r.gc_ms = boehm_gc_ms;
 	r.collections = (unsigned long)GC_get_gc_no() - gc_before;
 	r.heap = GC_get_heap_size();
@@ -150,8 +138,8 @@ static struct run median_run(const struct doccache_input *in, struct doccache_co
 		total[i] = r.total_ms;
 		gc[i] = r.gc_ms;
 	}
-	qsort(total, RUNS, sizeof total[0], by_value);
-	qsort(gc, RUNS, sizeof gc[0], by_value);
+	qsort(total, RUNS, sizeof total[0], timing_by_value);
+	qsort(gc, RUNS, sizeof gc[0], timing_by_value);
 	r.total_ms = total[RUNS / 2];
 	r.gc_ms = gc[RUNS / 2];
 	return r;
@@ -199,14 +187,14 @@ static int malloc_row(const struct doccache_input *in, struct doccache_config cf
 	         conf ? conf : "", delay ? ", `MIMALLOC_RESET_DELAY=" : "", delay ? delay : "");
 	if (conf || delay)
 		strcat(label, "`");
-	double start = now_ms();
+	double start = timing_now_ns() / 1e6;
 	run_doccache(in, cfg, idle);
 	/* the batch job of bench.c: 8 MiB of its own, every page touched */
 	size_t batch_bytes = 8u << 20;
 	unsigned char *batch = bench_input_alloc(batch_bytes);
 	for (size_t off = 0; off < batch_bytes; off += 4096)
 		batch[off] = 0x5a;
-	double ms = now_ms() - start;
+	double ms = timing_now_ns() / 1e6 - start;
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
 	struct mallinfo2 mi = mallinfo2();

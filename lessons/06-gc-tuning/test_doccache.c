@@ -532,9 +532,7 @@ static double collector_work(const struct vg_result *r)
 
 Test(budget, instructions_within_budget)
 {
-	if (!budget_arch_is_reference())
-		cr_skip_test(
-		    "instruction budgets hold on x86-64 (gcc 12 -O2) only; this is not one");
+	budget_skip_off_reference_arch("instruction");
 	struct vg_result r;
 	budget_measure(VG_CALLGRIND, &r);
 	double got = (double)r.instructions;

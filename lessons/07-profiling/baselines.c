@@ -11,23 +11,11 @@
 #include <time.h>
 
 #include "bench_args.h"
+#include "timing.h"
 #include "wordstat.h"
 #include "wordstat_input.h"
 
 #define RUNS 15
-
-static uint64_t now_ns(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
-
-static int by_value(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return (x > y) - (x < y);
-}
 
 int main(int argc, char **argv)
 {
@@ -45,14 +33,13 @@ int main(int argc, char **argv)
 		return fflush(stdout) == 0 ? 0 : 1;
 	}
 	struct wordstat_report r;
-	uint64_t ns[RUNS];
+	double ns[RUNS];
 	for (int i = 0; i < RUNS; i++) {
-		uint64_t t0 = now_ns();
+		double t0 = timing_now_ns();
 		wordstat_analyze(in.docs, in.n, &r);
-		ns[i] = now_ns() - t0;
+		ns[i] = timing_now_ns() - t0;
 	}
-	qsort(ns, RUNS, sizeof ns[0], by_value);
-	printf("reference_ns %llu\n", (unsigned long long)ns[RUNS / 2]);
+	printf("reference_ns %llu\n", (unsigned long long)timing_median(ns, RUNS));
 	for (int i = 0; i < WORDSTAT_TOP; i++)
 		printf("%llu %s\n", (unsigned long long)r.top[i].count, r.top[i].word);
 	wordstat_input_free(&in);

@@ -346,9 +346,7 @@ Test(task, locates_the_oversized_allocation)
 
 Test(budget, instructions_within_budget)
 {
-	if (!budget_arch_is_reference())
-		cr_skip_test(
-		    "instruction budgets hold on x86-64 (gcc 12 -O2) only; this is not one");
+	budget_skip_off_reference_arch("instruction");
 	budget_expect_within("instructions", "What's slow");
 }
 
@@ -359,8 +357,7 @@ Test(budget, allocations_within_budget)
 
 Test(budget, d1_misses_within_budget)
 {
-	if (!budget_arch_is_reference())
-		cr_skip_test("cache budgets hold on x86-64 (gcc 12 -O2) only; this is not one");
+	budget_skip_off_reference_arch("cache");
 	budget_expect_within("d1_misses", "Reading the cache simulation");
 }
 

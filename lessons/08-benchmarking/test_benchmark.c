@@ -326,9 +326,7 @@ Test(task, compare_line_on_fixed_samples)
 /* {=== budget: limits from lesson.ini; a failure says the value, the budget, where to look ===} */
 Test(budget, instructions_within_budget)
 {
-	if (!budget_arch_is_reference())
-		cr_skip_test(
-		    "instruction budgets hold on x86-64 (gcc 12 -O2) only; this is not one");
+	budget_skip_off_reference_arch("instruction");
 	struct vg_result r;
 	budget_measure(VG_CALLGRIND, &r);
 	double budget = budget_of("instructions");

@@ -11,6 +11,7 @@
 
 #include "crc32c.h"
 #include "crc32c_input.h"
+#include "timing.h"
 
 #define ROUNDS 21
 
@@ -54,25 +55,11 @@ static struct baseline baselines[] = {
 };
 #define N_ANCHORS (sizeof baselines / sizeof baselines[0])
 
-static double now_ns(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
-}
-
-static int compare(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 static double median(const double *v)
 {
 	double s[ROUNDS];
 	memcpy(s, v, sizeof s);
-	qsort(s, ROUNDS, sizeof *s, compare);
-	return s[ROUNDS / 2];
+	return timing_median(s, ROUNDS);
 }
 
 /* One pass over every read; returns a checksum of the digests. */
@@ -136,9 +123,9 @@ static void crc32_timing(void)
 /* TSC ticks per ns, over 20 ms */
 static double tick_rate(void)
 {
-	double t0 = now_ns(), t1;
+	double t0 = timing_now_ns(), t1;
 	uint64_t k0 = crc32c_ticks();
-	while ((t1 = now_ns()) - t0 < 2e7)
+	while ((t1 = timing_now_ns()) - t0 < 2e7)
 		;
 	return (double)(crc32c_ticks() - k0) / (t1 - t0);
 }
@@ -149,13 +136,13 @@ static void clock_costs(void)
 	double tsc = 1e300, mono = 1e300;
 	uint64_t sink = 0;
 	for (int r = 0; r < 101; r++) {
-		double t0 = now_ns();
+		double t0 = timing_now_ns();
 		for (int i = 0; i < 1000; i++)
 			sink += crc32c_ticks();
-		double t1 = now_ns();
+		double t1 = timing_now_ns();
 		for (int i = 0; i < 1000; i++)
-			sink += (uint64_t)now_ns();
-		double t2 = now_ns();
+			sink += (uint64_t)timing_now_ns();
+		double t2 = timing_now_ns();
 		tsc = t1 - t0 < tsc ? t1 - t0 : tsc;
 		mono = t2 - t1 < mono ? t2 - t1 : mono;
 	}
@@ -190,11 +177,11 @@ int main(int argc, char **argv)
 		for (size_t a = 0; a < N_ANCHORS; a++) {
 			if (!baselines[a].fn || (baselines[a].needs_avx512 && !avx512))
 				continue;
-			double t0 = now_ns();
+			double t0 = timing_now_ns();
 			uint64_t k0 = crc32c_ticks();
 			pass(&in, baselines[a].fn);
 			baselines[a].ticks[r] = (double)(crc32c_ticks() - k0);
-			baselines[a].ns[r] = now_ns() - t0;
+			baselines[a].ns[r] = timing_now_ns() - t0;
 		}
 	printf("%llu reads, %.1f MB, seed %llu; medians of %d interleaved rounds; crc32c runs \"%s\"\n\n",
 	       requests, (double)in.bytes / 1e6, seed, ROUNDS, path);

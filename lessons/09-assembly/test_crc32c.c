@@ -208,8 +208,7 @@ Test(task, ticks_read_the_time_stamp_counter)
 /* {=== budget: limits from lesson.ini; a failure says the value, the budget, where to look ===} */
 Test(budget, instructions_within_budget)
 {
-	if (!budget_arch_is_reference())
-		cr_skip_test("instruction budgets hold on x86-64 (gcc 12 -O2) only; this is not one");
+	budget_skip_off_reference_arch("instruction");
 	struct vg_result r;
 	struct crc32c_input in;
 	size_t requests = 0;

@@ -14,19 +14,7 @@
 #include "httpd.h"
 #include "logstats.h"
 #include "logstats_input.h"
-
-static double now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-
-static int by_value(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
+#include "timing.h"
 
 static int analyze(const char *path, unsigned workers, int runs)
 {
@@ -39,12 +27,12 @@ static int analyze(const char *path, unsigned workers, int runs)
 		runs = 5;
 	for (int i = 0; i < runs; i++) {
 		logstats_report_free(&r);
-		double t0 = now_ms();
+		double t0 = timing_now_ns() / 1e6;
 		if (logstats_analyze(fd, workers, 10, &r) != 0)
 			return perror("baselines: logstats_analyze"), 1;
-		ms[i] = now_ms() - t0;
+		ms[i] = timing_now_ns() / 1e6 - t0;
 	}
-	qsort(ms, (size_t)runs, sizeof ms[0], by_value);
+	qsort(ms, (size_t)runs, sizeof ms[0], timing_by_value);
 	printf("ms %.2f\n", ms[runs / 2]);
 	fwrite(r.text, 1, r.len, stdout);
 	logstats_report_free(&r);

@@ -3,9 +3,10 @@
 # The zip holds the course (with solutions/: Gradescope never shows it to students), setup.sh,
 # run_autograder and gradescope.env with the lesson and one secret seed for the whole class.
 set -euo pipefail
-lesson=$(printf '%02d' "$((10#${1:?usage: make_zip.sh LESSON OUT.zip}))")
 out=$(realpath -m "${2:?usage: make_zip.sh LESSON OUT.zip}")
 cd "$(dirname "$0")/../.."
+lesson=$(tools/lesson_id.sh "${1:?usage: make_zip.sh LESSON OUT.zip}") ||
+	{ echo "make gradescope: not a lesson number: '$1'" >&2; exit 2; }
 ls -d lessons/"$lesson"-*/ >/dev/null 2>&1 || { echo "make gradescope: no lesson $lesson" >&2; exit 2; }
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT

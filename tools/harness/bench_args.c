@@ -6,14 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A whole decimal number: no sign, no spaces, no trailing junk, no overflow. */
-static int parse_number(const char *s, unsigned long long *value)
-{
-	char *end;
-	errno = 0;
-	*value = strtoull(s, &end, 10);
-	return *s >= '0' && *s <= '9' && *end == '\0' && errno == 0 ? 0 : -1;
-}
+#include "whole_number.h"
 
 static void usage(const struct bench_option *options, size_t n)
 {
@@ -37,7 +30,7 @@ int bench_args(int argc, char **argv, struct bench_option *options, size_t n)
 		seen |= 1ULL << k;
 		if (options[k].is_flag)
 			options[k].value = 1;
-		else if (i + 1 >= argc || parse_number(argv[++i], &options[k].value) != 0)
+		else if (i + 1 >= argc || parse_whole_number(argv[++i], &options[k].value) != 0)
 			goto bad;
 	}
 	for (size_t k = 0; k < n; k++)

@@ -141,3 +141,9 @@ int budget_arch_is_reference(void)
 	return 0;
 #endif
 }
+
+void budget_skip_off_reference_arch(const char *what)
+{
+	if (!budget_arch_is_reference())
+		cr_skip_test("%s budgets hold on x86-64 (gcc 12 -O2) only; this is not one", what);
+}

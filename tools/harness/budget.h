@@ -45,4 +45,9 @@ void budget_expect_within_at(const char *lesson_ini, const char *metric, const c
 /* 1 on x86-64, where absolute instruction, cache and branch budgets hold (gcc 12 -O2). */
 int budget_arch_is_reference(void);
 
+/* Skips the current test off x86-64, saying why: "instruction budgets hold on x86-64 (gcc 12
+ * -O2) only; this is not one" for what = "instruction". The first line of every budget test
+ * whose limit holds on the reference architecture only. */
+void budget_skip_off_reference_arch(const char *what);
+
 #endif

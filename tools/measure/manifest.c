@@ -2,7 +2,9 @@
  * manifest, line by line, refusing anything it does not understand with one line that names the
  * file, the line and the key: the reader is a lesson author with the file open beside it. */
 #include "manifest.h"
+#include "metrics.h"
 #include "text_file.h"
+#include "whole_number.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -159,7 +161,7 @@ static int is_decimal(const char *s)
 }
 
 /* A decimal number such as 3, 0.5 or 2.9e7 (strtod alone would also take "inf" and hex). */
-static int parse_number(struct parser *p, const char *v, double *out)
+static int parse_decimal(struct parser *p, const char *v, double *out)
 {
 	if (!is_decimal(v))
 		return key_fail(p, "not a number: '%.*s%s'", QV(v));
@@ -171,15 +173,10 @@ static int parse_number(struct parser *p, const char *v, double *out)
 
 static int parse_unsigned(struct parser *p, const char *v, unsigned long long *out)
 {
-	const char *s = v;
-
-	while (isdigit((unsigned char)*s))
-		s++;
-	if (s == v || *s)
+	int rc = parse_whole_number(v, out);
+	if (rc == WHOLE_NUMBER_MALFORMED)
 		return key_fail(p, "not an unsigned integer: '%.*s%s'", QV(v));
-	errno = 0;
-	*out = strtoull(v, NULL, 10);
-	if (errno == ERANGE)
+	if (rc == WHOLE_NUMBER_TOO_LARGE)
 		return key_fail(p, "number out of range: '%.*s%s'", QV(v));
 	return 0;
 }
@@ -367,7 +364,7 @@ static int set_partial_band(struct parser *p, const char *v)
 	}
 	if (count != 2)
 		return key_fail(p, "expected two numbers LO HI: '%.*s%s'", QV(v));
-	if (parse_number(p, words[0], &band[0]) < 0 || parse_number(p, words[1], &band[1]) < 0)
+	if (parse_decimal(p, words[0], &band[0]) < 0 || parse_decimal(p, words[1], &band[1]) < 0)
 		return -1;
 	if (band[0] < 0 || band[0] > band[1] || band[1] > 100)
 		return key_fail(p, "need 0 <= LO <= HI <= 100: '%.*s%s'", QV(v));
@@ -408,7 +405,7 @@ static int set_native_args(struct parser *p, const char *v)
 
 static int set_time_limit(struct parser *p, const char *v)
 {
-	if (parse_number(p, v, &p->m->time_limit) < 0)
+	if (parse_decimal(p, v, &p->m->time_limit) < 0)
 		return -1;
 	if (!(p->m->time_limit > 0))
 		return key_fail(p, "must be > 0 seconds: '%.*s%s'", QV(v));
@@ -456,7 +453,7 @@ static int set_direction(struct parser *p, const char *v)
 /* A number with a lower bound: strict (> min) or not (>= min). */
 static int set_bounded(struct parser *p, const char *v, double *out, double min, int strict)
 {
-	if (parse_number(p, v, out) < 0)
+	if (parse_decimal(p, v, out) < 0)
 		return -1;
 	if (strict ? !(*out > min) : !(*out >= min))
 		return key_fail(p, "must be %s %g: '%.*s%s'", strict ? ">" : ">=", min, QV(v));
@@ -516,7 +513,7 @@ static int set_batch(struct parser *p, const char *v)
 	int i;
 
 	/* only wall time is too noisy to score when a batch runs jobs side by side */
-	if (strcmp(p->metric->name, "wall_ratio") != 0)
+	if (!metric_def(p->metric->name)->batch_mode)
 		return key_fail(p, "only wall_ratio has a batch mode, not '%s'", p->metric->name);
 	if ((i = parse_enum(p, v, modes, 2)) < 0)
 		return -1;
@@ -534,7 +531,7 @@ static int set_measure(struct parser *p, const char *v)
 	static const char *const modes[] = {"wall_time", "cpu_time"};
 	int i;
 
-	if (strcmp(p->metric->name, "wall_ratio") != 0)
+	if (!metric_def(p->metric->name)->measure_mode)
 		return key_fail(p, "only wall_ratio has a measure, not '%s'", p->metric->name);
 	if ((i = parse_enum(p, v, modes, 2)) < 0)
 		return -1;
@@ -544,7 +541,7 @@ static int set_measure(struct parser *p, const char *v)
 
 static int set_function(struct parser *p, const char *v)
 {
-	int family = strncmp(p->metric->name, "calls.", 6) == 0;
+	int family = metric_def(p->metric->name)->function_family;
 	for (const char *w = v; family || w == v;) {
 		size_t n = family ? strcspn(w, " ") : strlen(w);
 		if (!is_identifier(w, n))
@@ -748,23 +745,12 @@ static const struct key_rule *const section_keys[SEC_COUNT] = {
     checks_keys, baselines_keys, no_keys,       variants_keys,
 };
 
-static const char *const catalogue[] = {
-    "instructions", "allocations",        "syscalls",   "peak_heap", "d1_misses",
-    "ll_misses",    "branch_mispredicts", "wall_ratio", "gc_share",  "cpu_ratio",
-    "context_switches", "minor_faults", "max_rss",
-};
-
+/* A metric of the catalogue (metrics.c); a family's member is an identifier after the dot. */
 static int in_catalogue(const char *s, size_t n)
 {
-	for (size_t i = 0; i < sizeof(catalogue) / sizeof(catalogue[0]); i++)
-		if (strlen(catalogue[i]) == n && memcmp(catalogue[i], s, n) == 0)
-			return 1;
-	/* families: calls.<function>, instr.<function>, bench.<value>, each six characters before
-	 * the name */
-	return n > 6 &&
-	       (memcmp(s, "calls.", 6) == 0 || memcmp(s, "instr.", 6) == 0 ||
-	        memcmp(s, "bench.", 6) == 0) &&
-	       is_identifier(s + 6, n - 6);
+	const struct metric_def *d = metric_def_n(s, n);
+	size_t prefix = d && d->family_arg ? strlen(d->name) : 0;
+	return d != NULL && (prefix == 0 || is_identifier(s + prefix, n - prefix));
 }
 
 /* The line each key of the open section was first set on. */
@@ -826,14 +812,12 @@ static int open_metric(struct parser *p, const char *name, size_t n)
 {
 	struct metric_spec *spec;
 
-	if (!in_catalogue(name, n))
-		return fail(p, p->line,
-		            "unknown metric '%.*s%s' in [metric.NAME] (known: instructions, "
-		            "allocations, calls.<function>, instr.<function>, syscalls, peak_heap, "
-		            "d1_misses, "
-		            "ll_misses, branch_mispredicts, wall_ratio, gc_share, cpu_ratio, "
-		            "context_switches, minor_faults, max_rss, bench.<value>)",
-		            QS(name, n));
+	if (!in_catalogue(name, n)) {
+		char known[512];
+		metric_catalogue_list(known, sizeof(known));
+		return fail(p, p->line, "unknown metric '%.*s%s' in [metric.NAME] (known: %s)",
+		            QS(name, n), known);
+	}
 	if (n >= sizeof(spec->name))
 		return fail(p, p->line, "metric name too long (limit %zu characters): '%.*s%s'",
 		            sizeof(spec->name) - 1, QS(name, n));
@@ -1079,13 +1063,15 @@ static int check_metric(struct parser *p, size_t i)
 	    (require(p, lines, K_LIMIT_RATIO, "limit_ratio", label, " (required for kind = cap)") ||
 	     require(p, lines, K_CAP_POINTS, "cap_points", label, " (required for kind = cap)")))
 		return -1;
-	if (!strcmp(spec->name, "gc_share") &&
-	    require(p, lines, K_FUNCTION, "function", label, " (gc_share measures a function)"))
+	const struct metric_def *def = metric_def(spec->name);
+	char why[96];
+	snprintf(why, sizeof(why), " (%s measures a function)", spec->name);
+	if (def->needs_function && require(p, lines, K_FUNCTION, "function", label, why))
 		return -1;
-	if (!strcmp(spec->name, "context_switches") && spec->kind != METRIC_REPORT)
+	if (def->report_only && spec->kind != METRIC_REPORT)
 		return fail(p, lines[K_KIND],
-		            "key 'kind': context_switches can only be reported (they vary 6x "
-		            "from run to run)");
+		            "key 'kind': %s can only be reported (they vary 6x from run to run)",
+		            spec->name);
 	/* a relative margin, so that Z written as exactly 1.25 x t passes despite rounding */
 	if (lines[K_ZERO_POINT] && spec->zero_point < lowest * (1 - 1e-12))
 		return fail(p, lines[K_ZERO_POINT],

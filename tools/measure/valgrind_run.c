@@ -20,10 +20,11 @@
 
 #include "bench_protocol.h"
 #include "callgrind_out.h"
+#include "files.h"
+#include "metrics.h"
 #include "proc.h"
 #include "sha256.h"
 #include "text_file.h"
-#include "tree.h"
 
 /* 4: allocations count the program's mmap; the libc build in the key; each entry keeps its
  * raw Valgrind file */
@@ -372,13 +373,9 @@ static void clean_field(char *s)
 			*s = ' ';
 }
 
-static int cache_write(const char *path, const struct vg_result *r)
+static int cache_write_fields(FILE *f, const void *arg)
 {
-	char tmp[600];
-	snprintf(tmp, sizeof tmp, "%s.tmp.%d", path, (int)getpid());
-	FILE *f = fopen(tmp, "w");
-	if (f == NULL)
-		return -1;
+	const struct vg_result *r = arg;
 	fprintf(f, "%s\ninstructions %" PRIu64 "\nallocations %" PRIu64 "\nsyscalls %" PRIu64
 		   "\nsys_nsec %" PRIu64 "\nd1_misses %" PRIu64 "\nll_misses %" PRIu64
 		   "\nbranch_mispredicts %" PRIu64 "\npeak_heap %" PRIu64 "\n",
@@ -400,14 +397,16 @@ static int cache_write(const char *path, const struct vg_result *r)
 		fprintf(f, "site\t%d\t%" PRIu64 "\t%s\n", r->peak_sites[i].depth,
 			r->peak_sites[i].bytes, where);
 	}
-	if (fclose(f) != 0 || rename(tmp, path) != 0) {
-		unlink(tmp);
-		return -1;
-	}
 	return 0;
 }
 
-static void cache_read_line(char *line, struct vg_result *r, size_t *fn_cap, size_t *site_cap)
+static int cache_write(const char *path, const struct vg_result *r)
+{
+	return file_write_atomic(path, 0644, cache_write_fields, r);
+}
+
+/* Returns 0, or -1 when memory runs out (r keeps what it read so far, for vg_result_free). */
+static int cache_read_line(char *line, struct vg_result *r, size_t *fn_cap, size_t *site_cap)
 {
 	static const struct {
 		const char *name;
@@ -426,8 +425,12 @@ static void cache_read_line(char *line, struct vg_result *r, size_t *fn_cap, siz
 	uint64_t value;
 	if (strncmp(line, "fn\t", 3) == 0) {
 		if (r->n_functions == *fn_cap) {
-			*fn_cap = *fn_cap ? *fn_cap * 2 : 64;
-			r->functions = realloc(r->functions, *fn_cap * sizeof *r->functions);
+			size_t more = *fn_cap ? *fn_cap * 2 : 64;
+			struct vg_function *grown = realloc(r->functions, more * sizeof *grown);
+			if (grown == NULL)
+				return -1;
+			r->functions = grown;
+			*fn_cap = more;
 		}
 		struct vg_function *fn = &r->functions[r->n_functions];
 		char *save, *tok = strtok_r(line + 3, "\t\n", &save);
@@ -443,8 +446,12 @@ static void cache_read_line(char *line, struct vg_result *r, size_t *fn_cap, siz
 		r->n_functions++;
 	} else if (strncmp(line, "site\t", 5) == 0) {
 		if (r->n_peak_sites == *site_cap) {
-			*site_cap = *site_cap ? *site_cap * 2 : 16;
-			r->peak_sites = realloc(r->peak_sites, *site_cap * sizeof *r->peak_sites);
+			size_t more = *site_cap ? *site_cap * 2 : 16;
+			struct massif_site *grown = realloc(r->peak_sites, more * sizeof *grown);
+			if (grown == NULL)
+				return -1;
+			r->peak_sites = grown;
+			*site_cap = more;
 		}
 		struct massif_site *site = &r->peak_sites[r->n_peak_sites++];
 		char *save, *tok = strtok_r(line + 5, "\t\n", &save);
@@ -461,6 +468,7 @@ static void cache_read_line(char *line, struct vg_result *r, size_t *fn_cap, siz
 			if (strcmp(name, fields[i].name) == 0)
 				*(uint64_t *)((char *)r + fields[i].offset) = value;
 	}
+	return 0;
 }
 
 static int cache_read(const char *path, struct vg_result *r)
@@ -472,7 +480,7 @@ static int cache_read(const char *path, struct vg_result *r)
 	size_t cap = 0, fn_cap = 0, site_cap = 0;
 	int ok = getline(&line, &cap, f) > 0 && strncmp(line, CACHE_FORMAT, strlen(CACHE_FORMAT)) == 0;
 	while (ok && getline(&line, &cap, f) > 0)
-		cache_read_line(line, r, &fn_cap, &site_cap);
+		ok = cache_read_line(line, r, &fn_cap, &site_cap) == 0;
 	free(line);
 	fclose(f);
 	if (!ok) {
@@ -517,19 +525,29 @@ static int stage_run(const struct vg_spec *s, const char *dir, const char *bench
 	return s->jail != NULL ? jail_give(s->jail, out_file) : 0;
 }
 
+static int copy_stream(FILE *out, const void *in)
+{
+	char buf[65536];
+	size_t got;
+	while ((got = fread(buf, 1, sizeof buf, (FILE *)in)) > 0)
+		if (fwrite(buf, 1, got, out) != got)
+			return -1;
+	return ferror((FILE *)in) ? -1 : 0;
+}
+
 /* The raw Valgrind file of a run is stored beside its numbers (KEY.raw): a batch that keeps
  * raw files for disputes must get them for identical files too, whose numbers come from here. */
 static int cache_keep_raw(const struct vg_spec *s, const char *dir, const char *raw_path)
 {
-	char out_file[160], tmp[720];
+	char out_file[160];
 	snprintf(out_file, sizeof out_file, "%.64s/out/%s.out", dir,
 		 s->tool == VG_MASSIF ? "massif" : "callgrind");
-	snprintf(tmp, sizeof tmp, "%.690s.%d", raw_path, (int)getpid());
-	if (copy_file(out_file, tmp, 0644) != 0 || rename(tmp, raw_path) != 0) {
-		unlink(tmp);
+	FILE *in = fopen(out_file, "r");
+	if (in == NULL)
 		return -1;
-	}
-	return 0;
+	int rc = file_write_atomic(raw_path, 0644, copy_stream, in);
+	fclose(in);
+	return rc;
 }
 
 /* A cache hit keeps its raw file in s->keep_dir as a run would; -1 when it is wanted and
@@ -704,15 +722,19 @@ uint64_t vg_calls(const struct vg_result *r, const char *name)
 
 int vg_tool_for_metric(const char *metric)
 {
-	if (!strcmp(metric, "d1_misses") || !strcmp(metric, "ll_misses") ||
-	    !strcmp(metric, "branch_mispredicts"))
-		return VG_CACHEGRIND_SIM;
-	if (!strcmp(metric, "peak_heap"))
-		return VG_MASSIF;
-	if (!strcmp(metric, "instructions") || !strcmp(metric, "allocations") ||
-	    !strcmp(metric, "syscalls") || !strcmp(metric, "gc_share") ||
-	    !strncmp(metric, "calls.", 6) || !strncmp(metric, "instr.", 6))
+	const struct metric_def *d = metric_def(metric);
+	if (d == NULL)
+		return -1;
+	switch (d->source) {
+	case SOURCE_CALLGRIND:
 		return VG_CALLGRIND;
+	case SOURCE_CACHEGRIND_SIM:
+		return VG_CACHEGRIND_SIM;
+	case SOURCE_MASSIF:
+		return VG_MASSIF;
+	case SOURCE_NATIVE:
+		break;
+	}
 	return -1;
 }
 
@@ -730,40 +752,57 @@ static uint64_t inclusive_of(const struct vg_result *r, const char *name)
 int vg_metric_value(const struct vg_result *r, const char *metric, const char *function,
 		    double *value)
 {
+	const struct metric_def *d = metric_def(metric);
 	const char *named = function && *function ? function : NULL;
+	const char *member = d && d->family_arg ? metric + strlen(d->name) : NULL;
 	*value = 0;
-	if (!strcmp(metric, "instructions"))
+	switch (d ? d->read : READ_BENCH_VALUE) {
+	case READ_INSTRUCTIONS:
 		*value = (double)r->instructions;
-	else if (!strcmp(metric, "allocations"))
+		return 0;
+	case READ_ALLOCATIONS:
 		*value = (double)r->allocations;
-	else if (!strcmp(metric, "syscalls"))
+		return 0;
+	case READ_SYSCALLS:
 		*value = (double)r->syscalls;
-	else if (!strcmp(metric, "peak_heap"))
+		return 0;
+	case READ_PEAK_HEAP:
 		*value = (double)r->peak_heap;
-	else if (!strcmp(metric, "d1_misses"))
+		return 0;
+	case READ_D1_MISSES:
 		*value = (double)r->d1_misses;
-	else if (!strcmp(metric, "ll_misses"))
+		return 0;
+	case READ_LL_MISSES:
 		*value = (double)r->ll_misses;
-	else if (!strcmp(metric, "branch_mispredicts"))
+		return 0;
+	case READ_BRANCH_MISPREDICTS:
 		*value = (double)r->branch_mispredicts;
-	else if (!strncmp(metric, "calls.", 6) && named) {
+		return 0;
+	case READ_CALLS:
+		if (named == NULL) {
+			*value = (double)vg_calls(r, member);
+			return 0;
+		}
 		/* a family (lesson.ini's function = a b c): the sum of each member's calls */
-		char name[sizeof r->functions[0].name];
 		for (const char *w = named; *w != '\0'; w += strspn(w, " ")) {
+			char name[sizeof r->functions[0].name];
 			size_t n = strcspn(w, " ");
 			snprintf(name, sizeof name, "%.*s", (int)n, w);
 			*value += (double)vg_calls(r, name);
 			w += n;
 		}
-	} else if (!strncmp(metric, "calls.", 6))
-		*value = (double)vg_calls(r, metric + 6);
-	else if (!strncmp(metric, "instr.", 6))
-		*value = (double)inclusive_of(r, named ? named : metric + 6);
-	else if (!strcmp(metric, "gc_share") && named)
+		return 0;
+	case READ_INSTR:
+		*value = (double)inclusive_of(r, named ? named : member);
+		return 0;
+	case READ_GC_SHARE:
+		if (named == NULL)
+			return -1;
 		*value = r->instructions ? (double)inclusive_of(r, named) / (double)r->instructions : 0;
-	else
+		return 0;
+	default: /* measured natively (wall.c), not under Valgrind */
 		return -1;
-	return 0;
+	}
 }
 
 /* }=== */

@@ -37,10 +37,8 @@ use_lesson() {
 	local tool=$1 id=${2:-}
 	[ -n "$id" ] || id=$(cat "$BUILD/last-lesson" 2>/dev/null)
 	[ -n "$id" ] || id=01
-	case "$id" in
-	[0-9] | [0-9][0-9]) LESSON_ID=$(printf '%02d' "${id#0}") ;;
-	*) die "$tool" "not a lesson number: '$id'" "give LESSON=NN, e.g. LESSON=01" ;;
-	esac
+	LESSON_ID=$(tools/lesson_id.sh "$id") ||
+		die "$tool" "not a lesson number: '$id'" "give LESSON=NN, e.g. LESSON=01"
 	LESSON_DIR=$(ls -d lessons/"$LESSON_ID"-* 2>/dev/null | head -n 1)
 	[ -n "$LESSON_DIR" ] || die "$tool" "no lesson $LESSON_ID: no folder lessons/$LESSON_ID-*" \
 		"run 'make help' for the list of lessons"

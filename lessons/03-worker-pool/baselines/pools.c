@@ -13,6 +13,7 @@
 
 #include "pool.h"
 #include "pool_job.h"
+#include "timing.h"
 
 #define RUNS 7
 
@@ -85,12 +86,6 @@ static void run_libuv(struct pool_task *t, size_t n)
 	uv_loop_close(&loop);
 }
 
-static int by_value(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 /* One run of one pool over tasks, in ns per task; checks that every hash came out right. */
 static double run_once(void (*run)(struct pool_task *, size_t), struct pool_task *t, int empty)
 {
@@ -104,12 +99,6 @@ static double run_once(void (*run)(struct pool_task *, size_t), struct pool_task
 			exit(1);
 		}
 	return ns;
-}
-
-static double median(double *v)
-{
-	qsort(v, RUNS, sizeof *v, by_value);
-	return v[RUNS / 2];
 }
 
 int main(int argc, char **argv)
@@ -152,8 +141,8 @@ int main(int argc, char **argv)
 			}
 		}
 	for (int k = 0; k < 5; k++) {
-		empty_ns[k] = median(e[k]);
-		hash_ns[k] = median(h[k]);
+		empty_ns[k] = timing_median(e[k], RUNS);
+		hash_ns[k] = timing_median(h[k], RUNS);
 	}
 	printf("%zu tasks, %u workers, one producer; median of %d interleaved runs\n\n", n, workers,
 	       RUNS);

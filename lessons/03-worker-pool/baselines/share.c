@@ -11,17 +11,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "timing.h"
+
 #define RUNS 5
 #define CAP  256
 
 static long ops = 2000000;
-
-static double now_ns(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e9 + t.tv_nsec;
-}
 
 /* {=== two threads, one counter ===} */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -104,27 +99,21 @@ static void *receive_all(void *arg)
 }
 /* }=== */
 
-static int by_value(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 /* Median ns per operation of two threads running a and b. */
 static double measure(void *(*a)(void *), void *arg_a, void *(*b)(void *), void *arg_b)
 {
 	double ns[RUNS];
 	for (int r = 0; r < RUNS; r++) {
 		ch.head = ch.count = 0;
-		double start = now_ns();
+		double start = timing_now_ns();
 		pthread_t t[2];
 		pthread_create(&t[0], NULL, a, arg_a);
 		pthread_create(&t[1], NULL, b, arg_b);
 		pthread_join(t[0], NULL);
 		pthread_join(t[1], NULL);
-		ns[r] = (now_ns() - start) / (double)ops;
+		ns[r] = (timing_now_ns() - start) / (double)ops;
 	}
-	qsort(ns, RUNS, sizeof *ns, by_value);
+	qsort(ns, RUNS, sizeof *ns, timing_by_value);
 	return ns[RUNS / 2];
 }
 

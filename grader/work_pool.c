@@ -1,25 +1,25 @@
-/* pool.c: fixed workers and a bounded ring of job numbers, guarded by one mutex and two
+/* work_pool.c: fixed workers and a bounded ring of job numbers, guarded by one mutex and two
  * condition variables (not_empty for workers, not_full for the submitter). */
-#include "pool.h"
+#include "work_pool.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 
 #define MAX_WORKERS 64
 
-struct pool {
+struct work_pool {
 	pthread_mutex_t lock;
 	pthread_cond_t not_empty, not_full;
 	size_t *ring, capacity, head, count;
 	int closed;
-	pool_job_fn fn;
+	work_pool_job_fn fn;
 	void *ctx;
 	pthread_t threads[MAX_WORKERS];
 	unsigned workers, next_slot;
 };
 
 /* Takes the next job; returns 0 when the queue is closed and empty. */
-static int take(struct pool *p, size_t *job)
+static int take(struct work_pool *p, size_t *job)
 {
 	pthread_mutex_lock(&p->lock);
 	while (p->count == 0 && !p->closed)
@@ -37,7 +37,7 @@ static int take(struct pool *p, size_t *job)
 
 static void *worker(void *arg)
 {
-	struct pool *p = arg;
+	struct work_pool *p = arg;
 	pthread_mutex_lock(&p->lock);
 	unsigned slot = p->next_slot++;
 	pthread_mutex_unlock(&p->lock);
@@ -47,11 +47,12 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-struct pool *pool_start(unsigned workers, size_t queue_capacity, pool_job_fn fn, void *ctx)
+struct work_pool *work_pool_start(unsigned workers, size_t queue_capacity, work_pool_job_fn fn,
+                                  void *ctx)
 {
 	if (workers == 0 || workers > MAX_WORKERS || queue_capacity == 0)
 		return NULL;
-	struct pool *p = calloc(1, sizeof *p);
+	struct work_pool *p = calloc(1, sizeof *p);
 	if (p == NULL || (p->ring = calloc(queue_capacity, sizeof *p->ring)) == NULL) {
 		free(p);
 		return NULL;
@@ -64,13 +65,13 @@ struct pool *pool_start(unsigned workers, size_t queue_capacity, pool_job_fn fn,
 	p->ctx = ctx;
 	for (; p->workers < workers; p->workers++)
 		if (pthread_create(&p->threads[p->workers], NULL, worker, p) != 0) {
-			pool_finish(p);
+			work_pool_finish(p);
 			return NULL;
 		}
 	return p;
 }
 
-void pool_submit(struct pool *p, size_t job)
+void work_pool_submit(struct work_pool *p, size_t job)
 {
 	pthread_mutex_lock(&p->lock);
 	while (p->count == p->capacity)
@@ -81,7 +82,7 @@ void pool_submit(struct pool *p, size_t job)
 	pthread_mutex_unlock(&p->lock);
 }
 
-void pool_finish(struct pool *p)
+void work_pool_finish(struct work_pool *p)
 {
 	pthread_mutex_lock(&p->lock);
 	p->closed = 1;
