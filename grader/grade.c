@@ -776,6 +776,7 @@ int grade_run(const struct grade_options *o, struct grade_report *r, struct mani
 				.triplets = wall.triplets, .quiet = wall.quiet,
 				.idle_quiet = wall.idle_quiet_triplets,
 				.bench_values = (int)wall.n_values,
+				.student_spread = wall.student_spread,
 				.aa_spread = wall.time.aa_spread, .tolerance = wall.time.tolerance,
 				.load = wall.load, .cpu_wait = wall.cpu_wait,
 			};

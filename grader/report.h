@@ -85,6 +85,7 @@ struct grade_report {
 		int idle_quiet;            /* triplets before which the idle machine was quiet:
 					      bench values count only those (wall.h) */
 		int bench_values;          /* values the bench printed (requests/s, p99) */
+		double student_spread;     /* the student's runs, even against odd triplets */
 		double aa_spread, tolerance, load;
 		double cpu_wait;           /* median share of time other tasks waited; -1 unknown */
 	} wall;

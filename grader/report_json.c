@@ -114,6 +114,8 @@ static void json_wall(FILE *out, const struct report_wall *w)
 	json_number(out, round(w->load * 100) / 100);
 	fputs(", \"cpu_wait\": ", out);
 	json_number(out, w->cpu_wait >= 0 ? round(w->cpu_wait * 1000) / 1000 : NAN);
+	fputs(", \"student_spread\": ", out);
+	json_number(out, round(w->student_spread * 1000) / 1000);
 	fprintf(out, ", \"quiet_runs\": %d, \"idle_quiet_runs\": %d}", w->quiet, w->idle_quiet);
 }
 

@@ -78,6 +78,11 @@ static void print_wall(const struct report_wall *w, FILE *out, struct palette c)
 	if (w->cpu_wait >= 0)
 		fprintf(out, ", CPU wait %.0f%%, %d quiet triplets", 100 * w->cpu_wait, w->quiet);
 	fprintf(out, ")%s\n", c.off);
+	if (w->student_spread > WALL_TOLERANCE_CAP && w->student_spread > w->aa_spread)
+		fprintf(out,
+			"%syour runs differed %.2fx between even and odd triplets: your time is the "
+			"slower half's, so lucky runs cannot set it.%s\n",
+			c.warn, w->student_spread, c.off);
 	if (w->bench_values > 0 && w->idle_quiet < WALL_MIN_QUIET)
 		fprintf(out,
 			"%sbench values not scored: before %d of %d triplets other tasks waited for "

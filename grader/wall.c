@@ -276,6 +276,37 @@ static void record_triplet(struct timing *t, int i, const struct native_run *a,
  * timed by the wall, where that parallelism shows. Lessons about threads always are: their
  * threads wait for each other, and only the wall sees it. The choice never depends on how
  * busy the machine is, so a file is judged the same way on a quiet and on a busy one. */
+double wall_student_halves(const double *s, const unsigned char *use, int n, double *slower)
+{
+	double half[2][WALL_MAX_TRIPLETS];
+	int count[2] = {0, 0}, used = 0;
+	for (int i = 0; i < n && i < WALL_MAX_TRIPLETS; i++)
+		if (use == NULL || use[i]) {
+			half[used % 2][count[used % 2]++] = s[i];
+			used++;
+		}
+	if (count[0] < 2 || count[1] < 2)
+		return 1;
+	double q0 = quartile(half[0], count[0], 0), q1 = quartile(half[1], count[1], 0);
+	*slower = q0 > q1 ? q0 : q1;
+	return aa_deviation(q0, q1);
+}
+
+/* Over the runs the time estimate used: every triplet when it compared CPU time, else the
+ * quiet ones. */
+static double student_halves(const struct wall_result *w, const struct timing *t, double *slower)
+{
+	return w->cpu_time ? wall_student_halves(t->cpu.s, NULL, w->triplets, slower)
+			   : wall_student_halves(t->wall.s, w->is_quiet, w->triplets, slower);
+}
+
+/* The student's runs scatter more than the cap and more than the reference's own: a busy
+ * machine that scatters both sides alike is the A/A spread's to judge, not the student's. */
+static int scattered(const struct wall_result *w)
+{
+	return w->student_spread > WALL_TOLERANCE_CAP && w->student_spread > w->time.aa_spread;
+}
+
 static void estimate_time(struct wall_result *w, const struct timing *t, int cpu_time)
 {
 	w->cpu_time = cpu_time && t->cpu_known && t->most_parallel[0] <= WALL_ONE_THREAD &&
@@ -293,15 +324,23 @@ static void estimate_time(struct wall_result *w, const struct timing *t, int cpu
 	} else {
 		quiet_estimate(w, &t->wall, 0, &w->time);
 	}
+	/* scattered runs earn what their slower half shows, never what their luckiest do: the
+	 * reruns (settled) come first, this is for what they could not steady */
+	double slower = w->time.student;
+	w->student_spread = student_halves(w, t, &slower);
+	if (scattered(w))
+		w->time.student = slower;
 	w->ratio = w->time.reference > 0 ? w->time.student / w->time.reference : 1e9;
 }
 
-/* Whether the runs so far settle every quantity: the time, and each bench value whichever
- * its direction (wall.c does not know it). */
+/* Whether the runs so far settle every quantity: the time on both sides, and each bench
+ * value whichever its direction (wall.c does not know it). A student spread above the cap
+ * only asks for more triplets (its lower quartile steadies as they come); the reference's
+ * is what makes the time unreliable. */
 static int settled(struct wall_result *w, const struct timing *t, int cpu_time)
 {
 	estimate_time(w, t, cpu_time);
-	int ok = w->time.reliable;
+	int ok = w->time.reliable && !scattered(w);
 	for (size_t k = 0; k < w->n_values; k++)
 		for (int higher = 0; higher < 2; higher++) {
 			struct wall_estimate e;

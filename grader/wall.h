@@ -48,6 +48,9 @@ struct wall_samples {
 struct wall_result {
 	struct wall_estimate time; /* seconds: CPU or wall, as cpu_time says */
 	double ratio;              /* time.student / time.reference */
+	double student_spread;     /* the student's own runs, even against odd triplets, >= 1;
+				      above WALL_TOLERANCE_CAP and the reference's A/A spread,
+				      time.student is the slower half's */
 	int cpu_time;              /* 1: region CPU time (one thread on both sides), 0: wall */
 	int busy;                  /* 1: a wall-time lesson compared CPU time, too few triplets
 				      being quiet */
@@ -77,6 +80,14 @@ struct wall_result {
 	} values[WALL_MAX_VALUES];
 	size_t n_values;
 };
+
+/* The student's own A/A spread: the lower quartile of its runs in even triplets against that
+ * of its runs in odd ones (of those use marks; NULL: all), >= 1, and in *slower the larger of
+ * the two. The reference's spread cannot see a student whose runs scatter: lesson 04's
+ * partial measured 2.3x in one loaded grading of five and 5.4x to 6.7x in the others, three
+ * lucky runs of nine making its lower quartile. Scattered more than WALL_TOLERANCE_CAP and
+ * than the reference, the student's time is the slower half's (after the reruns). */
+double wall_student_halves(const double *s, const unsigned char *use, int n, double *slower);
 
 struct jail;
 

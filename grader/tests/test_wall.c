@@ -99,6 +99,28 @@ static void higher_is_better_takes_the_upper_quartile(void **state)
 	assert_near(e.aa_spread, 1);
 }
 
+/* Nine runs of 6.0 s and three lucky ones of 2.3 s, all in even triplets: the lower quartile
+ * of all nine is a lucky run, the halves differ 2.6x, and the slower half says 6.0 s. */
+static void scattered_runs_earn_their_slower_half(void **state)
+{
+	(void)state;
+	double s[9] = {2.3, 6.0, 2.3, 6.0, 2.3, 6.0, 6.0, 6.1, 6.0}, slower = 0;
+	double spread = wall_student_halves(s, NULL, 9, &slower);
+	assert_true(spread > WALL_TOLERANCE_CAP);
+	assert_true(slower >= 6.0);
+}
+
+static void steady_runs_keep_their_quartile(void **state)
+{
+	(void)state;
+	double s[9] = {6.0, 6.1, 6.0, 6.2, 6.0, 6.1, 6.0, 6.1, 6.0}, slower = 0;
+	assert_true(wall_student_halves(s, NULL, 9, &slower) <= WALL_TOLERANCE_FLOOR);
+	/* only the marked runs count: the two outliers are left out */
+	double t[9] = {6.0, 1.0, 6.0, 6.1, 1.0, 6.1, 6.0, 6.1, 6.0};
+	unsigned char use[9] = {1, 0, 1, 1, 0, 1, 1, 1, 1};
+	assert_true(wall_student_halves(t, use, 9, &slower) <= WALL_TOLERANCE_FLOOR);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -106,6 +128,8 @@ int main(void)
 	    cmocka_unit_test(load_cannot_hide_a_2x_gap),
 	    cmocka_unit_test(wide_spread_is_capped_and_unreliable),
 	    cmocka_unit_test(higher_is_better_takes_the_upper_quartile),
+	    cmocka_unit_test(scattered_runs_earn_their_slower_half),
+	    cmocka_unit_test(steady_runs_keep_their_quartile),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
