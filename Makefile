@@ -44,7 +44,7 @@ quiet = @printf '  %-6s %s\n' '$(1)' '$(2)'
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help build deps deps-check grade test test-noise clean baselines baselines-missing-lesson FORCE
+.PHONY: help build deps deps-check grade test test-noise lint format clean baselines baselines-missing-lesson FORCE
 .DELETE_ON_ERROR:
 # Nothing built is an intermediate file to delete: flag stamps and objects stay between runs.
 .SECONDARY:
@@ -104,6 +104,13 @@ endif
 test-noise: $(GRADER) $(LESSON_BUILD_ALL) | deps-check
 	$(Q)tools/test_noise.sh
 
+# make lint: shellcheck on every shell script and clang-format on every C file, as make test
+# checks them; make format rewrites the C files in the course's style (tools/lint.sh).
+lint:
+	$(Q)tools/lint.sh
+format:
+	$(Q)tools/lint.sh format
+
 # make baselines LESSON=NN: the reference beside established libraries and tools, in one run.
 baselines: $(if $(LESSON),baselines-$(LESSON),baselines-missing-lesson)
 baselines-missing-lesson:
@@ -126,6 +133,7 @@ help:
 	@echo "  baselines        LESSON=NN: the reference beside established libraries, one run"
 	@echo "  profile        LESSON=NN: callgrind, massif, perf flame graph of the bench; trace: a timeline"
 	@echo "  deps           install the dependencies (apt, dnf) and the grading users"
+	@echo "  lint           shellcheck and clang-format on the course's own files (make format fixes C)"
 	@echo "  clean          remove build/"
 	@echo "  help           this list"
 	@echo

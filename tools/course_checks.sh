@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # course_checks.sh: sourced by course_test.sh: bad submissions and bad command lines, each of
 # which must give a clear status and reason (or exit 2), never hang, never score.
 bad=grader/tests/submissions/01
@@ -728,6 +729,7 @@ grade_isolation_batch() {
 	done
 	before=$(find lessons/"$slug" solutions/"$slug" -type f -print0 | sort -z | xargs -0 sha256sum)
 	if [ "$mode" = namespaces ]; then
+		# shellcheck disable=SC2012 # counts the submission folders
 		"$GRADE" batch --lesson "$lesson" "$d/subs" --out "$d/out" --jobs 2 --no-wall \
 			>"$d/batch.out" 2>&1 &&
 			{ [ "$(ls "$d/native" | wc -l)" -eq 1 ] ||
@@ -967,3 +969,8 @@ grade_noise_short() {
 		tools/test_noise.sh
 }
 check "grader-noise-short-lesson09-loaded" grade_noise_short
+
+# the course's own code style, as make lint checks it (tools/lint.sh): .shellcheckrc's checks on
+# every shell script, .clang-format on every C file
+check "lint-shell-scripts-pass-shellcheck" tools/lint.sh shell
+check "lint-c-files-follow-clang-format" tools/lint.sh c

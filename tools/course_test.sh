@@ -45,7 +45,8 @@ suite_passes() { # suite_passes BUILD_DIR SUITE
 }
 
 budget_fails() { # budget_fails BUILD_DIR: the budget suite must fail with a failed assertion
-	local tap="$RESULTS/$(echo "$1" | tr / _).budget.tap"
+	local tap
+	tap="$RESULTS/$(echo "$1" | tr / _).budget.tap"
 	if "$1/test" --filter 'budget/*' --tap="$tap"; then
 		echo "expected a failing budget test, but every budget test passed"
 		return 1
@@ -166,7 +167,8 @@ grade_cheat() { # grade_cheat LESSON PATH: a cheat variant must be caught as its
 grade_legit() { # grade_legit LESSON PATH: a legitimate optimisation the grade must not punish
 	# PATH is solutions/NN-slug/legit/NAME.patch: a shortcut that is no cheat (its first comment
 	# says why), graded like the reference: every suite passes and it scores >= 95
-	local json="$RESULTS/legit-$1-$(basename "$2" .patch).json" path
+	local json path
+	json="$RESULTS/legit-$1-$(basename "$2" .patch).json"
 	path=$(variant "$1" "$2") || return 1
 	grade_json "$json" --lesson "$1" --no-wall --impl "$path" >/dev/null || return 1
 	jq -r '"status \(.status), score \(.score)"' "$json"
@@ -241,7 +243,7 @@ for dir in lessons/[0-9][0-9]-*/; do
 	band=$(ini_get "$ini" partial_band)
 	# partial.c stands for the first student file; a lesson with more keeps the partial
 	# versions of the others, under their own names, in solutions/NN-slug/partial/
-	# shellcheck disable=SC2046 # file names without spaces
+	# shellcheck disable=SC2046,SC2086 # the band is two numbers; file names without spaces
 	check "lesson$id-grade-partial-in-band" grade_partial "$id" ${band} "solutions/$slug/partial.c" \
 		$(ls "solutions/$slug/partial/"*.c 2>/dev/null)
 	check "lesson$id-readme-numbers-match-the-grader" grade_readme_numbers "$dir/README.md"

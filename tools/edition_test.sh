@@ -117,8 +117,7 @@ check() { # check NAME COMMAND...
 
 run_one() { # run_one INDEX
 	local name=${NAMES[$1]} start=$SECONDS
-	eval "${COMMANDS[$1]}" >"$LOGS/$name.log" 2>&1
-	if [ $? -eq 0 ]; then
+	if eval "${COMMANDS[$1]}" >"$LOGS/$name.log" 2>&1; then
 		touch "$RESULTS/$name.pass"
 		printf 'PASS  %-44s %4ds\n' "$name" $((SECONDS - start))
 	else

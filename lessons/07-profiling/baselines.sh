@@ -21,6 +21,7 @@ set -- $(ini_get args) --seed "$(ini_get seed)"
 ref_ns=$(sed -n 's/^reference_ns //p' "$tmp/reference.txt")
 sed 1d "$tmp/reference.txt" >"$tmp/reference.top"
 
+# shellcheck disable=SC2018,SC2019 # ASCII letters, as the reference's words are
 pipeline() { tr -cs 'A-Za-z' '\n' <"$tmp/corpus.txt" | tr 'A-Z' 'a-z' | grep -v '^$' | sort | uniq -c | sort -k1,1nr | head -n 10 | awk '{ print $1, $2 }'; }
 awk_count() {
 	awk -F'[^A-Za-z]+' '{ for (i = 1; i <= NF; i++) if ($i != "") n[tolower($i)]++ }

@@ -39,6 +39,7 @@ use_lesson() {
 	[0-9] | [0-9][0-9]) LESSON_ID=$(printf '%02d' "${id#0}") ;;
 	*) die "$tool" "not a lesson number: '$id'" "give LESSON=NN, e.g. LESSON=01" ;;
 	esac
+	# shellcheck disable=SC2012 # lesson folders are named NN-slug
 	LESSON_DIR=$(ls -d lessons/"$LESSON_ID"-* 2>/dev/null | head -n 1)
 	[ -n "$LESSON_DIR" ] || die "$tool" "no lesson $LESSON_ID: no folder lessons/$LESSON_ID-*" \
 		"run 'make help' for the list of lessons"
