@@ -95,7 +95,7 @@ ifneq ($(wildcard solutions/*/obj),)
 test: $(GRADER) $(foreach id,$(or $(LESSONS),$(LESSON_IDS)),$(BUILD)/lessons/$(id)/reference/all $(BUILD)/lessons/$(id)/skeleton/all) | deps-check
 	$(Q)tools/edition_test.sh
 else
-test: $(GRADER) $(UNIT_TESTS) $(LESSON_BUILD_ALL) | deps-check
+test: $(GRADER) $(UNIT_TESTS) $(GRADER_ASAN) $(UNIT_TESTS_ASAN) $(LESSON_BUILD_ALL) | deps-check
 	$(Q)tools/course_test.sh
 endif
 
@@ -161,4 +161,4 @@ FORCE:
 
 # only the course's own object folders: build/ may also hold a Debian chroot (make
 # test-devcontainer), and staged submissions never change (their folder is named by content)
--include $(shell find $(addprefix $(BUILD)/,lessons lib grader tests) -type f -name '*.d' 2>/dev/null)
+-include $(shell find $(addprefix $(BUILD)/,lessons lib grader tests asan) -type f -name '*.d' 2>/dev/null)

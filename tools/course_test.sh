@@ -29,6 +29,12 @@ ini_get() { # ini_get FILE KEY: the first value of KEY, comments stripped
 
 unit_test() { "$1"; }
 
+unit_test_sanitized() { $SANITIZER_RUN "$1"; }
+
+grader_asan_static_checks() { # the ASan+UBSan grader reads lesson 01, builds it, checks it
+	$SANITIZER_RUN build/grade-asan --lesson 01 --reference --static-only
+}
+
 suites_pass() { # suites_pass BUILD_DIR LESSON_DIR: every suite, correct+task under ASan+UBSan, the gates
 	"$1/test" && $SANITIZER_RUN "$1/test-asan" --filter '@(correct|task)/*' || return 1
 	# the lesson's sources say which gates it has, not binaries a removed test left behind
@@ -224,6 +230,11 @@ if [ -z "$ONLY" ]; then
 	for unit in build/tests/test_*; do
 		[ -x "$unit" ] && check "unit-$(basename "$unit")" "$unit"
 	done
+	# the grader's code under AddressSanitizer + UBSan: the unit tests and the grader itself
+	for unit in build/tests-asan/test_*; do
+		[ -x "$unit" ] && check "unit-asan-$(basename "$unit")" unit_test_sanitized "$unit"
+	done
+	check "grader-asan-static-checks-lesson01" grader_asan_static_checks
 fi
 for dir in lessons/[0-9][0-9]-*/; do
 	dir=${dir%/}

@@ -87,7 +87,7 @@ lint_c() {
 # format: the variants are made from the code as it is, the code is rewritten, then each
 # variant is rewritten too and diffed again against its rewritten base.
 format() {
-	local cf tmp p base i=0 from to
+	local cf p base i=0 from to
 	cf=$(find_clang_format) || exit 2
 	tmp=$(mktemp -d) || exit 2
 	trap 'rm -rf "$tmp"' EXIT
