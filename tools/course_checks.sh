@@ -32,13 +32,14 @@ student_scratch() { # student_scratch NAME: prints a fresh, empty folder build/t
 }
 
 # student_sandbox NAME: prints a folder holding a small copy of the course (the student tools,
-# lesson 01's lesson.ini and student file, its skeleton) with a build/ and .course/ of its own.
+# lesson 01's lesson.ini and student file, its skeleton) with a build/ and .course/ of its own;
+# build/grade is the course's, which reads lesson.ini for the tools.
 student_sandbox() {
 	local d
 	d=$(student_scratch "$1")/course || return 1
 	mkdir -p "$d/tools" "$d/lessons/01-zero-allocation" "$d/solutions/01-zero-allocation/skeleton" \
 		"$d/build" || return 1
-	cp -r tools/student "$d/tools/" &&
+	cp -r tools/student "$d/tools/" && ln -s "$PWD/build/grade" "$d/build/grade" &&
 		cp lessons/01-zero-allocation/lesson.ini "$d/lessons/01-zero-allocation/" &&
 		cp solutions/01-zero-allocation/skeleton/logfmt.c "$d/lessons/01-zero-allocation/" &&
 		cp solutions/01-zero-allocation/skeleton/logfmt.c "$d/solutions/01-zero-allocation/skeleton/" &&
@@ -100,8 +101,7 @@ student_lesson_hints_are_well_formed() { # every lessons/*/hints.md: 4 to 6 `## 
 		COURSE_STATE=$d tools/student/hint.sh "$id" >"$d/$id" 2>&1 || { cat "$d/$id"; return 1; }
 		expect_line "$d/$id" "^Hint 1 of $n " "lesson $id's first hint" || return 1
 		# up to 6 per student file: the capstone's two cases have a set each
-		files=$(sed -n -e 's/[;#].*//' -e 's/^[[:space:]]*student_files[[:space:]]*=//p' \
-			"$dir/lesson.ini" | wc -w)
+		files=$(ini_get "$dir/lesson.ini" lesson.student_files | wc -w)
 		[ "$n" -ge 4 ] && [ "$n" -le $((6 * files)) ] ||
 			{ echo "$dir/hints.md: $n hints, want 4 to $((6 * files))"; return 1; }
 		echo "lesson $id: $n hints"
@@ -712,7 +712,7 @@ grade_isolation_batch() {
 	local a name want skel before slug file out
 	rm -rf "$d" && mkdir -p "$d/subs/control" "$d/native/control" || return 1
 	slug=$(basename lessons/"$lesson"-*)
-	file=$(ini_get lessons/"$slug"/lesson.ini student_files)
+	file=$(ini_get lessons/"$slug"/lesson.ini lesson.student_files)
 	cp "$(isolation_base "$lesson")" "$d/subs/control/$file" &&
 		cp "$(isolation_base "$lesson")" "$d/native/control/$file" || return 1
 	# an attack in the native timing runs (native_*) needs them; the rest grade without, and

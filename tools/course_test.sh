@@ -20,9 +20,8 @@ rm -rf "$LOGS" "$RESULTS"
 mkdir -p "$LOGS" "$RESULTS"
 : >"$LOCK"
 
-ini_get() { # ini_get FILE KEY: the first value of KEY, comments stripped
-	sed -n -e 's/[;#].*//' -e "s/^[[:space:]]*$2[[:space:]]*=[[:space:]]*//p" "$1" | head -n 1 |
-		sed 's/[[:space:]]*$//'
+ini_get() { # ini_get FILE SECTION.KEY: a value of a lesson.ini, read by the grader
+	"$GRADE" ini "$@"
 }
 
 # {=== checks: each is a function that returns 0 for pass; output goes to its log ===}
@@ -157,7 +156,7 @@ grade_cheat() { # grade_cheat LESSON PATH: a cheat variant must be caught as its
 			grep -Eq -- "$re" || { echo "neither the reason nor a failure matches /$re/"; return 1; }
 		;;
 	"score below partial_band")
-		lo=$(ini_get "lessons/$(basename "$(dirname "$(dirname "$2")")")/lesson.ini" partial_band |
+		lo=$(ini_get "lessons/$(basename "$(dirname "$(dirname "$2")")")/lesson.ini" lesson.partial_band |
 			awk '{print $1}')
 		[ -n "$lo" ] || { echo "no partial_band"; return 1; }
 		jq -e --argjson lo "$lo" '.score < $lo' "$json" >/dev/null || { echo "want a score below $lo"; return 1; }
@@ -245,13 +244,13 @@ for dir in lessons/[0-9][0-9]-*/; do
 	out=build/lessons/$id
 	check "lesson$id-reference-passes-every-suite" suites_pass "$out/reference" "$dir"
 	check "lesson$id-skeleton-fails-a-budget" budget_fails "$out/skeleton"
-	for suite in $(ini_get "$ini" skeleton_passes); do
+	for suite in $(ini_get "$ini" lesson.skeleton_passes); do
 		check "lesson$id-skeleton-passes-$suite" suite_passes "$out/skeleton" "$suite"
 	done
 	check "lesson$id-grade-reference-scores-95" grade_reference "$id" "solutions/$slug"
 	check "lesson$id-grade-skeleton-scores-low" grade_skeleton "$id" "solutions/$slug/skeleton" \
-		"$(ini_get "$ini" skeleton_passes)"
-	band=$(ini_get "$ini" partial_band)
+		"$(ini_get "$ini" lesson.skeleton_passes)"
+	band=$(ini_get "$ini" lesson.partial_band)
 	# partial.c stands for the first student file; a lesson with more keeps the partial
 	# versions of the others, under their own names, in solutions/NN-slug/partial/
 	# shellcheck disable=SC2046,SC2086 # the band is two numbers; file names without spaces

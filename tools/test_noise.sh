@@ -25,11 +25,6 @@ WORK=${NOISE_WORK:-build/test/noise}
 HOG=$WORK/hog
 LESSONS=${LESSONS:-$(find lessons -maxdepth 1 -name '[0-9][0-9]-*' -printf '%f\n' | cut -c1-2 | sort)}
 
-ini_get() { # ini_get FILE KEY: the first value of KEY, comments stripped
-	sed -n -e 's/[;#].*//' -e "s/^[[:space:]]*$2[[:space:]]*=[[:space:]]*//p" "$1" | head -n 1 |
-		sed 's/[[:space:]]*$//'
-}
-
 # {=== the load ===}
 
 HOG_PIDS=()
@@ -82,7 +77,7 @@ check_partial() { # check_partial LESSON CONDITION: one row of the table
 	local lesson=$1 condition=$2 dir slug band lo hi scores s row_spread
 	dir=$(find lessons -maxdepth 1 -name "$lesson-*" | head -n 1)
 	slug=$(basename "$dir")
-	band=$(ini_get "$dir/lesson.ini" partial_band)
+	band=$("$GRADE" ini "$dir/lesson.ini" lesson.partial_band)
 	read -r lo hi <<<"$band"
 	# shellcheck disable=SC2046 # file names without spaces
 	scores=$(grade_scores "$lesson" "partial-$condition" "solutions/$slug/partial.c" \

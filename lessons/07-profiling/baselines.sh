@@ -13,9 +13,10 @@ python=/usr/bin/python3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 [ -x "$drv" ] || { echo "baselines.sh: $drv is missing (make baselines LESSON=07 builds it)" >&2; exit 2; }
-ini_get() { sed -n -e 's/[;#].*//' -e "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*//p" "$here/lesson.ini" | head -n 1; }
-# shellcheck disable=SC2046 # args is a list of plain flags
-set -- $(ini_get args) --seed "$(ini_get seed)"
+args=$("${GRADE:?run by make baselines}" ini "$here/lesson.ini" workload.args) || exit 2
+seed=$("$GRADE" ini "$here/lesson.ini" workload.seed) || exit 2
+# shellcheck disable=SC2086 # args is a list of plain flags
+set -- $args --seed "$seed"
 "$drv" "$@" --dump >"$tmp/corpus.txt" || exit 1
 "$drv" "$@" >"$tmp/reference.txt" || exit 1
 ref_ns=$(sed -n 's/^reference_ns //p' "$tmp/reference.txt")

@@ -15,7 +15,7 @@ out=${1:?usage: baselines.sh BUILD_DIR}
 here=$(cd "$(dirname "$0")" && pwd)
 drv=$out/baselines
 lines=${ANCHOR_LINES:-1000000}
-seed=$(sed -n -e 's/[;#].*//' -e 's/^[[:space:]]*seed[[:space:]]*=[[:space:]]*//p' "$here/lesson.ini" | head -n 1)
+seed=$("${GRADE:?run by make baselines}" ini "$here/lesson.ini" workload.seed) || exit 2
 data=$out/baselines-data
 log=$data/access.log
 [ -x "$drv" ] || { echo "baselines.sh: $drv is missing (make baselines LESSON=10 builds it)" >&2; exit 2; }
@@ -98,7 +98,7 @@ echo "mawk's requests and bytes per endpoint, status counts and top clients equa
 rm -f "$log"
 
 # {=== case B: the server ===}
-args=$(sed -n -e 's/[;#].*//' -e 's/^[[:space:]]*args[[:space:]]*=[[:space:]]*//p' "$here/lesson.ini" | head -n 1)
+args=$("$GRADE" ini "$here/lesson.ini" workload.args) || exit 2
 threads=2
 secs=${ANCHOR_SECONDS:-5}
 

@@ -17,9 +17,10 @@ die() {
 	exit 1
 }
 
-ini_get() { # ini_get FILE KEY: the first value of KEY, comments and trailing blanks stripped
-	sed -n -e 's/[;#].*//' -e "s/^[[:space:]]*$2[[:space:]]*=[[:space:]]*//p" "$1" | head -n 1 |
-		sed 's/[[:space:]]*$//'
+ini_get() { # ini_get FILE SECTION.KEY...: values of a lesson.ini, read by the grader (grade ini)
+	[ -x "$BUILD/grade" ] || die "${0##*/}" "the grader is not built: it reads lesson.ini" \
+		"run 'make build' (or make lessonNN) first"
+	"$BUILD/grade" ini "$@"
 }
 
 lesson_ids() { # every lesson id, in course order
@@ -44,8 +45,8 @@ use_lesson() {
 	[ -n "$LESSON_DIR" ] || die "$tool" "no lesson $LESSON_ID: no folder lessons/$LESSON_ID-*" \
 		"run 'make help' for the list of lessons"
 	LESSON_SLUG=${LESSON_DIR#lessons/}
-	LESSON_TITLE=$(ini_get "$LESSON_DIR/lesson.ini" title)
-	STUDENT_FILES=$(ini_get "$LESSON_DIR/lesson.ini" student_files)
+	LESSON_TITLE=$(ini_get "$LESSON_DIR/lesson.ini" lesson.title) || exit
+	STUDENT_FILES=$(ini_get "$LESSON_DIR/lesson.ini" lesson.student_files) || exit
 }
 
 # tap_results FILE [SUITES]: one line per test that ran: STATUS<tab>SUITE<tab>NAME<tab>MESSAGE
@@ -129,7 +130,7 @@ lesson_state() {
 			LS_TESTS=pass
 		fi
 		for dir in lessons/"$id"-*; do
-			for f in $(ini_get "$dir/lesson.ini" student_files); do
+			for f in $(ini_get "$dir/lesson.ini" lesson.student_files); do
 				[ "$dir/$f" -nt "$tap" ] && LS_STALE=1
 			done
 		done
