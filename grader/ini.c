@@ -11,13 +11,14 @@
 
 static void usage(FILE *out)
 {
-	fputs("usage: grade ini FILE [SECTION.KEY...]\n"
-	      "  prints each value of the lesson.ini FILE on a line of its own, as the file writes\n"
-	      "  it (continuation lines joined, comments stripped); an empty line for a key the\n"
-	      "  file does not set. SECTION.KEY: lesson.title, workload.args, budgets.NAME,\n"
-	      "  metric.instructions.budget, ... Without a key: every setting, as SECTION.KEY=value\n"
-	      "exit: 0, or 2 when FILE is malformed or lesson.ini has no such key\n",
-	      out);
+	fputs(
+	    "usage: grade ini FILE [SECTION.KEY...]\n"
+	    "  prints each value of the lesson.ini FILE on a line of its own, as the file writes\n"
+	    "  it (continuation lines joined, comments stripped); an empty line for a key the\n"
+	    "  file does not set. SECTION.KEY: lesson.title, workload.args, budgets.NAME,\n"
+	    "  metric.instructions.budget, ... Without a key: every setting, as SECTION.KEY=value\n"
+	    "exit: 0, or 2 when FILE is malformed or lesson.ini has no such key\n",
+	    out);
 }
 
 int ini_main(int argc, char **argv)

@@ -524,7 +524,8 @@ static void value_reads_one_setting_as_the_grader_does(void **state)
 	assert_int_equal(manifest_value(path, "lesson.student_files", &v, err, sizeof err), 1);
 	assert_string_equal(v, "a.c b.c"); /* the continuation line, the comment gone */
 	free(v);
-	assert_int_equal(manifest_value(path, "metric.instructions.budget", &v, err, sizeof err), 1);
+	assert_int_equal(manifest_value(path, "metric.instructions.budget", &v, err, sizeof err),
+	                 1);
 	assert_string_equal(v, "100");
 	free(v);
 	assert_int_equal(manifest_value(path, "budgets.budget", &v, err, sizeof err), 1);
@@ -565,7 +566,7 @@ static void value_reads_one_setting_as_the_grader_does(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(native_args_default_to_args),
+	    cmocka_unit_test(native_args_default_to_args),
 	    cmocka_unit_test(test_budgets_and_bench_values),
 	    cmocka_unit_test(full_manifest_reads_every_field),
 	    cmocka_unit_test(defaults_fill_optional_keys),

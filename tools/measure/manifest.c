@@ -779,7 +779,8 @@ static int finish_key(struct parser *p)
 	if (p->want_key && is_wanted(p) && !(p->found = strdup(p->value)))
 		return fail(p, p->line, "out of memory");
 	if (p->all)
-		fprintf(p->all, "%s%s%s%s%s=%s\n", section_names[p->sec], p->sec == SEC_METRIC ? "." : "",
+		fprintf(p->all, "%s%s%s%s%s=%s\n", section_names[p->sec],
+		        p->sec == SEC_METRIC ? "." : "",
 		        p->sec == SEC_METRIC ? p->metric->name : "", p->sec == SEC_NONE ? "" : ".",
 		        p->pending->name, p->value);
 	rc = p->pending->set(p, p->value);
@@ -1203,7 +1204,8 @@ static int want(struct parser *p, const char *key)
 		                           : find_key(sec, name, strlen(name), &index) != NULL;
 	}
 	if (!known)
-		return fail(p, 0, "unknown key '%s': lesson.ini has no such setting (SECTION.KEY, "
+		return fail(p, 0,
+		            "unknown key '%s': lesson.ini has no such setting (SECTION.KEY, "
 		            "such as lesson.title, workload.args, metric.instructions.budget)",
 		            key);
 	return 0;
