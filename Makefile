@@ -119,11 +119,17 @@ baselines-missing-lesson:
 clean:
 	rm -rf $(BUILD)
 
+# The lesson titles in the student tools' language (tools/course_lang.sh): COURSE_LANG=th or a
+# Thai locale shows lesson.ini's title_th. Passed on explicitly: make 4.3's $(shell) does not see
+# a COURSE_LANG given on the command line.
+HELP_LANG = $(shell COURSE_LANG='$(COURSE_LANG)' tools/course_lang.sh)
+help_title = $(or $(if $(filter th,$(HELP_LANG)),$(LESSON_TITLE_TH_$(1))),$(LESSON_TITLE_$(1)))
+
 help:
 	@echo "Nightmare Level: high-performance C. Start with: make lesson01"
 	@echo
 	@echo "Lessons (make lessonNN builds and tests one; IMPL=reference runs the reference):"
-	@$(foreach id,$(LESSON_IDS),printf '  lesson%s  %s\n' '$(id)' '$(LESSON_TITLE_$(id))';)
+	@$(foreach id,$(LESSON_IDS),printf '  lesson%s  %s\n' '$(id)' '$(call help_title,$(id))';)
 	@echo
 	@echo "Targets:"
 	@echo "  lessonNN       build lesson NN and run its suites (normal build, then ASan+UBSan)"
@@ -136,6 +142,7 @@ help:
 	@echo "  lint           shellcheck and clang-format on the course's own files (make format fixes C)"
 	@echo "  clean          remove build/"
 	@echo "  help           this list"
+	@echo "  COURSE_LANG=th in front of any target: hints, lesson titles and README pointers in Thai"
 	@echo
 	@echo "Working alone (LESSON=NN, default: the lesson built last):"
 	@echo "  watch          rerun the lesson's suites on every save; h: next hint, q: quit"

@@ -19,6 +19,7 @@
 
 #include "batch_ini.h"
 #include "batch_row.h"
+#include "class_report.h"
 #include "grade.h"
 #include "gradebook.h"
 #include "json_read.h"
@@ -756,12 +757,18 @@ static int finish(struct batch *b)
 	if (b->o.tap[0] && gradebook_write_tap(b->o.tap, b->rows, b->n) != 0)
 		say("cannot write '%s': %s", b->o.tap, strerror(errno));
 	write_similarity(b);
+	int page = class_report_write(b->o.out, b->rows, b->n);
 	size_t graded = 0;
 	for (size_t i = 0; i < b->n; i++)
 		graded += b->done[i] && strcmp(b->rows[i].status, "graded") == 0;
 	say("%zu submissions, %zu graded, %zu with another status%s: %s", b->n, graded,
 	    b->n - graded - missing, missing ? ", some missing" : "", path);
-	return missing ? 1 : 0;
+	if (page != 0) /* the reports are on disk: the pages can be drawn again */
+		say("the class report is incomplete (above): rerun the batch to draw it again");
+	else
+		say("class report: %s/class.html, a page per student in %s/reports/", b->o.out,
+		    b->o.out);
+	return page != 0 ? 2 : missing ? 1 : 0;
 }
 
 int batch_main(int argc, char **argv)

@@ -1,7 +1,7 @@
 /* batch.h: `grade batch`: grades every submission of one lesson in a folder, each by a child
  * grader in the sandbox, on a fixed pool of workers; writes the gradebook, one report per
  * student and the CI formats as each student finishes, so a killed batch resumes where it
- * stopped. DESIGN section 6 ("Untrusted code") is the design. */
+ * stopped. DESIGN section 6.4 ("Untrusted code") is the design. */
 #ifndef BATCH_H
 #define BATCH_H
 

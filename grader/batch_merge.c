@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "batch_row.h"
+#include "class_report.h"
 #include "gradebook.h"
 #include "json_read.h"
 #include "text_file.h"
@@ -94,6 +95,8 @@ int batch_merge_main(int argc, char **argv)
 	char path[PATH_MAX + 16];
 	snprintf(path, sizeof path, "%s/gradebook.csv", out);
 	if (gradebook_write_csv(path, rows, n) != 0)
+		rc = 2;
+	if (class_report_write(out, rows, n) != 0)
 		rc = 2;
 	fprintf(stderr, "grade batch-merge: %zu students from %d shards: %s\n", n, argc - first,
 	        path);

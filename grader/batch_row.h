@@ -24,7 +24,7 @@ struct batch_row {
 	char student[128]; /* the submission's name, as the instructor named it */
 	char slug[160];    /* the same, safe as a file name (batch_slug) */
 	char lesson[3];
-	char status[16];  /* DESIGN section 10's statuses */
+	char status[16];  /* a status of DESIGN section 10.3 */
 	char reason[512]; /* "" when graded */
 	double score, max;
 	unsigned passed, total;

@@ -49,7 +49,10 @@ static void progress(const struct grade_options *o, const char *fmt, ...)
 
 int grade_find_lesson(const char *id, char *dir, size_t len)
 {
-	DIR *d = opendir("lessons");
+	/* the course root's, wherever the caller stands (batch-merge stays where it was run) */
+	char lessons[PATH_MAX];
+	snprintf(lessons, sizeof lessons, "%s/lessons", COURSE_ROOT);
+	DIR *d = opendir(lessons);
 	if (d == NULL)
 		return -1;
 	struct dirent *e;
@@ -259,11 +262,11 @@ static const char *value_unit(const char *name)
  * marks the metric unreliable, and the reports say so and why. Then:
  * - wall_ratio is still scored, on its robust estimate and the capped tolerance: no free
  *   points, and the same file grades alike on a busy machine. Leaving it out of P instead
- *   (its weight spread over the counts, as with --no-wall) gave lesson 04's partial.c 61.7
+ *   (its weight spread over the counts, as with --no-wall) gave lesson 04's partial 61.7
  *   in one grading and 52.4 in the next, as its wall time earns nothing in either; load
  *   inflates a slow design's time more than the reference's, so it takes, not gives.
  * - a bench value is left out of P: a busy machine, not the code, then limits requests per
- *   second and latency, which pulls both sides together (lesson 10's partial.c measured
+ *   second and latency, which pulls both sides together (lesson 10's partial measured
  *   67489 against the reference's 66686 requests/s under load) and would hand out points. */
 static void judge_timed(struct metric_result *mr, const struct wall_estimate *e)
 {
@@ -438,7 +441,7 @@ static void next_step(const struct manifest *m, struct grade_report *r, const ch
 		/* an --impl path that is not there: make lessonNN would not help */
 		snprintf(r->next_step, sizeof r->next_step,
 			 "check the --impl path; the student edition's solutions/ holds only "
-			 "skeleton/ and obj/: partial.c, partial/, steps/ and racy.c are in the "
+			 "skeleton/ and obj/: the variants (partial, steps/, racy) are in the "
 			 "full course");
 		return;
 	}
@@ -632,7 +635,7 @@ static int prepare(const struct grade_options *o, struct grade_report *r, struct
 	snprintf(r->title, sizeof r->title, "%s", m->title);
 	if (o->student != NULL)
 		snprintf(r->student, sizeof r->student, "%s", o->student);
-	else if (o->n_impls > 0) /* "partial.c", or a submission folder's name */
+	else if (o->n_impls > 0) /* "partial", or a submission folder's name */
 		snprintf(r->student, sizeof r->student, "%s", impl_display_name(o->impls[0]));
 	else
 		snprintf(r->student, sizeof r->student, "%s",
@@ -777,6 +780,8 @@ int grade_run(const struct grade_options *o, struct grade_report *r, struct mani
 				.measured = 1, .reliable = wall.time.reliable, .cpu_time = wall.cpu_time,
 				.busy = wall.busy,
 				.triplets = wall.triplets, .quiet = wall.quiet,
+				.idle_quiet = wall.idle_quiet_triplets,
+				.bench_values = (int)wall.n_values,
 				.aa_spread = wall.time.aa_spread, .tolerance = wall.time.tolerance,
 				.load = wall.load, .cpu_wait = wall.cpu_wait,
 			};

@@ -47,7 +47,7 @@ int grade_static_only(const struct grade_options *o, struct grade_report *r, str
 const char *course_root(void);
 #define COURSE_ROOT course_root()
 
-/* The folder lessons/NN-slug of lesson id, or -1 if there is none. */
+/* The folder lessons/NN-slug of lesson id, relative to the course root, or -1 if there is none. */
 int grade_find_lesson(const char *id, char *dir, size_t len);
 
 #endif

@@ -1,9 +1,8 @@
-/* impl.c: the --impl rules and the intake of student files (DESIGN section 6, layer 1). */
+/* impl.c: the --impl rules and the intake of student files (DESIGN section 6.3). */
 #include "impl.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,9 +77,11 @@ static char *intake(const char *path, size_t *len, char *err, size_t errlen)
 	return data;
 }
 
-/* Where student file `name` comes from under the rules: an --impl file named like it, else the
- * first --impl if it is a file of another name and name is the first student file, else the
- * folder of the first --impl, else the lesson folder. */
+/* Where student file `name` comes from under the rules: an --impl file named like it, or an
+ * --impl folder that holds it (the first that does), else the first --impl if it is a file of
+ * another name and name is the first student file, else the lesson folder. (The folder of a
+ * file of another name once gave the rest, for the course's partial.c; the course's variants
+ * are folders now, so a student's scratch folder never lends files by accident.) */
 static void source_of(const struct manifest *m, size_t index, const char *lesson_dir,
 		      char *const *args, size_t n, char *out, size_t len)
 {
@@ -104,12 +105,7 @@ static void source_of(const struct manifest *m, size_t index, const char *lesson
 			return;
 		}
 	}
-	char first[PATH_MAX];
-	snprintf(first, sizeof first, "%s", n > 0 ? args[0] : lesson_dir);
-	const char *folder = is_dir(first) ? first : dirname(first);
-	snprintf(out, len, "%s/%s", folder, name);
-	if (access(out, F_OK) != 0)
-		snprintf(out, len, "%s/%s", lesson_dir, name);
+	snprintf(out, len, "%s/%s", lesson_dir, name);
 }
 
 /* The staged folder is named by its content, so a file already there holds these bytes; a new

@@ -1,4 +1,4 @@
-/* impl.h: which code is graded. Resolves the --impl rules of DESIGN section 6 into one folder of
+/* impl.h: which code is graded. Resolves the --impl rules of DESIGN section 6.3 into one folder of
  * student files, staged (for anything but the lesson folder itself) under build/staging/NN/ with
  * the intake checks: regular files only, no symbolic links, size-capped, text. */
 #ifndef IMPL_H

@@ -1,4 +1,4 @@
-/* main.c: the command line of `grade`. Exit codes (DESIGN section 6): 0 when a report with
+/* main.c: the command line of `grade`. Exit codes (DESIGN section 6.2): 0 when a report with
  * status `graded` was written (any score), 1 for any other status, 2 for usage or internal
  * errors. The report goes to stdout in the chosen format only; progress goes to stderr. */
 #include <errno.h>
@@ -242,7 +242,7 @@ int main(int argc, char **argv)
 	o.impls = impls;
 	if (enter_course_root() != 0)
 		return 2;
-	/* held shared while grading; wall timing takes it exclusively (DESIGN section 7) */
+	/* held shared while grading; wall timing takes it exclusively (DESIGN section 4.5) */
 	mkdir("build", 0755);
 	o.lock_fd = open("build/wall.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (o.lock_fd < 0) /* in a batch's sandbox, as a slot user: flock needs no write access */

@@ -21,7 +21,7 @@ $(GRADER_LIB): $(filter-out $(BUILD)/grader/main.o,$(GRADER_OBJ))
 $(GRADER): $(BUILD)/grader/main.o $(GRADER_LIB) $(MEASURE_LIB) $(HARNESS_LIB)
 	@mkdir -p $(@D)
 	$(call quiet,LD,$@)
-	$(Q)$(CC) $(CFLAGS_normal) $^ -o $@ -lm
+	$(Q)$(CC) $(CFLAGS_normal) $^ -o $@ -larchive -lm
 
 $(BUILD)/tests/%.o: grader/tests/%.c $(BUILD)/flags/normal.txt | deps-check
 	@mkdir -p $(@D)
@@ -43,7 +43,7 @@ $(BUILD)/tests/test_alloc_fail: UNIT_LDFLAGS = $(ALLOC_FAIL_WRAP)
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(GRADER_LIB) $(MEASURE_LIB) $(HARNESS_LIB)
 	@mkdir -p $(@D)
 	$(call quiet,LD,$@)
-	$(Q)$(CC) $(CFLAGS_normal) $(UNIT_LDFLAGS) $(filter %.o,$^) $(GRADER_LIB) $(MEASURE_LIB) $(HARNESS_LIB) -o $@ $(LDLIBS_unit)
+	$(Q)$(CC) $(CFLAGS_normal) $(UNIT_LDFLAGS) $(filter %.o,$^) $(GRADER_LIB) $(MEASURE_LIB) $(HARNESS_LIB) -o $@ $(LDLIBS_unit) -larchive
 
 # {=== the grader and its unit tests once more under AddressSanitizer + UBSan (make test) ===}
 # Objects in build/asan/; the programs sit where course_root() finds the course two folders up,
@@ -85,7 +85,7 @@ $(ASAN_GRADER_LIB) $(ASAN_MEASURE_LIB) $(ASAN_HARNESS_LIB):
 $(GRADER_ASAN): $(ASAN_BUILD)/grader/main.o $(ASAN_GRADER_LIB) $(ASAN_MEASURE_LIB) $(ASAN_HARNESS_LIB)
 	@mkdir -p $(@D)
 	$(call quiet,LD,$@)
-	$(Q)$(CC) $(CFLAGS_asan) $^ -o $@ -lm
+	$(Q)$(CC) $(CFLAGS_asan) $^ -o $@ -larchive -lm
 
 $(BUILD)/tests-asan/test_valgrind_run: | $(BUILD)/tests/fixture-peak
 $(BUILD)/tests-asan/test_alloc_fail: $(ASAN_BUILD)/harness/alloc_fail.o
@@ -93,5 +93,5 @@ $(BUILD)/tests-asan/test_alloc_fail: UNIT_LDFLAGS = $(ALLOC_FAIL_WRAP)
 $(BUILD)/tests-asan/%: $(ASAN_BUILD)/tests/%.o $(ASAN_GRADER_LIB) $(ASAN_MEASURE_LIB) $(ASAN_HARNESS_LIB)
 	@mkdir -p $(@D)
 	$(call quiet,LD,$@)
-	$(Q)$(CC) $(CFLAGS_asan) $(UNIT_LDFLAGS) $(filter %.o,$^) $(ASAN_GRADER_LIB) $(ASAN_MEASURE_LIB) $(ASAN_HARNESS_LIB) -o $@ $(LDLIBS_unit)
+	$(Q)$(CC) $(CFLAGS_asan) $(UNIT_LDFLAGS) $(filter %.o,$^) $(ASAN_GRADER_LIB) $(ASAN_MEASURE_LIB) $(ASAN_HARNESS_LIB) -o $@ $(LDLIBS_unit) -larchive
 # }===

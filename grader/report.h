@@ -82,6 +82,9 @@ struct grade_report {
 		int cpu_time;              /* 1: region CPU time compared, 0: wall time */
 		int busy;                  /* 1: CPU time because too few triplets were quiet */
 		int triplets, quiet;       /* quiet: triplets with little CPU wait (wall.h) */
+		int idle_quiet;            /* triplets before which the idle machine was quiet:
+					      bench values count only those (wall.h) */
+		int bench_values;          /* values the bench printed (requests/s, p99) */
 		double aa_spread, tolerance, load;
 		double cpu_wait;           /* median share of time other tasks waited; -1 unknown */
 	} wall;
@@ -103,5 +106,13 @@ void report_json_string(FILE *out, const char *s);
 /* One self-contained page (inline CSS and SVG charts, no script, no network, every string
  * escaped), also well-formed XML. */
 void report_html(const struct grade_report *r, FILE *out);
+
+struct json_value;
+/* Fills r from a JSON report (schema_version 1) as report_json writes it, the metric specs and
+ * the title from m, the lesson's manifest (report_read.c): how a batch draws each student's
+ * HTML page. r->functions is allocated, even on error: free it. Returns 0, or -1 with a reason
+ * in err when v is not a report of lesson m->id. */
+int report_read_json(const struct json_value *v, const struct manifest *m, struct grade_report *r,
+                     char *err, size_t errlen);
 
 #endif

@@ -1,4 +1,4 @@
-/* report_json.c: the JSON report of DESIGN section 10 (schema_version 1), the interface that
+/* report_json.c: the JSON report of DESIGN section 10.2 (schema_version 1), the interface that
  * batch tools and CI scripts read. Keys and their meaning are fixed; numbers are plain JSON. */
 #include <math.h>
 #include <stdio.h>
@@ -72,10 +72,17 @@ static void json_metric(FILE *out, const struct metric_result *mr)
 	json_number(out, round(mr->out.points * 100) / 100);
 	fputs(", \"max_points\": ", out); /* added in schema 1: what points could reach */
 	json_number(out, round(mr->out.max_points * 100) / 100);
+	/* added in schema 1, so that a batch draws each student's HTML page from the report
+	 * alone (report_read.c): whether the metric counts, its tolerance and unit */
+	fprintf(out, ", \"scored\": %s, \"tolerance\": ", mr->scored ? "true" : "false");
+	json_number(out, round(mr->tolerance * 1000) / 1000);
+	fputs(", \"unit\": ", out);
+	report_json_string(out, mr->unit);
 	if (mr->aa_spread > 0) { /* timed metrics (added in schema 1) */
 		fputs(", \"aa_spread\": ", out);
 		json_number(out, round(mr->aa_spread * 1000) / 1000);
-		fprintf(out, ", \"reliable\": %s", mr->unreliable ? "false" : "true");
+		fprintf(out, ", \"reliable\": %s, \"excluded\": %s",
+			mr->unreliable ? "false" : "true", mr->excluded ? "true" : "false");
 	}
 	fputc('}', out);
 }
@@ -107,7 +114,7 @@ static void json_wall(FILE *out, const struct report_wall *w)
 	json_number(out, round(w->load * 100) / 100);
 	fputs(", \"cpu_wait\": ", out);
 	json_number(out, w->cpu_wait >= 0 ? round(w->cpu_wait * 1000) / 1000 : NAN);
-	fprintf(out, ", \"quiet_runs\": %d}", w->quiet);
+	fprintf(out, ", \"quiet_runs\": %d, \"idle_quiet_runs\": %d}", w->quiet, w->idle_quiet);
 }
 
 void report_json(const struct grade_report *r, FILE *out)
@@ -169,7 +176,9 @@ void report_json(const struct grade_report *r, FILE *out)
 		else
 			fputs("null}", out);
 	}
-	fprintf(out, "],\n \"seed\": %llu, \"course_version\": ", r->seed);
+	fputs("],\n \"next_step\": ", out); /* added in schema 1 */
+	report_json_string(out, r->next_step);
+	fprintf(out, ",\n \"seed\": %llu, \"course_version\": ", r->seed);
 	report_json_string(out, r->course_version);
 	fputs(",\n \"isolation\": ", out);
 	report_json_string(out, r->isolation[0] ? r->isolation : "none");

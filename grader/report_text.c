@@ -78,6 +78,12 @@ static void print_wall(const struct report_wall *w, FILE *out, struct palette c)
 	if (w->cpu_wait >= 0)
 		fprintf(out, ", CPU wait %.0f%%, %d quiet triplets", 100 * w->cpu_wait, w->quiet);
 	fprintf(out, ")%s\n", c.off);
+	if (w->bench_values > 0 && w->idle_quiet < WALL_MIN_QUIET)
+		fprintf(out,
+			"%sbench values not scored: before %d of %d triplets other tasks waited for "
+			"a CPU more than %.0f%% of the time with no bench running; the machine is too "
+			"busy to tell the server's speed from the load generator's.%s\n",
+			c.warn, w->triplets - w->idle_quiet, w->triplets, 100 * WALL_BUSY_MAX, c.off);
 	if (w->reliable)
 		return;
 	if (!w->cpu_time && w->quiet < WALL_MIN_QUIET)

@@ -1,4 +1,4 @@
-/* sandbox.h: bubblewrap around everything a batch runs on a student's behalf (DESIGN section 6,
+/* sandbox.h: bubblewrap around everything a batch runs on a student's behalf (DESIGN section 6.4,
  * layer 4): the child grader that compiles, gates and measures one submission runs with no
  * network, a new PID namespace and session, no capabilities, the whole system read-only, a
  * size-capped private /tmp, the batch's outputs and the submissions hidden, the lesson's

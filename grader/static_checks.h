@@ -1,4 +1,4 @@
-/* static_checks.h: the static checks on a student's object files (DESIGN section 6, layer 3),
+/* static_checks.h: the static checks on a student's object files (DESIGN section 6.4, layer 3),
  * run before any of the student's code runs: which global symbols it defines and which it
  * uses, no start-up or shutdown code, no IFUNC, no system-call instruction, no Valgrind
  * client request, no asm unless the lesson teaches it, and a cap on static data. */

@@ -12,12 +12,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "proc.h"
+#include <archive.h>
+#include <archive_entry.h>
 
 #define MAX_STUDENT_FILE_BYTES (512 * 1024)
 #define MAX_ARCHIVE_BYTES      (64L * 1024 * 1024)
 #define MAX_MEMBERS            4096
-#define EXTRACT_WALL_LIMIT     30.0
 
 /* {=== listing ===} */
 
@@ -204,66 +204,29 @@ int submissions_unsafe_member(const char *name)
 	return 0;
 }
 
-/* Runs argv with stdout into out_path; 0 when it exited 0. */
-static int run_tool(char **argv, const char *out_path, const char *cwd)
+/* The folders of rel (a checked, relative member name) under root, made one by one. */
+static int make_parents(const char *root, const char *rel)
 {
-	struct proc_spec spec = {.argv = argv,
-	                         .stdout_path = out_path,
-	                         .cwd = cwd,
-	                         .wall_limit = EXTRACT_WALL_LIMIT,
-	                         .file_limit = MAX_ARCHIVE_BYTES};
-	struct proc_result r;
-	return proc_run(&spec, &r) == 0 && r.exited && r.exit_code == 0 ? 0 : -1;
+	char path[PATH_MAX * 2];
+	int n = snprintf(path, sizeof path, "%s/%s", root, rel);
+	if (n < 0 || (size_t)n >= sizeof path)
+		return -1;
+	for (char *p = path + strlen(root) + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		if (mkdir(path, 0700) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return 0;
 }
 
-/* Lists the members into a malloc'd, NUL-separated list; refuses unsafe names. */
-static int list_members(const struct submission *s, const char *scratch, char ***names, size_t *n,
-                        char *err, size_t errlen)
+/* A member worth writing: a regular file named like a student file (find_in_tree then looks
+ * for it at the places a submission may hold it). */
+static int wanted_member(struct archive_entry *e, const struct manifest *m)
 {
-	char listing[PATH_MAX + 16], archive[PATH_MAX];
-	snprintf(listing, sizeof listing, "%s.list", scratch);
-	snprintf(archive, sizeof archive, "%s", s->path);
-	char *tar[] = {"tar", "--list", "--gzip", "--file", archive, NULL};
-	char *zip[] = {"unzip", "-Z1", archive, NULL};
-	if (run_tool(s->kind == SUBMISSION_ZIP ? zip : tar, listing, NULL) != 0) {
-		snprintf(err, errlen, "'%s' is not a readable %s archive", s->name,
-		         s->kind == SUBMISSION_ZIP ? "zip" : "tar.gz");
-		unlink(listing);
-		return 1;
-	}
-	FILE *f = fopen(listing, "r");
-	char line[PATH_MAX];
-	*n = 0;
-	*names = calloc(MAX_MEMBERS, sizeof **names);
-	int rc = 0;
-	while (f != NULL && *names != NULL && fgets(line, sizeof line, f) != NULL) {
-		line[strcspn(line, "\n")] = '\0';
-		if (submissions_unsafe_member(line)) {
-			snprintf(err, errlen, "archive entry '%.200s' leaves its folder (refused)",
-			         line);
-			rc = 1;
-			break;
-		}
-		if (*n == MAX_MEMBERS) {
-			snprintf(err, errlen, "the archive has over %d entries (refused)",
-			         MAX_MEMBERS);
-			rc = 1;
-			break;
-		}
-		(*names)[(*n)++] = strdup(line);
-	}
-	if (f != NULL)
-		fclose(f);
-	unlink(listing);
-	return *names == NULL ? -1 : rc;
-}
-
-/* A member worth extracting: a student file at a place find_in_tree looks, with no character
- * an extraction tool would read as a pattern. */
-static int wanted_member(const char *name, const struct manifest *m)
-{
-	if (strpbrk(name, "*?[]\\") != NULL || name[0] == '-')
+	if (archive_entry_filetype(e) != AE_IFREG)
 		return 0;
+	const char *name = archive_entry_pathname(e);
 	const char *base = strrchr(name, '/');
 	base = base ? base + 1 : name;
 	for (size_t i = 0; i < m->n_student_files; i++)
@@ -272,50 +235,107 @@ static int wanted_member(const char *name, const struct manifest *m)
 	return 0;
 }
 
+/* Writes the member libarchive is at into root/rel, refusing one over the student file limit. */
+static int write_member(struct archive *a, const char *root, const char *rel, char *err,
+			size_t errlen)
+{
+	char path[PATH_MAX * 2];
+	snprintf(path, sizeof path, "%s/%s", root, rel);
+	if (make_parents(root, rel) != 0) {
+		snprintf(err, errlen, "cannot extract '%.200s': %s", rel, strerror(errno));
+		return -1;
+	}
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		/* the same name twice: the archive is ambiguous about what the student meant */
+		snprintf(err, errlen, "archive entry '%.200s' appears twice (refused)", rel);
+		return 1;
+	}
+	char buf[16384];
+	la_ssize_t got;
+	size_t total = 0;
+	int rc = 0;
+	while ((got = archive_read_data(a, buf, sizeof buf)) > 0) {
+		total += (size_t)got;
+		if (total > MAX_STUDENT_FILE_BYTES) {
+			snprintf(err, errlen, "archive entry '%.200s' is over %d bytes (refused)", rel,
+				 MAX_STUDENT_FILE_BYTES);
+			rc = 1;
+			break;
+		}
+		if (write(fd, buf, (size_t)got) != got) {
+			snprintf(err, errlen, "cannot extract '%.200s': %s", rel, strerror(errno));
+			rc = -1;
+			break;
+		}
+	}
+	if (rc == 0 && got < 0) {
+		snprintf(err, errlen, "cannot read '%.200s' in the archive: %s", rel,
+			 archive_error_string(a));
+		rc = 1;
+	}
+	if (close(fd) != 0 && rc == 0)
+		rc = -1;
+	return rc;
+}
+
+/* Reads the archive in this process with libarchive: every entry's name is checked before
+ * anything is written (none may leave its folder, at most MAX_MEMBERS), and only regular files
+ * named like a student file are written, under scratch. No tool runs, so there is no gap
+ * between a listing and an extraction for a crafted archive to use, and no link, device or
+ * name with a pattern character is ever made on disk. */
 static int extract(const struct submission *s, const struct manifest *m, const char *scratch,
                    char *err, size_t errlen)
 {
-	char **names = NULL;
-	size_t n = 0;
-	int rc = list_members(s, scratch, &names, &n, err, errlen);
-	char *argv[MAX_MEMBERS + 16];
-	size_t k = 0;
-	char archive[PATH_MAX], dir[PATH_MAX];
-	snprintf(archive, sizeof archive, "%s", s->path);
-	snprintf(dir, sizeof dir, "%s", scratch);
+	const char *format = s->kind == SUBMISSION_ZIP ? "zip" : "tar.gz";
+	struct archive *a = archive_read_new();
+	if (a == NULL)
+		return -1;
 	if (s->kind == SUBMISSION_ZIP) {
-		char *head[] = {"unzip", "-qq", "-o", archive, NULL};
-		for (size_t i = 0; head[i]; i++)
-			argv[k++] = head[i];
+		archive_read_support_format_zip(a);
 	} else {
-		char *head[] = {"tar",
-		                "--extract",
-		                "--gzip",
-		                "--no-same-owner",
-		                "--no-same-permissions",
-		                "--file",
-		                archive,
-		                "--",
-		                NULL};
-		for (size_t i = 0; head[i]; i++)
-			argv[k++] = head[i];
+		archive_read_support_filter_gzip(a);
+		archive_read_support_format_tar(a);
 	}
-	size_t first = k;
-	for (size_t i = 0; rc == 0 && i < n; i++)
-		if (wanted_member(names[i], m) && k < first + 64)
-			argv[k++] = names[i];
-	argv[k] = NULL;
-	if (rc == 0 && k == first) {
+	int rc = 0;
+	size_t members = 0, written = 0;
+	if (archive_read_open_filename(a, s->path, 16384) != ARCHIVE_OK) {
+		snprintf(err, errlen, "'%s' is not a readable %s archive", s->name, format);
+		archive_read_free(a);
+		return 1;
+	}
+	if (mkdir(scratch, 0700) != 0) {
+		snprintf(err, errlen, "cannot create '%s': %s", scratch, strerror(errno));
+		archive_read_free(a);
+		return -1;
+	}
+	struct archive_entry *e;
+	int next;
+	while (rc == 0 && (next = archive_read_next_header(a, &e)) != ARCHIVE_EOF) {
+		if (next < ARCHIVE_WARN) {
+			snprintf(err, errlen, "'%s' is not a readable %s archive", s->name, format);
+			rc = 1;
+			break;
+		}
+		const char *name = archive_entry_pathname(e);
+		if (name == NULL || name[0] == '\0' || submissions_unsafe_member(name)) {
+			snprintf(err, errlen, "archive entry '%.200s' leaves its folder (refused)",
+			         name ? name : "");
+			rc = 1;
+		} else if (++members > MAX_MEMBERS) {
+			snprintf(err, errlen, "the archive has over %d entries (refused)",
+			         MAX_MEMBERS);
+			rc = 1;
+		} else if (wanted_member(e, m)) {
+			rc = write_member(a, scratch, name, err, errlen);
+			written++;
+		}
+	}
+	archive_read_free(a);
+	if (rc == 0 && written == 0) {
 		snprintf(err, errlen, "the archive holds no '%s'", m->student_files[0]);
 		rc = 1;
 	}
-	if (rc == 0 && (mkdir(scratch, 0700) != 0 || run_tool(argv, NULL, dir) != 0)) {
-		snprintf(err, errlen, "cannot extract the student files from '%s'", s->name);
-		rc = 1;
-	}
-	for (size_t i = 0; names && i < n; i++)
-		free(names[i]);
-	free(names);
 	return rc;
 }
 

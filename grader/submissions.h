@@ -1,9 +1,10 @@
-/* submissions.h: the intake of a batch (DESIGN section 6, layer 1). Lists the submissions of a
+/* submissions.h: the intake of a batch (DESIGN section 6.4, layer 1). Lists the submissions of a
  * folder (one sub-folder, .tar.gz/.tgz or .zip per student, named by it) and takes from each
  * only the lesson's student file(s), found at the top of the submission or at the lesson's path,
- * through no symbolic link, size-capped and text, into a fresh folder. Archives are listed
- * first (an entry that leaves its folder refuses the whole archive) and only the student files
- * are extracted, under a wall-clock and file-size limit. Student names never reach a shell. */
+ * through no symbolic link, size-capped and text, into a fresh folder. Archives are read in
+ * process with libarchive: an entry that leaves its folder refuses the whole archive before it
+ * is extracted, and only regular files named like a student file are written, each size-capped.
+ * No extraction tool runs and student names never reach a shell. */
 #ifndef SUBMISSIONS_H
 #define SUBMISSIONS_H
 

@@ -91,13 +91,35 @@ static void quiet_estimate(const struct wall_result *w, const struct wall_sample
 	wall_estimate(&q, n, higher, e);
 }
 
-/* Every triplet: the quiet ones are chosen by /proc/pressure/cpu, which counts a bench's own
- * threads waiting too, and lesson 10's case B runs four of them on the course's 2 vCPUs: no
- * triplet of it is ever quiet (55% CPU wait on a machine at load 4.7). The A/A spread judges. */
+/* The triplets before which the machine was quiet with no bench running: /proc/pressure/cpu
+ * during a triplet counts a bench's own threads waiting too, and lesson 10's case B runs four
+ * of them on the course's 2 vCPUs, so no triplet of it is ever quiet by that measure (55% CPU
+ * wait on a machine at load 4.7); the idle probe sees only the others. With fewer than
+ * WALL_MIN_QUIET such triplets the value is unreliable, and grade.c leaves it out: on a busy
+ * machine the load generator, not the server, sets the requests per second and the latency of
+ * both sides (lesson 10's skeleton came to 2.6x the reference's throughput instead of 7.6x at
+ * load 16, and earned 13.9 points a quiet machine never gives it). Whether a value counts then
+ * depends on the machine alone, the same for every grading on it, not on an A/A spread that
+ * crosses its cap in one grading and not the next (issue 17: lesson 10's partial spread 9.4
+ * points over five loaded gradings). */
 void wall_value_estimate(const struct wall_result *w, const struct wall_value *v, int higher,
 			 struct wall_estimate *e)
 {
-	wall_estimate(&v->runs, w->triplets, higher, e);
+	if (w->idle_quiet_triplets < WALL_MIN_QUIET) {
+		wall_estimate(&v->runs, w->triplets, higher, e);
+		e->reliable = 0;
+		return;
+	}
+	struct wall_samples q;
+	int n = 0;
+	for (int i = 0; i < w->triplets; i++)
+		if (w->idle_quiet[i]) {
+			q.s[n] = v->runs.s[i];
+			q.a[n] = v->runs.a[i];
+			q.b[n] = v->runs.b[i];
+			n++;
+		}
+	wall_estimate(&q, n, higher, e);
 }
 
 /* One native run in a fixed environment; r->wall_seconds becomes the region's time. */
@@ -263,7 +285,7 @@ static void estimate_time(struct wall_result *w, const struct timing *t, int cpu
 		wall_estimate(&t->cpu, w->triplets, 0, &w->time);
 	} else if (w->quiet < WALL_MIN_QUIET && t->cpu_known) {
 		/* too few quiet triplets for the wall: the CPU time of every triplet, which waiting
-		 * for a CPU leaves out. Leaving the metric out instead gave lesson 04's partial.c
+		 * for a CPU leaves out. Leaving the metric out instead gave lesson 04's partial
 		 * 61.7 in one grading and 52.4 in the next (its wall time earns nothing either
 		 * way); its CPU time earns nothing too, and the reference's matches itself. */
 		w->cpu_time = w->busy = 1;
@@ -333,12 +355,28 @@ static void mark_quiet(struct wall_result *w, struct timing *t, int i, double wa
 	w->quiet += w->is_quiet[i];
 }
 
+/* Watches the machine for WALL_IDLE_PROBE seconds with no bench running and marks triplet i
+ * idle-quiet when other tasks waited for a CPU at most WALL_BUSY_MAX of that time. */
+static void probe_idle(struct wall_result *w, int i)
+{
+	double wait0 = cpu_wait_us(), start = seconds_now();
+	struct timespec nap = {0, (long)(WALL_IDLE_PROBE * 1e9)};
+	nanosleep(&nap, NULL);
+	double wait1 = cpu_wait_us(), seconds = seconds_now() - start;
+	int quiet = wait0 < 0 || wait1 < wait0 || seconds <= 0 ||
+		    (wait1 - wait0) / 1e6 / seconds <= WALL_BUSY_MAX;
+	w->idle_quiet[i] = (unsigned char)quiet;
+	w->idle_quiet_triplets += quiet;
+}
+
 /* One triplet R S R' into slot i. */
 static int run_triplet(const char *student, const char *reference, char **tail, double limit,
 		       const char *dir, struct jailed_side *side, int i, struct wall_result *w,
 		       struct timing *t, char *err, size_t errlen)
 {
 	struct native_run a, s, b;
+	if (w->n_values > 0 || i == 0) /* bench values need it; n_values is known after run 0 */
+		probe_idle(w, i);
 	double wait0 = cpu_wait_us(), start = seconds_now();
 	if (run_bench(reference, tail, limit, dir, NULL, &a, err, errlen) ||
 	    run_bench(student, tail, limit, dir, side, &s, err, errlen) ||

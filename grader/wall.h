@@ -26,9 +26,10 @@
 /* Wall time (threaded lessons, bench values) counts only triplets during which other tasks
  * waited for a CPU at most this share of the time (/proc/pressure/cpu "some"): a thread
  * preempted in a critical section or a spin turns load into slowdowns no A/A spread of the
- * reference predicts (lesson 04's partial.c: 2.8x in one grading, 10x in the next). */
+ * reference predicts (lesson 04's partial: 2.8x in one grading, 10x in the next). */
 #define WALL_BUSY_MAX 0.20
 #define WALL_MIN_QUIET 5         /* fewer quiet triplets than this: unreliable */
+#define WALL_IDLE_PROBE 0.1      /* seconds the machine is watched, idle, before each triplet */
 
 /* A robust comparison of one quantity (a time, or a bench value) between the two sides. */
 struct wall_estimate {
@@ -53,6 +54,11 @@ struct wall_result {
 	int triplets;              /* triplets run (WALL_TRIPLETS, more after reruns) */
 	int quiet;                 /* of them, those with CPU wait <= WALL_BUSY_MAX (all: no PSI) */
 	unsigned char is_quiet[WALL_MAX_TRIPLETS];
+	/* the machine before each triplet, with no bench running: 1 when other tasks waited for a
+	 * CPU at most WALL_BUSY_MAX of WALL_IDLE_PROBE (all: no PSI); bench values count only
+	 * those triplets (wall_value_estimate) */
+	unsigned char idle_quiet[WALL_MAX_TRIPLETS];
+	int idle_quiet_triplets;
 	double cpu_wait;           /* median share of time other tasks waited for a CPU, -1: no
 				      /proc/pressure/cpu */
 	double load;               /* the 1-minute load average when timing ended, for the report */

@@ -1,7 +1,7 @@
 #!/bin/bash
 # check_readme_commands.sh [FILE...]: every command that README.md, course.md and the lesson
-# READMEs show must work in the edition they ship in (full course or student edition), or be
-# marked "full course only" on its line (for a code block: on the line before the block, or in a
+# READMEs show, in English and in Thai (their .th.md), must work in the edition they ship in (full
+# course or student edition), or be marked "full course only" (in Thai: "เฉพาะคอร์สฉบับเต็ม") on its line (for a code block: on the line before the block, or in a
 # comment on the command's line). Commands are the lines of sh/bash/console/unlabelled code
 # blocks that start with make, build/grade, tools/ or "$ ", and inline code spans that start
 # with `make ` or `build/grade `. Placeholders become lesson 01 (NN, lessonNN) and a
@@ -19,7 +19,13 @@ cd "$(dirname "$0")/.." || exit 2
 edition=full
 compgen -G 'solutions/*/obj' >/dev/null && edition=student
 files=("$@")
-[ ${#files[@]} -gt 0 ] || files=(README.md course.md lessons/[0-9][0-9]-*/README.md)
+if [ ${#files[@]} -eq 0 ]; then
+	files=(README.md course.md lessons/[0-9][0-9]-*/README.md)
+	# the Thai counterparts that exist; check_translation.sh fails for a missing one
+	for f in "${files[@]}"; do
+		[ -f "${f%.md}.th.md" ] && files+=("${f%.md}.th.md")
+	done
+fi
 
 # extract: FILE<TAB>LINE<TAB>MARKED<TAB>COMMAND. Each file is read twice: the first pass keeps
 # its lines, so an inline command is marked by its own line or the one before or after it.
@@ -29,7 +35,7 @@ extract() {
 }
 extract_one() {
 	awk -v OFS='\t' '
-	function marked(s) { return tolower(s) ~ /full[ -]course only|in the full course only/ }
+	function marked(s) { return tolower(s) ~ /full[ -]course only|in the full course only|เฉพาะคอร์สฉบับเต็ม/ }
 	FNR == NR { text[FNR] = $0; next }
 	/^```/ {
 		if (!inblock) {

@@ -7,13 +7,18 @@
 # Two kinds of Markdown table are checked:
 #  - measured tables: a header with the cells `instructions`, `allocations` and `peak heap`, in
 #    that order (other columns may follow). Each row names an implementation by a backticked
-#    path in its first cell; the script grades it (build/grade --lesson NN --impl PATH --format
+#    path in its first cell (a file, a folder, or a variant: a folder of patches that
+#    tools/variant.sh makes); the script grades it (build/grade --lesson NN --impl PATH --format
 #    json --quiet) and each count must be within 10% of the measured value (allocations: or
 #    within 2). Counts are written 2.92e8 or 292,366,420; peak heap as bytes, 97.4 KiB or 1.2 MiB.
 #  - budget tables: a header with `budget` and `zero point` cells; the first cell of each row
 #    names a metric of lesson.ini. The columns kind, direction, weight, zero point, budget,
 #    limit, cap points, tolerance and batch must equal lesson.ini's [metric.NAME] values ("–"
 #    where lesson.ini has no such key), and every metric of lesson.ini needs a row.
+# A Thai README (README.th.md) is read with the header rows of its English README.md: the n-th
+# table takes the n-th English table's header (check_translation.sh keeps the tables in the same
+# order), so translated column names still say which column holds what. Its other cells are
+# read as they are: metric names and lesson.ini values (scored, report, –) stay as in English.
 # Prints one line per checked cell. Exit 0 when every cell agrees, 1 when one does not or a
 # README has no table of either kind (it could not pass vacuously), 2 for usage errors.
 set -u
@@ -101,7 +106,19 @@ measure() { # measure LESSON PATH: the grader's JSON report of PATH in $TMP, gra
 		# lesson.ini's seed, pinned: a lesson with draw_seed = yes grades on a drawn one
 		local seed
 		seed=$("$GRADE" ini "$(echo "$ROOT"/lessons/"$1"-*/lesson.ini)" workload.seed)
-		(cd "$ROOT" && "$GRADE" --lesson "$1" --impl "$2" --format json --quiet --no-wall \
+		# a variant (a folder of patches: steps, the partial solution) is made first; the
+		# reference's files stand for the student files it leaves as they are
+		local impls=(--impl "$2") solution
+		if compgen -G "$ROOT/$2/*.patch" >/dev/null; then
+			local made
+			made=$(cd "$ROOT" && tools/variant.sh "$2" "$TMP/variants/$key") ||
+				{ echo 2 >"$TMP/$key.rc"; REPORT=$TMP/$key.json; return 1; }
+			impls=(--impl "$made")
+		fi
+		# a file of the course's solutions: the reference's files stand for the others
+		solution=$(grep -oE '^solutions/[0-9]{2}-[^/]+' <<<"$2")
+		[ -n "$solution" ] && [ "$solution" != "$2" ] && impls+=(--impl "$solution")
+		(cd "$ROOT" && "$GRADE" --lesson "$1" "${impls[@]}" --format json --quiet --no-wall \
 			${seed:+--seed "$seed"}) \
 			>"$TMP/$key.json" 2>"$TMP/$key.err"
 		echo $? >"$TMP/$key.rc"
@@ -225,6 +242,12 @@ check_budget_row() { # check_budget_row WHERE LINE: one row of a budget table
 
 # }===
 
+# table_headers FILE: the header row of each table outside code blocks, one per line, in order
+table_headers() {
+	awk '/^[ \t]*```/ { fenced = !fenced } fenced || !/^[ \t]*\|/ { intable = 0; next }
+		!intable { intable = 1; print }' "$1"
+}
+
 check_readme() { # check_readme FILE
 	local readme=$1 dir lesson slug
 	dir=$(cd "$(dirname "$readme")" && pwd)
@@ -236,6 +259,12 @@ check_readme() { # check_readme FILE
 	fi
 	load_ini "$dir/lesson.ini" || exit 2
 	local rel=${readme#"$ROOT"/} n=0 fenced=0 kind='' measured_tables=0 budget_tables=0 line
+	local -a english_headers=()
+	local tables=0
+	if [[ $readme == *.th.md ]]; then
+		[ -f "${readme%.th.md}.md" ] || { bad "$rel: no English ${readme##*/}"; return; }
+		mapfile -t english_headers < <(table_headers "${readme%.th.md}.md")
+	fi
 	SEEN_METRICS=
 	while IFS= read -r line || [ -n "$line" ]; do
 		n=$((n + 1))
@@ -246,6 +275,14 @@ check_readme() { # check_readme FILE
 		fi
 		if [ -z "$kind" ]; then # a header row: which kind of table is this?
 			kind=other
+			tables=$((tables + 1))
+			if [[ $readme == *.th.md ]]; then
+				if [ $tables -gt ${#english_headers[@]} ]; then
+					bad "$rel:$n: table $tables has no English counterpart (run tools/check_translation.sh)"
+					continue
+				fi
+				line=${english_headers[$((tables - 1))]}
+			fi
 			split_row "$line"
 			COLUMN_METRIC=() COLUMN_NAME=() BUDGET_KEY=()
 			local i h order=

@@ -105,6 +105,11 @@ student_lesson_hints_are_well_formed() { # every lessons/*/hints.md: 4 to 6 `## 
 		[ "$n" -ge 4 ] && [ "$n" -le $((6 * files)) ] ||
 			{ echo "$dir/hints.md: $n hints, want 4 to $((6 * files))"; return 1; }
 		echo "lesson $id: $n hints"
+		# the Thai hints: the same count (check_translation.sh), shown by the same script
+		[ -f "$dir/hints.th.md" ] || continue
+		COURSE_STATE=$d/th COURSE_LANG=th tools/student/hint.sh "$id" >"$d/$id.th" 2>&1 ||
+			{ cat "$d/$id.th"; return 1; }
+		expect_line "$d/$id.th" "^คำใบ้ 1 จาก $n " "lesson $id's first Thai hint" || return 1
 	done
 	[ $found = 1 ] || echo "no lesson has a hints.md yet"
 }
@@ -358,16 +363,17 @@ grade_compare_grades_a_stale_report() { # no report: compare grades first (here 
 }
 
 grade_json_out() { # --json-out writes the JSON report whatever the format; a bad path exits 2
-	local d
+	local d partial
 	d=$(student_scratch json-out) || return 1
-	"$GRADE" --lesson 01 --impl solutions/01-zero-allocation/partial.c --quiet --format json \
+	partial=$(variant_made 01 partial) || return 1
+	"$GRADE" --lesson 01 --impl "$partial" --quiet --format json \
 		--json-out "$d/new/report.json" >"$d/stdout.json" || return 1
 	cmp "$d/stdout.json" "$d/new/report.json" || { echo "want the same JSON on stdout and in the file"; return 1; }
-	"$GRADE" --lesson 01 --impl solutions/01-zero-allocation/partial.c --quiet --format text \
+	"$GRADE" --lesson 01 --impl "$partial" --quiet --format text \
 		--json-out "$d/text.json" >"$d/stdout.txt" || return 1
 	jq -e '.schema_version == 1 and .status == "graded"' "$d/text.json" >/dev/null ||
 		{ echo "want a JSON report beside the text one"; return 1; }
-	"$GRADE" --lesson 01 --impl solutions/01-zero-allocation/partial.c --quiet \
+	"$GRADE" --lesson 01 --impl "$partial" --quiet \
 		--json-out /proc/nonexistent/dir/report.json >/dev/null 2>"$d/err"
 	local rc=$?
 	cat "$d/err"
@@ -378,7 +384,9 @@ grade_json_out() { # --json-out writes the JSON report whatever the format; a ba
 # html_report_made DIR: the partial solution's HTML report with a hostile student name, and
 # its JSON beside it
 html_report_made() {
-	"$GRADE" --lesson 01 --impl solutions/01-zero-allocation/partial.c --quiet --format html \
+	local partial
+	partial=$(variant_made 01 partial) || return 1
+	"$GRADE" --lesson 01 --impl "$partial" --quiet --format html \
 		--student '<script>alert("pwned")</script> & Co' --json-out "$1/report.json" >"$1/report.html"
 }
 
@@ -387,22 +395,8 @@ grade_html_report() { # well-formed, one chart per metric, escaped, self-contain
 	d=$(student_scratch html) || return 1
 	html_report_made "$d" || return 1
 	html=$d/report.html
-	if command -v xmllint >/dev/null 2>&1; then
-		# as XML: well-formed (every tag closed, every & escaped); as HTML: no error but
-		# libxml2's HTML 4 parser not knowing the HTML5 and SVG tags
-		xmllint --noout "$html" || { echo "not well-formed XML (above)"; return 1; }
-		xmllint --html --noout "$html" 2>&1 | grep 'parser error' | grep -v 'Tag [a-z]* invalid' \
-			>"$d/html-errors"
-		[ ! -s "$d/html-errors" ] || { cat "$d/html-errors"; return 1; }
-	else
-		echo "xmllint missing (make deps installs libxml2-utils): grep checks only"
-		[ "$(grep -c '<svg' "$html")" -eq "$(grep -c '</svg>' "$html")" ] || { echo "unclosed <svg>"; return 1; }
-	fi
-	local metrics charts
-	metrics=$(jq '.metrics | length' "$d/report.json")
-	charts=$(grep -c '<svg class="metric-chart"' "$html")
-	echo "$charts metric charts for $metrics metrics"
-	[ "$charts" -eq "$metrics" ] && [ "$metrics" -gt 0 ] || { echo "want one <svg> per metric"; return 1; }
+	html_well_formed "$html" || return 1
+	expect_charts "$html" metric-chart "$(jq '.metrics | length' "$d/report.json")" || return 1
 	expect_line "$html" '^<!DOCTYPE html>$' 'a doctype' &&
 		expect_line "$html" '<title>Lesson 01 · Zero allocation · ' 'a title' &&
 		expect_line "$html" "id=\"score\">$(jq -r '.score' "$d/report.json")<" 'the score' &&
@@ -410,9 +404,34 @@ grade_html_report() { # well-formed, one chart per metric, escaped, self-contain
 		expect_line "$html" '<svg class="functions-chart"' 'the hottest functions chart' &&
 		expect_line "$html" '&lt;script&gt;alert\(&quot;pwned&quot;\)&lt;/script&gt; &amp; Co' \
 			'the student name escaped' &&
-		expect_no_line "$html" '<script' 'no script at all' &&
-		expect_no_line "$html" '(src|href)=["'"'"']?(https?:)?//' 'no network resource' &&
-		expect_no_line "$html" '@import|url\(' 'no external style or font'
+		html_self_contained "$html"
+}
+
+expect_charts() { # expect_charts HTML CLASS N: N > 0 charts <svg class="CLASS">, one per metric
+	local n
+	n=$(grep -c "<svg class=\"$2\"" "$1")
+	echo "$n $2 charts for $3 metrics"
+	[ "$n" -eq "$3" ] && [ "$3" -gt 0 ] || { echo "want one <svg class=\"$2\"> per metric"; return 1; }
+}
+
+html_well_formed() { # html_well_formed FILE: well-formed XML, and HTML without parser errors
+	if command -v xmllint >/dev/null 2>&1; then
+		# as XML: well-formed (every tag closed, every & escaped); as HTML: no error but
+		# libxml2's HTML 4 parser not knowing the HTML5 and SVG tags
+		xmllint --noout "$1" || { echo "$1: not well-formed XML (above)"; return 1; }
+		local errors
+		errors=$(xmllint --html --noout "$1" 2>&1 | grep 'parser error' | grep -v 'Tag [a-z]* invalid')
+		[ -z "$errors" ] || { echo "$errors"; return 1; }
+	else
+		echo "xmllint missing (make deps installs libxml2-utils): grep checks only"
+		[ "$(grep -c '<svg' "$1")" -eq "$(grep -c '</svg>' "$1")" ] || { echo "$1: unclosed <svg>"; return 1; }
+	fi
+}
+
+html_self_contained() { # html_self_contained FILE: no script, nothing fetched from a network
+	expect_no_line "$1" '<script' 'no script at all' &&
+		expect_no_line "$1" '(src|href)=["'"'"']?(https?:)?//' 'no network resource' &&
+		expect_no_line "$1" '@import|url\(' 'no external style or font'
 }
 
 chromium_unusable() { # prints why headless Chromium cannot render here, else returns 1
@@ -429,22 +448,29 @@ chromium_unusable() { # prints why headless Chromium cannot render here, else re
 	fi
 }
 
-grade_html_report_renders_in_chromium() { # a screenshot of the page: build/test/report.png
-	local d profile shot=build/test/report.png
-	d=$(student_scratch html-chromium) || return 1
-	html_report_made "$d" || return 1
+# chromium_screenshot PAGE PNG HEIGHT: headless Chromium's 1200-pixel-wide screenshot of PAGE,
+# which must show more than an empty page
+chromium_screenshot() {
+	local profile
 	profile=$(mktemp -d) || return 1
-	rm -f "$shot"
+	rm -f "$2"
 	timeout -k 5 120 /usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-quic \
 		--no-first-run --disable-background-networking --disable-component-update --disable-sync \
-		--user-data-dir="$profile" --screenshot="$shot" --window-size=1200,1600 \
-		"file://$PWD/$d/report.html" 2>&1 | grep -v 'dbus\|Fontconfig'
+		--user-data-dir="$profile" --screenshot="$2" --window-size="1200,$3" \
+		"file://$(realpath "$1")" 2>&1 | grep -v 'dbus\|Fontconfig'
 	rm -rf "$profile"
-	[ -s "$shot" ] || { echo "no screenshot written"; return 1; }
-	file "$shot" | tee /dev/stderr | grep -q 'PNG image data, 1200 x 1600' ||
-		{ echo "want a 1200x1600 PNG"; return 1; }
-	[ "$(stat -c %s "$shot")" -gt 20000 ] || { echo "the screenshot is nearly empty"; return 1; }
-	echo "screenshot: $shot"
+	[ -s "$2" ] || { echo "no screenshot written"; return 1; }
+	file "$2" | tee /dev/stderr | grep -q "PNG image data, 1200 x $3" ||
+		{ echo "want a 1200x$3 PNG"; return 1; }
+	[ "$(stat -c %s "$2")" -gt 20000 ] || { echo "the screenshot is nearly empty"; return 1; }
+	echo "screenshot: $2"
+}
+
+grade_html_report_renders_in_chromium() { # a screenshot of the page: build/test/report.png
+	local d
+	d=$(student_scratch html-chromium) || return 1
+	html_report_made "$d" || return 1
+	chromium_screenshot "$d/report.html" build/test/report.png 1600
 }
 
 student_doctor() { # passes here; a broken Valgrind or Criterion fails with the fix
@@ -530,17 +556,39 @@ grade_make_grade_and_report() { # make grade keeps the JSON and the best; make r
 }
 check "student-make-grade-and-report-keep-results" grade_make_grade_and_report
 
-# Static checks (DESIGN section 6, layer 3): each attack is refused before any of its code runs.
-for attack in "destructor_zero_stats:before main or after exit" \
-	"zero_stats_in_region:Valgrind client request" "ifunc:is an IFUNC" \
-	"redefines_strcmp:defines the global 'strcmp'" "calls_system:uses 'system'" \
-	"static_table:bytes of static data" "raw_syscall:'syscall' instruction" \
-	"inline_asm:uses asm"; do
-	check "grader-refuses-${attack%%:*}" grade_expect_status 01 refused "${attack#*:}" \
-		--impl "$bad/${attack%%:*}.c"
+# A variant cannot go stale in silence: a patch whose context is gone from the code it departs
+# from is an error that names it, never a fuzzy guess (tools/variant.sh).
+variant_stale_is_an_error() {
+	local d=build/test/variant-stale
+	rm -rf "$d" && mkdir -p "$d/partial" || return 1
+	# lesson 01's partial departs from step 1; made against the skeleton its context is gone
+	sed '1s|.*|variant of solutions/01-zero-allocation/skeleton/logfmt.c|' \
+		solutions/01-zero-allocation/partial/logfmt.c.patch >"$d/partial/logfmt.c.patch" || return 1
+	if tools/variant.sh "$d/partial" "$d/out" 2>"$d/err"; then
+		echo "want a failure: the patch does not apply to the skeleton"
+		return 1
+	fi
+	cat "$d/err"
+	expect_line "$d/err" "^variant.sh: $d/partial/logfmt.c.patch no longer applies" 'the stale patch named'
+}
+check "variant-whose-code-moved-on-is-an-error" variant_stale_is_an_error
+
+# attack_expected FILE: "STATUS_RE REASON_RE" from the attack's own "Expected:" line (the first
+# word the statuses it may end with, the rest what its reason must match): each attack file
+# says what must become of it, so no list in this file can fall out of step with them
+attack_expected() {
+	sed -n 's/^[[:space:]*]*Expected:[[:space:]]*//p' "$1" | head -n 1 | sed 's/[[:space:]]*\*\/[[:space:]]*$//'
+}
+
+# Static checks (DESIGN section 6.4, layer 3): each attack is refused before any of its code runs.
+for attack in "$bad"/*.c; do
+	want=$(attack_expected "$attack")
+	[ "${want%% *}" = refused ] || continue # the other bad files are a crash, a hang, ...
+	check "grader-refuses-$(basename "$attack" .c)" grade_expect_status 01 refused "${want#* }" \
+		--impl "$attack"
 done
 
-# {=== grade batch (DESIGN section 6, "Untrusted code"): every attack in
+# {=== grade batch (DESIGN section 6.4, "Untrusted code"): every attack in
 # grader/tests/submissions/attacks/01 plus the ones made here (a symbolic link, archives whose
 # entries leave their folder, a name full of shell metacharacters) graded in one sandboxed
 # batch. Each must get its status and reason, none may score above the skeleton, a control
@@ -548,41 +596,23 @@ done
 
 attacks=grader/tests/submissions/attacks/01
 
-# attack:status pattern:reason pattern (extended regular expressions)
-BATCH_ATTACKS=(
-	"fork_bomb:refused:uses 'fork'"
-	"endless_loop:timed_out:timed out"
-	"memory_bomb:crashed|tests_failed|timed_out:."
-	"disk_filler:refused:uses 'fopen'"
-	"megabytes_of_output:tests_failed|crashed|timed_out:."
-	"network:refused:uses '(socket|connect|htons)'"
-	"reads_reference:refused:uses 'fopen'"
-	"includes_reference:build_failed:."
-	"incbin_reference:refused:asm"
-	"includes_dev_zero:build_failed:/dev/zero"
-	"writes_course_files:refused:uses 'fopen'"
-	"vgdb_zero_stats:refused:uses 'system'"
-	"precreated_valgrind_output:refused:uses 'open'"
-	"exec_helper:refused:uses 'execl'"
-	"forked_child:refused:uses '(fork|wait)'"
-	"constructor:refused:before main"
-	"preinit_array:refused:before main"
-	"ifunc:refused:IFUNC"
-	"redefines_strcmp:refused:'strcmp'"
-	"redefines_memcmp:refused:'memcmp'"
-	"fake_results:tests_failed:tests fail"
-	"background_process:refused:uses 'daemon'"
-	"stack_overflow:crashed:SIGSEGV|killed by a signal"
-	"sleeps_past_limit:refused:uses 'sleep'"
-	"memfd_kernel_work:refused:uses '(memfd_create|write|read)'"
-	"static_arrays:refused:bytes of static data"
-	"kill_group:refused:uses 'kill'"
-	"zero_stats_destructor_header:refused:before main or after exit|client request"
-	"zero_stats_destructor_no_header:refused:asm|before main or after exit"
+# the batch's attacks: every folder of $attacks (its logfmt.c's Expected: line says what must
+# become of it), then those made here, which have no file to carry the line:
+# "name:status pattern:reason pattern" (extended regular expressions)
+BATCH_MADE_ATTACKS=(
 	"symlink:refused:symbolic link"
 	"tar_escape:refused:leaves its folder"
 	"zip_escape:refused:leaves its folder"
 )
+batch_attacks() { # one "name:status pattern:reason pattern" a line
+	local a want
+	for a in "$attacks"/*/; do
+		want=$(attack_expected "$a/logfmt.c")
+		[ -n "$want" ] || { echo "$a/logfmt.c: no Expected: line" >&2; return 1; }
+		printf '%s:%s:%s\n' "$(basename "$a")" "${want%% *}" "${want#* }"
+	done
+	printf '%s\n' "${BATCH_MADE_ATTACKS[@]}"
+}
 BATCH_ODD_NAME='eve, "the" $(touch PWNED); `id` & rm -rf ~ | x'
 
 # batch_attack_folder DIR: the submissions folder of the attack batch
@@ -606,7 +636,9 @@ course_fingerprint() { # hashes of every file of lesson 01 and its solutions
 }
 
 grade_batch_attacks() {
-	local d=build/test/batch-attacks before rc a name status reason skel
+	local d=build/test/batch-attacks before rc a name status reason skel list all
+	list=$(batch_attacks) || return 1
+	mapfile -t all <<<"$list"
 	batch_attack_folder "$d" || { echo "cannot make the attack submissions"; return 1; }
 	before=$(course_fingerprint)
 	"$GRADE" batch --lesson 01 "$d/subs" --out "$d/out" --jobs 2 --gradescope --no-wall \
@@ -617,7 +649,7 @@ grade_batch_attacks() {
 	[ "$before" = "$(course_fingerprint)" ] || { echo "a course file changed"; return 1; }
 	[ ! -e PWNED ] && [ ! -e "$d/PWNED" ] || { echo "a student name reached a shell"; return 1; }
 	skel=$(jq -r .score "$d/out/skeleton.json")
-	for a in "${BATCH_ATTACKS[@]}"; do
+	for a in "${all[@]}"; do
 		name=${a%%:*} a=${a#*:} status=${a%%:*} reason=${a#*:}
 		batch_expect "$d/out/reports/$name.json" "$name" "$status" "$reason" "$skel" || return 1
 	done
@@ -625,7 +657,7 @@ grade_batch_attacks() {
 		jq -e --argjson s "$skel" '.score == $s' "$d/out/reports/control.json" >/dev/null ||
 		{ echo "control: want the skeleton's score $skel"; return 1; }
 	batch_gradebook_has_odd_name "$d/out" || return 1
-	[ "$(grep -c '^ok\|^not ok' "$d/out/tap.txt")" -eq $((${#BATCH_ATTACKS[@]} + 2)) ] ||
+	[ "$(grep -c '^ok\|^not ok' "$d/out/tap.txt")" -eq $((${#all[@]} + 2)) ] ||
 		{ echo "want one TAP line per submission"; return 1; }
 	jq -e '.tests | length >= 1' "$d/out/gradescope/control/results.json" >/dev/null ||
 		{ echo "want gradescope/control/results.json"; return 1; }
@@ -682,13 +714,10 @@ isolation_compose() {
 isolation_base() {
 	case $1 in
 	01) echo solutions/01-zero-allocation/skeleton/logfmt.c ;;
-	06) echo solutions/06-gc-tuning/partial.c ;;
+	06) echo "$(variant_made 06 partial)/doccache.c" ;;
 	esac
 }
 
-isolation_expected() { # isolation_expected ATTACK: "STATUS_RE REASON_RE" from its Expected: line
-	sed -n 's/^[[:space:]*]*Expected:[[:space:]]*//p' "$1" | head -n 1 | sed 's/[[:space:]]*\*\/[[:space:]]*$//'
-}
 
 isolation_leftovers() { # fails when an attack left a process or a planted file
 	local found=0
@@ -763,7 +792,7 @@ grade_isolation_batch() {
 				>/dev/null || { echo "$name: want isolation user, unverified"; return 1; }
 			continue
 		fi
-		want=$(isolation_expected "$a")
+		want=$(attack_expected "$a")
 		batch_expect "$out/reports/$name.json" "$name" "${want%% *}" "${want#* }" "$skel" || return 1
 		jq -e '.verified == true and (.isolation | startswith("namespaces"))' \
 			"$out/reports/$name.json" >/dev/null ||
@@ -829,13 +858,14 @@ check "grader-batch-lesson10-servers-and-tsan-in-the-sandbox" grade_batch_lesson
 # A batch killed with SIGKILL halfway and run again grades only what is missing and loses
 # nothing; a renamed copy is listed by the similarity report with the same score.
 grade_batch_resumes_after_sigkill() {
-	local d=build/test/batch-resume-check pid first i
+	local d=build/test/batch-resume-check pid first i partial
 	rm -rf "$d" && mkdir -p "$d/subs/a" "$d/subs/b" "$d/subs/c" "$d/subs/d" || return 1
 	cp solutions/01-zero-allocation/skeleton/logfmt.c "$d/subs/a/"
 	{ cat solutions/01-zero-allocation/skeleton/logfmt.c; echo '/* b */'; } >"$d/subs/b/logfmt.c"
-	cp solutions/01-zero-allocation/partial.c "$d/subs/c/logfmt.c"
+	partial=$(variant_made 01 partial)/logfmt.c || return 1
+	cp "$partial" "$d/subs/c/logfmt.c"
 	sed -e 's/\bout\b/dst/g; s/\brecords\b/recs/g; s/\bsum\b/totals/g' \
-		solutions/01-zero-allocation/partial.c >"$d/subs/d/logfmt.c"
+		"$partial" >"$d/subs/d/logfmt.c"
 	"$GRADE" batch --lesson 01 "$d/subs" --out "$d/out" --jobs 1 --no-wall >"$d/run1.log" 2>&1 &
 	pid=$!
 	for i in $(seq 600); do
@@ -858,6 +888,72 @@ grade_batch_resumes_after_sigkill() {
 }
 check "grader-batch-resumes-after-sigkill-and-finds-copies" grade_batch_resumes_after_sigkill
 
+# The class report (README, "For instructors"): a small batch of lesson 01 (the skeleton, the
+# reference, the partial solution and a copy of it under a name full of HTML and shell
+# metacharacters, a refused submission) gives DIR/class.html with every section, each link to a
+# student's page that exists, the name escaped, and a page per student equal to what
+# `grade --format html` prints for the same code and seed; headless Chromium renders it.
+CLASS_ODD_NAME='<img src=x onerror=alert(1)> eve, "the" $(touch PWNED); `id` & co'
+grade_class_report() {
+	local d=build/test/class-report s=solutions/01-zero-allocation out html seed n href scored why
+	local partial
+	rm -rf "$d" && mkdir -p "$d/subs/skeleton" "$d/subs/reference" "$d/subs/partial" \
+		"$d/subs/$CLASS_ODD_NAME" || return 1
+	partial=$(variant_made 01 partial)/logfmt.c || return 1
+	cp "$s/skeleton/logfmt.c" "$d/subs/skeleton/" && cp "$s/logfmt.c" "$d/subs/reference/" &&
+		cp "$partial" "$d/subs/partial/logfmt.c" &&
+		cp "$partial" "$d/subs/$CLASS_ODD_NAME/logfmt.c" &&
+		cp -r "$attacks/fork_bomb" "$d/subs/" || return 1
+	"$GRADE" batch --lesson 01 "$d/subs" --out "$d/out" --jobs 2 --no-wall >"$d/batch.out" 2>&1 ||
+		{ cat "$d/batch.out"; echo "want exit 0"; return 1; }
+	cat "$d/batch.out"
+	out=$d/out html=$d/out/class.html
+	[ ! -e PWNED ] && [ ! -e "$d/PWNED" ] || { echo "a student name reached a shell"; return 1; }
+	expect_line "$d/batch.out" "class report: .*/class\.html" 'the page named' &&
+		html_well_formed "$html" && html_self_contained "$html" || return 1
+	scored=$(jq '[.metrics[] | select(.kind == "scored")] | length' "$out/reports/partial.json")
+	expect_charts "$html" metric-strip "$scored" || return 1
+	expect_line "$html" '^<title>Lesson 01 · Zero allocation · class report</title>' 'a title' &&
+		expect_line "$html" '<svg class="hist score-histogram".*' 'the score histogram' &&
+		expect_line "$html" '<title>Scores of 5 submissions' 'every submission in it' &&
+		expect_line "$html" 'id="status-counts"><span>graded <b>4</b></span><span>refused <b>1</b>' \
+			'the status counts' &&
+		expect_line "$html" 'stroke-width="2"/><text [^>]*>reference</text>' 'the reference marked' &&
+		expect_line "$html" 'stroke-width="2"/><text [^>]*>skeleton</text>' 'the skeleton marked' &&
+		expect_line "$html" '<h2 id="slowest">' 'the slowest submissions' &&
+		expect_line "$html" '<h2 id="refused">' 'the refused submissions' &&
+		expect_line "$html" 'fork_bomb</a>.*refused.*uses &#39;fork&#39;' 'fork_bomb refused, with why' &&
+		expect_line "$html" '<h2 id="similarity">' 'the similar pairs' &&
+		expect_line "$html" '&lt;img src=x onerror=alert\(1\)&gt; eve, &quot;the&quot; \$\(touch PWNED\); `id` &amp; co</a></td><td><a href="reports/partial.html">partial</a></td><td class="n">100%' \
+			'the copy listed beside the partial, its name escaped' &&
+		expect_no_line "$html" '<img' 'no tag from a student name' || return 1
+	# every link resolves, and every student has one
+	n=0
+	while read -r href; do
+		[ -f "$out/$href" ] || { echo "a link to a missing file: $href"; return 1; }
+		html_well_formed "$out/$href" || return 1
+		n=$((n + 1))
+	done < <(grep -o 'href="[^"]*"' "$html" | sed 's/^href="//; s/"$//' | sort -u)
+	[ "$n" -eq 5 ] || { echo "want a link to each of the 5 students, got $n"; return 1; }
+	# a student's page is the HTML report of the same code and seed: the same score, and the
+	# same page but for numbers (drawn from the JSON report, which rounds points to 0.01) and
+	# the course version (the sandbox sees no git)
+	seed=$(jq .seed "$out/reports/partial.json")
+	"$GRADE" --lesson 01 --impl "$partial" --seed "$seed" --batch --no-wall --quiet \
+		--student partial --format html >"$d/partial.html" || return 1
+	n=$(grep -o 'id="score">[0-9.]*<' "$d/partial.html")
+	expect_line "$out/reports/partial.html" "^<div class=\"score\" $n" "the score of grade --format html, $n" &&
+		diff <(grep -v '^<footer>' "$d/partial.html" | sed -E 's/[0-9]+(\.[0-9]+)?/N/g') \
+			<(grep -v '^<footer>' "$out/reports/partial.html" | sed -E 's/[0-9]+(\.[0-9]+)?/N/g') ||
+		{ echo "the batch's page of partial differs from grade --format html (above)"; return 1; }
+	if why=$(chromium_unusable); then
+		echo "SKIP the screenshot: $why"
+	else
+		chromium_screenshot "$html" build/test/class-report.png 2000
+	fi
+}
+check "grader-batch-class-report-has-every-section-links-and-renders" grade_class_report
+
 # Where bubblewrap cannot work the batch says so, how to fix it, and refuses (exit 2) unless
 # given --no-sandbox. NGRADE_BWRAP stands in for a host without user namespaces.
 grade_batch_refuses_without_sandbox() {
@@ -879,7 +975,7 @@ check "grader-batch-refuses-without-a-sandbox" grade_batch_refuses_without_sandb
 grade_gradescope_run_autograder() {
 	local d=$PWD/build/test/gradescope
 	rm -rf "$d" && mkdir -p "$d/submission" && ln -s "$PWD" "$d/source" &&
-		cp solutions/01-zero-allocation/partial.c "$d/submission/logfmt.c" || return 1
+		cp "$(variant_made 01 partial)/logfmt.c" "$d/submission/logfmt.c" || return 1
 	AUTOGRADER_ROOT=$d LESSON=01 SEED=4242 tools/gradescope/run_autograder >"$d/run.log" 2>&1
 	cat "$d/run.log"
 	jq -e '.score > 40 and .max_score == 100 and (.tests | length) >= 2 and
@@ -944,19 +1040,182 @@ check "grader-copied-course-grades-its-own-files" copied_course_grades_itself
 # use the ring (ring_hands_items_over_in_order, ring_publishes_what_items_point_to) and fail;
 # the three others pass. Before, the tests that never ran counted as failed too.
 grade_one_race_one_failed_test() {
-	local json="$RESULTS/racy-04-counts.json"
-	grade_json "$json" --lesson 04 --no-wall --impl solutions/04-lock-free/racy.c
+	local json="$RESULTS/racy-04-counts.json" args impls
+	args=$(variant_impls 04 racy) || return 1
+	mapfile -t impls <<<"$args"
+	grade_json "$json" --lesson 04 --no-wall "${impls[@]}"
 	[ $? -eq 1 ] || { echo "want exit 1 (tests_failed)"; return 1; }
 	jq -e '.status == "tests_failed" and (.reason | test("data race")) and
 		.correctness.total - .correctness.passed == 2' "$json" >/dev/null ||
 		{ echo "want the two ring race tests failed, the other race tests run on their own"; return 1; }
 }
-[ -f solutions/04-lock-free/racy.c ] &&
+[ -d solutions/04-lock-free/racy ] &&
 	check "grader-one-race-is-one-failed-test" grade_one_race_one_failed_test
 
 # Every command README.md, course.md and the lesson READMEs show works in the full course, those
 # marked "full course only" included (the edition's check above skips those)
 check "readme-commands-work-in-the-full-course" tools/check_readme_commands.sh
+
+# Every citation of DESIGN.md in the course names a section, heading or layer it has (DESIGN
+# section 7). The second check shows the first can fail: a citation of a missing section, split
+# over two lines as comments wrap, must be reported with its file and first line, and a missing
+# heading too. (The fixture spells the name through $D, so this file cites nothing itself.)
+check "design-citations-resolve-to-sections" tools/check_design_refs.sh
+design_refs_catch_missing_sections() {
+	local d=build/test/design-refs D=DESIGN rc
+	rm -rf "$d" && mkdir -p "$d" || return 1
+	printf '%s\n' "/* resolves: $D section 5 */" "/* does not: see $D" \
+		' * section 99 for the rest */' "# nor does $D.md, \"No such heading\"" >"$d/cites.c"
+	tools/check_design_refs.sh "$d/cites.c" >"$d/out" 2>&1
+	rc=$?
+	cat "$d/out"
+	[ $rc -eq 1 ] || { echo "want exit 1, got $rc"; return 1; }
+	expect_line "$d/out" "^$d/cites.c:2: $D section 99: " 'the missing section, at line 2' &&
+		expect_line "$d/out" "^$d/cites.c:4: .*No such heading" 'the missing heading, at line 4' &&
+		expect_no_line "$d/out" "cites.c:1:" 'no complaint about section 5, which exists'
+}
+check "design-reference-check-fails-on-a-missing-section" design_refs_catch_missing_sections
+
+# {=== the course in Thai (issue 20): every English teaching file has a Thai counterpart that
+# check_translation.sh finds in step with it, that check can fail, and the student tools speak
+# Thai when COURSE_LANG=th or the locale asks for it ===}
+
+check "translations-match-the-english" tools/check_translation.sh
+
+# translation_scratch NAME: a folder with check_translation.sh and lesson 04's README.md beside a
+# "translation" that is the English itself with the Thai link line: the rules hold for it, so
+# each case changes one thing and expects the one failure. Built here, so the check does not
+# depend on the Thai text of the day.
+translation_scratch() {
+	local d
+	d=$(student_scratch "translation-$1") || return 1
+	mkdir -p "$d/tools" "$d/lessons/04-lock-free" &&
+		cp tools/check_translation.sh "$d/tools/" &&
+		cp lessons/04-lock-free/README.md "$d/lessons/04-lock-free/" &&
+		{ echo '[English](README.md) · ภาษาไทย'; tail -n +2 lessons/04-lock-free/README.md; } \
+			>"$d/lessons/04-lock-free/README.th.md" && echo "$d"
+}
+
+# expect_translation_failure DIR WHAT REGEX: check_translation.sh on DIR exits 1 with a line
+# matching REGEX
+expect_translation_failure() {
+	local rc
+	(cd "$1" && tools/check_translation.sh lessons/04-lock-free/README.md) >"$1/out" 2>&1
+	rc=$?
+	[ $rc -eq 1 ] || { echo "$2: want exit 1, got $rc:"; sed 's/^/  | /' "$1/out"; return 1; }
+	expect_line "$1/out" "$3" "$2"
+}
+
+translation_check_can_fail() {
+	local d row section
+	d=$(translation_scratch same) || return 1
+	(cd "$d" && tools/check_translation.sh lessons/04-lock-free/README.md) ||
+		{ echo "the English with a Thai link line must pass"; return 1; }
+	# one number in the first table row that has a number; its section is the heading above it
+	d=$(translation_scratch number) || return 1
+	row=$(grep -n '^|.*| [0-9]' "$d/lessons/04-lock-free/README.th.md" | head -n 1 | cut -d: -f1)
+	section=$(awk -v row="$row" '/^```/ { fenced = !fenced } !fenced && /^#+ / { h = $0 }
+		NR == row { sub(/^#+ +/, "", h); print h; exit }' "$d/lessons/04-lock-free/README.th.md")
+	sed -i "${row}s/| \([0-9]\)/| 9\1/" "$d/lessons/04-lock-free/README.th.md"
+	expect_translation_failure "$d" 'a changed table number named with its line and section' \
+		"^FAIL  lessons/04-lock-free/README.th.md:$row: section \"$section\" .*table row differs" ||
+		return 1
+	# a heading the English does not have
+	d=$(translation_scratch heading) || return 1
+	sed -i '0,/^## /s/^## /## An extra section\n\n## /' "$d/lessons/04-lock-free/README.th.md"
+	expect_translation_failure "$d" 'a heading added' 'English: [0-9]+ headings.*Thai: [0-9]+ headings' ||
+		return 1
+	# one byte of a code block
+	d=$(translation_scratch code) || return 1
+	sed -i '0,/^make /s/^make /make  /' "$d/lessons/04-lock-free/README.th.md"
+	expect_translation_failure "$d" 'a changed code line' 'code block line differs' || return 1
+	# a missing counterpart
+	d=$(translation_scratch missing) || return 1
+	rm "$d/lessons/04-lock-free/README.th.md"
+	expect_translation_failure "$d" 'a missing Thai file' 'README.th.md: missing' || return 1
+	# a translated '## Hint N' heading: hint.sh would not find the hint
+	d=$(translation_scratch hints) || return 1
+	printf '[English](hints.md) · ภาษาไทย\n\n## คำใบ้ 1\n\nx\n' >"$d/lessons/04-lock-free/hints.th.md"
+	printf 'English · [ภาษาไทย](hints.th.md)\n\n## Hint 1\n\nx\n' >"$d/lessons/04-lock-free/hints.md"
+	(cd "$d" && tools/check_translation.sh lessons/04-lock-free/hints.md) >"$d/out" 2>&1 &&
+		{ echo "a translated Hint heading must fail"; return 1; }
+	expect_line "$d/out" "0 '## Hint N' sections" 'the hint count named'
+}
+check "translation-check-fails-naming-file-and-section" translation_check_can_fail
+
+student_hint_speaks_thai() { # the Thai hint under COURSE_LANG=th and a Thai locale, English else
+	local d want
+	d=$(student_scratch hint-thai) || return 1
+	want=$(awk '/^## Hint 1/ { on = 1; next } on && NF { print; exit }' lessons/04-lock-free/hints.th.md)
+	COURSE_STATE=$d COURSE_LANG=th make -s --no-print-directory hint LESSON=04 >"$d/th" 2>&1 ||
+		{ cat "$d/th"; return 1; }
+	expect_line "$d/th" '^คำใบ้ 1 จาก [0-9]+ \(บทที่ 04 · ' 'the Thai heading of hint 1' &&
+		grep -qF -- "$want" "$d/th" || { echo "want hint 1 of hints.th.md: $want"; cat "$d/th"; return 1; }
+	COURSE_STATE=$d LANG=th_TH.UTF-8 COURSE_LANG='' LC_ALL='' LC_MESSAGES='' \
+		tools/student/hint.sh 04 >"$d/locale" 2>&1 &&
+		expect_line "$d/locale" '^คำใบ้ 2 จาก ' 'a Thai locale to show the Thai hint 2' || return 1
+	COURSE_STATE=$d LANG=th_TH.UTF-8 COURSE_LANG=en tools/student/hint.sh 04 >"$d/en" 2>&1 &&
+		expect_line "$d/en" '^Hint 3 of ' 'COURSE_LANG=en to keep English in a Thai locale'
+}
+check "student-hint-speaks-thai" student_hint_speaks_thai
+
+student_help_thai_titles() { # make help: lesson.ini's title_th under COURSE_LANG=th, as env or argument
+	local d dir id title
+	d=$(student_scratch help-thai) || return 1
+	COURSE_LANG=th make -s --no-print-directory help >"$d/env" 2>&1 &&
+		make -s --no-print-directory help COURSE_LANG=th >"$d/arg" 2>&1 &&
+		make -s --no-print-directory help >"$d/en" 2>&1 || { cat "$d/env" "$d/arg"; return 1; }
+	for dir in lessons/[0-9][0-9]-*/; do
+		id=$(basename "$dir" | cut -c1-2)
+		title=$(ini_get "$dir/lesson.ini" lesson.title_th)
+		[ -n "$title" ] || { echo "$dir/lesson.ini: no title_th"; return 1; }
+		grep -qF "  lesson$id  $title" "$d/env" && grep -qF "  lesson$id  $title" "$d/arg" ||
+			{ echo "want 'lesson$id  $title' in make help under COURSE_LANG=th"; cat "$d/env"; return 1; }
+		grep -qF "  lesson$id  $(ini_get "$dir/lesson.ini" lesson.title)" "$d/en" ||
+			{ echo "want lesson $id's English title without COURSE_LANG"; return 1; }
+	done
+}
+check "student-help-shows-thai-lesson-titles" student_help_thai_titles
+
+# A test's `see README "Section"` becomes the Thai README's section at the same position, and
+# stays as it is in English. The READMEs are fixtures, so the check does not wait on the text.
+student_readme_pointers_follow_the_language() {
+	local d
+	d=$(student_scratch pointers) || return 1
+	printf 'English · [ภาษาไทย](README.th.md)\n\n# 04 · X\n\n## Intro\n\n```sh\n# not a heading\n```\n\n## What'"'"'s slow\n\n### ABA, and the stack\n' \
+		>"$d/README.md"
+	printf '[English](README.md) · ภาษาไทย\n\n# 04 · X\n\n## บทนำ\n\n```sh\n# not a heading\n```\n\n## อะไรที่ช้า\n\n### ABA และ stack\n' \
+		>"$d/README.th.md"
+	local line='budget::x: 5 (budget: 0) — see README "What'"'"'s slow"; (README "Intro") README "Nowhere" README "ABA"'
+	printf '%s\n' "$line" | COURSE_LANG=th tools/student/readme_pointers.sh "$d" >"$d/th" &&
+		printf '%s\n' "$line" | COURSE_LANG=en tools/student/readme_pointers.sh "$d" >"$d/en" || return 1
+	expect_line "$d/th" '— ดู README\.th\.md "อะไรที่ช้า"; \(README\.th\.md "บทนำ"\) README\.th\.md "Nowhere" README\.th\.md "ABA และ stack"$' \
+		'each pointer to the Thai section at the same position, a heading named by its first words too' &&
+		[ "$(cat "$d/en")" = "$line" ] || { echo "want the English output unchanged:"; cat "$d/en"; return 1; }
+}
+check "student-readme-pointers-follow-the-language" student_readme_pointers_follow_the_language
+
+# make lessonNN in Thai: run_lesson.sh sends the suites' output through readme_pointers.sh and
+# keeps their exit status. Fake suites that print a budget failure stand in for a lesson's.
+student_run_lesson_points_to_thai() {
+	local d rc
+	d=$(student_scratch run-lesson-thai) || return 1
+	mkdir -p "$d/lesson" "$d/reference" || return 1
+	printf '# 01 · X\n\n## Pre-sizing\n' >"$d/lesson/README.md"
+	printf '# 01 · X\n\n## จองขนาดล่วงหน้า\n' >"$d/lesson/README.th.md"
+	printf '#!/bin/sh\necho "budget::allocations: 9 (budget: 2) — see README \\"Pre-sizing\\""\nexit 1\n' \
+		>"$d/reference/test"
+	printf '#!/bin/sh\nexit 0\n' >"$d/reference/test-asan"
+	chmod +x "$d/reference/test" "$d/reference/test-asan"
+	COURSE_LANG=th tools/run_lesson.sh "$d/lesson" "$d/reference" env >"$d/th" 2>&1
+	rc=$?
+	[ $rc -eq 1 ] || { echo "want exit 1 from a failing suite, got $rc"; cat "$d/th"; return 1; }
+	expect_line "$d/th" '— ดู README\.th\.md "จองขนาดล่วงหน้า"$' 'the budget line pointing to the Thai section' &&
+		expect_line "$d/th" 'README\.th\.md$' 'the closing line naming README.th.md' || return 1
+	COURSE_LANG=en tools/run_lesson.sh "$d/lesson" "$d/reference" env >"$d/en" 2>&1
+	expect_line "$d/en" '— see README "Pre-sizing"$' 'the English line unchanged'
+}
+check "student-run-lesson-points-to-the-thai-readme" student_run_lesson_points_to_thai
 
 # {=== noise: the short version of `make test-noise` (issue 17). Lesson 09, with two CPU hogs
 # and a memory hog running: its partial twice (inside partial_band, within 5 points of each

@@ -2,7 +2,7 @@
 # deps.sh: checks and installs what the course needs (apt on Debian/Ubuntu, dnf on Fedora) and
 # creates the unprivileged grading users: ngrade1..ngrade4, a batch's graders (one per slot), and
 # ngradestu1..ngradestu4, the identities a root grader runs student code as (DESIGN.md,
-# Isolation).
+# "Isolation").
 # usage: tools/deps.sh check     exit 0 when everything is present, else list what is missing
 #        tools/deps.sh install   install it (through sudo when not root)
 #        tools/deps.sh packages P...  install distribution packages P unless present (baselines)
@@ -12,9 +12,10 @@ set -u
 # inotify-tools (make watch sees saves at once), tmux (the course tests drive make watch in it)
 # and libxml2-utils (xmllint checks the HTML report) are wanted but not required: without them
 # make watch polls and the tests that need them say they were skipped.
-# tar, gzip, zip and unzip take a class's archived submissions apart (grade batch).
-APT_PACKAGES="gcc make pkg-config binutils util-linux valgrind libcriterion-dev libcmocka-dev bubblewrap jq tar gzip zip unzip inotify-tools tmux libxml2-utils"
-DNF_PACKAGES="gcc make pkgconf binutils util-linux valgrind valgrind-devel criterion-devel libcmocka-devel bubblewrap jq tar gzip zip unzip inotify-tools tmux libxml2"
+# libarchive reads a class's archived submissions (grade batch); tar, gzip, zip and unzip make the
+# course's own test archives.
+APT_PACKAGES="gcc make pkg-config binutils util-linux valgrind libcriterion-dev libcmocka-dev libarchive-dev bubblewrap jq tar gzip zip unzip inotify-tools tmux libxml2-utils"
+DNF_PACKAGES="gcc make pkgconf binutils util-linux valgrind valgrind-devel criterion-devel libcmocka-devel libarchive-devel bubblewrap jq tar gzip zip unzip inotify-tools tmux libxml2"
 # The course's tests render the HTML report in headless Chromium where it is installed. Debian
 # ships it as a package; Ubuntu's chromium package only installs a snap, which fails in CI and
 # containers, so it is left out there (the test then says it was skipped, and why).
@@ -29,7 +30,7 @@ missing() {
 	for cmd in gcc make valgrind jq setarch nm objdump bwrap tar gzip zip unzip; do
 		command -v "$cmd" >/dev/null 2>&1 || echo "$cmd"
 	done
-	for header in criterion/criterion.h cmocka.h valgrind/callgrind.h; do
+	for header in criterion/criterion.h cmocka.h archive.h valgrind/callgrind.h; do
 		[ -f "/usr/include/$header" ] || echo "$header"
 	done
 	for user in $GRADING_USERS; do

@@ -8,6 +8,8 @@
 # The objects are built here, in build/dist-objects/, whatever the course's build/ holds.
 # The lesson template links them where the sources are absent. The edition's README says that
 # local scores are estimates and that the official score comes from the instructor's batch.
+# Both languages ship: README.th.md gets the same change and the same section in Thai, so the
+# two keep the same headings and code blocks (tools/check_translation.sh).
 set -euo pipefail
 out=$(realpath -m "${1:?usage: dist_student.sh OUT}")
 cd "$(dirname "$0")/.."
@@ -43,10 +45,12 @@ for obj in "${targets[@]}"; do
 	cp "$obj" "$out/solutions/$slug/obj/$variant/"
 done
 # the Start section's second command is this edition's own test, not the course's
-sed -i "s|^make test         # the course's own test suite (what CI runs)\$|make test         # this edition's own checks, about 5 minutes (see the last section)|" \
-	"$out/README.md"
-grep -q "^make test         # this edition's own checks" "$out/README.md" ||
-	{ echo "dist-student: README.md's Start section changed: update this script" >&2; exit 1; }
+for readme in README.md README.th.md; do
+	sed -i "s|^make test         # the course's own test suite (what CI runs)\$|make test         # this edition's own checks, about 5 minutes (see the last section)|" \
+		"$out/$readme"
+	grep -q "^make test         # this edition's own checks" "$out/$readme" ||
+		{ echo "dist-student: $readme's Start section changed: update this script" >&2; exit 1; }
+done
 cat >>"$out/README.md" <<'TEXT'
 
 ## This is the student edition
@@ -61,8 +65,25 @@ environment it was measured in.
 Here `make test` runs this edition's own checks (`tools/edition_test.sh`, about 5 minutes on
 two cores): the toolchain (`make doctor`), every skeleton builds and fails a budget, every
 shipped reference passes its suites and grades at least 95, the self-learner tools run, and
-every command these READMEs show exists. What they mark "full course only" (`partial.c`,
-`steps/`, `racy.c` and the checks of the course itself) needs the full course, which has the
+every command these READMEs show exists. What they mark "full course only" (`partial`,
+`steps/`, `racy` and the checks of the course itself) needs the full course, which has the
 solution sources. `build/grade --lesson NN --reference` grades a shipped reference.
+TEXT
+cat >>"$out/README.th.md" <<'TEXT'
+
+## นี่คือฉบับนักเรียน
+
+คอร์สชุดนี้ไม่มี solution sources: reference ของแต่ละบทเป็น object ที่ compile แล้ว
+(`solutions/NN-slug/obj/`) build ด้วย flags ของคอร์ส ซึ่ง grader link และวัด
+เหมือน sources ทุกอย่าง `make grade` ที่นี่ให้คะแนนแบบ **ค่าประมาณ**: เครื่องของคุณ
+compiler และ seed ต่างจากของผู้สอน **คะแนนทางการ** มาจาก batch ของผู้สอน
+(`grade batch`) ซึ่งรายงานพก seed, เวอร์ชันของคอร์ส และสภาพแวดล้อมที่ใช้วัดไว้
+
+ที่นี่ `make test` รัน checks ของฉบับนี้เอง (`tools/edition_test.sh` ราว 5 นาทีบน
+สอง cores): toolchain (`make doctor`), ทุก skeleton build ได้และไม่ผ่าน budget, ทุก
+reference ที่แจกมาผ่าน suites และได้คะแนนอย่างน้อย 95, เครื่องมือสำหรับเรียนเองทำงาน และ
+ทุกคำสั่งที่ READMEs เหล่านี้แสดงมีอยู่จริง สิ่งที่ถูกทำเครื่องหมาย "full course only" (`partial.c`,
+`steps/`, `racy.c` และ checks ของตัวคอร์สเอง) ต้องใช้คอร์สฉบับเต็มซึ่งมี
+solution sources `build/grade --lesson NN --reference` ให้คะแนน reference ที่แจกมา
 TEXT
 echo "dist-student: $out ($(find "$out" -type f | wc -l) files)"

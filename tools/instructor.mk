@@ -1,6 +1,6 @@
 # tools/instructor.mk: the instructor's targets: grading a class (make batch), the student
 # edition without solution sources (make dist-student) and Gradescope's autograder (make
-# gradescope). DESIGN section 6, "Untrusted code"; README's "For instructors".
+# gradescope). DESIGN section 6.4, "Untrusted code"; README's "For instructors".
 
 JOBS ?= 2
 .PHONY: batch batch-usage dist-student gradescope gradescope-usage

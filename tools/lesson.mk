@@ -130,6 +130,7 @@ define LESSON_template
 LESSON_IDS += $(2)
 LESSON_DIR_$(2) := $(1)
 LESSON_TITLE_$(2) := $(LESSON_INI_TITLE_$(2))
+LESSON_TITLE_TH_$(2) := $(LESSON_INI_TITLE_TH_$(2))
 L$(2)_STUDENT := $(LESSON_INI_STUDENT_$(2))
 L$(2)_STUDENT_OBJ := $$(call objects_of,$$(L$(2)_STUDENT))
 L$(2)_TESTS := $(wildcard $(1)/test_*.c)

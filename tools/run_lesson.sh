@@ -11,16 +11,26 @@ set -u
 lesson_dir=$1 out=$2 sanitizer_run=$3
 shift 3
 status=0
+lang=$("$(dirname "$0")/course_lang.sh")
+# run_tests CMD...: runs a test binary; when the tools speak Thai its output goes through
+# readme_pointers.sh, which points `see README "Section"` to the Thai README's section.
+run_tests() {
+	[ "$lang" = th ] || { "$@"; return; }
+	{ "$@" 2>&1; echo $? >"$out/tests.rc"; } | "$(dirname "$0")/student/readme_pointers.sh" "$lesson_dir"
+	rc=$(cat "$out/tests.rc")
+	rm -f "$out/tests.rc"
+	return "$rc"
+}
 rm -f "$out/tests.tap" "$out/tests.json" "$out/tests-asan.tap" "$out/tests-asan.json"
 
 printf '\n== %s: every suite (%s) ==\n' "$lesson_dir" "$out/test"
 # Criterion prints nothing for a passing test: say why the first run after an edit is slower.
 printf '   (budget tests run the bench under Valgrind: a few seconds after each change)\n'
 # a last-resort bound: the suites time out their own tests, Valgrind runs have their own limit
-timeout -k 5 900 "$out/test" --tap="$out/tests.tap" --json="$out/tests.json" "$@" || status=1
+run_tests timeout -k 5 900 "$out/test" --tap="$out/tests.tap" --json="$out/tests.json" "$@" || status=1
 printf '\n== %s: correct and task suites under AddressSanitizer + UBSan ==\n' "$lesson_dir"
 # shellcheck disable=SC2086 # sanitizer_run is a command with its arguments
-timeout -k 5 900 $sanitizer_run "$out/test-asan" --filter '@(correct|task)/*' \
+run_tests timeout -k 5 900 $sanitizer_run "$out/test-asan" --filter '@(correct|task)/*' \
 	--tap="$out/tests-asan.tap" --json="$out/tests-asan.json" "$@" || status=1
 
 # The cmocka gates, when the lesson has them (tools/lesson.mk): data races under ThreadSanitizer
@@ -58,7 +68,13 @@ if [ "$(basename "$out")" = student ]; then
 		done
 fi
 
-if [ $status -ne 0 ]; then
+if [ $status -ne 0 ] && [ "$lang" = th ]; then
+	readme=README.th.md
+	[ -f "$lesson_dir/$readme" ] || readme=README.md
+	printf '\n%s: มีเทสต์ที่ยังไม่ผ่าน (ดูด้านบน) บรรทัดของ budget บอกว่าควรอ่านส่วนไหนต่อใน %s/%s\n' \
+		"$lesson_dir" "$lesson_dir" "$readme"
+	printf 'ติดอยู่? make hint แสดงคำใบ้ทีละข้อ ส่วน make watch จะรันเทสต์ใหม่ทุกครั้งที่คุณบันทึกไฟล์\n'
+elif [ $status -ne 0 ]; then
 	printf '\n%s: some tests fail (above). The budget lines say what to read next in %s/README.md\n' \
 		"$lesson_dir" "$lesson_dir"
 	printf 'Stuck? make hint shows a hint; make watch reruns the tests whenever you save.\n'

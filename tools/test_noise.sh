@@ -74,14 +74,16 @@ spread() { # the largest minus the smallest of the numbers on stdin
 }
 
 check_partial() { # check_partial LESSON CONDITION: one row of the table
-	local lesson=$1 condition=$2 dir slug band lo hi scores s row_spread
+	local lesson=$1 condition=$2 dir slug band lo hi scores s row_spread partial
 	dir=$(find lessons -maxdepth 1 -name "$lesson-*" | head -n 1)
 	slug=$(basename "$dir")
 	band=$("$GRADE" ini "$dir/lesson.ini" lesson.partial_band)
 	read -r lo hi <<<"$band"
-	# shellcheck disable=SC2046 # file names without spaces
-	scores=$(grade_scores "$lesson" "partial-$condition" "solutions/$slug/partial.c" \
-		$(ls "solutions/$slug/partial/"*.c 2>/dev/null))
+	# the partial solution is a variant (tools/variant.sh); the reference's files stand for
+	# the student files it leaves as they are
+	partial=$(tools/variant.sh "solutions/$slug/$("$GRADE" ini "$dir/lesson.ini" variants.partial)" \
+		"$WORK/variants/$lesson") || { fail "lesson $lesson: the partial variant"; return; }
+	scores=$(grade_scores "$lesson" "partial-$condition" "$partial" "solutions/$slug")
 	row_spread=$(echo "$scores" | spread)
 	printf '%-6s %-7s %-36s %6s   [%s, %s]\n' "$lesson" "$condition" "$(tr "\n" " " <<<"$scores")" \
 		"$row_spread" "$lo" "$hi"

@@ -32,7 +32,7 @@
 	} while (0)
 
 /* Calls through volatile pointers: gcc -O1+ deletes an unused malloc/free pair and may merge
- * malloc + memset into calloc (DESIGN section 4); it cannot see through these. */
+ * malloc + memset into calloc (DESIGN section 4.6); it cannot see through these. */
 static void *(*volatile malloc_fn)(size_t) = malloc;
 static void *(*volatile calloc_fn)(size_t, size_t) = calloc;
 static void *(*volatile realloc_fn)(void *, size_t) = realloc;

@@ -1,4 +1,4 @@
-/* test_impl.c: the --impl rules of DESIGN section 6 and the intake checks, on a two-file
+/* test_impl.c: the --impl rules of DESIGN section 6.3 and the intake checks, on a two-file
  * lesson in a scratch folder: which file stands for which student file, and what is refused. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -90,12 +90,13 @@ static void folder_gives_its_files_and_lesson_fills_the_rest(void **state)
 	assert_string_equal(staged(&impl, "b.c"), "lesson b");
 }
 
-static void other_name_stands_for_first_file_and_its_folder_for_the_rest(void **state)
+static void other_name_stands_for_first_file_and_lesson_for_the_rest(void **state)
 {
+	/* other/b.c is beside it, but only a folder given as --impl lends its files */
 	char *args[] = {"other/partial.c"};
 	struct impl impl = stage_ok(state, args, 1);
 	assert_string_equal(staged(&impl, "a.c"), "partial");
-	assert_string_equal(staged(&impl, "b.c"), "other b");
+	assert_string_equal(staged(&impl, "b.c"), "lesson b");
 }
 
 static void files_named_like_student_files_replace_them(void **state)
@@ -139,7 +140,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(folder_gives_its_files_and_lesson_fills_the_rest),
-		cmocka_unit_test(other_name_stands_for_first_file_and_its_folder_for_the_rest),
+		cmocka_unit_test(other_name_stands_for_first_file_and_lesson_for_the_rest),
 		cmocka_unit_test(files_named_like_student_files_replace_them),
 		cmocka_unit_test(same_files_stage_into_the_same_folder),
 		cmocka_unit_test(intake_refuses_links_binaries_and_missing_files),

@@ -17,13 +17,14 @@
 
 #include "../../tools/measure/manifest.h"
 
-/* The DESIGN section 10 example, plus a metric of each remaining shape. */
+/* The DESIGN section 10.1 example, plus a metric of each remaining shape. */
 static const char FULL[] =
     "format_version = 1\n"
     "# the course's first lesson\n"
     "[lesson]\n"
     "id = 01                      ; two digits, matches the folder\n"
     "title = Zero allocation\n"
+    "title_th = ไม่มีการจัดสรรหน่วยความจำ\n"
     "student_files = logfmt.c helpers.S ; space-separated\n"
     "skeleton_passes = correct task\n"
     "partial_band = 30 80\n"
@@ -92,6 +93,7 @@ static void full_manifest_reads_every_field(void **state)
 	assert_string_equal(m.path, "lesson.ini");
 	assert_string_equal(m.id, "01");
 	assert_string_equal(m.title, "Zero allocation");
+	assert_string_equal(m.title_th, "ไม่มีการจัดสรรหน่วยความจำ");
 	assert_int_equal(m.n_student_files, 2);
 	assert_string_equal(m.student_files[0], "logfmt.c");
 	assert_string_equal(m.student_files[1], "helpers.S");
@@ -312,6 +314,7 @@ static const struct refusal whole[] = {
      "lesson.ini:3: key 'student_files': 'a.c' is listed twice"},
     {"format_version = 1\n[lesson]\nstudent_files =\n",
      "lesson.ini:3: key 'student_files': empty value"},
+    {"format_version = 1\n[lesson]\ntitle_th =\n", "lesson.ini:3: key 'title_th': empty value"},
     {"format_version = 1\n[lesson]\nskeleton_passes = correct fast\n",
      "lesson.ini:3: key 'skeleton_passes': not one of correct|task|budget: 'fast'"},
     {"format_version = 1\n[lesson]\npartial_band = 80 30\n",

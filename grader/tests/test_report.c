@@ -1,6 +1,7 @@
 /* test_report.c: what the text and JSON reports say about the reference's values: a value
  * never measured (the native runs happen only after the gate) prints as '-' and null, never
- * as 0, and a metric that beats the reference says by how much. */
+ * as 0, and a metric that beats the reference says by how much; and a JSON report read back
+ * (how a batch draws each student's HTML page) prints the same JSON and the same page. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "../json_read.h"
 #include "../report.h"
 
 static struct metric_spec instructions = {.name = "instructions",
@@ -43,13 +45,16 @@ static void make_report(struct grade_report *r, const char *status, double ratio
 	r->n_metrics = 2;
 }
 
+/* json: 0 text, 1 JSON, 2 HTML */
 static char *text_of(const struct grade_report *r, int json)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	assert_non_null(f);
-	if (json)
+	if (json == 2)
+		report_html(r, f);
+	else if (json)
 		report_json(r, f);
 	else
 		report_text(r, f, 0);
@@ -95,11 +100,58 @@ static void never_measured_reference_values_are_dashes_and_null(void **state)
 	free(t);
 }
 
+static void a_report_read_back_prints_the_same_json_and_html(void **state)
+{
+	(void)state;
+	struct manifest m = {.id = "01", .title = "Zero <allocation>", .n_metrics = 2};
+	m.metrics[0] = instructions;
+	m.metrics[1] = context_switches;
+	struct grade_report r;
+	make_report(&r, "tests_failed", 0.5);
+	r.metrics[0].spec = &m.metrics[0];
+	r.metrics[1].spec = &m.metrics[1];
+	snprintf(r.title, sizeof r.title, "%s", m.title);
+	snprintf(r.student, sizeof r.student, "eve \"<b>\" & co");
+	snprintf(r.reason, sizeof r.reason, "test 'x' failed");
+	snprintf(r.next_step, sizeof r.next_step, "run 'make lesson01'");
+	r.passed = 7;
+	r.n_failures = 1;
+	snprintf(r.failures[0].name, sizeof r.failures[0].name, "correct::x");
+	snprintf(r.failures[0].message, sizeof r.failures[0].message, "want 1, got 2");
+	struct function_row f = {.name = "render", .student = 120, .reference = 90,
+	                         .has_reference = 1};
+	r.functions = &f;
+	r.n_functions = 1;
+	snprintf(r.toolchain.cc, sizeof r.toolchain.cc, "gcc 12");
+	r.seed = 42;
+	char *json = text_of(&r, 1), *html = text_of(&r, 2), err[128];
+	struct json_value *v = json_parse(json, strlen(json), err, sizeof err);
+	assert_non_null(v);
+	struct grade_report back;
+	assert_int_equal(report_read_json(v, &m, &back, err, sizeof err), 0);
+	char *json2 = text_of(&back, 1), *html2 = text_of(&back, 2);
+	assert_string_equal(json2, json);
+	assert_string_equal(html2, html);
+	free(back.functions);
+	json_free(v);
+	m.id[1] = '2'; /* a report of another lesson is refused */
+	v = json_parse(json, strlen(json), err, sizeof err);
+	assert_int_equal(report_read_json(v, &m, &back, err, sizeof err), -1);
+	assert_non_null(strstr(err, "lesson 02"));
+	free(back.functions);
+	json_free(v);
+	free(json);
+	free(html);
+	free(json2);
+	free(html2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(beating_the_reference_says_by_how_much),
 	    cmocka_unit_test(never_measured_reference_values_are_dashes_and_null),
+	    cmocka_unit_test(a_report_read_back_prints_the_same_json_and_html),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -110,10 +111,65 @@ static void cmocka_names_in_declaration_order(void **state)
 	assert_int_equal(suites_cmocka_names("/nonexistent/race_test.c", names, 4), 0);
 }
 
+/* A stand-in for a test binary: a shell script that takes Criterion's options, kills itself
+ * with SIGABRT while the marker file is missing (creating it first: only the first run dies
+ * when once is set), and otherwise writes a TAP report of one passing test. */
+static void write_runner(const char *dir, int once, char *bin, size_t len)
+{
+	snprintf(bin, len, "%s/test", dir);
+	FILE *f = fopen(bin, "w");
+	assert_non_null(f);
+	fprintf(f,
+		"#!/bin/sh\n"
+		"marker=%s/died-once\n"
+		"if [ %d = 0 ] || [ ! -e \"$marker\" ]; then : >\"$marker\"; kill -ABRT $$; fi\n"
+		"for a; do case $a in --tap=*) tap=${a#--tap=} ;; esac; done\n"
+		"printf 'TAP version 13\\n1..1\\nok - correct::a  (0.00s)\\n' >\"$tap\"\n",
+		dir, once);
+	fclose(f);
+	assert_int_equal(chmod(bin, 0755), 0);
+}
+
+static void run_dying_runner(int once, int *rc, struct gate_result *g, char *err, size_t errlen)
+{
+	char dir[] = "/tmp/test_suites.XXXXXX", bin[64], log_dir[64], cmd[128];
+	assert_non_null(mkdtemp(dir));
+	write_runner(dir, once, bin, sizeof bin);
+	snprintf(log_dir, sizeof log_dir, "%s/log", dir);
+	assert_int_equal(mkdir(log_dir, 0755), 0);
+	*rc = suites_run_gate(bin, log_dir, 20, NULL, g, err, errlen);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void a_runner_that_died_once_runs_again(void **state)
+{
+	struct gate_result g;
+	char err[256] = "";
+	int rc;
+	(void)state;
+	run_dying_runner(1, &rc, &g, err, sizeof err);
+	assert_int_equal(rc, 0);
+	assert_int_equal(g.passed, 1);
+}
+
+static void a_runner_that_always_dies_is_reported(void **state)
+{
+	struct gate_result g;
+	char err[256] = "";
+	int rc;
+	(void)state;
+	run_dying_runner(0, &rc, &g, err, sizeof err);
+	assert_int_equal(rc, -1);
+	assert_non_null(strstr(err, "the test run wrote no report: killed by SIGABRT"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(counts_only_gate_suites),
+		cmocka_unit_test(a_runner_that_died_once_runs_again),
+		cmocka_unit_test(a_runner_that_always_dies_is_reported),
 		cmocka_unit_test(failures_carry_their_first_message),
 		cmocka_unit_test(empty_report_counts_nothing),
 		cmocka_unit_test(cmocka_tap_prefixes_names_and_keeps_the_message),

@@ -115,7 +115,7 @@ static void expect_line(const char *input, const struct log_record *r, const cha
 
 /* Criterion's --timeout flag does nothing in 2.4.1 (measured); a suite's .timeout works, so a
  * submission that loops forever fails its test instead of hanging `make lesson01`. Budget tests
- * carry none: the Valgrind runner bounds them (DESIGN section 4). */
+ * carry none: the Valgrind runner bounds them (DESIGN section 4.3). */
 TestSuite(correct, .timeout = 10);
 
 Test(correct, matches_simple_formatter_on_seeded_requests)

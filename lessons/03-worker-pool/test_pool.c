@@ -214,7 +214,7 @@ static void overlap_task(void *arg)
 }
 
 /* The most tasks running at once on a pool of `workers`, given PER_WORKER tasks per worker in
- * one batch: enough that a worker which takes up to 32 per lock (steps/1-batched.c), or half of
+ * one batch: enough that a worker which takes up to 32 per lock (steps/1-batched), or half of
  * what is queued, still leaves work for every other worker. */
 #define PER_WORKER 64
 

@@ -120,7 +120,7 @@ static int mq_pop(void *p, uint64_t *v)
 	return 1;
 }
 
-/* The steps between: indices on one line, seq_cst, no cached copy (partial.c's ring) ... */
+/* The steps between: indices on one line, seq_cst, no cached copy (partial's ring) ... */
 struct naive {
 	_Atomic size_t head, tail;
 	uint64_t items[CAP];
@@ -208,7 +208,7 @@ static const struct ring_ops rings[] = {
      ref_drop},
     {"Concurrency Kit `ck_ring` SPSC", ck_make, ck_push, ck_pop, free},
     {"mutex + two condition variables, blocking", mq_make, mq_push, mq_pop, free},
-    {"seq_cst, head and tail on one line, no cache (`partial.c`)", naive_make, seq_push, seq_pop,
+    {"seq_cst, head and tail on one line, no cache (`partial`)", naive_make, seq_push, seq_pop,
      free},
     {"acquire/release, one line, no cache", naive_make, acq_push, acq_pop, free},
     {"acquire/release, padded, no cache", padded_make, pad_push, pad_pop, free},
@@ -272,11 +272,11 @@ enum kind {
 
 static const char *const kind_names[] = {
     "counter: one mutex (the skeleton)",
-    "counter: one atomic, `atomic_fetch_add` (`partial.c`)",
+    "counter: one atomic, `atomic_fetch_add` (`partial`)",
     "counter: a shard per thread, shards adjacent (false sharing)",
     "counter: a shard per thread, one cache line each (reference)",
     "stack: one mutex (the skeleton)",
-    "stack: Treiber, generation-tagged, no backoff (`steps/2-treiber.c`)",
+    "stack: Treiber, generation-tagged, no backoff (`steps/2-treiber`)",
     "stack: Treiber, generation-tagged, backoff (reference)",
 };
 

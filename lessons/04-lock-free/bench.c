@@ -2,7 +2,7 @@
  * samples: sharded counting, a pool of message slots, a producer and a consumer on a ring.
  * Natively each stage runs on --workers threads (the ring on two), --rounds times; under
  * Valgrind it runs once with the workers taking turns on one thread, because threads that spin
- * make Valgrind's counts meaningless (DESIGN section 4). Prints a checksum of one round. */
+ * make Valgrind's counts meaningless (DESIGN section 4.4). Prints a checksum of one round. */
 #include <stdio.h>
 #include <valgrind/valgrind.h>
 

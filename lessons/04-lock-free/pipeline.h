@@ -2,7 +2,7 @@
  * latency samples and the three stages of a metrics pipeline that use the student's structures.
  * Each stage runs either on real threads (natively, and in the stress tests) or with all its
  * workers taking turns on the calling thread (under Valgrind: counts come only from paths that
- * never spin, DESIGN section 4); both ways compute the same results. */
+ * never spin, DESIGN section 4.4); both ways compute the same results. */
 #ifndef PIPELINE_H
 #define PIPELINE_H
 

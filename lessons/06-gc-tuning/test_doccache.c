@@ -208,7 +208,7 @@ static void expect_same_answers(uint32_t keys, size_t n, uint64_t seed, struct d
 }
 
 /* Criterion's --timeout flag does nothing in 2.4.1; a suite's .timeout works. Budget tests carry
- * none: the Valgrind runner bounds them (DESIGN section 4). */
+ * none: the Valgrind runner bounds them (DESIGN section 4.3). */
 TestSuite(correct, .timeout = 30);
 TestSuite(task, .timeout = 30);
 

@@ -1,7 +1,7 @@
 /* bench.c: lesson 10's workload driver, both cases.
  * Case A: hands the engine a seeded access log as a file, runs one analysis inside the measured
  * region and hashes the report. Natively the engine runs on --workers threads; under Valgrind
- * on one, because instructions are counted only on single-threaded paths (DESIGN section 4).
+ * on one, because instructions are counted only on single-threaded paths (DESIGN section 4.4).
  * Case B: after the region, natively only, starts the student's server on --server-threads
  * threads and drives it with the course's load generator (loadgen.h): --requests over
  * --connections keep-alive connections from --clients threads, --pipeline requests in flight

@@ -33,7 +33,7 @@ static void set_count(struct queue *q, size_t n)
 }
 
 /* changed: a worker skips the lock of a queue that looks empty. Unlike a plain read of count
- * without the lock (a data race: see racy.c), an atomic may be read anywhere; a stale value
+ * without the lock (a data race: see racy), an atomic may be read anywhere; a stale value
  * only costs a lock taken for nothing, or a look elsewhere, and the worker rechecks its own
  * queue under the lock before it sleeps. */
 static int looks_empty(struct queue *q)

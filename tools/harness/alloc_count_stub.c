@@ -1,6 +1,6 @@
 /* alloc_count_stub.c: weak stand-ins for alloc_count's readers, kept in the harness library so
  * every test links in every build variant. The asan, tsan and valgrind builds have no
- * interposer (it crashes under ASan, reads zero under Valgrind: DESIGN section 4). */
+ * interposer (it crashes under ASan, reads zero under Valgrind: DESIGN section 4.2). */
 #include "alloc_count.h"
 
 /* Weak, so that alloc_count.o's strong definitions win wherever the interposer is linked:

@@ -1,4 +1,4 @@
-/* manifest.c: reads a lesson's lesson.ini (schema version 1, DESIGN section 10) into struct
+/* manifest.c: reads a lesson's lesson.ini (schema version 1, DESIGN section 10.1) into struct
  * manifest, line by line, refusing anything it does not understand with one line that names the
  * file, the line and the key: the reader is a lesson author with the file open beside it. */
 #include "manifest.h"
@@ -18,7 +18,7 @@
 #define QUOTE_MAX         60        /* characters of a value quoted back in a message */
 #define DEFAULT_TOLERANCE 1.05
 #define DEFAULT_SEED      1
-/* DESIGN's example cap: a lesson that forgets the key still refuses a precomputed table */
+/* DESIGN section 10.1's default: a lesson that forgets the key still refuses a precomputed table */
 #define DEFAULT_MAX_STATIC_BYTES 65536
 #define MIN_ZERO_OVER_TOLERANCE  1.25
 #define MAX_KEYS                 16
@@ -28,7 +28,8 @@
 #define QV(s)    QS((s), strlen(s))
 
 enum section {
-	SEC_NONE, SEC_LESSON, SEC_WORKLOAD, SEC_METRIC, SEC_CHECKS, SEC_ANCHORS, SEC_BUDGETS,
+	SEC_NONE, SEC_LESSON, SEC_WORKLOAD, SEC_METRIC, SEC_CHECKS, SEC_BASELINES, SEC_BUDGETS,
+	SEC_VARIANTS,
 	SEC_COUNT
 };
 
@@ -122,8 +123,8 @@ static int key_fail(struct parser *p, const char *fmt, ...)
 	return -1;
 }
 
-static const char *const section_names[SEC_COUNT] = {"",       "lesson",    "workload", "metric",
-                                                     "checks", "baselines", "budgets"};
+static const char *const section_names[SEC_COUNT] = {
+    "", "lesson", "workload", "metric", "checks", "baselines", "budgets", "variants"};
 
 /* "[lesson]", "[metric.instructions]", ... for messages */
 static const char *section_label(enum section sec, const struct metric_spec *metric, char *buf,
@@ -287,6 +288,15 @@ static int set_title(struct parser *p, const char *v)
 	if (!*v)
 		return key_fail(p, "empty value");
 	return copy_value(p, v, p->m->title, sizeof(p->m->title));
+}
+
+/* The Thai title the student tools show when the course speaks Thai (tools/course_lang.sh);
+ * optional: without it they show the English one. */
+static int set_title_th(struct parser *p, const char *v)
+{
+	if (!*v)
+		return key_fail(p, "empty value");
+	return copy_value(p, v, p->m->title_th, sizeof(p->m->title_th));
 }
 
 /* A plain file name the Makefile and the intake can use as is: no folders, no shell-special
@@ -631,11 +641,40 @@ static int set_baseline_packages(struct parser *p, const char *v)
 	return set_word_list(p, v, p->m->baseline_packages, sizeof(p->m->baseline_packages));
 }
 
+/* {=== [variants]: the course's own solution variants (tools/variant.sh) ===} */
+
+/* Each word names a folder of patches under solutions/NN-slug/ ("partial", "steps/1-read"):
+ * a path of letters, digits, '-', '_' and '/', never leaving that folder. */
+static int set_variant_list(struct parser *p, const char *v, char *out, size_t size)
+{
+	for (const char *c = v; *c; c++)
+		if (!isalnum((unsigned char)*c) && !strchr(" \t-_/", *c))
+			return key_fail(p, "character '%c' is not allowed in a variant name", *c);
+	if (strstr(v, "..") != NULL || v[0] == '/' || strstr(v, " /") != NULL)
+		return key_fail(p, "a variant is a folder under solutions/NN-slug/");
+	return set_word_list(p, v, out, size);
+}
+
+static int set_variant_partial(struct parser *p, const char *v)
+{
+	return set_variant_list(p, v, p->m->variant_partial, sizeof(p->m->variant_partial));
+}
+
+static int set_variant_racy(struct parser *p, const char *v)
+{
+	return set_variant_list(p, v, p->m->variant_racy, sizeof(p->m->variant_racy));
+}
+
+static int set_variant_steps(struct parser *p, const char *v)
+{
+	return set_variant_list(p, v, p->m->variant_steps, sizeof(p->m->variant_steps));
+}
+
 /* }=== */
 
 /* {=== the schema: keys per section, their order fixes their index in key_line ===} */
 
-enum { K_ID, K_TITLE, K_STUDENT_FILES, K_SKELETON_PASSES, K_PARTIAL_BAND };
+enum { K_ID, K_TITLE, K_STUDENT_FILES, K_SKELETON_PASSES, K_PARTIAL_BAND, K_TITLE_TH };
 enum { K_SEED, K_ARGS, K_TIME_LIMIT, K_MASSIF_PAGES_AS_HEAP, K_NATIVE_ARGS, K_DRAW_SEED };
 enum {
 	K_KIND,
@@ -659,6 +698,7 @@ static const struct key_rule lesson_keys[] = {
     [K_STUDENT_FILES] = {"student_files", set_student_files},
     [K_SKELETON_PASSES] = {"skeleton_passes", set_skeleton_passes},
     [K_PARTIAL_BAND] = {"partial_band", set_partial_band},
+    [K_TITLE_TH] = {"title_th", set_title_th},
     {NULL, NULL},
 };
 
@@ -702,8 +742,16 @@ static const struct key_rule baselines_keys[] = {
 
 static const struct key_rule no_keys[] = {{NULL, NULL}}; /* [budgets]: parse_budget_key */
 
+static const struct key_rule variants_keys[] = {
+    {"partial", set_variant_partial},
+    {"racy", set_variant_racy},
+    {"steps", set_variant_steps},
+    {NULL, NULL},
+};
+
 static const struct key_rule *const section_keys[SEC_COUNT] = {
-    top_keys, lesson_keys, workload_keys, metric_keys, checks_keys, baselines_keys, no_keys,
+    top_keys,    lesson_keys,    workload_keys, metric_keys,
+    checks_keys, baselines_keys, no_keys,       variants_keys,
 };
 
 static const char *const catalogue[] = {

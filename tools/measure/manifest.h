@@ -1,4 +1,4 @@
-/* manifest.h: parses a lesson's lesson.ini (schema version 1, DESIGN section 10). Every error
+/* manifest.h: parses a lesson's lesson.ini (schema version 1, DESIGN section 10.1). Every error
  * names the file, the line and the key, so a lesson author can fix it without guessing. */
 #ifndef MANIFEST_H
 #define MANIFEST_H
@@ -44,6 +44,7 @@ struct manifest {
 	char path[512];                         /* the file this was read from */
 	char id[3];                             /* two digits */
 	char title[128];
+	char title_th[192];                     /* UTF-8: a Thai letter takes 3 bytes */
 	char student_files[MANIFEST_MAX_FILES][64];
 	size_t n_student_files;
 	char skeleton_passes[MANIFEST_MAX_SUITES][32];
@@ -65,6 +66,10 @@ struct manifest {
 	char baseline_libs[256];                  /* [baselines] libs: linker flags of baselines.c */
 	char baseline_packages[256];              /* [baselines] packages: what make baselines installs */
 	struct manifest_budget budgets[MANIFEST_MAX_BUDGETS]; /* [budgets] */
+	/* [variants]: folders of patches under solutions/NN-slug/ (tools/variant.sh) */
+	char variant_partial[64]; /* the partial solution, graded inside partial_band */
+	char variant_racy[64];    /* the reference with a planted data race: fails the race gate */
+	char variant_steps[512];  /* the README's steps, in order */
 	size_t n_budgets;
 };
 

@@ -185,7 +185,7 @@ static _Noreturn void run_child(const struct proc_spec *spec, const char *path, 
 	/* Also done by the parent: whichever runs first, the group exists before anyone
 	 * signals it, and before this child can fork a grandchild into it. */
 	setpgid(0, 0);
-	/* DESIGN section 4: a Criterion .timeout does not kill a Valgrind the test started.
+	/* DESIGN section 4.3: a Criterion .timeout does not kill a Valgrind the test started.
 	 * The signal comes when the thread that forked exits, and proc_run's thread waits. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
 		child_fail(err_fd, STAGE_SETUP);

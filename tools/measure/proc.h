@@ -32,7 +32,7 @@ struct proc_spec {
 	unsigned long nproc_limit;     /* RLIMIT_NPROC (per user: useful with run_uid); 0: none */
 	unsigned long nofile_limit;    /* RLIMIT_NOFILE; 0: none */
 	/* run as this user and group, without supplementary groups (a batch's per-slot user,
-	 * DESIGN section 6); 0: keep the caller's (root is never a target) */
+	 * DESIGN section 6.4, layer 4); 0: keep the caller's (root is never a target) */
 	unsigned run_uid, run_gid;
 	/* student code: run inside this jail (jail.h), seeing what jail_run shows; NULL, or a
 	 * jail in mode JAIL_NONE, runs it as it is */

@@ -1,5 +1,5 @@
 /* valgrind_run.c: runs a bench driver under callgrind or massif with the safeguards of DESIGN
- * section 4, turns the output into numbers, and caches them by the hash of everything that
+ * section 4.3, turns the output into numbers, and caches them by the hash of everything that
  * could change them. The budget tests and the grader both come through here. */
 #include "valgrind_run.h"
 

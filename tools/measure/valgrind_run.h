@@ -3,7 +3,7 @@
  * grader both call it, and its results are cached by the hash of the binary, its arguments, the
  * tool's options and the machine (glibc's build, Valgrind, CPU model, GLIBC_TUNABLES), so the
  * same thing is never measured twice; each entry keeps its raw Valgrind file. Safeguards from
- * DESIGN section 4: --vgdb=no, a private TMPDIR and working directory of fixed length, env -i,
+ * DESIGN section 4.3: --vgdb=no, a private TMPDIR and working directory of fixed length, env -i,
  * an output file created by us before the run, the exit code, stderr and the pid:/cmd: lines
  * checked, a wall-clock limit on the process group. */
 #ifndef VALGRIND_RUN_H

@@ -9,6 +9,7 @@
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 2
 STATE=${COURSE_STATE:-.course}
 BUILD=build
+LANG_CODE=$(tools/course_lang.sh) # th or en: which hints, titles and README the tools point to
 
 # die TOOL WHAT [NEXT]: `tool: what failed: why` on stderr, the next step on its own line, exit 1.
 die() {
@@ -30,7 +31,8 @@ lesson_ids() { # every lesson id, in course order
 	done
 }
 
-# use_lesson TOOL [NN]: sets LESSON_ID, LESSON_DIR, LESSON_SLUG, LESSON_TITLE, STUDENT_FILES.
+# use_lesson TOOL [NN]: sets LESSON_ID, LESSON_DIR, LESSON_SLUG, LESSON_TITLE (the Thai one,
+# title_th, when the tools speak Thai and the lesson has one), STUDENT_FILES.
 # NN may be "1" or "01"; empty means the lesson built last (build/last-lesson), else 01.
 use_lesson() {
 	local tool=$1 id=${2:-}
@@ -46,7 +48,26 @@ use_lesson() {
 		"run 'make help' for the list of lessons"
 	LESSON_SLUG=${LESSON_DIR#lessons/}
 	LESSON_TITLE=$(ini_get "$LESSON_DIR/lesson.ini" lesson.title) || exit
+	if [ "$LANG_CODE" = th ]; then
+		local th
+		th=$(ini_get "$LESSON_DIR/lesson.ini" lesson.title_th) || exit
+		[ -n "$th" ] && LESSON_TITLE=$th
+	fi
 	STUDENT_FILES=$(ini_get "$LESSON_DIR/lesson.ini" lesson.student_files) || exit
+}
+
+# say FORMAT_EN FORMAT_TH ARGS...: printf in the tools' language, the same arguments in both
+say() {
+	local format=$1
+	[ "$LANG_CODE" = th ] && format=$2
+	shift 2
+	# shellcheck disable=SC2059 # the formats are the calling script's own
+	printf "$format" "$@"
+}
+
+# in_course_lang FILE.md: FILE.th.md when the tools speak Thai and it exists, else FILE.md
+in_course_lang() {
+	if [ "$LANG_CODE" = th ] && [ -f "${1%.md}.th.md" ]; then echo "${1%.md}.th.md"; else echo "$1"; fi
 }
 
 # tap_results FILE [SUITES]: one line per test that ran: STATUS<tab>SUITE<tab>NAME<tab>MESSAGE

@@ -18,7 +18,7 @@ if [ -z "$last" ] || [ -z "$(ls -d lessons/"$last"-* 2>/dev/null)" ]; then
 	first=$(lesson_ids | head -n 1)
 	first=${first:-01}
 	# shellcheck disable=SC2012 # lesson folders are named NN-slug
-	step="make lesson$first, then read $(ls -d lessons/"$first"-* 2>/dev/null | head -n 1)/README.md"
+	step="make lesson$first, then read $(in_course_lang "$(ls -d lessons/"$first"-* 2>/dev/null | head -n 1)/README.md")"
 else
 	lesson_state "$last"
 	following=$(lesson_ids | awk -v id="$last" 'found { print; exit } $0 == id { found = 1 }')

@@ -91,7 +91,8 @@ summary() {
 		tail -n 15 "$work/run.log" 2>/dev/null
 		return
 	fi
-	tap_results "$out/tests.tap" >"$work/results"
+	# the failure messages' `see README "Section"` in the tools' language
+	tap_results "$out/tests.tap" | tools/student/readme_pointers.sh "$LESSON_DIR" >"$work/results"
 	local status suite name msg counts
 	counts=$(awk -F '\t' '$2 == "budget"' "$work/results" | count_results)
 	# shellcheck disable=SC2086 # three numbers
@@ -113,7 +114,8 @@ summary() {
 			done
 	done
 	if [ -s "$out/tests-asan.tap" ]; then
-		tap_results "$out/tests-asan.tap" 'correct|task' >"$work/asan"
+		tap_results "$out/tests-asan.tap" 'correct|task' |
+			tools/student/readme_pointers.sh "$LESSON_DIR" >"$work/asan"
 		# shellcheck disable=SC2046
 		suite_line asan+ubsan $(count_results <"$work/asan") pass
 		awk -F '\t' '$1 != "ok"' "$work/asan" | head -n 5 |

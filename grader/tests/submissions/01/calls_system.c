@@ -1,4 +1,5 @@
 /* calls_system.c: runs a shell command; work done outside the process is not measured.
+ * Expected: refused uses 'system'
  * Refused: system is not in the lesson's allow_symbols. */
 #include "logfmt.h"
 

@@ -1,4 +1,5 @@
 /* destructor_zero_stats.c: zeroes callgrind's counters in a destructor, after the measured
+ * Expected: refused before main or after exit
  * region: every count would read 0 (measured). Refused: code that runs after exit. */
 #include <valgrind/callgrind.h>
 #include "logfmt.h"

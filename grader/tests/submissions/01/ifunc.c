@@ -1,4 +1,5 @@
-/* ifunc.c: picks its implementation in an IFUNC resolver, which runs before main. Refused. */
+/* ifunc.c: picks its implementation in an IFUNC resolver, which runs before main. Refused.
+ * Expected: refused is an IFUNC */
 #include "logfmt.h"
 
 #include <stdlib.h>

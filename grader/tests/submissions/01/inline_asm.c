@@ -1,4 +1,5 @@
-/* inline_asm.c: asm in a lesson that does not teach it. Refused: allow_asm = no. */
+/* inline_asm.c: asm in a lesson that does not teach it. Refused: allow_asm = no.
+ * Expected: refused uses asm */
 #include "logfmt.h"
 
 #include <stdlib.h>

@@ -1,4 +1,5 @@
 /* raw_syscall.c: a write system call made directly, past libc. Refused: no system-call
+ * Expected: refused 'syscall' instruction
  * instruction in a student object. */
 #include "logfmt.h"
 

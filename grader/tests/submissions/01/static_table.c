@@ -1,4 +1,5 @@
 /* static_table.c: memory hidden in a static array, which massif does not see as heap.
+ * Expected: refused bytes of static data
  * Refused: more static data than the lesson's max_static_bytes. */
 #include "logfmt.h"
 

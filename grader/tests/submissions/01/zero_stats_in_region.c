@@ -1,4 +1,5 @@
 /* zero_stats_in_region.c: a client request inside the measured code. Refused: measurements
+ * Expected: refused Valgrind client request
  * are the grader's. */
 #include <valgrind/callgrind.h>
 #include "logfmt.h"

@@ -1,5 +1,6 @@
 /* background_process: leaves a daemon behind that outlives the run.
- * Expected: refused (daemon); else the PID namespace dies with the child grader. */
+ * Expected: refused uses 'daemon'
+ * (refused (daemon); else the PID namespace dies with the child grader.) */
 #include "logfmt.h"
 
 #include <unistd.h>

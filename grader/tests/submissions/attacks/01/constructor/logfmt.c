@@ -1,5 +1,6 @@
 /* constructor: does the work in a constructor, before the measured region.
- * Expected: refused: code that runs before main. */
+ * Expected: refused before main
+ * (refused: code that runs before main.) */
 #include "logfmt.h"
 
 #include <stdlib.h>

@@ -1,5 +1,6 @@
 /* disk_filler: writes a file until the disk is full.
- * Expected: refused (fopen is not in allow_symbols); else RLIMIT_FSIZE and the size-capped /tmp. */
+ * Expected: refused uses 'fopen'
+ * (refused (fopen is not in allow_symbols); else RLIMIT_FSIZE and the size-capped /tmp.) */
 #include "logfmt.h"
 
 #include <stdio.h>

@@ -1,5 +1,6 @@
 /* endless_loop: never returns.
- * Expected: timed_out, and the batch goes on. */
+ * Expected: timed_out timed out
+ * (timed_out, and the batch goes on.) */
 #include "logfmt.h"
 
 #include <stdlib.h>

@@ -1,5 +1,6 @@
 /* exec_helper: does the work in a helper program it runs.
- * Expected: refused (execl). */
+ * Expected: refused uses 'execl'
+ * (refused (execl).) */
 #include "logfmt.h"
 
 #include <unistd.h>

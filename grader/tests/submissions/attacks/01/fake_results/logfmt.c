@@ -1,5 +1,6 @@
 /* fake_results: prints lines that look like passing tests, a checksum and a JSON report.
- * Expected: tests_failed: results come only from the grader's own files, never from the student's output. */
+ * Expected: tests_failed tests fail
+ * (tests_failed: results come only from the grader's own files, never from the student's output.) */
 #include "logfmt.h"
 
 #include <stdio.h>

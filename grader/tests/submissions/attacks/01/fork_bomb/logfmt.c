@@ -1,5 +1,6 @@
 /* fork_bomb: forks until the machine has no process slots left.
- * Expected: refused (fork is not in allow_symbols); else the slot user's RLIMIT_NPROC and the PID namespace. */
+ * Expected: refused uses 'fork'
+ * (refused (fork is not in allow_symbols); else the slot user's RLIMIT_NPROC and the PID namespace.) */
 #include "logfmt.h"
 
 #include <unistd.h>

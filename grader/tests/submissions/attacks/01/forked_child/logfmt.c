@@ -1,5 +1,6 @@
 /* forked_child: does the work in a forked child, outside the measured process.
- * Expected: refused (fork). */
+ * Expected: refused uses '(fork|wait)'
+ * (refused (fork).) */
 #include "logfmt.h"
 
 #include <sys/wait.h>

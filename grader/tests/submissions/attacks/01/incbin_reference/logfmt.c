@@ -1,5 +1,6 @@
 /* incbin_reference: copies the reference's bytes into the object with .incbin.
- * Expected: refused (asm is not allowed in lesson 01). */
+ * Expected: refused asm
+ * (refused (asm is not allowed in lesson 01).) */
 #include "logfmt.h"
 
 #include <stdlib.h>

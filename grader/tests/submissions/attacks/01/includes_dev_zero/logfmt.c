@@ -1,5 +1,6 @@
 /* includes_dev_zero: #include "/dev/zero": gcc reads forever (measured).
- * Expected: not above the skeleton: in the sandbox /dev/zero is /dev/null, the include is empty and the tests fail. */
+ * Expected: build_failed /dev/zero
+ * (not above the skeleton: in the sandbox /dev/zero is /dev/null, the include is empty and the tests fail.) */
 #include "logfmt.h"
 
 #include "/dev/zero"

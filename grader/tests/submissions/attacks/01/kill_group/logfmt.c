@@ -1,5 +1,6 @@
 /* kill_group: kills its process group (and, it hopes, the grader).
- * Expected: refused (kill); else only its own group dies, in its own PID namespace. */
+ * Expected: refused uses 'kill'
+ * (refused (kill); else only its own group dies, in its own PID namespace.) */
 #include "logfmt.h"
 
 #include <signal.h>

@@ -1,5 +1,6 @@
 /* megabytes_of_output: prints hundreds of megabytes on stderr.
- * Expected: not above the skeleton: stderr is never read for results; RLIMIT_FSIZE stops a captured copy. */
+ * Expected: tests_failed|crashed|timed_out .
+ * (not above the skeleton: stderr is never read for results; RLIMIT_FSIZE stops a captured copy.) */
 #include "logfmt.h"
 
 #include <stdio.h>

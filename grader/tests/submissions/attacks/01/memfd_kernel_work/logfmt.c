@@ -1,5 +1,6 @@
 /* memfd_kernel_work: pushes work into the kernel through memfd writes and reads, which callgrind does not count.
- * Expected: refused (memfd_create, write, read). */
+ * Expected: refused uses '(memfd_create|write|read)'
+ * (refused (memfd_create, write, read).) */
 #include "logfmt.h"
 
 #include <sys/mman.h>

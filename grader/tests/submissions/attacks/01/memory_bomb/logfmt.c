@@ -1,5 +1,6 @@
 /* memory_bomb: allocates and touches memory until there is none.
- * Expected: crashed or tests_failed: the child grader's RLIMIT_AS (4 GiB per process) makes malloc fail. */
+ * Expected: crashed|tests_failed|timed_out .
+ * (crashed or tests_failed: the child grader's RLIMIT_AS (4 GiB per process) makes malloc fail.) */
 #include "logfmt.h"
 
 #include <string.h>

@@ -1,5 +1,6 @@
 /* network: opens a TCP connection to send the workload out.
- * Expected: refused (socket is not in allow_symbols); else bwrap's empty network namespace. */
+ * Expected: refused uses '(socket|connect|htons)'
+ * (refused (socket is not in allow_symbols); else bwrap's empty network namespace.) */
 #include "logfmt.h"
 
 #include <netinet/in.h>

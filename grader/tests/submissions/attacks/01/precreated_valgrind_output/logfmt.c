@@ -1,5 +1,6 @@
 /* precreated_valgrind_output: creates Valgrind's output file read-only before Valgrind writes it.
- * Expected: refused (open); the grader creates the output file itself in a private folder. */
+ * Expected: refused uses 'open'
+ * (refused (open); the grader creates the output file itself in a private folder.) */
 #include "logfmt.h"
 
 #include <fcntl.h>

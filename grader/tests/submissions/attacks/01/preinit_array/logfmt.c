@@ -1,5 +1,6 @@
 /* preinit_array: does the work from a .preinit_array entry.
- * Expected: refused: code that runs before main. */
+ * Expected: refused before main
+ * (refused: code that runs before main.) */
 #include "logfmt.h"
 
 #include <stdlib.h>

@@ -1,5 +1,6 @@
 /* reads_reference: reads the reference's source at run time.
- * Expected: refused (fopen); else the sandbox shows the solutions as empty files. */
+ * Expected: refused uses 'fopen'
+ * (refused (fopen); else the sandbox shows the solutions as empty files.) */
 #include "logfmt.h"
 
 #include <stdio.h>

@@ -1,5 +1,6 @@
 /* redefines_memcmp: defines memcmp so the test runner's comparisons always match.
- * Expected: refused: the object defines a global the header does not declare. */
+ * Expected: refused 'memcmp'
+ * (refused: the object defines a global the header does not declare.) */
 #include "logfmt.h"
 
 #include <stddef.h>

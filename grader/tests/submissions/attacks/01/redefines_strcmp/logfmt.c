@@ -1,4 +1,5 @@
 /* redefines_strcmp.c: a global strcmp replaces libc's for the whole test binary, and the
+ * Expected: refused 'strcmp'
  * test runner with it (Criterion reported 0 of 0 tests, measured). Refused: undeclared global. */
 #include "logfmt.h"
 

@@ -1,5 +1,6 @@
 /* sleeps_past_limit: sleeps past the time limit.
- * Expected: refused (sleep); a busy wait is endless_loop. */
+ * Expected: refused uses 'sleep'
+ * (refused (sleep); a busy wait is endless_loop.) */
 #include "logfmt.h"
 
 #include <unistd.h>

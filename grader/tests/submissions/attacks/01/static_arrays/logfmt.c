@@ -1,5 +1,6 @@
 /* static_arrays: hides its memory in a static array the heap profile does not see.
- * Expected: refused: static data over the lesson's cap. */
+ * Expected: refused bytes of static data
+ * (refused: static data over the lesson's cap.) */
 #include "logfmt.h"
 
 #include <stdlib.h>

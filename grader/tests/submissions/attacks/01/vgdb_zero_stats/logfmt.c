@@ -1,5 +1,6 @@
 /* vgdb_zero_stats: zeroes callgrind's counters through Valgrind's gdbserver (vgdb).
- * Expected: refused (system); the grader also runs Valgrind with --vgdb=no. */
+ * Expected: refused uses 'system'
+ * (refused (system); the grader also runs Valgrind with --vgdb=no.) */
 #include "logfmt.h"
 
 #include <stdlib.h>

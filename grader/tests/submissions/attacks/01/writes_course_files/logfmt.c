@@ -1,5 +1,6 @@
 /* writes_course_files: rewrites the lesson's test file so every test passes.
- * Expected: refused (fopen); else the course is mounted read-only. */
+ * Expected: refused uses 'fopen'
+ * (refused (fopen); else the course is mounted read-only.) */
 #include "logfmt.h"
 
 #include <stdio.h>

@@ -1,6 +1,7 @@
 /* zero_stats_destructor_no_header: CALLGRIND_ZERO_STATS without <valgrind/callgrind.h>: the
  * client-request sequence spelled out in a destructor, after the measured region.
- * Expected: refused (asm, and code that runs after exit). */
+ * Expected: refused asm|before main or after exit
+ * (refused (asm, and code that runs after exit).) */
 #include "logfmt.h"
 
 #include <stdlib.h>
