@@ -299,6 +299,7 @@ for dir in lessons/[0-9][0-9]-*/; do
 	done
 	check "lesson$id-skeleton-equals-the-lesson-folder" skeleton_matches_lesson "$dir" \
 		"solutions/$slug/skeleton"
+	# shellcheck disable=SC2086 # the band is two numbers
 	check "lesson$id-grade-partial-in-band" grade_partial "$id" ${band} "$(ini_get "$ini" variants.partial)"
 	check "lesson$id-readme-numbers-match-the-grader" grade_readme_numbers "$dir/README.md"
 	# the Thai README quotes the same numbers (issue 20); a missing one fails here too
