@@ -84,37 +84,59 @@ lint_c() {
 	return 1
 }
 
-# format: the variants are made from the code as it is, the code is rewritten, then each
-# variant is rewritten too and diffed again against its rewritten base.
+# format: every variant is made from the code as it is, the code is rewritten, then each variant
+# is rewritten too and diffed again against its rewritten base. A variant of a variant (a step
+# departs from its neighbour: "variant of OTHER.patch") is diffed against the rewritten other.
+declare -A MADE=() # patch -> the file it makes from the code as it was
+make_variant() {   # make_variant PATCH: MADE[PATCH], its base's first
+	local p=$1 base from
+	[ -n "${MADE[$p]:-}" ] && return 0
+	base=$(sed -n '1s/^variant of //p' "$p")
+	[ -n "$base" ] && [ -f "$base" ] && sed -n 2p "$p" | grep -q '^--- ' ||
+		die "$p: not a variant patch ('variant of PATH', then diff -u output)"
+	from=$base
+	if [[ $base == *.patch ]]; then
+		make_variant "$base"
+		from=${MADE[$base]}
+	fi
+	MADE[$p]=$tmp/made-${#MADE[@]}.c
+	patch --fuzz=0 --quiet --force -o "${MADE[$p]}" "$from" "$p" >/dev/null ||
+		die "$p no longer applies to $base: update it before formatting"
+}
+
+root_file() { # root_file PATCH: the course file at the start of its chain of variants
+	local base
+	base=$(sed -n '1s/^variant of //p' "$1")
+	if [[ $base == *.patch ]]; then root_file "$base"; else echo "$base"; fi
+}
+
 format() {
-	local cf p base i=0 from to
+	local cf p base from label_from label_to
 	cf=$(find_clang_format) || exit 2
 	tmp=$(mktemp -d) || exit 2
 	trap 'rm -rf "$tmp"' EXIT
 	local -a patches=()
 	mapfile -d '' patches < <(files | grep -z -E '^solutions/.*\.patch$')
-	for p in "${patches[@]}"; do
-		i=$((i + 1))
-		base=$(sed -n '1s/^variant of //p' "$p")
-		[ -n "$base" ] && [ -f "$base" ] && sed -n 2p "$p" | grep -q '^--- ' ||
-			die "$p: not a variant patch ('variant of PATH', then diff -u output)"
-		patch --fuzz=0 --quiet --force -o "$tmp/$i.c" "$base" "$p" >/dev/null ||
-			die "$p no longer applies to $base: update it before formatting"
-	done
+	for p in "${patches[@]}"; do make_variant "$p"; done
 	c_files | xargs -0 "$cf" -i || die "clang-format failed"
-	i=0
+	declare -A formatted=()
 	for p in "${patches[@]}"; do
-		i=$((i + 1))
+		formatted[$p]=${MADE[$p]%.c}.formatted.c
+		"$cf" --assume-filename="$(root_file "$p")" <"${MADE[$p]}" >"${formatted[$p]}" ||
+			die "clang-format failed on $p"
+	done
+	for p in "${patches[@]}"; do
 		base=$(sed -n '1s/^variant of //p' "$p")
-		from=$(sed -n '2s/^--- //p' "$p")
-		to=$(sed -n '3s/^+++ //p' "$p")
-		"$cf" --assume-filename="$base" <"$tmp/$i.c" >"$tmp/$i.formatted.c" || die "clang-format failed on $p"
+		from=$base
+		[[ $base == *.patch ]] && from=${formatted[$base]}
+		label_from=$(sed -n '2s/^--- //p' "$p")
+		label_to=$(sed -n '3s/^+++ //p' "$p")
 		{
 			echo "variant of $base"
-			diff -u --label "$from" --label "$to" "$base" "$tmp/$i.formatted.c"
+			diff -u --label "$label_from" --label "$label_to" "$from" "${formatted[$p]}"
 		} >"$p"
-		patch --fuzz=0 --quiet --force -o "$tmp/$i.check.c" "$base" "$p" >/dev/null &&
-			cmp -s "$tmp/$i.check.c" "$tmp/$i.formatted.c" || die "$p: the rebased patch does not apply"
+		patch --fuzz=0 --quiet --force -o "$tmp/check.c" "$from" "$p" >/dev/null &&
+			cmp -s "$tmp/check.c" "${formatted[$p]}" || die "$p: the rebased patch does not apply"
 	done
 	echo "lint: formatted $(c_files | tr -cd '\0' | wc -c) C files, rebased ${#patches[@]} variant patches"
 }
