@@ -44,7 +44,7 @@ quiet = @printf '  %-6s %s\n' '$(1)' '$(2)'
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help build deps deps-check grade test test-noise clean baselines baselines-missing-lesson FORCE
+.PHONY: help build deps deps-check grade test test-noise lint format clean baselines baselines-missing-lesson FORCE
 .DELETE_ON_ERROR:
 # Nothing built is an intermediate file to delete: flag stamps and objects stay between runs.
 .SECONDARY:
@@ -95,7 +95,7 @@ ifneq ($(wildcard solutions/*/obj),)
 test: $(GRADER) $(foreach id,$(or $(LESSONS),$(LESSON_IDS)),$(BUILD)/lessons/$(id)/reference/all $(BUILD)/lessons/$(id)/skeleton/all) | deps-check
 	$(Q)tools/edition_test.sh
 else
-test: $(GRADER) $(UNIT_TESTS) $(LESSON_BUILD_ALL) | deps-check
+test: $(GRADER) $(UNIT_TESTS) $(GRADER_ASAN) $(UNIT_TESTS_ASAN) $(LESSON_BUILD_ALL) | deps-check
 	$(Q)tools/course_test.sh
 endif
 
@@ -103,6 +103,13 @@ endif
 # target starts and stops itself (two CPU hogs, a memory hog); not part of make test (an hour).
 test-noise: $(GRADER) $(LESSON_BUILD_ALL) | deps-check
 	$(Q)tools/test_noise.sh
+
+# make lint: shellcheck on every shell script and clang-format on every C file, as make test
+# checks them; make format rewrites the C files in the course's style (tools/lint.sh).
+lint:
+	$(Q)tools/lint.sh
+format:
+	$(Q)tools/lint.sh format
 
 # make baselines LESSON=NN: the reference beside established libraries and tools, in one run.
 baselines: $(if $(LESSON),baselines-$(LESSON),baselines-missing-lesson)
@@ -132,6 +139,7 @@ help:
 	@echo "  baselines        LESSON=NN: the reference beside established libraries, one run"
 	@echo "  profile        LESSON=NN: callgrind, massif, perf flame graph of the bench; trace: a timeline"
 	@echo "  deps           install the dependencies (apt, dnf) and the grading users"
+	@echo "  lint           shellcheck and clang-format on the course's own files (make format fixes C)"
 	@echo "  clean          remove build/"
 	@echo "  help           this list"
 	@echo "  COURSE_LANG=th in front of any target: hints, lesson titles and README pointers in Thai"
@@ -160,4 +168,4 @@ FORCE:
 
 # only the course's own object folders: build/ may also hold a Debian chroot (make
 # test-devcontainer), and staged submissions never change (their folder is named by content)
--include $(shell find $(addprefix $(BUILD)/,lessons lib grader tests) -type f -name '*.d' 2>/dev/null)
+-include $(shell find $(addprefix $(BUILD)/,lessons lib grader tests asan) -type f -name '*.d' 2>/dev/null)

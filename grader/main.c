@@ -18,6 +18,7 @@
 #include "grade.h"
 #include "gradebook.h"
 #include "json_read.h"
+#include "ini.h"
 #include "lesson_id.h"
 #include "options.h"
 #include "report.h"
@@ -48,6 +49,7 @@ static void usage(FILE *out)
 	      "                exit 0 when they pass, 1 with the reason on stderr when not\n"
 	      "  --batch       score as in a batch: wall_ratio only where lesson.ini says batch = scored\n"
 	      "       grade batch --lesson NN SUBMISSIONS_DIR --out DIR [--jobs N] ... (grade batch --help)\n"
+	      "       grade ini FILE SECTION.KEY...   lesson.ini's values, for make and scripts\n"
 	      "exit: 0 graded, 1 any other status, 2 usage or internal error\n",
 	      out);
 }
@@ -198,6 +200,8 @@ int main(int argc, char **argv)
 		return batch_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "batch-merge") == 0)
 		return batch_merge_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "ini") == 0)
+		return ini_main(argc - 1, argv + 1);
 	opterr = 0; /* our messages, not getopt's */
 	optind = 0;
 	int c, index = -1;

@@ -139,7 +139,7 @@ while IFS=$'\t' read -r file line mark cmd; do
 	fi
 	if [ "$rc" -eq 0 ]; then
 		printf '%-4s  %-40s %s\n' "$how" "$where" "$cmd"
-		[ $how = run ] && runs=$((runs + 1)) || dries=$((dries + 1))
+		[ "$how" = run ] && runs=$((runs + 1)) || dries=$((dries + 1))
 	else
 		printf 'FAIL  %-40s %s\n' "$where" "$cmd"
 		printf '%s\n' "$out" | tail -n 3 | sed 's/^/      | /'

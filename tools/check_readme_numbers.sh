@@ -105,8 +105,7 @@ measure() { # measure LESSON PATH: the grader's JSON report of PATH in $TMP, gra
 	if [ ! -f "$TMP/$key.json" ]; then
 		# lesson.ini's seed, pinned: a lesson with draw_seed = yes grades on a drawn one
 		local seed
-		seed=$(sed -n -e 's/[;#].*//' -e 's/^[[:space:]]*seed[[:space:]]*=[[:space:]]*//p' \
-			"$ROOT"/lessons/"$1"-*/lesson.ini | head -n 1 | tr -d '[:space:]')
+		seed=$("$GRADE" ini "$(echo "$ROOT"/lessons/"$1"-*/lesson.ini)" workload.seed)
 		# a variant (a folder of patches: steps, the partial solution) is made first; the
 		# reference's files stand for the student files it leaves as they are
 		local impls=(--impl "$2") solution
@@ -180,19 +179,16 @@ check_measured_row() { # check_measured_row WHERE LESSON LINE: one row of a meas
 # {=== budget tables ===}
 
 declare -A INI=()
-load_ini() { # load_ini FILE: INI["section/key"]=value, comments and blanks stripped
+load_ini() { # load_ini FILE: INI["section/key"]=value for every setting, read by the grader
 	INI=()
-	local section key value
-	while IFS=$'\t' read -r section key value; do
-		INI["$section/$key"]=$value
-	done < <(awk '
-		{ sub(/[;#].*/, ""); gsub(/^[ \t]+|[ \t]+$/, "") }
-		/^\[.*\]$/ { section = substr($0, 2, length($0) - 2); next }
-		index($0, "=") > 0 {
-			key = substr($0, 1, index($0, "=") - 1); value = substr($0, index($0, "=") + 1)
-			gsub(/^[ \t]+|[ \t]+$/, "", key); gsub(/^[ \t]+|[ \t]+$/, "", value)
-			print section "\t" key "\t" value
-		}' "$1")
+	local setting lines key section
+	lines=$("$GRADE" ini "$1") || return 1
+	while IFS= read -r setting; do
+		key=${setting%%=*}
+		section=
+		[[ $key == *.* ]] && section=${key%.*}
+		INI["$section/${key##*.}"]=${setting#*=}
+	done <<<"$lines"
 }
 
 ini_key_of() { # ini_key_of HEADER: the lesson.ini key a budget-table column shows, or nothing
@@ -261,7 +257,7 @@ check_readme() { # check_readme FILE
 		echo "check_readme_numbers: $readme is not in a lessons/NN-slug/ folder with a lesson.ini" >&2
 		exit 2
 	fi
-	load_ini "$dir/lesson.ini"
+	load_ini "$dir/lesson.ini" || exit 2
 	local rel=${readme#"$ROOT"/} n=0 fenced=0 kind='' measured_tables=0 budget_tables=0 line
 	local -a english_headers=()
 	local tables=0

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # course_checks.sh: sourced by course_test.sh: bad submissions and bad command lines, each of
 # which must give a clear status and reason (or exit 2), never hang, never score.
 bad=grader/tests/submissions/01
@@ -31,13 +32,14 @@ student_scratch() { # student_scratch NAME: prints a fresh, empty folder build/t
 }
 
 # student_sandbox NAME: prints a folder holding a small copy of the course (the student tools,
-# lesson 01's lesson.ini and student file, its skeleton) with a build/ and .course/ of its own.
+# lesson 01's lesson.ini and student file, its skeleton) with a build/ and .course/ of its own;
+# build/grade is the course's, which reads lesson.ini for the tools.
 student_sandbox() {
 	local d
 	d=$(student_scratch "$1")/course || return 1
 	mkdir -p "$d/tools" "$d/lessons/01-zero-allocation" "$d/solutions/01-zero-allocation/skeleton" \
 		"$d/build" || return 1
-	cp -r tools/student "$d/tools/" &&
+	cp -r tools/student "$d/tools/" && ln -s "$PWD/build/grade" "$d/build/grade" &&
 		cp lessons/01-zero-allocation/lesson.ini "$d/lessons/01-zero-allocation/" &&
 		cp solutions/01-zero-allocation/skeleton/logfmt.c "$d/lessons/01-zero-allocation/" &&
 		cp solutions/01-zero-allocation/skeleton/logfmt.c "$d/solutions/01-zero-allocation/skeleton/" &&
@@ -99,8 +101,7 @@ student_lesson_hints_are_well_formed() { # every lessons/*/hints.md: 4 to 6 `## 
 		COURSE_STATE=$d tools/student/hint.sh "$id" >"$d/$id" 2>&1 || { cat "$d/$id"; return 1; }
 		expect_line "$d/$id" "^Hint 1 of $n " "lesson $id's first hint" || return 1
 		# up to 6 per student file: the capstone's two cases have a set each
-		files=$(sed -n -e 's/[;#].*//' -e 's/^[[:space:]]*student_files[[:space:]]*=//p' \
-			"$dir/lesson.ini" | wc -w)
+		files=$(ini_get "$dir/lesson.ini" lesson.student_files | wc -w)
 		[ "$n" -ge 4 ] && [ "$n" -le $((6 * files)) ] ||
 			{ echo "$dir/hints.md: $n hints, want 4 to $((6 * files))"; return 1; }
 		echo "lesson $id: $n hints"
@@ -740,7 +741,7 @@ grade_isolation_batch() {
 	local a name want skel before slug file out
 	rm -rf "$d" && mkdir -p "$d/subs/control" "$d/native/control" || return 1
 	slug=$(basename lessons/"$lesson"-*)
-	file=$(ini_get lessons/"$slug"/lesson.ini student_files)
+	file=$(ini_get lessons/"$slug"/lesson.ini lesson.student_files)
 	cp "$(isolation_base "$lesson")" "$d/subs/control/$file" &&
 		cp "$(isolation_base "$lesson")" "$d/native/control/$file" || return 1
 	# an attack in the native timing runs (native_*) needs them; the rest grade without, and
@@ -757,6 +758,7 @@ grade_isolation_batch() {
 	done
 	before=$(find lessons/"$slug" solutions/"$slug" -type f -print0 | sort -z | xargs -0 sha256sum)
 	if [ "$mode" = namespaces ]; then
+		# shellcheck disable=SC2012 # counts the submission folders
 		"$GRADE" batch --lesson "$lesson" "$d/subs" --out "$d/out" --jobs 2 --no-wall \
 			>"$d/batch.out" 2>&1 &&
 			{ [ "$(ls "$d/native" | wc -l)" -eq 1 ] ||
@@ -1165,11 +1167,11 @@ student_help_thai_titles() { # make help: lesson.ini's title_th under COURSE_LAN
 		make -s --no-print-directory help >"$d/en" 2>&1 || { cat "$d/env" "$d/arg"; return 1; }
 	for dir in lessons/[0-9][0-9]-*/; do
 		id=$(basename "$dir" | cut -c1-2)
-		title=$(ini_get "$dir/lesson.ini" title_th)
+		title=$(ini_get "$dir/lesson.ini" lesson.title_th)
 		[ -n "$title" ] || { echo "$dir/lesson.ini: no title_th"; return 1; }
 		grep -qF "  lesson$id  $title" "$d/env" && grep -qF "  lesson$id  $title" "$d/arg" ||
 			{ echo "want 'lesson$id  $title' in make help under COURSE_LANG=th"; cat "$d/env"; return 1; }
-		grep -qF "  lesson$id  $(ini_get "$dir/lesson.ini" title)" "$d/en" ||
+		grep -qF "  lesson$id  $(ini_get "$dir/lesson.ini" lesson.title)" "$d/en" ||
 			{ echo "want lesson $id's English title without COURSE_LANG"; return 1; }
 	done
 }
@@ -1226,3 +1228,8 @@ grade_noise_short() {
 		tools/test_noise.sh
 }
 check "grader-noise-short-lesson09-loaded" grade_noise_short
+
+# the course's own code style, as make lint checks it (tools/lint.sh): .shellcheckrc's checks on
+# every shell script, .clang-format on every C file
+check "lint-shell-scripts-pass-shellcheck" tools/lint.sh shell
+check "lint-c-files-follow-clang-format" tools/lint.sh c

@@ -23,14 +23,19 @@ rm -rf "$LOGS" "$RESULTS"
 mkdir -p "$LOGS" "$RESULTS"
 : >"$LOCK"
 
-ini_get() { # ini_get FILE KEY: the first value of KEY, comments stripped
-	sed -n -e 's/[;#].*//' -e "s/^[[:space:]]*$2[[:space:]]*=[[:space:]]*//p" "$1" | head -n 1 |
-		sed 's/[[:space:]]*$//'
+ini_get() { # ini_get FILE SECTION.KEY: a value of a lesson.ini, read by the grader
+	"$GRADE" ini "$@"
 }
 
 # {=== checks: each is a function that returns 0 for pass; output goes to its log ===}
 
 unit_test() { "$1"; }
+
+unit_test_sanitized() { $SANITIZER_RUN "$1"; }
+
+grader_asan_static_checks() { # the ASan+UBSan grader reads lesson 01, builds it, checks it
+	$SANITIZER_RUN build/grade-asan --lesson 01 --reference --static-only
+}
 
 suites_pass() { # suites_pass BUILD_DIR LESSON_DIR: every suite, correct+task under ASan+UBSan, the gates
 	"$1/test" && $SANITIZER_RUN "$1/test-asan" --filter '@(correct|task)/*' || return 1
@@ -48,7 +53,8 @@ suite_passes() { # suite_passes BUILD_DIR SUITE
 }
 
 budget_fails() { # budget_fails BUILD_DIR: the budget suite must fail with a failed assertion
-	local tap="$RESULTS/$(echo "$1" | tr / _).budget.tap"
+	local tap
+	tap="$RESULTS/$(echo "$1" | tr / _).budget.tap"
 	if "$1/test" --filter 'budget/*' --tap="$tap"; then
 		echo "expected a failing budget test, but every budget test passed"
 		return 1
@@ -192,7 +198,7 @@ grade_cheat() { # grade_cheat LESSON PATH: a cheat variant must be caught as its
 			grep -Eq -- "$re" || { echo "neither the reason nor a failure matches /$re/"; return 1; }
 		;;
 	"score below partial_band")
-		lo=$(ini_get "lessons/$(basename "$(dirname "$(dirname "$2")")")/lesson.ini" partial_band |
+		lo=$(ini_get "lessons/$(basename "$(dirname "$(dirname "$2")")")/lesson.ini" lesson.partial_band |
 			awk '{print $1}')
 		[ -n "$lo" ] || { echo "no partial_band"; return 1; }
 		jq -e --argjson lo "$lo" '.score < $lo' "$json" >/dev/null || { echo "want a score below $lo"; return 1; }
@@ -208,7 +214,8 @@ grade_cheat() { # grade_cheat LESSON PATH: a cheat variant must be caught as its
 grade_legit() { # grade_legit LESSON PATH: a legitimate optimisation the grade must not punish
 	# PATH is solutions/NN-slug/legit/NAME.patch: a shortcut that is no cheat (its first comment
 	# says why), graded like the reference: every suite passes and it scores >= 95
-	local json="$RESULTS/legit-$1-$(basename "$2" .patch).json" path
+	local json path
+	json="$RESULTS/legit-$1-$(basename "$2" .patch).json"
 	path=$(variant "$1" "$2") || return 1
 	grade_json "$json" --lesson "$1" --no-wall --impl "$path" >/dev/null || return 1
 	jq -r '"status \(.status), score \(.score)"' "$json"
@@ -264,6 +271,11 @@ if [ -z "$ONLY" ]; then
 	for unit in build/tests/test_*; do
 		[ -x "$unit" ] && check "unit-$(basename "$unit")" "$unit"
 	done
+	# the grader's code under AddressSanitizer + UBSan: the unit tests and the grader itself
+	for unit in build/tests-asan/test_*; do
+		[ -x "$unit" ] && check "unit-asan-$(basename "$unit")" unit_test_sanitized "$unit"
+	done
+	check "grader-asan-static-checks-lesson01" grader_asan_static_checks
 fi
 for dir in lessons/[0-9][0-9]-*/; do
 	dir=${dir%/}
@@ -274,20 +286,21 @@ for dir in lessons/[0-9][0-9]-*/; do
 	out=build/lessons/$id
 	check "lesson$id-reference-passes-every-suite" suites_pass "$out/reference" "$dir"
 	check "lesson$id-skeleton-fails-a-budget" budget_fails "$out/skeleton"
-	for suite in $(ini_get "$ini" skeleton_passes); do
+	for suite in $(ini_get "$ini" lesson.skeleton_passes); do
 		check "lesson$id-skeleton-passes-$suite" suite_passes "$out/skeleton" "$suite"
 	done
 	check "lesson$id-grade-reference-scores-95" grade_reference "$id" "solutions/$slug"
 	check "lesson$id-grade-skeleton-scores-low" grade_skeleton "$id" "solutions/$slug/skeleton" \
-		"$(ini_get "$ini" skeleton_passes)"
-	band=$(ini_get "$ini" partial_band)
+		"$(ini_get "$ini" lesson.skeleton_passes)"
+	band=$(ini_get "$ini" lesson.partial_band)
 	# the variants lesson.ini lists: each must still apply to the code it departs from
-	for variant in $(ini_get "$ini" partial) $(ini_get "$ini" racy) $(ini_get "$ini" steps); do
+	for variant in $(ini_get "$ini" variants.partial) $(ini_get "$ini" variants.racy) $(ini_get "$ini" variants.steps); do
 		check "lesson$id-variant-$(echo "$variant" | tr / -)-applies" variant_applies "$id" "$variant"
 	done
 	check "lesson$id-skeleton-equals-the-lesson-folder" skeleton_matches_lesson "$dir" \
 		"solutions/$slug/skeleton"
-	check "lesson$id-grade-partial-in-band" grade_partial "$id" ${band} "$(ini_get "$ini" partial)"
+	# shellcheck disable=SC2086 # the band is two numbers
+	check "lesson$id-grade-partial-in-band" grade_partial "$id" ${band} "$(ini_get "$ini" variants.partial)"
 	check "lesson$id-readme-numbers-match-the-grader" grade_readme_numbers "$dir/README.md"
 	# the Thai README quotes the same numbers (issue 20); a missing one fails here too
 	check "lesson$id-thai-readme-numbers-match-the-grader" grade_readme_numbers "$dir/README.th.md"
@@ -302,7 +315,7 @@ for dir in lessons/[0-9][0-9]-*/; do
 		check "lesson$id-legit-$(basename "$legit" .patch)-scores-95" grade_legit "$id" "$legit"
 	done
 	# a lesson with a race gate keeps a racy variant, to prove the gate can fail
-	racy=$(ini_get "$ini" racy)
+	racy=$(ini_get "$ini" variants.racy)
 	if [ -n "$racy" ]; then
 		check "lesson$id-grade-racy-fails-the-race-gate" grade_variant_status "$id" "$racy" \
 			tests_failed 'data race'

@@ -6,6 +6,7 @@
 # usage: tools/deps.sh check     exit 0 when everything is present, else list what is missing
 #        tools/deps.sh install   install it (through sudo when not root)
 #        tools/deps.sh packages P...  install distribution packages P unless present (baselines)
+#        tools/deps.sh dev       install the course developers' tools too (make lint)
 set -u
 
 # inotify-tools (make watch sees saves at once), tmux (the course tests drive make watch in it)
@@ -19,6 +20,10 @@ DNF_PACKAGES="gcc make pkgconf binutils util-linux valgrind valgrind-devel crite
 # ships it as a package; Ubuntu's chromium package only installs a snap, which fails in CI and
 # containers, so it is left out there (the test then says it was skipped, and why).
 DEBIAN_ONLY_PACKAGES="chromium"
+# The course developers' tools, which taking the course does not need: make lint's shellcheck and
+# clang-format 14 (Debian 12's; tools/lint.sh says why the version is pinned).
+DEV_APT_PACKAGES="shellcheck clang-format-14"
+DEV_DNF_PACKAGES="ShellCheck clang-tools-extra"
 GRADING_USERS="ngrade1 ngrade2 ngrade3 ngrade4 ngradestu1 ngradestu2 ngradestu3 ngradestu4"
 
 missing() {
@@ -88,7 +93,8 @@ packages)
 	shift
 	list=$(absent_packages "$@")
 	[ -z "$list" ] && exit 0
-	echo "deps: installing $(echo $list)"
+	# shellcheck disable=SC2086 # the names on one line
+	echo "deps: installing" $list
 	if command -v apt-get >/dev/null 2>&1; then
 		# shellcheck disable=SC2086 # a list of package names
 		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $list ||
@@ -107,6 +113,9 @@ check)
 	echo "$list" | tr '\n' ' ' | sed 's/ $//' >&2
 	echo >&2
 	exit 1 ;;
+dev)
+	# shellcheck disable=SC2086 # a list of package names
+	if command -v apt-get >/dev/null 2>&1; then "$0" packages $DEV_APT_PACKAGES; else "$0" packages $DEV_DNF_PACKAGES; fi ;;
 install)
 	install_packages
 	create_users
@@ -117,6 +126,6 @@ install)
 	fi
 	echo "deps: everything the course needs is installed" ;;
 *)
-	echo "usage: tools/deps.sh check|install" >&2
+	echo "usage: tools/deps.sh check|install|dev|packages P..." >&2
 	exit 2 ;;
 esac

@@ -19,6 +19,8 @@ mkdir -p "$out"
 git ls-files -z | grep -zEv '^solutions/' | xargs -0 cp --parents -t "$out"
 git ls-files -z 'solutions/*/skeleton/*' | xargs -0 cp --parents -t "$out"
 objs=build/dist-objects
+# the grader reads each lesson.ini, for this script and for the make below
+"${MAKE:-make}" -s build/grade
 targets=()
 for dir in solutions/[0-9][0-9]-*/; do
 	slug=$(basename "$dir")
@@ -26,15 +28,14 @@ for dir in solutions/[0-9][0-9]-*/; do
 	variants="count measure asan"
 	# the tsan objects link only the race gate's binary
 	[ -f "lessons/$slug/race_test.c" ] && variants="$variants tsan"
-	files=$(sed -n -e 's/[;#].*//' -e 's/^[[:space:]]*student_files[[:space:]]*=//p' \
-		"lessons/$slug/lesson.ini" | head -n 1)
+	files=$(build/grade ini "lessons/$slug/lesson.ini" lesson.student_files)
 	for variant in $variants; do
 		for f in $files; do
 			targets+=("$objs/lessons/$id/reference/$variant/${f%.*}.o")
 		done
 	done
 done
-"${MAKE:-make}" -s -j2 BUILD="$objs" DEBUG_INFO=-g1 "${targets[@]}"
+"${MAKE:-make}" -s -j2 BUILD="$objs" LESSON_INI_READER=build/grade DEBUG_INFO=-g1 "${targets[@]}"
 for obj in "${targets[@]}"; do
 	rel=${obj#"$objs"/lessons/}
 	id=${rel%%/*}

@@ -60,10 +60,11 @@ reference_grades_95() { # reference_grades_95 NN
 }
 
 # a copy of lesson 01's student file and skeleton with the tools, for the tools that write
-sandbox() { # sandbox NAME: prints the folder
+sandbox() { # sandbox NAME: prints the folder (its build/grade, which reads lesson.ini, is ours)
 	local d=$PWD/$OUT/sandbox-$1
 	mkdir -p "$d/tools" "$d/lessons" "$d/solutions/01-zero-allocation" "$d/build" || return 1
-	cp -r tools/student "$d/tools/" && cp -r lessons/01-zero-allocation "$d/lessons/" &&
+	ln -sf "$PWD/build/grade" "$d/build/grade" &&
+		cp -r tools/student "$d/tools/" && cp -r lessons/01-zero-allocation "$d/lessons/" &&
 		cp -r solutions/01-zero-allocation/skeleton "$d/solutions/01-zero-allocation/" &&
 		cp solutions/01-zero-allocation/skeleton/* "$d/lessons/01-zero-allocation/" &&
 		echo "$d"
@@ -117,8 +118,7 @@ check() { # check NAME COMMAND...
 
 run_one() { # run_one INDEX
 	local name=${NAMES[$1]} start=$SECONDS
-	eval "${COMMANDS[$1]}" >"$LOGS/$name.log" 2>&1
-	if [ $? -eq 0 ]; then
+	if eval "${COMMANDS[$1]}" >"$LOGS/$name.log" 2>&1; then
 		touch "$RESULTS/$name.pass"
 		printf 'PASS  %-44s %4ds\n' "$name" $((SECONDS - start))
 	else

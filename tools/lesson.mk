@@ -15,8 +15,22 @@
 # too, so memory taken with mmap fails and leaks like any other (tools/harness/alloc_fail.h).
 ALLOC_FAIL_WRAP := $(foreach f,malloc calloc realloc free aligned_alloc posix_memalign mmap mmap64 mremap munmap,-Wl,--wrap=$(f))
 
-# ini_get(file, key): the first value of key in a lesson.ini, comments stripped.
-ini_get = $(strip $(shell sed -n -e 's/[;\#].*//' -e 's/^[[:space:]]*$(2)[[:space:]]*=[[:space:]]*//p' $(1) | head -n 1))
+# lesson.ini is read by the grader (grade ini), as strictly as it grades: make cannot see a
+# lesson otherwise than the grader does. What make needs while it reads the Makefile (titles,
+# student files) comes from a generated include, for which make first builds the grader and then
+# starts again; goals that must work before anything is built do without it. LESSON_INI_READER
+# is the grader to ask (dist_student.sh's object build passes build/grade).
+LESSON_INI_READER ?= $(GRADER)
+LESSON_INI_MK := $(BUILD)/lesson-ini.mk
+LESSON_INI_FILES := $(wildcard lessons/[0-9][0-9]-*/lesson.ini)
+$(LESSON_INI_MK): tools/lesson_ini_mk.sh $(LESSON_INI_READER) $(LESSON_INI_FILES)
+	@mkdir -p $(@D)
+	$(Q)tools/lesson_ini_mk.sh $(LESSON_INI_READER) $(LESSON_INI_FILES) >$@.tmp && mv $@.tmp $@
+ifneq ($(filter-out clean deps deps-check doctor lint format,$(or $(MAKECMDGOALS),help)),)
+include $(LESSON_INI_MK)
+endif
+# ini_get(file, SECTION.KEY): a value of a lesson.ini, in a recipe (the grader is built by then).
+ini_get = $(shell $(LESSON_INI_READER) ini $(1) $(2))
 objects_of = $(patsubst %.S,%.o,$(patsubst %.c,%.o,$(1)))
 
 LESSON_IDS :=
@@ -103,22 +117,21 @@ endef
 define ANCHORS_template
 .PHONY: baselines-$(1) baseline-packages-$(1)
 baseline-packages-$(1): | deps-check
-	$(Q)tools/deps.sh packages $$(call ini_get,$(2)/lesson.ini,packages)
+	$(Q)tools/deps.sh packages $$(call ini_get,$(2)/lesson.ini,baselines.packages)
 $(BUILD)/lessons/$(1)/baselines: $(BUILD)/lessons/$(1)/common/measure/baselines.o $$(addprefix $(BUILD)/lessons/$(1)/reference/measure/,$$(L$(1)_STUDENT_OBJ)) $$(filter-out %/bench.o,$$(L$(1)_COMMON_measure)) $(HARNESS_LIB) | baseline-packages-$(1)
 	$$(call quiet,LD,$$@)
-	$(Q)$(CC) $(CFLAGS_measure) $(LDFLAGS_measure) $$^ -o $$@ $$(call ini_get,$(2)/lesson.ini,libs) -lm
+	$(Q)$(CC) $(CFLAGS_measure) $(LDFLAGS_measure) $$^ -o $$@ $$(call ini_get,$(2)/lesson.ini,baselines.libs) -lm
 baselines-$(1): $(BUILD)/lessons/$(1)/reference/all $(BUILD)/lessons/$(1)/skeleton/all $(if $(wildcard $(2)/baselines.c),$(BUILD)/lessons/$(1)/baselines) | baseline-packages-$(1)
-	$(Q)tools/run_baselines.sh $(2) $(BUILD)/lessons/$(1)
+	$(Q)GRADE=$(LESSON_INI_READER) tools/run_baselines.sh $(2) $(BUILD)/lessons/$(1)
 endef
 
 # LESSON_template(lesson dir, NN)
 define LESSON_template
 LESSON_IDS += $(2)
 LESSON_DIR_$(2) := $(1)
-# read when `make help` prints it, not on every run of make
-LESSON_TITLE_$(2) = $$(call ini_get,$(1)/lesson.ini,title)
-LESSON_TITLE_TH_$(2) = $$(call ini_get,$(1)/lesson.ini,title_th)
-L$(2)_STUDENT := $(call ini_get,$(1)/lesson.ini,student_files)
+LESSON_TITLE_$(2) := $(LESSON_INI_TITLE_$(2))
+LESSON_TITLE_TH_$(2) := $(LESSON_INI_TITLE_TH_$(2))
+L$(2)_STUDENT := $(LESSON_INI_STUDENT_$(2))
 L$(2)_STUDENT_OBJ := $$(call objects_of,$$(L$(2)_STUDENT))
 L$(2)_TESTS := $(wildcard $(1)/test_*.c)
 L$(2)_RACE := $(wildcard $(1)/race_test.c)

@@ -50,17 +50,17 @@ trace-07: $(BUILD)/profile/trace_demo
 # wraps each task the bench would submit; lesson.ini's workload arguments.
 TRACE03_DIR := $(firstword $(wildcard lessons/03-*))
 ifneq ($(TRACE03_DIR),)
-TRACE03_SUPPORT := $(filter-out $(addprefix $(TRACE03_DIR)/,bench.c baselines.c race_test.c alloc_fail_test.c $(notdir $(wildcard $(TRACE03_DIR)/test_*.c)) $(call ini_get,$(TRACE03_DIR)/lesson.ini,student_files)),$(wildcard $(TRACE03_DIR)/*.c))
+TRACE03_SUPPORT := $(filter-out $(addprefix $(TRACE03_DIR)/,bench.c baselines.c race_test.c alloc_fail_test.c $(notdir $(wildcard $(TRACE03_DIR)/test_*.c)) $(LESSON_INI_STUDENT_03)),$(wildcard $(TRACE03_DIR)/*.c))
 $(BUILD)/profile/trace_pool.o: tools/profile/trace_pool.c $(BUILD)/flags/normal.txt | deps-check
 	@mkdir -p $(@D)
 	$(call quiet,CC,$<)
 	$(Q)$(call compile,normal,-I$(TRACE03_DIR) -Itools/harness)
-$(BUILD)/profile/03/%/trace_pool: $(BUILD)/profile/trace_pool.o $(addprefix $(BUILD)/lessons/03/%/count/,$(patsubst %.c,%.o,$(call ini_get,$(TRACE03_DIR)/lesson.ini,student_files))) $(patsubst $(TRACE03_DIR)/%.c,$(BUILD)/lessons/03/common/count/%.o,$(TRACE03_SUPPORT)) $(HARNESS_LIB)
+$(BUILD)/profile/03/%/trace_pool: $(BUILD)/profile/trace_pool.o $(addprefix $(BUILD)/lessons/03/%/count/,$(patsubst %.c,%.o,$(LESSON_INI_STUDENT_03))) $(patsubst $(TRACE03_DIR)/%.c,$(BUILD)/lessons/03/common/count/%.o,$(TRACE03_SUPPORT)) $(HARNESS_LIB)
 	@mkdir -p $(@D)
 	$(call quiet,LD,$@)
 	$(Q)$(CC) $(CFLAGS_normal) $^ -o $@ -lpthread
 trace-03: $(if $(filter student reference skeleton,$(IMPL)),$(BUILD)/profile/03/$(IMPL)/trace_pool,profile-bad-impl)
-	$(Q)$(BUILD)/profile/03/$(IMPL)/trace_pool $(BUILD)/profile/03/$(IMPL)/trace.json $(call ini_get,$(TRACE03_DIR)/lesson.ini,args) --seed $(or $(call ini_get,$(TRACE03_DIR)/lesson.ini,seed),1)
+	$(Q)$(BUILD)/profile/03/$(IMPL)/trace_pool $(BUILD)/profile/03/$(IMPL)/trace.json $(call ini_get,$(TRACE03_DIR)/lesson.ini,workload.args) --seed $(or $(call ini_get,$(TRACE03_DIR)/lesson.ini,workload.seed),1)
 	$(Q)tools/profile/trace_check.sh $(BUILD)/profile/03/$(IMPL)/trace.json
 endif
 # }===

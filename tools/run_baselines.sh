@@ -2,11 +2,14 @@
 # run_baselines.sh: what `make baselines LESSON=NN` runs once the binaries are built: the lesson's
 # baselines.sh if it has one (baselines that are programs), else its baselines driver with the
 # lesson's workload arguments. Both print a Markdown table the README quotes.
-# usage: tools/run_baselines.sh LESSON_DIR BUILD_DIR
+# usage: [GRADE=build/grade] tools/run_baselines.sh LESSON_DIR BUILD_DIR
+# GRADE, the grader that reads lesson.ini (grade ini), is passed on to baselines.sh.
 set -u
 lesson_dir=$1 out=$2
-args=$(sed -n -e 's/[;#].*//' -e 's/^[[:space:]]*args[[:space:]]*=[[:space:]]*//p' "$lesson_dir/lesson.ini" | head -n 1)
-seed=$(sed -n -e 's/[;#].*//' -e 's/^[[:space:]]*seed[[:space:]]*=[[:space:]]*//p' "$lesson_dir/lesson.ini" | head -n 1)
+GRADE=$(realpath "${GRADE:-build/grade}") || exit 2
+export GRADE
+args=$("$GRADE" ini "$lesson_dir/lesson.ini" workload.args) || exit 2
+seed=$("$GRADE" ini "$lesson_dir/lesson.ini" workload.seed) || exit 2
 if [ -x "$lesson_dir/baselines.sh" ]; then
 	exec "$lesson_dir/baselines.sh" "$out"
 elif [ -x "$out/baselines" ]; then

@@ -25,11 +25,6 @@ WORK=${NOISE_WORK:-build/test/noise}
 HOG=$WORK/hog
 LESSONS=${LESSONS:-$(find lessons -maxdepth 1 -name '[0-9][0-9]-*' -printf '%f\n' | cut -c1-2 | sort)}
 
-ini_get() { # ini_get FILE KEY: the first value of KEY, comments stripped
-	sed -n -e 's/[;#].*//' -e "s/^[[:space:]]*$2[[:space:]]*=[[:space:]]*//p" "$1" | head -n 1 |
-		sed 's/[[:space:]]*$//'
-}
-
 # {=== the load ===}
 
 HOG_PIDS=()
@@ -82,11 +77,11 @@ check_partial() { # check_partial LESSON CONDITION: one row of the table
 	local lesson=$1 condition=$2 dir slug band lo hi scores s row_spread partial
 	dir=$(find lessons -maxdepth 1 -name "$lesson-*" | head -n 1)
 	slug=$(basename "$dir")
-	band=$(ini_get "$dir/lesson.ini" partial_band)
+	band=$("$GRADE" ini "$dir/lesson.ini" lesson.partial_band)
 	read -r lo hi <<<"$band"
 	# the partial solution is a variant (tools/variant.sh); the reference's files stand for
 	# the student files it leaves as they are
-	partial=$(tools/variant.sh "solutions/$slug/$(ini_get "$dir/lesson.ini" partial)" \
+	partial=$(tools/variant.sh "solutions/$slug/$("$GRADE" ini "$dir/lesson.ini" variants.partial)" \
 		"$WORK/variants/$lesson") || { fail "lesson $lesson: the partial variant"; return; }
 	scores=$(grade_scores "$lesson" "partial-$condition" "$partial" "solutions/$slug")
 	row_spread=$(echo "$scores" | spread)

@@ -511,10 +511,65 @@ static void native_args_default_to_args(void **state)
 	assert_string_equal(m.native_args, "--lines 1000000 --workers 2");
 }
 
+/* grade ini's reader: one setting by SECTION.KEY, as written, from a file checked whole. */
+static void value_reads_one_setting_as_the_grader_does(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/test_manifest.XXXXXX", err[512], *v;
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	write_file(path, "format_version = 1\n[lesson]\nid = 01\ntitle = T\n"
+	                 "student_files = a.c ; the first\n  b.c\n"
+	                 "[workload]\nargs = --n 1\ntime_limit = 5\n"
+	                 "[metric.instructions]\nkind = scored\nweight = 1\nzero_point = 10\n"
+	                 "budget = 100\n[budgets]\nbudget = 7\n");
+	assert_int_equal(manifest_value(path, "lesson.student_files", &v, err, sizeof err), 1);
+	assert_string_equal(v, "a.c b.c"); /* the continuation line, the comment gone */
+	free(v);
+	assert_int_equal(manifest_value(path, "metric.instructions.budget", &v, err, sizeof err),
+	                 1);
+	assert_string_equal(v, "100");
+	free(v);
+	assert_int_equal(manifest_value(path, "budgets.budget", &v, err, sizeof err), 1);
+	assert_string_equal(v, "7"); /* the same key name, in another section */
+	free(v);
+	/* known to lesson.ini, not set here */
+	assert_int_equal(manifest_value(path, "workload.seed", &v, err, sizeof err), 0);
+	assert_null(v);
+	assert_int_equal(manifest_value(path, "metric.allocations.kind", &v, err, sizeof err), 0);
+	assert_int_equal(manifest_value(path, "workload.sed", &v, err, sizeof err), -1);
+	assert_non_null(strstr(err, "unknown key 'workload.sed'"));
+	assert_int_equal(manifest_value(path, "title", &v, err, sizeof err), -1);
+	assert_int_equal(manifest_value(path, "metric.nonsense.kind", &v, err, sizeof err), -1);
+	/* every setting at once (grade ini FILE) */
+	char *all = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&all, &len);
+	assert_non_null(out);
+	assert_int_equal(manifest_values(path, out, err, sizeof err), 0);
+	fclose(out);
+	assert_string_equal(all, "format_version=1\nlesson.id=01\nlesson.title=T\n"
+	                         "lesson.student_files=a.c b.c\nworkload.args=--n 1\n"
+	                         "workload.time_limit=5\nmetric.instructions.kind=scored\n"
+	                         "metric.instructions.weight=1\nmetric.instructions.zero_point=10\n"
+	                         "metric.instructions.budget=100\nbudgets.budget=7\n");
+	free(all);
+	/* a malformed file stops every question with the grader's file:line message */
+	write_file(path, "format_version = 1\n[lesson]\nid = 01\ntitle = T\nstudent_files = a.c\n"
+	                 "[workload]\nargs = --n 1\ntime_limit = soon\n");
+	assert_int_equal(manifest_value(path, "lesson.title", &v, err, sizeof err), -1);
+	assert_null(v);
+	char want[600];
+	snprintf(want, sizeof want, "%s:8: key 'time_limit': ", path);
+	assert_memory_equal(err, want, strlen(want));
+	remove(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(native_args_default_to_args),
+	    cmocka_unit_test(native_args_default_to_args),
 	    cmocka_unit_test(test_budgets_and_bench_values),
 	    cmocka_unit_test(full_manifest_reads_every_field),
 	    cmocka_unit_test(defaults_fill_optional_keys),
@@ -526,6 +581,7 @@ int main(void)
 	    cmocka_unit_test(load_checks_id_against_folder),
 	    cmocka_unit_test(load_reports_unreadable_files),
 	    cmocka_unit_test(load_refuses_binary_files),
+	    cmocka_unit_test(value_reads_one_setting_as_the_grader_does),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

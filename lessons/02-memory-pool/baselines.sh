@@ -13,8 +13,8 @@ set -u
 out=${1:?usage: baselines.sh BUILD_DIR}
 here=$(cd "$(dirname "$0")" && pwd)
 ini=$here/lesson.ini
-args=$(sed -n -e 's/[;#].*//' -e 's/^[[:space:]]*args[[:space:]]*=[[:space:]]*//p' "$ini" | head -n 1 | sed 's/[[:space:]]*$//')
-seed=$(sed -n -e 's/[;#].*//' -e 's/^[[:space:]]*seed[[:space:]]*=[[:space:]]*//p' "$ini" | head -n 1)
+args=$("${GRADE:?run by make baselines}" ini "$ini" workload.args) || exit 2
+seed=$("$GRADE" ini "$ini" workload.seed) || exit 2
 requests=$(echo $args | sed -n 's/.*--requests \([0-9]*\).*/\1/p')
 RUNS=${RUNS:-7}
 lib=/usr/lib/$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)

@@ -10,8 +10,8 @@ out=${1:?usage: baselines.sh BUILD_DIR}
 here=$(cd "$(dirname "$0")" && pwd)
 drv=$out/baselines
 [ -x "$drv" ] || { echo "baselines.sh: $drv is missing (make baselines LESSON=06 builds it)" >&2; exit 2; }
-args=$(sed -n -e 's/[;#].*//' -e 's/^[[:space:]]*args[[:space:]]*=[[:space:]]*//p' "$here/lesson.ini" | head -n 1)
-seed=$(sed -n -e 's/[;#].*//' -e 's/^[[:space:]]*seed[[:space:]]*=[[:space:]]*//p' "$here/lesson.ini" | head -n 1)
+args=$("${GRADE:?run by make baselines}" ini "$here/lesson.ini" workload.args) || exit 2
+seed=$("$GRADE" ini "$here/lesson.ini" workload.seed) || exit 2
 lib=/usr/lib/$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
 
 echo "Pacing, $args --seed $seed (median of 5 runs; times are wall-clock ms on this machine):"

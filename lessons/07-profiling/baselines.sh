@@ -13,14 +13,16 @@ python=/usr/bin/python3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 [ -x "$drv" ] || { echo "baselines.sh: $drv is missing (make baselines LESSON=07 builds it)" >&2; exit 2; }
-ini_get() { sed -n -e 's/[;#].*//' -e "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*//p" "$here/lesson.ini" | head -n 1; }
-# shellcheck disable=SC2046 # args is a list of plain flags
-set -- $(ini_get args) --seed "$(ini_get seed)"
+args=$("${GRADE:?run by make baselines}" ini "$here/lesson.ini" workload.args) || exit 2
+seed=$("$GRADE" ini "$here/lesson.ini" workload.seed) || exit 2
+# shellcheck disable=SC2086 # args is a list of plain flags
+set -- $args --seed "$seed"
 "$drv" "$@" --dump >"$tmp/corpus.txt" || exit 1
 "$drv" "$@" >"$tmp/reference.txt" || exit 1
 ref_ns=$(sed -n 's/^reference_ns //p' "$tmp/reference.txt")
 sed 1d "$tmp/reference.txt" >"$tmp/reference.top"
 
+# shellcheck disable=SC2018,SC2019 # ASCII letters, as the reference's words are
 pipeline() { tr -cs 'A-Za-z' '\n' <"$tmp/corpus.txt" | tr 'A-Z' 'a-z' | grep -v '^$' | sort | uniq -c | sort -k1,1nr | head -n 10 | awk '{ print $1, $2 }'; }
 awk_count() {
 	awk -F'[^A-Za-z]+' '{ for (i = 1; i <= NF; i++) if ($i != "") n[tolower($i)]++ }

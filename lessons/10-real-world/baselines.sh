@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC3043 # local: dash, Debian's sh, has it
 # baselines.sh: `make baselines LESSON=10` (tools/run_baselines.sh runs it as baselines.sh BUILD_DIR).
 # Writes a 1,000,000-line log with the course's generator (seed from lesson.ini), then times, on
 # that file from the page cache: the reference on 1 and 2 workers, mawk computing the simple
@@ -14,7 +15,7 @@ out=${1:?usage: baselines.sh BUILD_DIR}
 here=$(cd "$(dirname "$0")" && pwd)
 drv=$out/baselines
 lines=${ANCHOR_LINES:-1000000}
-seed=$(sed -n -e 's/[;#].*//' -e 's/^[[:space:]]*seed[[:space:]]*=[[:space:]]*//p' "$here/lesson.ini" | head -n 1)
+seed=$("${GRADE:?run by make baselines}" ini "$here/lesson.ini" workload.seed) || exit 2
 data=$out/baselines-data
 log=$data/access.log
 [ -x "$drv" ] || { echo "baselines.sh: $drv is missing (make baselines LESSON=10 builds it)" >&2; exit 2; }
@@ -55,11 +56,12 @@ AWK
 # median wall-clock ms of 3 runs of a command
 median3() {
 	t=""
-	for i in 1 2 3; do
+	for _ in 1 2 3; do
 		s=$(date +%s%N)
 		"$@" >/dev/null 2>&1 || { echo "baselines.sh: failed: $*" >&2; exit 1; }
 		t="$t $(( ($(date +%s%N) - s) / 1000000 ))"
 	done
+	# shellcheck disable=SC2086 # one time per word
 	echo $t | tr ' ' '\n' | sort -n | sed -n 2p
 }
 
@@ -96,13 +98,13 @@ echo "mawk's requests and bytes per endpoint, status counts and top clients equa
 rm -f "$log"
 
 # {=== case B: the server ===}
-args=$(sed -n -e 's/[;#].*//' -e 's/^[[:space:]]*args[[:space:]]*=[[:space:]]*//p' "$here/lesson.ini" | head -n 1)
+args=$("$GRADE" ini "$here/lesson.ini" workload.args) || exit 2
 threads=2
 secs=${ANCHOR_SECONDS:-5}
 
 # medians of 3 runs of the bench: "REQ_PER_S P50_US P99_US P999_US", each column on its own
 bench_medians() { # impl
-	for i in 1 2 3; do
+	for _ in 1 2 3; do
 		# shellcheck disable=SC2086 # args is a list of plain flags
 		"$out/$1/bench" $args --seed "${seed:-1}" |
 			awk '$1 == "bench" { v[$2] = $3 } END {
@@ -126,9 +128,9 @@ done
 # wrk against a server on 127.0.0.1:$1, with more wrk options after it; prints
 # "REQ_PER_S P50_MS P99_MS" (median of 3 runs)
 wrk_median() {
-	local port=$1
+	local port="$1"
 	shift
-	for i in 1 2 3; do
+	for _ in 1 2 3; do
 		wrk -t2 -c64 -d"${secs}s" --latency "$@" "http://127.0.0.1:$port/ping" |
 			awk '/^Requests\/sec:/ { r = $2 }
 			     function ms(v) { return v ~ /us$/ ? v / 1000 : v ~ /ms$/ ? v + 0 : v * 1000 }
@@ -197,8 +199,9 @@ echo "| server | requests | requests/s | p50 ms | p99 ms | nginx / server |"
 echo "|---|---|---|---|---|---|"
 nginx_version=$(nginx -v 2>&1 | sed 's/.*nginx\///')
 pair() { # what nginx_row reference_row
+	# shellcheck disable=SC2086 # each row is split into its fields
 	set -- "$1" $2 $3
-	local what=$1 rps=$2
+	local what="$1" rps="$2"
 	echo "| nginx $nginx_version | $what | $2 | $3 | $4 | 1.00x |"
 	shift 4
 	echo "| reference | $what | $1 | $2 | $3 | $(awk -v a="$rps" -v b="$1" 'BEGIN { printf "%.2fx", a / b }') |"

@@ -10,6 +10,7 @@ tools/deps.sh install
 make build
 lesson_dir=$(ls -d lessons/"$LESSON"-*/)
 slug=$(basename "$lesson_dir")
-student_file=$(sed -n 's/^student_files *= *\([^ ;]*\).*/\1/p' "$lesson_dir/lesson.ini")
+student_file=$(build/grade ini "$lesson_dir/lesson.ini" lesson.student_files)
+student_file=${student_file%% *}
 build/grade --lesson "$LESSON" --impl "solutions/$slug/skeleton/$student_file" --seed "$SEED" \
 	--batch --no-wall --quiet --format json >/dev/null || true

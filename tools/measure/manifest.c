@@ -65,6 +65,12 @@ struct parser {
 	char budget_key[64];
 	char *value;
 	size_t len, cap;
+	/* manifest_value: the setting asked for (want_key NULL: none), and its value once read */
+	enum section want_sec;
+	char want_metric[64];
+	const char *want_key;
+	char *found;
+	FILE *all; /* manifest_values: every setting, as SECTION.KEY=value lines */
 };
 
 /* {=== messages ===} */
@@ -119,17 +125,17 @@ static int key_fail(struct parser *p, const char *fmt, ...)
 	return -1;
 }
 
+static const char *const section_names[SEC_COUNT] = {
+    "", "lesson", "workload", "metric", "checks", "baselines", "budgets", "variants"};
+
 /* "[lesson]", "[metric.instructions]", ... for messages */
 static const char *section_label(enum section sec, const struct metric_spec *metric, char *buf,
                                  size_t size)
 {
-	static const char *const names[SEC_COUNT] = {"",       "lesson",    "workload", "metric",
-	                                             "checks", "baselines", "budgets",  "variants"};
-
 	if (sec == SEC_METRIC)
 		snprintf(buf, size, "[metric.%s]", metric->name);
 	else
-		snprintf(buf, size, "[%s]", names[sec]);
+		snprintf(buf, size, "[%s]", section_names[sec]);
 	return buf;
 }
 
@@ -788,6 +794,13 @@ static int append_value(struct parser *p, const char *s, size_t n)
 	return 0;
 }
 
+/* Whether the value being finished is the one manifest_value asked for. */
+static int is_wanted(const struct parser *p)
+{
+	return p->sec == p->want_sec && strcmp(p->pending->name, p->want_key) == 0 &&
+	       (p->sec != SEC_METRIC || strcmp(p->metric->name, p->want_metric) == 0);
+}
+
 /* Hands the collected value to its key's setter; called when no continuation can follow. */
 static int finish_key(struct parser *p)
 {
@@ -797,6 +810,13 @@ static int finish_key(struct parser *p)
 		return 0;
 	if (append_value(p, "", 0) < 0) /* makes sure an empty value is a string too */
 		return -1;
+	if (p->want_key && is_wanted(p) && !(p->found = strdup(p->value)))
+		return fail(p, p->line, "out of memory");
+	if (p->all)
+		fprintf(p->all, "%s%s%s%s%s=%s\n", section_names[p->sec],
+		        p->sec == SEC_METRIC ? "." : "",
+		        p->sec == SEC_METRIC ? p->metric->name : "", p->sec == SEC_NONE ? "" : ".",
+		        p->pending->name, p->value);
 	rc = p->pending->set(p, p->value);
 	p->pending = NULL;
 	p->len = 0;
@@ -843,8 +863,6 @@ static int open_metric(struct parser *p, const char *name, size_t n)
 /* "[name]" with s..end already trimmed and comment-free. */
 static int parse_section(struct parser *p, const char *s, const char *end)
 {
-	static const char *const names[SEC_COUNT] = {NULL,     "lesson",    "workload", NULL,
-	                                             "checks", "baselines", "budgets",  "variants"};
 	const char *close = memchr(s, ']', (size_t)(end - s));
 	const char *name = s + 1;
 
@@ -862,12 +880,13 @@ static int parse_section(struct parser *p, const char *s, const char *end)
 	if (close - name >= 7 && memcmp(name, "metric.", 7) == 0)
 		return open_metric(p, name + 7, (size_t)(close - name - 7));
 	for (int sec = 0; sec < SEC_COUNT; sec++) {
-		if (!names[sec] || strlen(names[sec]) != (size_t)(close - name) ||
-		    memcmp(names[sec], name, (size_t)(close - name)) != 0)
+		if (sec == SEC_NONE || sec == SEC_METRIC ||
+		    strlen(section_names[sec]) != (size_t)(close - name) ||
+		    memcmp(section_names[sec], name, (size_t)(close - name)) != 0)
 			continue;
 		if (p->section_line[sec])
 			return fail(p, p->line, "duplicate section [%s] (first on line %d)",
-			            names[sec], p->section_line[sec]);
+			            section_names[sec], p->section_line[sec]);
 		p->section_line[sec] = p->line;
 		p->sec = (enum section)sec;
 		return 0;
@@ -1152,26 +1171,27 @@ static int parse_all(struct parser *p, const char *text, int check_id_folder)
 	return validate(p, check_id_folder);
 }
 
-static int parse(const char *name, const char *text, struct manifest *m, char *err, size_t errlen,
-                 int check_id_folder)
+/* p: zeroed, or prepared by manifest_value */
+static int parse(struct parser *p, const char *name, const char *text, struct manifest *m,
+                 char *err, size_t errlen, int check_id_folder)
 {
-	struct parser p;
 	int rc;
 
-	memset(&p, 0, sizeof(p));
-	p.name = name ? name : "lesson.ini";
-	p.m = m;
-	p.err = err;
-	p.errlen = errlen;
+	p->name = name ? name : "lesson.ini";
+	p->m = m;
+	p->err = err;
+	p->errlen = errlen;
 	set_defaults(m);
-	rc = parse_all(&p, text, check_id_folder);
-	free(p.value);
+	rc = parse_all(p, text, check_id_folder);
+	free(p->value);
 	return rc;
 }
 
 int manifest_parse(const char *name, const char *text, struct manifest *m, char *err, size_t errlen)
 {
-	return parse(name, text, m, err, errlen, 0);
+	struct parser p = {0};
+
+	return parse(&p, name, text, m, err, errlen, 0);
 }
 
 int manifest_load(const char *path, struct manifest *m, char *err, size_t errlen)
@@ -1188,7 +1208,92 @@ int manifest_load(const char *path, struct manifest *m, char *err, size_t errlen
 		set_defaults(m);
 		return -1;
 	}
-	rc = parse(path, text, m, err, errlen, 1);
+	struct parser p = {0};
+	rc = parse(&p, path, text, m, err, errlen, 1);
+	free(text);
+	return rc;
+}
+
+/* "SECTION.KEY" into p's want_ fields; -1 with the message when lesson.ini has no such key. */
+static int want(struct parser *p, const char *key)
+{
+	const char *dot = strrchr(key, '.'), *name = dot ? dot + 1 : key;
+	size_t n = dot ? (size_t)(dot - key) : 0;
+	int index, known = 0;
+
+	p->want_key = name;
+	if (n > 7 && memcmp(key, "metric.", 7) == 0) {
+		p->want_sec = SEC_METRIC;
+		known = in_catalogue(key + 7, n - 7) && n - 7 < sizeof p->want_metric &&
+		        find_key(SEC_METRIC, name, strlen(name), &index);
+		if (known)
+			memcpy(p->want_metric, key + 7, n - 7);
+	}
+	for (int sec = 0; !known && sec < SEC_COUNT; sec++) {
+		if (sec == SEC_METRIC || strlen(section_names[sec]) != n ||
+		    memcmp(section_names[sec], key, n) != 0)
+			continue;
+		p->want_sec = (enum section)sec;
+		known = sec == SEC_BUDGETS ? is_identifier(name, strlen(name))
+		                           : find_key(sec, name, strlen(name), &index) != NULL;
+	}
+	if (!known)
+		return fail(p, 0,
+		            "unknown key '%s': lesson.ini has no such setting (SECTION.KEY, "
+		            "such as lesson.title, workload.args, metric.instructions.budget)",
+		            key);
+	return 0;
+}
+
+/* manifest_load with a parser that manifest_value or manifest_values prepared. */
+static int load_with(struct parser *p, const char *path, char *err, size_t errlen)
+{
+	struct manifest *m = malloc(sizeof *m);
+	char *text = NULL;
+	int rc = -1;
+
+	if (!m)
+		snprintf(err, errlen, "%s: out of memory", path);
+	else if ((text = text_file_read(path, MAX_FILE_BYTES, 1, 1, err, errlen)))
+		rc = parse(p, path, text, m, err, errlen, 1);
+	free(text);
+	free(m);
+	return rc;
+}
+
+int manifest_value(const char *path, const char *key, char **value, char *err, size_t errlen)
+{
+	struct parser p = {.name = path, .err = err, .errlen = errlen};
+
+	*value = NULL;
+	if (want(&p, key) < 0 || load_with(&p, path, err, errlen) < 0) {
+		free(p.found);
+		return -1;
+	}
+	*value = p.found;
+	return p.found != NULL;
+}
+
+int manifest_values(const char *path, FILE *out, char *err, size_t errlen)
+{
+	struct parser p = {0};
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (!(p.all = open_memstream(&text, &len))) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	rc = load_with(&p, path, err, errlen);
+	if (fclose(p.all) != 0 && rc == 0) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		rc = -1;
+	}
+	if (rc == 0 && fwrite(text, 1, len, out) != len) {
+		snprintf(err, errlen, "%s: cannot write its settings: %s", path, strerror(errno));
+		rc = -1;
+	}
 	free(text);
 	return rc;
 }

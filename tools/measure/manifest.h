@@ -4,6 +4,7 @@
 #define MANIFEST_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #define MANIFEST_MAX_FILES 8
 #define MANIFEST_MAX_METRICS 16
@@ -79,6 +80,18 @@ int manifest_load(const char *path, struct manifest *m, char *err, size_t errlen
 /* The same, from text already in memory; name is used in messages only. */
 int manifest_parse(const char *name, const char *text, struct manifest *m, char *err,
 		   size_t errlen);
+
+/* One setting of the lesson.ini at path, for make and the shell scripts (grade ini): key is
+ * SECTION.KEY (lesson.title, workload.args, metric.instructions.budget, budgets.NAME;
+ * format_version alone). The whole file is read and checked as manifest_load does. Returns 1 and
+ * *value (malloc'd) as the file writes it: continuation lines joined with one space, comments
+ * stripped; 0 and *value NULL when the file does not set a key lesson.ini knows; -1 with the
+ * message (file, line, key) when the file is malformed or lesson.ini knows no such key. */
+int manifest_value(const char *path, const char *key, char **value, char *err, size_t errlen);
+
+/* Every setting of the lesson.ini at path, a SECTION.KEY=value line each in the file's order,
+ * written to out only once the whole file has been checked. Returns 0, or -1 with the message. */
+int manifest_values(const char *path, FILE *out, char *err, size_t errlen);
 
 /* 1 and *value when [budgets] has name, else 0. */
 int manifest_test_budget(const struct manifest *m, const char *name, double *value);

@@ -15,10 +15,9 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 here=$root/tools/profile
 ini=$lesson_dir/lesson.ini
 
-ini_get() { sed -n -e 's/[;#].*//' -e "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*//p" "$ini" | head -n 1 | sed 's/[[:space:]]*$//'; }
-args=$(ini_get args)
-seed=$(ini_get seed)
-students=$(ini_get student_files)
+args=$("$root/build/grade" ini "$ini" workload.args) || exit 2
+seed=$("$root/build/grade" ini "$ini" workload.seed) || exit 2
+students=$("$root/build/grade" ini "$ini" lesson.student_files) || exit 2
 command -v valgrind >/dev/null || { echo "profile: valgrind is missing: run 'make deps'" >&2; exit 2; }
 rm -rf "$out" && mkdir -p "$out/student" || exit 2
 out=$(cd "$out" && pwd)

@@ -18,9 +18,10 @@ die() {
 	exit 1
 }
 
-ini_get() { # ini_get FILE KEY: the first value of KEY, comments and trailing blanks stripped
-	sed -n -e 's/[;#].*//' -e "s/^[[:space:]]*$2[[:space:]]*=[[:space:]]*//p" "$1" | head -n 1 |
-		sed 's/[[:space:]]*$//'
+ini_get() { # ini_get FILE SECTION.KEY...: values of a lesson.ini, read by the grader (grade ini)
+	[ -x "$BUILD/grade" ] || die "${0##*/}" "the grader is not built: it reads lesson.ini" \
+		"run 'make build' (or make lessonNN) first"
+	"$BUILD/grade" ini "$@"
 }
 
 lesson_ids() { # every lesson id, in course order
@@ -39,17 +40,18 @@ use_lesson() {
 	[ -n "$id" ] || id=01
 	LESSON_ID=$(tools/lesson_id.sh "$id") ||
 		die "$tool" "not a lesson number: '$id'" "give LESSON=NN, e.g. LESSON=01"
+	# shellcheck disable=SC2012 # lesson folders are named NN-slug
 	LESSON_DIR=$(ls -d lessons/"$LESSON_ID"-* 2>/dev/null | head -n 1)
 	[ -n "$LESSON_DIR" ] || die "$tool" "no lesson $LESSON_ID: no folder lessons/$LESSON_ID-*" \
 		"run 'make help' for the list of lessons"
 	LESSON_SLUG=${LESSON_DIR#lessons/}
-	LESSON_TITLE=$(ini_get "$LESSON_DIR/lesson.ini" title)
+	LESSON_TITLE=$(ini_get "$LESSON_DIR/lesson.ini" lesson.title) || exit
 	if [ "$LANG_CODE" = th ]; then
 		local th
-		th=$(ini_get "$LESSON_DIR/lesson.ini" title_th)
+		th=$(ini_get "$LESSON_DIR/lesson.ini" lesson.title_th) || exit
 		[ -n "$th" ] && LESSON_TITLE=$th
 	fi
-	STUDENT_FILES=$(ini_get "$LESSON_DIR/lesson.ini" student_files)
+	STUDENT_FILES=$(ini_get "$LESSON_DIR/lesson.ini" lesson.student_files) || exit
 }
 
 # say FORMAT_EN FORMAT_TH ARGS...: printf in the tools' language, the same arguments in both
@@ -147,7 +149,7 @@ lesson_state() {
 			LS_TESTS=pass
 		fi
 		for dir in lessons/"$id"-*; do
-			for f in $(ini_get "$dir/lesson.ini" student_files); do
+			for f in $(ini_get "$dir/lesson.ini" lesson.student_files); do
 				[ "$dir/$f" -nt "$tap" ] && LS_STALE=1
 			done
 		done

@@ -72,9 +72,9 @@ fi
 # {=== the peak-heap allocation stack, from massif ===}
 
 ini=$LESSON_DIR/lesson.ini
-args=$(ini_get "$ini" args)
-seed=$(ini_get "$ini" seed)
-limit=$(ini_get "$ini" time_limit)
+args=$(ini_get "$ini" workload.args) || exit
+seed=$(ini_get "$ini" workload.seed) || exit
+limit=$(ini_get "$ini" workload.time_limit) || exit
 [ -x "$bench" ] || die compare "lesson $LESSON_ID: no bench driver at '$bench'" \
 	"run 'make lesson$LESSON_ID' first: it builds it"
 printf '\npeak heap: massif on %s %s --seed %s\n' "$bench" "$args" "$seed"

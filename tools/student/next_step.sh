@@ -9,6 +9,7 @@ set -u
 # the lesson worked on last: build/last-lesson, else (after make clean) the newest results
 last=$(cat "$BUILD/last-lesson" 2>/dev/null)
 if [ -z "$last" ]; then
+	# shellcheck disable=SC2012 # NN-tests.tap names, newest first
 	newest=$(ls -t "$STATE"/[0-9][0-9]-tests.tap 2>/dev/null | head -n 1)
 	[ -n "$newest" ] && last=$(basename "$newest" | cut -c1-2)
 fi
@@ -16,6 +17,7 @@ fi
 if [ -z "$last" ] || [ -z "$(ls -d lessons/"$last"-* 2>/dev/null)" ]; then
 	first=$(lesson_ids | head -n 1)
 	first=${first:-01}
+	# shellcheck disable=SC2012 # lesson folders are named NN-slug
 	step="make lesson$first, then read $(in_course_lang "$(ls -d lessons/"$first"-* 2>/dev/null | head -n 1)/README.md")"
 else
 	lesson_state "$last"

@@ -11,17 +11,15 @@ set -u
 declare -A title files suites budgets asan_ok status score
 ids=()
 # every lesson: id, title and student files, from each lesson.ini
-while IFS=$'\t' read -r id t f; do
+for ini in lessons/[0-9][0-9]-*/lesson.ini; do
+	[ -f "$ini" ] || continue
+	id=${ini#lessons/}
+	id=${id:0:2}
+	values=$(ini_get "$ini" lesson.title lesson.student_files) || exit
 	ids+=("$id")
-	title[$id]=$t
-	files[$id]=$f
-done < <(awk -F '=' '
-	FNR == 1 { split(FILENAME, p, "/"); id = substr(p[2], 1, 2); t[id] = ""; f[id] = ""; order[++n] = id }
-	{ sub(/[;#].*/, "") }
-	$1 ~ /^[ \t]*title[ \t]*$/ && t[id] == "" { v = $2; gsub(/^[ \t]+|[ \t]+$/, "", v); t[id] = v }
-	$1 ~ /^[ \t]*student_files[ \t]*$/ && f[id] == "" { v = $2; gsub(/^[ \t]+|[ \t]+$/, "", v); f[id] = v }
-	END { for (i = 1; i <= n; i++) print order[i] "\t" t[order[i]] "\t" f[order[i]] }' \
-	lessons/[0-9][0-9]-*/lesson.ini 2>/dev/null)
+	title[$id]=${values%%$'\n'*}
+	files[$id]=${values#*$'\n'}
+done
 
 # the next step has one owner, next_step.sh, which make and make doctor print too
 overall=$(tools/student/next_step.sh --short)

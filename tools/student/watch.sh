@@ -103,6 +103,7 @@ summary() {
 		[ -n "$msg" ] && printf '       %s\n' "$msg"
 	done < <(awk -F '\t' '$2 == "budget" { print ($1 == "FAIL" ? 0 : $1 == "SKIP" ? 1 : 2) "\t" $0 }' \
 		"$work/results" | sort -s -t $'\t' -k1,1n | cut -f2-)
+	# shellcheck disable=SC2013 # suite names are single words
 	for suite in $(awk -F '\t' '$2 != "budget" && !seen[$2]++ { print $2 }' "$work/results"); do
 		counts=$(awk -F '\t' -v s="$suite" '$2 == s' "$work/results" | count_results)
 		# shellcheck disable=SC2086
