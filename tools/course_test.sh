@@ -321,7 +321,13 @@ for dir in lessons/[0-9][0-9]-*/; do
 			tests_failed 'data race'
 	fi
 done
-[ -z "$ONLY" ] && [ -f tools/course_checks.sh ] && . tools/course_checks.sh
+# the checks beyond the lessons, one file an area, in order (tools/checks/NN-area.sh)
+if [ -z "$ONLY" ]; then
+	for checks in tools/checks/[0-9][0-9]-*.sh; do
+		# shellcheck source=/dev/null
+		. "$checks"
+	done
+fi
 
 started=$SECONDS
 running=0

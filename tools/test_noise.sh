@@ -8,7 +8,7 @@
 #   - a reference made 2x slower (lesson 09's crc32c doing its work twice, built here from
 #     the reference with sed) never earns full wall_ratio points, quiet or loaded.
 # It prints a table: lesson, condition, the scores, their spread. Not part of `make test`
-# (about an hour); course_checks.sh keeps a short version (one lesson, loaded, 3 gradings).
+# (about an hour); tools/checks/90-noise-and-lint.sh keeps a short version (one lesson, loaded, 3 gradings).
 #   LESSONS="05 09"  limit the lessons      RUNS=5       gradings per file and condition
 #   CONDITIONS="loaded"  skip the quiet run  SLOW=0       skip the 2x-slower check
 #   SLOW_RUNS=N      gradings of it (RUNS)   NOISE_WORK=D where the reports go

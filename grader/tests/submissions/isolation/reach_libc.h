@@ -3,7 +3,7 @@
  * ELF header and looks the wanted name up in libc's own dynamic symbol table: address arithmetic,
  * no undefined symbol, nothing a static check of the object can see. The isolation attacks
  * (attack_*.c) are appended to the lesson 01 skeleton with this header in front of them, by
- * tools/course_checks.sh; none of this is course code. */
+ * tools/checks/50-isolation.sh; none of this is course code. */
 #include <elf.h>
 #include <stdint.h>
 #include <stdio.h>

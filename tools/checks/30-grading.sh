@@ -1,0 +1,56 @@
+# shellcheck shell=bash
+# tools/checks/30-grading.sh: make grade, variants that cannot go stale, and the static checks'
+# refusals.
+# Sourced by tools/course_test.sh after the files numbered before it, whose helpers it may use;
+# each check is registered with check "name-as-a-sentence" FUNCTION ARGS (DESIGN section 7).
+
+grade_make_grade_and_report() { # make grade keeps the JSON and the best; make report the page
+	local d
+	d=$(student_scratch make-grade) || return 1
+	env -u MAKEFLAGS -u MAKELEVEL make -s --no-print-directory grade LESSON=1 COURSE_STATE="$d" \
+		>"$d/grade.out" 2>&1
+	[ $? -le 1 ] || { cat "$d/grade.out"; echo "make grade failed"; return 1; }
+	jq -e '.schema_version == 1 and .lesson == "01"' "$d/01-grade.json" >/dev/null ||
+		{ echo "want $d/01-grade.json from make grade"; return 1; }
+	if jq -e '.status == "graded"' "$d/01-grade.json" >/dev/null; then
+		[ "$(cat "$d/01-best")" = "$(jq -r .score "$d/01-grade.json")" ] ||
+			{ echo "want the score in $d/01-best"; return 1; }
+	fi
+	env -u MAKEFLAGS -u MAKELEVEL make -s --no-print-directory report LESSON=01 COURSE_STATE="$d" \
+		>"$d/report.out" 2>&1 || { cat "$d/report.out"; return 1; }
+	expect_line "$d/report.out" '^report: build/report-01\.html \(open file://' 'the path printed' &&
+		expect_line build/report-01.html '^<!DOCTYPE html>$' 'the page saved'
+}
+check "student-make-grade-and-report-keep-results" grade_make_grade_and_report
+
+# A variant cannot go stale in silence: a patch whose context is gone from the code it departs
+# from is an error that names it, never a fuzzy guess (tools/variant.sh).
+variant_stale_is_an_error() {
+	local d=build/test/variant-stale
+	rm -rf "$d" && mkdir -p "$d/partial" || return 1
+	# lesson 01's partial departs from step 1; made against the skeleton its context is gone
+	sed '1s|.*|variant of solutions/01-zero-allocation/skeleton/logfmt.c|' \
+		solutions/01-zero-allocation/partial/logfmt.c.patch >"$d/partial/logfmt.c.patch" || return 1
+	if tools/variant.sh "$d/partial" "$d/out" 2>"$d/err"; then
+		echo "want a failure: the patch does not apply to the skeleton"
+		return 1
+	fi
+	cat "$d/err"
+	expect_line "$d/err" "^variant.sh: $d/partial/logfmt.c.patch no longer applies" 'the stale patch named'
+}
+check "variant-whose-code-moved-on-is-an-error" variant_stale_is_an_error
+
+# attack_expected FILE: "STATUS_RE REASON_RE" from the attack's own "Expected:" line (the first
+# word the statuses it may end with, the rest what its reason must match): each attack file
+# says what must become of it, so no list in this file can fall out of step with them
+attack_expected() {
+	sed -n 's/^[[:space:]*]*Expected:[[:space:]]*//p' "$1" | head -n 1 | sed 's/[[:space:]]*\*\/[[:space:]]*$//'
+}
+
+# Static checks (DESIGN section 6.4, layer 3): each attack is refused before any of its code runs.
+for attack in "${bad:?set in 10-bad-submissions.sh}"/*.c; do
+	want=$(attack_expected "$attack")
+	[ "${want%% *}" = refused ] || continue # the other bad files are a crash, a hang, ...
+	check "grader-refuses-$(basename "$attack" .c)" grade_expect_status 01 refused "${want#* }" \
+		--impl "$attack"
+done
