@@ -83,10 +83,12 @@ struct wall_result {
 
 /* The student's own A/A spread: the lower quartile of its runs in even triplets against that
  * of its runs in odd ones (of those use marks; NULL: all), >= 1, and in *slower the larger of
- * the two. The reference's spread cannot see a student whose runs scatter: lesson 04's
- * partial measured 2.3x in one loaded grading of five and 5.4x to 6.7x in the others, three
- * lucky runs of nine making its lower quartile. Scattered more than WALL_TOLERANCE_CAP and
- * than the reference, the student's time is the slower half's (after the reruns). */
+ * the two. The reference's spread cannot see a student whose runs scatter within a grading,
+ * and a lower quartile over scattered runs is set by its luckiest ones. Scattered more than
+ * WALL_TOLERANCE_CAP and than the reference, the student's time is the slower half's (after
+ * the reruns). It cannot steady a design whose time changes from one grading to the next
+ * while each grading's runs agree: lesson 04's partial compared 2.07x and 2.25x CPU time in
+ * two gradings of five, 4.2x to 7.8x in the others, each with a student spread under 1.14. */
 double wall_student_halves(const double *s, const unsigned char *use, int n, double *slower);
 
 struct jail;
