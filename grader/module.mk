@@ -60,11 +60,11 @@ UNIT_TESTS_ASAN := $(patsubst $(BUILD)/tests/%,$(BUILD)/tests-asan/%,$(filter-ou
 $(ASAN_BUILD)/grader/%.o: grader/%.c $(BUILD)/flags/asan.txt | deps-check
 	@mkdir -p $(@D)
 	$(call quiet,CC,$< [asan])
-	$(Q)$(call compile,asan,-Itools/measure)
+	$(Q)$(call compile,asan,-Itools/measure -Itools/harness)
 $(ASAN_BUILD)/measure/%.o: tools/measure/%.c $(BUILD)/flags/asan.txt | deps-check
 	@mkdir -p $(@D)
 	$(call quiet,CC,$< [asan])
-	$(Q)$(call compile,asan,)
+	$(Q)$(call compile,asan,-Itools/harness)
 $(ASAN_BUILD)/harness/%.o: tools/harness/%.c $(BUILD)/flags/asan.txt | deps-check
 	@mkdir -p $(@D)
 	$(call quiet,CC,$< [asan])
