@@ -281,12 +281,23 @@ static int setup_ini(struct batch *b)
 			    path);
 			return -1;
 		}
+		unsigned shards = b->o.shards ? b->o.shards : 1;
+		if (b->ini.shards != 0 && (b->ini.shard != b->o.shard || b->ini.shards != shards)) {
+			say("'%s' is shard %u/%u of its batch, not %u/%u: a rerun resumes the same "
+			    "shard\n  give --shard %u/%u, or another --out folder",
+			    path, b->ini.shard, b->ini.shards, b->o.shard, shards, b->ini.shard,
+			    b->ini.shards);
+			return -1;
+		}
 		say("resuming the batch in '%s' (seed from batch.ini)", b->o.out);
 		return 0;
 	}
 	snprintf(b->ini.lesson, sizeof b->ini.lesson, "%s", b->o.lesson);
 	b->ini.seed = b->o.has_seed ? b->o.seed : batch_ini_draw_seed();
 	course_version(b->ini.course_version, sizeof b->ini.course_version);
+	b->ini.shard = b->o.shard;
+	b->ini.shards = b->o.shards ? b->o.shards : 1;
+	snprintf(b->ini.submissions, sizeof b->ini.submissions, "%s", b->o.submissions);
 	time_t now = time(NULL);
 	strftime(b->ini.created, sizeof b->ini.created, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	if (batch_ini_write(path, &b->ini) != 0) {
@@ -576,17 +587,6 @@ static size_t load_done(struct batch *b)
 	return done;
 }
 
-/* Two entries naming one student (alice/ and alice.zip): the later keeps its whole name. */
-static void disambiguate(struct batch *b)
-{
-	for (size_t i = 1; i < b->n; i++)
-		if (strcmp(b->subs[i].name, b->subs[i - 1].name) == 0) {
-			const char *base = strrchr(b->subs[i].path, '/');
-			snprintf(b->subs[i].name, sizeof b->subs[i].name, "%s",
-			         base ? base + 1 : "");
-		}
-}
-
 /* 0 when user u can traverse every folder down to path (each parent has x for it). */
 static int access_as(const struct sandbox_user *u, const char *path)
 {
@@ -689,14 +689,7 @@ static int prepare(struct batch *b)
 		say("%s", err);
 		return -1;
 	}
-	disambiguate(b);
-	if (b->o.shards > 1) { /* a cluster's task: every N-th submission, the same on each task */
-		size_t kept = 0;
-		for (size_t i = 0; i < b->n; i++)
-			if (i % b->o.shards == b->o.shard)
-				b->subs[kept++] = b->subs[i];
-		b->n = kept;
-	}
+	b->n = submissions_shard(b->subs, b->n, b->o.shard, b->o.shards);
 	b->rows = calloc(b->n + 1, sizeof *b->rows);
 	b->done = calloc(b->n + 1, 1);
 	return b->rows && b->done ? 0 : -1;
