@@ -8,13 +8,16 @@
 # foreground (-D) as root, on ports of their own, so a cluster already on the machine is
 # untouched. SLURM_CONF, exported by cluster_slurm_up, points sbatch and squeue at it.
 
-# A TCP port nobody listens on (from 20000 up, by chance).
+# cluster_free_port [TAKEN...]: a TCP port nobody listens on, from 20000 up, by chance, and none
+# of TAKEN (ports chosen but not yet bound).
 cluster_free_port() {
 	local port tries=0
+	RANDOM=$BASHPID # a $(...) would otherwise draw what the last one drew
 	while [ $tries -lt 50 ]; do
 		port=$((20000 + RANDOM % 20000))
-		ss -Hltn "sport = :$port" 2>/dev/null | grep -q . || { echo "$port"; return 0; }
 		tries=$((tries + 1))
+		[[ " $* " == *" $port "* ]] && continue
+		ss -Hltn "sport = :$port" 2>/dev/null | grep -q . || { echo "$port"; return 0; }
 	done
 	return 1
 }
@@ -61,7 +64,7 @@ cluster_slurm_up() {
 		return 1
 	done
 	mem=$(awk '/^MemTotal/ { print int($2 / 1024) - 512 }' /proc/meminfo)
-	ctld_port=$(cluster_free_port) && slurmd_port=$(cluster_free_port) || return 1
+	ctld_port=$(cluster_free_port) && slurmd_port=$(cluster_free_port "$ctld_port") || return 1
 	cat >"$dir/slurm.conf" <<EOF
 # slurm.conf: a single-node cluster made by tools/cluster/local_cluster.sh for make test-cluster
 ClusterName=coursetest
