@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +68,17 @@ struct batch {
 	struct timespec started;
 	int tty;
 };
+
+/* Set by SIGTERM: a cluster stopping the task (Slurm's scancel signals every process of the job,
+ * the child graders with it). A child killed then is no result of its student: nothing is saved,
+ * the student stays missing, and the shard's rerun grades it. */
+static volatile sig_atomic_t stopping;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
 
 static void say(const char *fmt, ...)
 {
@@ -379,9 +391,10 @@ static void child_failure(const struct proc_result *r, const char *log, char *st
 	free(text);
 }
 
-/* Runs the child grader for one staged submission; fills row from its report. */
-static void run_child(struct batch *b, size_t i, unsigned slot, const char *work,
-                      struct batch_row *row, char **report)
+/* Runs the child grader for one staged submission; fills row from its report. Returns 1 when the
+ * child was killed by a signal it was not sent for its wall limit, else 0. */
+static int run_child(struct batch *b, size_t i, unsigned slot, const char *work,
+                     struct batch_row *row, char **report)
 {
 	const struct submission *s = &b->subs[i];
 	struct sandbox_user user = {0};
@@ -450,15 +463,16 @@ static void run_child(struct batch *b, size_t i, unsigned slot, const char *work
 	char err[512], status[16];
 	if (proc_run(&spec, &r) != 0) {
 		batch_row_failed(row, s->name, b->o.lesson, b->ini.seed, "error", r.error);
-		return;
+		return 0;
 	}
 	if (r.exited && (r.exit_code == 0 || r.exit_code == 1) &&
 	    read_report(b, json, row, report, err, sizeof err) == 0) {
 		snprintf(row->student, sizeof row->student, "%s", s->name);
-		return;
+		return 0;
 	}
 	child_failure(&r, log, status, err, sizeof err);
 	batch_row_failed(row, s->name, b->o.lesson, b->ini.seed, status, err);
+	return r.signaled && !r.timed_out;
 }
 
 static void save_outputs(struct batch *b, const struct batch_row *row, const char *report)
@@ -514,6 +528,8 @@ static void grade_one(void *ctx, size_t i, unsigned slot)
 	struct batch_row row = {0};
 	char work[PATH_MAX * 2], scratch[PATH_MAX * 2 + 8], src[PATH_MAX * 2 + 8], err[512];
 	struct timespec t0, t1;
+	if (stopping) /* queued before SIGTERM: left missing */
+		return;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	pthread_mutex_lock(&b->lock);
 	b->running++;
@@ -535,8 +551,18 @@ static void grade_one(void *ctx, size_t i, unsigned slot)
 	if (rc != 0)
 		batch_row_failed(&row, b->subs[i].name, b->o.lesson, b->ini.seed,
 		                 rc > 0 ? "refused" : "error", err);
-	else
-		run_child(b, i, slot, work, &row, &report);
+	else if (run_child(b, i, slot, work, &row, &report)) {
+		/* the signal that killed the child may reach this process a moment later */
+		for (int t = 0; t < 20 && !stopping; t++)
+			nanosleep(&(struct timespec){.tv_nsec = 100000000}, NULL);
+	}
+	if (stopping) {
+		free(report);
+		pthread_mutex_lock(&b->lock);
+		b->running--;
+		pthread_mutex_unlock(&b->lock);
+		return;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	row.seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	save_outputs(b, &row, report);
@@ -798,10 +824,15 @@ int batch_main(int argc, char **argv)
 		say("cannot start %u worker threads", b.o.jobs);
 		return 2;
 	}
-	for (size_t i = 0; i < b.n; i++)
+	struct sigaction term = {.sa_handler = on_term};
+	sigaction(SIGTERM, &term, NULL);
+	for (size_t i = 0; i < b.n && !stopping; i++)
 		if (!b.done[i])
 			pool_submit(p, i);
 	pool_finish(p);
+	if (stopping)
+		say("stopped by SIGTERM: what was not graded is missing; a rerun into '%s' grades it",
+		    b.o.out);
 	if (b.tty && !b.o.quiet)
 		fputc('\n', stderr);
 	rc = finish(&b);
