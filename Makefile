@@ -158,6 +158,7 @@ help:
 	@echo "  batch          LESSON=NN SUBMISSIONS=DIR OUT=DIR [JOBS=2]: grade a class, sandboxed"
 	@echo "  dist-student   the course without solution sources: build/dist-student/"
 	@echo "  gradescope     LESSON=NN: Gradescope's autograder zip, build/gradescope-NN.zip"
+	@echo "  test-cluster   the Slurm and GNU parallel recipes run on this machine (minutes)"
 	@echo
 	@echo "Options: V=1 shows commands; IMPL=student|reference|skeleton picks the code tested."
 	@echo "Grader:  build/grade --lesson NN [--impl PATH]... [--seed N] [--format text|json|html] [--no-wall]"

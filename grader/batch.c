@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +74,17 @@ struct batch {
 	struct timespec started;
 	int tty;
 };
+
+/* Set by SIGTERM: a cluster stopping the task (Slurm's scancel signals every process of the job,
+ * the child graders with it). A child killed then is no result of its student: nothing is saved,
+ * the student stays missing, and the shard's rerun grades it. */
+static volatile sig_atomic_t stopping;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
 
 static void say(const char *fmt, ...)
 {
@@ -295,12 +307,23 @@ static int setup_ini(struct batch *b)
 			    path);
 			return -1;
 		}
+		unsigned shards = b->o.shards ? b->o.shards : 1;
+		if (b->ini.shards != 0 && (b->ini.shard != b->o.shard || b->ini.shards != shards)) {
+			say("'%s' is shard %u/%u of its batch, not %u/%u: a rerun resumes the same "
+			    "shard\n  give --shard %u/%u, or another --out folder",
+			    path, b->ini.shard, b->ini.shards, b->o.shard, shards, b->ini.shard,
+			    b->ini.shards);
+			return -1;
+		}
 		say("resuming the batch in '%s' (seed from batch.ini)", b->o.out);
 		return 0;
 	}
 	snprintf(b->ini.lesson, sizeof b->ini.lesson, "%s", b->o.lesson);
 	b->ini.seed = b->o.has_seed ? b->o.seed : batch_ini_draw_seed();
 	course_version(b->ini.course_version, sizeof b->ini.course_version);
+	b->ini.shard = b->o.shard;
+	b->ini.shards = b->o.shards ? b->o.shards : 1;
+	snprintf(b->ini.submissions, sizeof b->ini.submissions, "%s", b->o.submissions);
 	time_t now = time(NULL);
 	strftime(b->ini.created, sizeof b->ini.created, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	if (batch_ini_write(path, &b->ini) != 0) {
@@ -382,9 +405,10 @@ static void child_failure(const struct proc_result *r, const char *log, enum gra
 	free(text);
 }
 
-/* Runs the child grader for one staged submission; fills row from its report. */
-static void run_child(struct batch *b, size_t i, unsigned slot, const char *work,
-                      struct batch_row *row, char **report)
+/* Runs the child grader for one staged submission; fills row from its report. Returns 1 when the
+ * child was killed by a signal it was not sent for its wall limit, else 0. */
+static int run_child(struct batch *b, size_t i, unsigned slot, const char *work,
+                     struct batch_row *row, char **report)
 {
 	const struct submission *s = &b->subs[i];
 	struct sandbox_user user = {0};
@@ -455,15 +479,16 @@ static void run_child(struct batch *b, size_t i, unsigned slot, const char *work
 	enum grade_status status;
 	if (proc_run(&spec, &r) != 0) {
 		batch_row_failed(row, s->name, b->o.lesson, b->ini.seed, STATUS_ERROR, r.error);
-		return;
+		return 0;
 	}
 	if (r.exited && (r.exit_code == 0 || r.exit_code == 1) &&
 	    read_report(b, json, row, report, err, sizeof err) == 0) {
 		snprintf(row->student, sizeof row->student, "%s", s->name);
-		return;
+		return 0;
 	}
 	child_failure(&r, log, &status, err, sizeof err);
 	batch_row_failed(row, s->name, b->o.lesson, b->ini.seed, status, err);
+	return r.signaled && !r.timed_out;
 }
 
 static int write_row_json(FILE *f, const void *row)
@@ -518,6 +543,8 @@ static void grade_one(void *ctx, size_t i, unsigned slot)
 	struct batch_row row = {0};
 	char work[PATH_MAX * 2], scratch[PATH_MAX * 2 + 8], src[PATH_MAX * 2 + 8], err[512];
 	struct timespec t0, t1;
+	if (stopping) /* queued before SIGTERM: left missing */
+		return;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	pthread_mutex_lock(&b->lock);
 	b->running++;
@@ -539,8 +566,18 @@ static void grade_one(void *ctx, size_t i, unsigned slot)
 	if (rc != 0)
 		batch_row_failed(&row, b->subs[i].name, b->o.lesson, b->ini.seed,
 		                 rc > 0 ? STATUS_REFUSED : STATUS_ERROR, err);
-	else
-		run_child(b, i, slot, work, &row, &report);
+	else if (run_child(b, i, slot, work, &row, &report)) {
+		/* the signal that killed the child may reach this process a moment later */
+		for (int t = 0; t < 20 && !stopping; t++)
+			nanosleep(&(struct timespec){.tv_nsec = 100000000}, NULL);
+	}
+	if (stopping) {
+		free(report);
+		pthread_mutex_lock(&b->lock);
+		b->running--;
+		pthread_mutex_unlock(&b->lock);
+		return;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	row.seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	save_outputs(b, &row, report);
@@ -590,17 +627,6 @@ static size_t load_done(struct batch *b)
 		}
 	}
 	return done;
-}
-
-/* Two entries naming one student (alice/ and alice.zip): the later keeps its whole name. */
-static void disambiguate(struct batch *b)
-{
-	for (size_t i = 1; i < b->n; i++)
-		if (strcmp(b->subs[i].name, b->subs[i - 1].name) == 0) {
-			const char *base = strrchr(b->subs[i].path, '/');
-			snprintf(b->subs[i].name, sizeof b->subs[i].name, "%s",
-			         base ? base + 1 : "");
-		}
 }
 
 /* 0 when user u can traverse every folder down to path (each parent has x for it). */
@@ -705,14 +731,7 @@ static int prepare(struct batch *b)
 		say("%s", err);
 		return -1;
 	}
-	disambiguate(b);
-	if (b->o.shards > 1) { /* a cluster's task: every N-th submission, the same on each task */
-		size_t kept = 0;
-		for (size_t i = 0; i < b->n; i++)
-			if (i % b->o.shards == b->o.shard)
-				b->subs[kept++] = b->subs[i];
-		b->n = kept;
-	}
+	b->n = submissions_shard(b->subs, b->n, b->o.shard, b->o.shards);
 	b->rows = calloc(b->n + 1, sizeof *b->rows);
 	b->done = calloc(b->n + 1, 1);
 	return b->rows && b->done ? 0 : -1;
@@ -827,10 +846,15 @@ int batch_main(int argc, char **argv)
 		say("cannot start %u worker threads", b.o.jobs);
 		return 2;
 	}
-	for (size_t i = 0; i < b.n; i++)
+	struct sigaction term = {.sa_handler = on_term};
+	sigaction(SIGTERM, &term, NULL);
+	for (size_t i = 0; i < b.n && !stopping; i++)
 		if (!b.done[i])
 			work_pool_submit(p, i);
 	work_pool_finish(p);
+	if (stopping)
+		say("stopped by SIGTERM: what was not graded is missing; a rerun into '%s' grades it",
+		    b.o.out);
 	if (b.tty && !b.o.quiet)
 		fputc('\n', stderr);
 	rc = finish(&b);

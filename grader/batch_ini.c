@@ -29,7 +29,7 @@ int batch_ini_read(const char *path, struct batch_ini *b, char *err, size_t errl
 	if (f == NULL)
 		return errno == ENOENT ? 1 : (snprintf(err, errlen, "cannot read '%s'", path), -1);
 	memset(b, 0, sizeof *b);
-	char line[256];
+	char line[PATH_MAX + 64];
 	int has_seed = 0, lineno = 0, rc = 0;
 	while (rc == 0 && fgets(line, sizeof line, f) != NULL) {
 		lineno++;
@@ -49,6 +49,19 @@ int batch_ini_read(const char *path, struct batch_ini *b, char *err, size_t errl
 			snprintf(b->course_version, sizeof b->course_version, "%s", value);
 		else if (!strcmp(key, "created"))
 			snprintf(b->created, sizeof b->created, "%s", value);
+		else if (!strcmp(key, "submissions"))
+			snprintf(b->submissions, sizeof b->submissions, "%s", value);
+		else if (!strcmp(key, "shard")) {
+			char extra;
+			if (sscanf(value, "%u/%u%c", &b->shard, &b->shards, &extra) != 2 ||
+			    b->shards == 0 || b->shard >= b->shards) {
+				snprintf(err, errlen,
+				         "'%s' line %d: want 'shard = I/N', 0 <= I < N", path,
+				         lineno);
+				fclose(f);
+				return -1;
+			}
+		}
 	}
 	fclose(f);
 	if (rc != 0 || !has_seed || b->lesson[0] == '\0') {
@@ -65,8 +78,9 @@ static int write_ini(FILE *f, const void *arg)
 	fprintf(f,
 	        "; batch.ini: one batch of 'grade batch'; a rerun into this folder reuses it\n"
 	        "format_version = 1\n[batch]\nlesson = %s\nseed = %llu\n"
-	        "course_version = %s\ncreated = %s\n",
-	        b->lesson, b->seed, b->course_version, b->created);
+	        "course_version = %s\ncreated = %s\nshard = %u/%u\nsubmissions = %s\n",
+	        b->lesson, b->seed, b->course_version, b->created, b->shard,
+	        b->shards ? b->shards : 1, b->submissions);
 	return 0;
 }
 

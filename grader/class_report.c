@@ -227,7 +227,7 @@ static void page_header(const struct class_data *c, const char *title, FILE *out
 	double *scores = malloc((c->n + 1) * sizeof *scores);
 	size_t n = 0;
 	for (size_t i = 0; scores && i < c->n; i++)
-		if (c->rows[i].status != STATUS_NONE)
+		if (status_has_result(c->rows[i].status))
 			scores[n++] = c->rows[i].score;
 	fputs("<header>\n<div>\n<h1>", out);
 	html_escape(out, title);
@@ -257,7 +257,7 @@ static void page_scores(const struct class_data *c, FILE *out)
 	    STATUS_TIMED_OUT, STATUS_CRASHED, STATUS_ERROR,        STATUS_NONE};
 	size_t bins[HIST_BINS] = {0}, most = 1, with_score = 0;
 	for (size_t i = 0; i < c->n; i++)
-		if (c->rows[i].status != STATUS_NONE) {
+		if (status_has_result(c->rows[i].status)) {
 			int b = (int)(c->rows[i].score / (100.0 / HIST_BINS));
 			b = b < 0 ? 0 : b >= HIST_BINS ? HIST_BINS - 1 : b;
 			most = ++bins[b] > most ? bins[b] : most;
@@ -292,7 +292,8 @@ static void page_scores(const struct class_data *c, FILE *out)
 	for (size_t s = 0; s < sizeof statuses / sizeof *statuses; s++) {
 		size_t count = 0;
 		for (size_t i = 0; i < c->n; i++)
-			count += c->rows[i].status == statuses[s];
+			count += c->rows[i].status == statuses[s] ||
+				 (statuses[s] == STATUS_NONE && c->rows[i].status == STATUS_MISSING);
 		if (count)
 			fprintf(out, "<span>%s <b>%zu</b></span>", status_word(statuses[s]), count);
 	}
@@ -576,7 +577,7 @@ int class_report_write(const char *dir, const struct batch_row *rows, size_t n)
 	if (n > 0 && !c->has_manifest)
 		rc = -1;
 	for (size_t i = 0; c->has_manifest && i < n; i++)
-		if (rows[i].status != STATUS_NONE && !(c->has_page[i] = student_page(c, &rows[i]) == 0))
+		if (status_has_result(rows[i].status) && !(c->has_page[i] = student_page(c, &rows[i]) == 0))
 			rc = -1;
 	read_similarity(c);
 	char path[PATH_MAX + 16];

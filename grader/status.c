@@ -12,6 +12,7 @@ static const char *const names[] = {
     [STATUS_TESTS_FAILED] = "tests_failed",
     [STATUS_TIMED_OUT] = "timed_out",
     [STATUS_CRASHED] = "crashed",
+    [STATUS_MISSING] = "missing",
 };
 
 const char *status_name(enum grade_status s)

@@ -12,7 +12,14 @@ enum grade_status {
 	STATUS_TESTS_FAILED,
 	STATUS_TIMED_OUT,
 	STATUS_CRASHED,
+	STATUS_MISSING, /* batch-merge: a student of the class no shard graded: "missing" */
 };
+
+/* 1 when some run graded the submission (any status but none or missing). */
+static inline int status_has_result(enum grade_status s)
+{
+	return s != STATUS_NONE && s != STATUS_MISSING;
+}
 
 /* "graded", "refused", ...: the word the reports print ("" for STATUS_NONE). */
 const char *status_name(enum grade_status s);

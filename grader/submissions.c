@@ -53,9 +53,23 @@ static void classify(const char *dir, const char *entry, struct submission *s)
 		}
 }
 
+/* By name, then by path: alice/ and alice.zip list in one order on every machine, whatever
+ * order the filesystem returns them in (each shard of a batch and batch-merge list the folder). */
 static int by_name(const void *a, const void *b)
 {
-	return strcmp(((const struct submission *)a)->name, ((const struct submission *)b)->name);
+	const struct submission *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : strcmp(x->path, y->path);
+}
+
+/* Two entries naming one student (alice/ and alice.zip): the later keeps its whole name. */
+static void disambiguate(struct submission *all, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(all[i].name, all[i - 1].name) == 0) {
+			const char *base = strrchr(all[i].path, '/');
+			snprintf(all[i].name, sizeof all[i].name, "%s", base ? base + 1 : "");
+		}
 }
 
 struct submission *submissions_list(const char *dir, size_t *n, char *err, size_t errlen)
@@ -90,7 +104,19 @@ struct submission *submissions_list(const char *dir, size_t *n, char *err, size_
 		return NULL;
 	}
 	qsort(all, *n, sizeof *all, by_name);
+	disambiguate(all, *n);
 	return all;
+}
+
+size_t submissions_shard(struct submission *all, size_t n, unsigned shard, unsigned shards)
+{
+	if (shards <= 1)
+		return n;
+	size_t kept = 0;
+	for (size_t i = 0; i < n; i++)
+		if (i % shards == shard)
+			all[kept++] = all[i];
+	return kept;
 }
 
 /* }=== */

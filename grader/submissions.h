@@ -22,9 +22,15 @@ struct submission {
 };
 
 /* Lists dir's submissions sorted by name (hidden entries skipped; a symbolic link or another
- * kind of file is listed as SUBMISSION_OTHER and refused at intake). Returns a malloc'd array
- * and its length in *n, or NULL with a reason in err. */
+ * kind of file is listed as SUBMISSION_OTHER and refused at intake); two naming one student
+ * (alice/, alice.zip) get distinct names. Returns a malloc'd array and its length in *n, or
+ * NULL with a reason in err. */
 struct submission *submissions_list(const char *dir, size_t *n, char *err, size_t errlen);
+
+/* Keeps, in place, the submissions of shard I of N of a listing: numbers I, I+N, I+2N, ...
+ * (a cluster's task; batch-merge cuts the same shares to find what a shard did not grade).
+ * Returns how many are kept; N <= 1 keeps all. */
+size_t submissions_shard(struct submission *all, size_t n, unsigned shard, unsigned shards);
 
 /* Takes the student files of s into dest/<file> (dest is created; scratch is a fresh folder
  * for archive extraction, removed by the caller). Returns 0, or 1 with a one-line reason in

@@ -7,6 +7,8 @@
 #        tools/deps.sh install   install it (through sudo when not root)
 #        tools/deps.sh packages P...  install distribution packages P unless present (baselines)
 #        tools/deps.sh dev       install the course developers' tools too (make lint)
+#        tools/deps.sh cluster   what grading on a cluster and make test-cluster need (Slurm,
+#                                munge, GNU parallel, ssh); never part of install
 set -u
 
 # inotify-tools (make watch sees saves at once), tmux (the course tests drive make watch in it)
@@ -24,6 +26,10 @@ DEBIAN_ONLY_PACKAGES="chromium"
 # clang-format 14 (Debian 12's; tools/lint.sh says why the version is pinned).
 DEV_APT_PACKAGES="shellcheck clang-format-14"
 DEV_DNF_PACKAGES="ShellCheck clang-tools-extra"
+# An instructor's cluster (README: "A cluster"), and make test-cluster's single-node Slurm: the
+# Slurm daemons and commands, munge (their authentication), GNU parallel and ssh.
+CLUSTER_APT_PACKAGES="slurmctld slurmd slurm-client munge parallel openssh-server openssh-client"
+CLUSTER_DNF_PACKAGES="slurm slurm-slurmctld slurm-slurmd munge parallel openssh-server openssh-clients"
 GRADING_USERS="ngrade1 ngrade2 ngrade3 ngrade4 ngradestu1 ngradestu2 ngradestu3 ngradestu4"
 
 missing() {
@@ -89,6 +95,13 @@ absent_packages() {
 }
 
 case "${1:-}" in
+cluster)
+	if command -v apt-get >/dev/null 2>&1; then
+		# shellcheck disable=SC2086 # a list of package names
+		exec "$0" packages $CLUSTER_APT_PACKAGES
+	fi
+	# shellcheck disable=SC2086
+	exec "$0" packages $CLUSTER_DNF_PACKAGES ;;
 packages)
 	shift
 	list=$(absent_packages "$@")
@@ -126,6 +139,6 @@ install)
 	fi
 	echo "deps: everything the course needs is installed" ;;
 *)
-	echo "usage: tools/deps.sh check|install|dev|packages P..." >&2
+	echo "usage: tools/deps.sh check|install|dev|cluster|packages P..." >&2
 	exit 2 ;;
 esac

@@ -1,9 +1,10 @@
 # tools/instructor.mk: the instructor's targets: grading a class (make batch), the student
-# edition without solution sources (make dist-student) and Gradescope's autograder (make
-# gradescope). DESIGN section 6.4, "Untrusted code"; README's "For instructors".
+# edition without solution sources (make dist-student), Gradescope's autograder (make
+# gradescope) and the cluster recipes run for real (make test-cluster). DESIGN section 6.4,
+# "Untrusted code"; README's "For instructors".
 
 JOBS ?= 2
-.PHONY: batch batch-usage dist-student gradescope gradescope-usage
+.PHONY: batch batch-usage dist-student gradescope gradescope-usage test-cluster
 
 # make batch LESSON=NN SUBMISSIONS=DIR OUT=DIR [JOBS=2] [BATCH_FLAGS='--gradescope ...']
 batch: $(if $(and $(LESSON),$(SUBMISSIONS),$(OUT)),$(GRADER),batch-usage) | deps-check
@@ -22,3 +23,10 @@ gradescope: $(if $(LESSON),$(GRADER),gradescope-usage)
 	$(Q)tools/gradescope/make_zip.sh $(LESSON) $(BUILD)/gradescope-$(LESSON).zip
 gradescope-usage:
 	@echo "make gradescope: say which lesson: make gradescope LESSON=NN" >&2; exit 2
+
+# make test-cluster: a class of 40 graded on a single-node Slurm started here (one task killed and
+# rerun) and with GNU parallel over ssh to localhost, each gradebook matched against one
+# machine's; minutes, not part of make test. Needs tools/deps.sh cluster. It ends with the time
+# of each shard with 1, 2 and 4 shards.
+test-cluster: $(GRADER) | deps-check
+	$(Q)tools/cluster/test_cluster.sh

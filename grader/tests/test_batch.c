@@ -182,17 +182,49 @@ static void batch_ini_round_trip(void **state)
 	struct batch_ini w = {.lesson = "01",
 	                      .seed = 123456789ULL,
 	                      .course_version = "0.1.0",
-	                      .created = "2026-01-01T00:00:00Z"},
+	                      .created = "2026-01-01T00:00:00Z",
+	                      .shard = 2,
+	                      .shards = 4,
+	                      .submissions = "/srv/class/subs"},
 	                 r;
 	assert_int_equal(batch_ini_write(path, &w), 0);
 	char err[256];
 	assert_int_equal(batch_ini_read(path, &r, err, sizeof err), 0);
 	assert_string_equal(r.lesson, "01");
 	assert_int_equal(r.seed, 123456789ULL);
+	assert_int_equal(r.shard, 2);
+	assert_int_equal(r.shards, 4);
+	assert_string_equal(r.submissions, "/srv/class/subs");
+	/* a shard line naming no shard of its split is refused with its line */
+	FILE *f = fopen(path, "a");
+	fputs("shard = 4/4\n", f);
+	fclose(f);
+	assert_int_equal(batch_ini_read(path, &r, err, sizeof err), -1);
+	assert_non_null(strstr(err, "want 'shard = I/N'"));
 	unlink(path);
 	assert_int_equal(batch_ini_read(path, &r, err, sizeof err), 1);
 	unsigned long long s = batch_ini_draw_seed();
 	assert_true(s >= 1 && s < (1ULL << 31));
+}
+
+/* Every submission lands in exactly one shard of a split, whatever the number of shards. */
+static void shards_split_a_listing_without_overlap(void **state)
+{
+	(void)state;
+	struct submission all[10], share[10];
+	for (size_t i = 0; i < 10; i++)
+		snprintf(all[i].name, sizeof all[i].name, "s%zu", i);
+	for (unsigned shards = 1; shards <= 4; shards++) {
+		int seen[10] = {0};
+		for (unsigned s = 0; s < shards; s++) {
+			memcpy(share, all, sizeof all);
+			size_t k = submissions_shard(share, 10, s, shards);
+			for (size_t i = 0; i < k; i++)
+				seen[atoi(share[i].name + 1)]++;
+		}
+		for (size_t i = 0; i < 10; i++)
+			assert_int_equal(seen[i], 1);
+	}
 }
 
 struct counter {
@@ -544,6 +576,7 @@ int main(void)
 	    cmocka_unit_test(slugs_are_safe_and_distinct),
 	    cmocka_unit_test(archive_members_that_leave_their_folder),
 	    cmocka_unit_test(batch_ini_round_trip),
+	    cmocka_unit_test(shards_split_a_listing_without_overlap),
 	    cmocka_unit_test(work_pool_runs_every_job_once_on_its_slots),
 	    cmocka_unit_test(similarity_sees_through_renaming_not_unrelated_code),
 	    cmocka_unit_test(sandbox_hides_outputs_and_binds_only_the_work_folder),

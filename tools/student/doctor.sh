@@ -1,10 +1,13 @@
 #!/bin/bash
 # doctor.sh: `make doctor`: checks that this machine can run the course, and prints the fix for
 # each problem: the compiler, Valgrind (able to run a program under callgrind), Criterion and
-# cmocka, bubblewrap and user namespaces, address randomisation (sanitizers), the CPU.
-# usage: tools/student/doctor.sh     exit 0 when everything required works, else 1
+# cmocka, bubblewrap and user namespaces, address randomisation (sanitizers), the CPU; and, for
+# instructors, what grading on a cluster needs (notes only: doctor_cluster.sh).
+# usage: tools/student/doctor.sh [--cluster]    exit 0 when everything required works, else 1
+#        --cluster: only the cluster's part
 set -u
 . "$(dirname "$0")/common.sh"
+. "$(dirname "$0")/doctor_cluster.sh"
 
 work=$(mktemp -d) || exit 2
 trap 'rm -rf "$work"' EXIT
@@ -156,6 +159,11 @@ check_cpu() {
 	fi
 }
 
+if [ "${1:-}" = --cluster ]; then
+	echo "doctor: checking what grading on a cluster needs on $(uname -sm)"
+	check_cluster
+	exit 0
+fi
 echo "doctor: checking what the course needs on $(uname -sm)"
 check_compiler
 check_valgrind
@@ -163,6 +171,7 @@ check_libraries
 check_sandbox
 check_randomisation
 check_cpu
+check_cluster
 echo
 if [ $broken = 1 ]; then
 	echo "doctor: something required is broken (FAIL above); each line says the fix"
