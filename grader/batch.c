@@ -38,13 +38,14 @@
 #include "whole_number.h"
 #include "work_pool.h"
 
-#define MAX_JOBS           16
-#define CHILD_WALL_LIMIT   1200.0         /* one submission, everything included: a backstop */
-#define CHILD_FILE_LIMIT   (256ULL << 20) /* = the largest nested limit (Valgrind outputs) */
-#define CHILD_AS_LIMIT     (4ULL << 30)   /* per process; Valgrind needs under 2 GiB here */
-#define CHILD_PROCESSES    1024           /* per slot user, threads included: make, gcc,
-                                              * Valgrind, the tests, and lesson 10's load run
-                                              * of a thread-per-connection server (256+) */
+#define MAX_JOBS         16
+#define CHILD_WALL_LIMIT 1200.0         /* one submission, everything included: a backstop */
+#define CHILD_FILE_LIMIT (256ULL << 20) /* = the largest nested limit (Valgrind outputs) */
+#define CHILD_AS_LIMIT   (4ULL << 30)   /* per process; Valgrind needs under 2 GiB here */
+#define CHILD_PROCESSES                                                                            \
+	1024 /* per slot user, threads included: make, gcc,                                        \
+	      * Valgrind, the tests, and lesson 10's load run                                      \
+	      * of a thread-per-connection server (256+) */
 #define CHILD_OPEN_FILES   1024
 #define DEFAULT_SIMILARITY 0.5
 
@@ -438,7 +439,8 @@ static int run_child(struct batch *b, size_t i, unsigned slot, const char *work,
 	inner[k++] = student_user;
 	if (b->o.no_sandbox) {
 		inner[k++] = "--unverified";
-		inner[k++] = "the batch ran with --no-sandbox: the compiler could read the solutions";
+		inner[k++] =
+		    "the batch ran with --no-sandbox: the compiler could read the solutions";
 	}
 	if (b->o.no_wall)
 		inner[k++] = "--no-wall";
@@ -853,7 +855,8 @@ int batch_main(int argc, char **argv)
 			work_pool_submit(p, i);
 	work_pool_finish(p);
 	if (stopping)
-		say("stopped by SIGTERM: what was not graded is missing; a rerun into '%s' grades it",
+		say("stopped by SIGTERM: what was not graded is missing; a rerun into '%s' grades "
+		    "it",
 		    b.o.out);
 	if (b.tty && !b.o.quiet)
 		fputc('\n', stderr);

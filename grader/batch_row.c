@@ -138,7 +138,8 @@ void batch_row_json(const struct batch_row *row, FILE *out)
 	report_json_string(out, row->course_version);
 	fputs(", \"isolation\": ", out);
 	report_json_string(out, row->isolation[0] ? row->isolation : "none");
-	fprintf(out, ", \"verified\": %s, \"unverified_reason\": ", row->verified ? "true" : "false");
+	fprintf(out,
+	        ", \"verified\": %s, \"unverified_reason\": ", row->verified ? "true" : "false");
 	if (row->verified)
 		fputs("null", out);
 	else

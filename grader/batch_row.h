@@ -26,7 +26,7 @@ struct batch_row {
 	char slug[160];    /* the same, safe as a file name (batch_slug) */
 	char lesson[3];
 	enum grade_status status; /* a status of DESIGN section 10.3 */
-	char reason[512]; /* "" when graded */
+	char reason[512];         /* "" when graded */
 	double score, max;
 	unsigned passed, total;
 	struct batch_metric metrics[BATCH_MAX_METRICS];

@@ -46,7 +46,7 @@ static int prebuilt(const struct impl *impl)
 }
 
 int build_impl(const char *id, const struct impl *impl, char *err, size_t errlen, char *details,
-	       size_t details_len)
+               size_t details_len)
 {
 	char log[PATH_MAX + 16], all[PATH_MAX + 8];
 	char lesson[16], src[PATH_MAX + 16], out[PATH_MAX + 16];
@@ -65,7 +65,10 @@ int build_impl(const char *id, const struct impl *impl, char *err, size_t errlen
 		argv[5] = NULL;
 	}
 	struct proc_spec spec = {
-		.argv = argv, .stdout_path = log, .stderr_path = log, .wall_limit = BUILD_WALL_LIMIT,
+	    .argv = argv,
+	    .stdout_path = log,
+	    .stderr_path = log,
+	    .wall_limit = BUILD_WALL_LIMIT,
 	};
 	struct proc_result r;
 	/* two graders building one implementation (the same submission graded twice at once)
@@ -94,6 +97,6 @@ int build_impl(const char *id, const struct impl *impl, char *err, size_t errlen
 		snprintf(err, errlen, "build failed: %.*s", (int)strcspn(first, "\n"), first);
 	else
 		snprintf(err, errlen, "build failed: %s: make %s (log: %s)", impl->src_dir,
-			 proc_describe(&r, how, sizeof how), log);
+		         proc_describe(&r, how, sizeof how), log);
 	return -1;
 }

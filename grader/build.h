@@ -11,6 +11,6 @@
 /* Builds impl of lesson id. Returns 0, or -1 with a one-line reason in err and the compiler's
  * messages (the end of the build log) in details. */
 int build_impl(const char *id, const struct impl *impl, char *err, size_t errlen, char *details,
-	       size_t details_len);
+               size_t details_len);
 
 #endif

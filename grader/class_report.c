@@ -253,7 +253,7 @@ static void page_header(const struct class_data *c, const char *title, FILE *out
 static void page_scores(const struct class_data *c, FILE *out)
 {
 	static const enum grade_status statuses[] = {
-	    STATUS_GRADED,   STATUS_REFUSED, STATUS_BUILD_FAILED, STATUS_TESTS_FAILED,
+	    STATUS_GRADED,    STATUS_REFUSED, STATUS_BUILD_FAILED, STATUS_TESTS_FAILED,
 	    STATUS_TIMED_OUT, STATUS_CRASHED, STATUS_ERROR,        STATUS_NONE};
 	size_t bins[HIST_BINS] = {0}, most = 1, with_score = 0;
 	for (size_t i = 0; i < c->n; i++)
@@ -292,8 +292,9 @@ static void page_scores(const struct class_data *c, FILE *out)
 	for (size_t s = 0; s < sizeof statuses / sizeof *statuses; s++) {
 		size_t count = 0;
 		for (size_t i = 0; i < c->n; i++)
-			count += c->rows[i].status == statuses[s] ||
-				 (statuses[s] == STATUS_NONE && c->rows[i].status == STATUS_MISSING);
+			count +=
+			    c->rows[i].status == statuses[s] ||
+			    (statuses[s] == STATUS_NONE && c->rows[i].status == STATUS_MISSING);
 		if (count)
 			fprintf(out, "<span>%s <b>%zu</b></span>", status_word(statuses[s]), count);
 	}
@@ -480,7 +481,8 @@ static void page_refused(const struct class_data *c, FILE *out)
 			    out);
 		row_cells(c, r, out);
 		fputs("<td class=\"why\">", out);
-		html_escape(out, r->status != STATUS_NONE ? r->reason : "no result: graded in no run yet");
+		html_escape(out, r->status != STATUS_NONE ? r->reason
+		                                          : "no result: graded in no run yet");
 		fputs("</td></tr>\n", out);
 	}
 	fputs(n ? "</table>\n" : "<p class=\"meta\">Every submission was graded.</p>\n", out);
@@ -577,7 +579,8 @@ int class_report_write(const char *dir, const struct batch_row *rows, size_t n)
 	if (n > 0 && !c->has_manifest)
 		rc = -1;
 	for (size_t i = 0; c->has_manifest && i < n; i++)
-		if (status_has_result(rows[i].status) && !(c->has_page[i] = student_page(c, &rows[i]) == 0))
+		if (status_has_result(rows[i].status) &&
+		    !(c->has_page[i] = student_page(c, &rows[i]) == 0))
 			rc = -1;
 	read_similarity(c);
 	char path[PATH_MAX + 16];

@@ -5,13 +5,13 @@
 
 #include <ctype.h>
 #include <dirent.h>
-#include <unistd.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "build.h"
 #include "impl.h"
@@ -105,8 +105,8 @@ static int needs_tool(const struct manifest *m, enum vg_tool tool)
 /* jail: where the student's runs happen (NULL for the course's own code); sealed: the sealed
  * folder whose bench runs instead of the build's, NULL for the course's own code. */
 static int measure_impl(const struct grade_options *o, const struct manifest *m,
-			const struct impl *impl, const struct jail *jail, const struct seal *sealed,
-			struct measured *out, char *err, size_t errlen)
+                        const struct impl *impl, const struct jail *jail, const struct seal *sealed,
+                        struct measured *out, char *err, size_t errlen)
 {
 	char bench[PATH_MAX + 8];
 	if (sealed != NULL)
@@ -114,21 +114,24 @@ static int measure_impl(const struct grade_options *o, const struct manifest *m,
 	else
 		snprintf(bench, sizeof bench, "%s/bench", impl->out_dir);
 	struct vg_spec spec = {
-		.bench = bench, .args = m->args, .seed = o->has_seed ? o->seed : m->seed,
-		.time_limit = m->time_limit, .cache_dir = o->cache_dir,
-		.pages_as_heap = m->massif_pages_as_heap,
-		/* a batch keeps the graded code's raw outputs for disputes (not the course's own) */
-		.keep_dir = strcmp(impl->name, "reference") && strcmp(impl->name, "skeleton")
-				    ? o->keep_dir
-				    : NULL,
-		.student_file = m->student_files[0],
-		.jail = jail,
+	    .bench = bench,
+	    .args = m->args,
+	    .seed = o->has_seed ? o->seed : m->seed,
+	    .time_limit = m->time_limit,
+	    .cache_dir = o->cache_dir,
+	    .pages_as_heap = m->massif_pages_as_heap,
+	    /* a batch keeps the graded code's raw outputs for disputes (not the course's own) */
+	    .keep_dir = strcmp(impl->name, "reference") && strcmp(impl->name, "skeleton")
+	                    ? o->keep_dir
+	                    : NULL,
+	    .student_file = m->student_files[0],
+	    .jail = jail,
 	};
 	static const enum vg_tool tools[] = {VG_CALLGRIND, VG_CACHEGRIND_SIM, VG_MASSIF};
 	struct vg_result *results[] = {&out->cg, &out->sim, &out->massif};
 	int *has[] = {&out->has_cg, &out->has_sim, &out->has_massif};
 	static const char *const names[] = {"callgrind", "callgrind with cache simulation",
-					    "massif"};
+	                                    "massif"};
 	for (size_t i = 0; i < 3; i++) {
 		if (!needs_tool(m, tools[i]))
 			continue;
@@ -169,8 +172,8 @@ static void metric_value(const struct metric_spec *spec, const struct measured *
 {
 	int tool = vg_tool_for_metric(spec->name);
 	const struct vg_result *r = tool == VG_CACHEGRIND_SIM ? &x->sim
-				    : tool == VG_MASSIF       ? &x->massif
-							      : &x->cg;
+	                            : tool == VG_MASSIF       ? &x->massif
+	                                                      : &x->cg;
 	*value = 0;
 	if (tool >= 0)
 		vg_metric_value(r, spec->name, spec->function, value);
@@ -185,7 +188,7 @@ static int is_native_metric(const char *name)
 
 /* bench.NAME: what the bench printed as "bench NAME VALUE", or NULL. */
 static const struct wall_value *bench_value(const struct wall_result *w,
-					    const struct metric_spec *spec)
+                                            const struct metric_spec *spec)
 {
 	const char *name = spec->name + strlen(def_of(spec)->name);
 	for (size_t i = 0; w != NULL && i < w->n_values; i++)
@@ -197,7 +200,7 @@ static const struct wall_value *bench_value(const struct wall_result *w,
 /* The robust comparison behind a timed metric (wall_ratio, bench.*), or NULL for the others
  * and when nothing was timed. */
 static int timed_estimate(const struct metric_spec *spec, const struct wall_result *w,
-			  struct wall_estimate *e)
+                          struct wall_estimate *e)
 {
 	if (w == NULL)
 		return 0;
@@ -215,7 +218,7 @@ static int timed_estimate(const struct metric_spec *spec, const struct wall_resu
 
 /* A native metric's student and reference values (0 without a measurement). */
 static void native_value(const struct metric_spec *spec, const struct wall_result *w,
-			 double *student, double *reference)
+                         double *student, double *reference)
 {
 	enum metric_read read = def_of(spec)->read;
 	struct wall_estimate e;
@@ -238,9 +241,9 @@ static void native_value(const struct metric_spec *spec, const struct wall_resul
 	double *values[2] = {student, reference};
 	for (int i = 0; i < 2; i++)
 		*values[i] = read == READ_CPU_RATIO          ? sides[i]->cpu_ratio
-			     : read == READ_CONTEXT_SWITCHES ? sides[i]->switches
-			     : read == READ_MINOR_FAULTS     ? sides[i]->minor_faults
-							     : sides[i]->max_rss;
+		             : read == READ_CONTEXT_SWITCHES ? sides[i]->switches
+		             : read == READ_MINOR_FAULTS     ? sides[i]->minor_faults
+		                                             : sides[i]->max_rss;
 }
 
 /* A bench value's unit, from its name's suffix: requests_per_s, p99_us. */
@@ -276,9 +279,9 @@ static void judge_timed(struct metric_result *mr, const struct wall_estimate *e)
 }
 
 static void fill_metrics(const struct grade_options *o, const struct manifest *m,
-			 struct grade_report *r, const struct measured *student,
-			 const struct measured *reference, const struct measured *skeleton,
-			 const struct wall_result *wall)
+                         struct grade_report *r, const struct measured *student,
+                         const struct measured *reference, const struct measured *skeleton,
+                         const struct wall_result *wall)
 {
 	struct score_metric_input in[MANIFEST_MAX_METRICS];
 	struct score_metric_output out[MANIFEST_MAX_METRICS];
@@ -289,10 +292,10 @@ static void fill_metrics(const struct grade_options *o, const struct manifest *m
 		struct metric_result *mr = &r->metrics[i];
 		mr->spec = spec;
 		mr->scored = spec->kind == METRIC_SCORED &&
-			     !(o->batch && def->batch_mode && !spec->batch_scored);
+		             !(o->batch && def->batch_mode && !spec->batch_scored);
 		mr->tolerance = spec->tolerance;
 		snprintf(mr->unit, sizeof mr->unit, "%s",
-			 def->unit ? def->unit : value_unit(spec->name));
+		         def->unit ? def->unit : value_unit(spec->name));
 		if (def->source == SOURCE_NATIVE) {
 			struct wall_estimate e;
 			int timed = timed_estimate(spec, wall, &e);
@@ -317,9 +320,12 @@ static void fill_metrics(const struct grade_options *o, const struct manifest *m
 			}
 		}
 		in[i] = (struct score_metric_input){
-			.spec = spec, .student = mr->student, .reference = mr->reference,
-			.is_count = def->is_count, .tolerance = mr->tolerance,
-			.scored = mr->scored && mr->measured && !mr->excluded,
+		    .spec = spec,
+		    .student = mr->student,
+		    .reference = mr->reference,
+		    .is_count = def->is_count,
+		    .tolerance = mr->tolerance,
+		    .scored = mr->scored && mr->measured && !mr->excluded,
 		};
 	}
 	int gate_open = r->passed == r->total && r->total > 0 && student != NULL;
@@ -330,7 +336,7 @@ static void fill_metrics(const struct grade_options *o, const struct manifest *m
 
 /* Functions of the student file(s), hottest first, beside the reference's cost. */
 static void fill_functions(const struct manifest *m, struct grade_report *r,
-			   const struct measured *student, const struct measured *reference)
+                           const struct measured *student, const struct measured *reference)
 {
 	const struct vg_result *s = &student->cg;
 	r->functions = calloc(s->n_functions ? s->n_functions : 1, sizeof *r->functions);
@@ -379,22 +385,23 @@ static void gate_status(struct grade_report *r, const struct gate_result *g)
 	memcpy(r->failures, g->failures, sizeof g->failures);
 	unsigned ran = g->passed + g->failed;
 	if (g->crashed)
-		set_status(r, STATUS_CRASHED, "%s: %s", g->n_failures ? g->failures[0].name : "a test",
-			   g->signal_line[0] ? g->signal_line : "killed by a signal");
+		set_status(r, STATUS_CRASHED, "%s: %s",
+		           g->n_failures ? g->failures[0].name : "a test",
+		           g->signal_line[0] ? g->signal_line : "killed by a signal");
 	else if (g->timed_out)
 		set_status(r, STATUS_TIMED_OUT, "%s timed out",
-			   g->n_failures ? g->failures[0].name : "a test");
+		           g->n_failures ? g->failures[0].name : "a test");
 	else if (g->failed > 0)
 		set_status(r, STATUS_TESTS_FAILED, "%u of %u tests fail; first: %s: %s", g->failed,
-			   r->total, g->failures[0].name, g->failures[0].message);
+		           r->total, g->failures[0].name, g->failures[0].message);
 	else if (ran != r->total)
 		set_status(r, STATUS_TESTS_FAILED,
-			   "the tests ran %u tests, the reference's binary declares %u", ran,
-			   r->total);
+		           "the tests ran %u tests, the reference's binary declares %u", ran,
+		           r->total);
 }
 
 static int build_or_fail(const struct grade_options *o, const struct impl *impl,
-			 struct grade_report *r, char *err, size_t errlen)
+                         struct grade_report *r, char *err, size_t errlen)
 {
 	progress(o, "building %s", impl->name);
 	return build_impl(o->lesson, impl, err, errlen, r->details, sizeof r->details);
@@ -434,29 +441,28 @@ static void next_step(const struct manifest *m, struct grade_report *r, const ch
 	if (!strncmp(r->reason, "missing student file", 20)) {
 		/* an --impl path that is not there: make lessonNN would not help */
 		snprintf(r->next_step, sizeof r->next_step,
-			 "check the --impl path; the student edition's solutions/ holds only "
-			 "skeleton/ and obj/: the variants (partial, steps/, racy) are in the "
-			 "full course");
+		         "check the --impl path; the student edition's solutions/ holds only "
+		         "skeleton/ and obj/: the variants (partial, steps/, racy) are in the "
+		         "full course");
 		return;
 	}
 	if (r->status != STATUS_GRADED || r->budgets_failed) {
 		snprintf(r->next_step, sizeof r->next_step,
-			 "run 'make lesson%s' to see every failing test and its message", m->id);
+		         "run 'make lesson%s' to see every failing test and its message", m->id);
 		return;
 	}
 	const struct metric_result *worst = NULL;
 	for (size_t i = 0; i < r->n_metrics; i++)
 		if (r->metrics[i].scored && !r->metrics[i].excluded &&
-		    r->metrics[i].out.s < 0.999 &&
-		    (!worst || r->metrics[i].out.s < worst->out.s))
+		    r->metrics[i].out.s < 0.999 && (!worst || r->metrics[i].out.s < worst->out.s))
 			worst = &r->metrics[i];
 	if (worst)
 		snprintf(r->next_step, sizeof r->next_step,
-			 "%s is %.2fx the reference: the biggest gain left; see %s/README.md",
-			 worst->spec->name, worst->out.ratio, lesson_dir);
+		         "%s is %.2fx the reference: the biggest gain left; see %s/README.md",
+		         worst->spec->name, worst->out.ratio, lesson_dir);
 	else
 		snprintf(r->next_step, sizeof r->next_step,
-			 "every scored metric is within tolerance of the reference: well done");
+		         "every scored metric is within tolerance of the reference: well done");
 }
 
 /* {=== the workload's seed ===}
@@ -466,8 +472,8 @@ static void next_step(const struct manifest *m, struct grade_report *r, const ch
  * the README check and the tests pass --seed or read lesson.ini's. The seed is in every
  * report, so `--seed N` reproduces a grade. */
 static const struct grade_options *with_seed(const struct grade_options *o,
-					     const struct manifest *m, struct grade_report *r,
-					     struct grade_options *copy)
+                                             const struct manifest *m, struct grade_report *r,
+                                             struct grade_options *copy)
 {
 	if (o->has_seed || !m->draw_seed)
 		return o;
@@ -478,7 +484,7 @@ static const struct grade_options *with_seed(const struct grade_options *o,
 	if (f != NULL)
 		fclose(f);
 	*copy = *o;
-	seed %= 1000000000ULL; /* short to type */
+	seed %= 1000000000ULL;                          /* short to type */
 	copy->seed = seed == m->seed ? seed + 1 : seed; /* never the tests' own */
 	copy->has_seed = 1;
 	r->seed = copy->seed;
@@ -502,8 +508,8 @@ static const struct grade_options *with_seed(const struct grade_options *o,
 #define BUDGET_CAP_DEFAULT 65.0
 
 static void run_budget_suite(const struct grade_options *o, const struct manifest *m,
-			     const struct seal *sealed, const struct jail *jail,
-			     struct grade_report *r)
+                             const struct seal *sealed, const struct jail *jail,
+                             struct grade_report *r)
 {
 	char test[PATH_MAX + 8], why[512];
 	seal_program(sealed, "test", test, sizeof test);
@@ -516,7 +522,7 @@ static void run_budget_suite(const struct grade_options *o, const struct manifes
 	char cache[PATH_MAX];
 	int cached = o->cache_dir != NULL && realpath(o->cache_dir, cache) != NULL;
 	if (suites_run_budget(test, sealed->runs, GATE_LIMIT_FACTOR * m->time_limit,
-			      cached ? cache : NULL, jail, &b, why, sizeof why) != 0) {
+	                      cached ? cache : NULL, jail, &b, why, sizeof why) != 0) {
 		/* a budget run that hangs or dies fails every budget it did not report */
 		b.failed = b.failed ? b.failed : 1;
 		if (b.n_failures == 0) {
@@ -560,15 +566,16 @@ static void choose_jail(const struct grade_options *o, struct grade_report *r, s
 	r->verified = j->mode == JAIL_NAMESPACES && o->unverified == NULL;
 	if (!r->verified)
 		snprintf(r->unverified, sizeof r->unverified, "%s",
-			 !o->isolate ? "a local grading: the student's code ran as the grader's user"
-			 : j->mode != JAIL_NAMESPACES ? j->why
-						      : o->unverified);
+		         !o->isolate
+		             ? "a local grading: the student's code ran as the grader's user"
+		         : j->mode != JAIL_NAMESPACES ? j->why
+		                                      : o->unverified);
 }
 
 /* The correct and task suites, then the lesson's cmocka gates, each from its sealed copy. */
 static void run_gates(const struct grade_options *o, const struct manifest *m,
-		      struct grade_report *r, const struct seal *sealed, const struct jail *jail,
-		      const struct cmocka_gate *gates, size_t n_gates)
+                      struct grade_report *r, const struct seal *sealed, const struct jail *jail,
+                      const struct cmocka_gate *gates, size_t n_gates)
 {
 	char test[PATH_MAX + 8];
 	const char *log_dir = sealed->runs;
@@ -580,19 +587,20 @@ static void run_gates(const struct grade_options *o, const struct manifest *m,
 		return;
 	}
 	ran = suites_run_gate(seal_program(sealed, "test", test, sizeof test), log_dir,
-			      GATE_LIMIT_FACTOR * m->time_limit, jail, &g, r->reason,
-			      sizeof r->reason) == 0;
+	                      GATE_LIMIT_FACTOR * m->time_limit, jail, &g, r->reason,
+	                      sizeof r->reason) == 0;
 	/* make lessonNN also runs correct and task under AddressSanitizer + UBSan: undefined
 	 * behaviour that the plain build gets away with (alignas(64) on calloc's memory) fails
 	 * the gate here too */
 	if (ran && g.failed == 0 && !g.crashed && !g.timed_out) {
 		char asan[PATH_MAX + 16];
 		progress(o, "running the correct and task suites of %s under the sanitizers",
-			 r->student);
-		ran = seal_verify(sealed, r->reason, sizeof r->reason) == 0 &&
-		      suites_run_gate_sanitized(seal_program(sealed, "test-asan", asan, sizeof asan),
-						log_dir, GATE_LIMIT_FACTOR * m->time_limit, jail, &g,
-						r->reason, sizeof r->reason) == 0;
+		         r->student);
+		ran =
+		    seal_verify(sealed, r->reason, sizeof r->reason) == 0 &&
+		    suites_run_gate_sanitized(seal_program(sealed, "test-asan", asan, sizeof asan),
+		                              log_dir, GATE_LIMIT_FACTOR * m->time_limit, jail, &g,
+		                              r->reason, sizeof r->reason) == 0;
 	}
 	for (size_t i = 0; ran && i < n_gates; i++) {
 		char bin[PATH_MAX + 16];
@@ -603,9 +611,9 @@ static void run_gates(const struct grade_options *o, const struct manifest *m,
 			return;
 		}
 		ran = suites_run_cmocka(seal_program(sealed, gates[i].label, bin, sizeof bin),
-					gates[i].label, gates[i].sanitized, gates[i].declared,
-					gates[i].source, log_dir, GATE_LIMIT_FACTOR * m->time_limit,
-					jail, &g, r->reason, sizeof r->reason) == 0;
+		                        gates[i].label, gates[i].sanitized, gates[i].declared,
+		                        gates[i].source, log_dir, GATE_LIMIT_FACTOR * m->time_limit,
+		                        jail, &g, r->reason, sizeof r->reason) == 0;
 	}
 	if (!ran)
 		r->status = g.timed_out ? STATUS_TIMED_OUT : STATUS_CRASHED;
@@ -614,7 +622,7 @@ static void run_gates(const struct grade_options *o, const struct manifest *m,
 }
 
 static int prepare(const struct grade_options *o, struct grade_report *r, struct manifest *m,
-		   char *lesson_dir, size_t dir_len, char *err, size_t errlen)
+                   char *lesson_dir, size_t dir_len, char *err, size_t errlen)
 {
 	memset(r, 0, sizeof *r);
 	if (grade_find_lesson(o->lesson, lesson_dir, dir_len) != 0) {
@@ -633,7 +641,7 @@ static int prepare(const struct grade_options *o, struct grade_report *r, struct
 		snprintf(r->student, sizeof r->student, "%s", impl_display_name(o->impls[0]));
 	else
 		snprintf(r->student, sizeof r->student, "%s",
-			 o->reference ? "reference" : "student");
+		         o->reference ? "reference" : "student");
 	r->seed = o->has_seed ? o->seed : m->seed;
 	r->status = STATUS_GRADED;
 	toolchain_read(&r->toolchain);
@@ -645,7 +653,7 @@ static int prepare(const struct grade_options *o, struct grade_report *r, struct
  * static checks: what make lessonNN runs, so that a refused symbol shows up beside the suites'
  * results, not first in make grade. r->status is "graded" when every check passes. */
 int grade_static_only(const struct grade_options *o, struct grade_report *r, struct manifest *m,
-		      char *err, size_t errlen)
+                      char *err, size_t errlen)
 {
 	char lesson_dir[PATH_MAX];
 	if (prepare(o, r, m, lesson_dir, sizeof lesson_dir, err, errlen) != 0)
@@ -659,8 +667,8 @@ int grade_static_only(const struct grade_options *o, struct grade_report *r, str
 	r->details[0] = '\0';
 	if (o->n_impls == 0)
 		impl_known("student", lesson_dir, m->id, &student);
-	if (o->n_impls > 0 && impl_stage(m, lesson_dir, o->impls, o->n_impls, &student,
-					 r->reason, sizeof r->reason) != 0)
+	if (o->n_impls > 0 && impl_stage(m, lesson_dir, o->impls, o->n_impls, &student, r->reason,
+	                                 sizeof r->reason) != 0)
 		r->status = STATUS_BUILD_FAILED;
 	else if (build_or_fail(o, &student, r, r->reason, sizeof r->reason) != 0)
 		r->status = STATUS_BUILD_FAILED;
@@ -672,8 +680,8 @@ int grade_static_only(const struct grade_options *o, struct grade_report *r, str
 	return 0;
 }
 
-int grade_run(const struct grade_options *o, struct grade_report *r, struct manifest *m,
-	      char *err, size_t errlen)
+int grade_run(const struct grade_options *o, struct grade_report *r, struct manifest *m, char *err,
+              size_t errlen)
 {
 	char lesson_dir[PATH_MAX];
 	if (prepare(o, r, m, lesson_dir, sizeof lesson_dir, err, errlen) != 0)
@@ -701,14 +709,14 @@ int grade_run(const struct grade_options *o, struct grade_report *r, struct mani
 	if (measure_impl(o, m, &reference, NULL, NULL, &ref, err, errlen) != 0)
 		return -1;
 	int have_skeleton = build_or_fail(o, &skeleton, r, err, errlen) == 0 &&
-			    measure_impl(o, m, &skeleton, NULL, NULL, &skel, err, errlen) == 0;
+	                    measure_impl(o, m, &skeleton, NULL, NULL, &skel, err, errlen) == 0;
 	r->details[0] = '\0';
 
 	int built = 0;
 	if (o->n_impls == 0) /* --reference: the edition has no reference sources to --impl */
 		impl_known(o->reference ? "reference" : "student", lesson_dir, m->id, &student);
-	if (o->n_impls > 0 && impl_stage(m, lesson_dir, o->impls, o->n_impls, &student,
-					 r->reason, sizeof r->reason) != 0)
+	if (o->n_impls > 0 && impl_stage(m, lesson_dir, o->impls, o->n_impls, &student, r->reason,
+	                                 sizeof r->reason) != 0)
 		r->status = STATUS_BUILD_FAILED;
 	else if (build_or_fail(o, &student, r, r->reason, sizeof r->reason) != 0)
 		r->status = STATUS_BUILD_FAILED;
@@ -736,17 +744,18 @@ int grade_run(const struct grade_options *o, struct grade_report *r, struct mani
 	if (r->status == STATUS_GRADED) {
 		char why[512];
 		if (measure_impl(o, m, &student, &jail, &sealed, &stu, why, sizeof why) != 0)
-			set_status(r, strstr(why, "cannot be trusted") ? STATUS_ERROR
-				      : strstr(why, "was replaced")     ? STATUS_REFUSED
-				      : strstr(why, "timed out")        ? STATUS_TIMED_OUT
-									: STATUS_CRASHED,
-				   "%s", why);
+			set_status(r,
+			           strstr(why, "cannot be trusted") ? STATUS_ERROR
+			           : strstr(why, "was replaced")    ? STATUS_REFUSED
+			           : strstr(why, "timed out")       ? STATUS_TIMED_OUT
+			                                            : STATUS_CRASHED,
+			           "%s", why);
 		else if (!stu.has_checksum || stu.checksum != ref.checksum)
 			set_status(r, STATUS_TESTS_FAILED,
-				   "the measured run's checksum %016llx differs from the "
-				   "reference's %016llx: the bench computed other results",
-				   (unsigned long long)stu.checksum,
-				   (unsigned long long)ref.checksum);
+			           "the measured run's checksum %016llx differs from the "
+			           "reference's %016llx: the bench computed other results",
+			           (unsigned long long)stu.checksum,
+			           (unsigned long long)ref.checksum);
 		else
 			measured = 1;
 	}
@@ -755,30 +764,34 @@ int grade_run(const struct grade_options *o, struct grade_report *r, struct mani
 		run_budget_suite(o, m, &sealed, &jail, r);
 	struct wall_result wall;
 	int have_wall = 0;
-	if (measured && !o->no_wall &&
-	    wants_native_runs(m)) {
+	if (measured && !o->no_wall && wants_native_runs(m)) {
 		char ref_bench[PATH_MAX + 8], stu_bench[PATH_MAX + 8], why[512];
 		snprintf(ref_bench, sizeof ref_bench, "%s/bench", reference.out_dir);
 		seal_program(&sealed, "bench", stu_bench, sizeof stu_bench);
 		progress(o, "timing %s against the reference natively (%d interleaved triplets)",
-			 student.name, WALL_TRIPLETS);
+		         student.name, WALL_TRIPLETS);
 		const struct metric_spec *wall_spec = manifest_metric(m, "wall_ratio");
 		have_wall = seal_verify(&sealed, why, sizeof why) == 0 &&
-			    wall_measure(stu_bench, ref_bench, m->native_args, r->seed, m->time_limit,
-					 wall_spec && wall_spec->cpu_time, o->lock_fd, &jail, &wall,
-					 why, sizeof why) == 0;
+		            wall_measure(stu_bench, ref_bench, m->native_args, r->seed,
+		                         m->time_limit, wall_spec && wall_spec->cpu_time,
+		                         o->lock_fd, &jail, &wall, why, sizeof why) == 0;
 		if (!have_wall)
 			progress(o, "wall time not measured: %s", why);
 		if (have_wall)
 			r->wall = (struct report_wall){
-				.measured = 1, .reliable = wall.time.reliable, .cpu_time = wall.cpu_time,
-				.busy = wall.busy,
-				.triplets = wall.triplets, .quiet = wall.quiet,
-				.idle_quiet = wall.idle_quiet_triplets,
-				.bench_values = (int)wall.n_values,
-				.student_spread = wall.student_spread,
-				.aa_spread = wall.time.aa_spread, .tolerance = wall.time.tolerance,
-				.load = wall.load, .cpu_wait = wall.cpu_wait,
+			    .measured = 1,
+			    .reliable = wall.time.reliable,
+			    .cpu_time = wall.cpu_time,
+			    .busy = wall.busy,
+			    .triplets = wall.triplets,
+			    .quiet = wall.quiet,
+			    .idle_quiet = wall.idle_quiet_triplets,
+			    .bench_values = (int)wall.n_values,
+			    .student_spread = wall.student_spread,
+			    .aa_spread = wall.time.aa_spread,
+			    .tolerance = wall.time.tolerance,
+			    .load = wall.load,
+			    .cpu_wait = wall.cpu_wait,
 			};
 		r->wall_noise = have_wall ? wall.time.tolerance : 0;
 	}
@@ -789,7 +802,7 @@ int grade_run(const struct grade_options *o, struct grade_report *r, struct mani
 		measured = have_wall = 0;
 	}
 	fill_metrics(o, m, r, measured ? &stu : NULL, &ref, have_skeleton ? &skel : NULL,
-		     have_wall ? &wall : NULL);
+	             have_wall ? &wall : NULL);
 	if (measured)
 		fill_functions(m, r, &stu, &ref);
 	apply_budget_cap(m, r);

@@ -89,8 +89,8 @@ static void csv_row(FILE *out, const struct batch_row *r, const struct batch_row
 	fputc(',', out);
 	/* "yes", or "no: " and what was missing: a grade nobody should trust silently */
 	char verified[300];
-	snprintf(verified, sizeof verified, "%s%s", r->verified ? "yes" : "no: ",
-		 r->verified ? "" : r->unverified);
+	snprintf(verified, sizeof verified, "%s%s",
+	         r->verified ? "yes" : "no: ", r->verified ? "" : r->unverified);
 	gradebook_csv_field(out, verified, 1);
 	fputs("\r\n", out);
 }

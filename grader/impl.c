@@ -51,12 +51,12 @@ static char *intake(const char *path, size_t *len, char *err, size_t errlen)
 	}
 	if (!S_ISREG(st.st_mode)) {
 		snprintf(err, errlen, "'%s' is not a regular file (symbolic links are refused)",
-			 path);
+		         path);
 		return NULL;
 	}
 	if (st.st_size > MAX_STUDENT_FILE_BYTES) {
 		snprintf(err, errlen, "'%s' is %lld bytes, over the %d-byte limit", path,
-			 (long long)st.st_size, MAX_STUDENT_FILE_BYTES);
+		         (long long)st.st_size, MAX_STUDENT_FILE_BYTES);
 		return NULL;
 	}
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -84,7 +84,7 @@ static char *intake(const char *path, size_t *len, char *err, size_t errlen)
  * file of another name once gave the rest, for the course's partial.c; the course's variants
  * are folders now, so a student's scratch folder never lends files by accident.) */
 static void source_of(const struct manifest *m, size_t index, const char *lesson_dir,
-		      char *const *args, size_t n, char *out, size_t len)
+                      char *const *args, size_t n, char *out, size_t len)
 {
 	const char *name = m->student_files[index];
 	for (size_t i = 0; i < n; i++) {
@@ -120,7 +120,7 @@ static int write_file(const char *path, const char *data, size_t len)
 }
 
 int impl_stage(const struct manifest *m, const char *lesson_dir, char *const *args, size_t n,
-	       struct impl *out, char *err, size_t errlen)
+               struct impl *out, char *err, size_t errlen)
 {
 	char *data[MANIFEST_MAX_FILES] = {0};
 	size_t lens[MANIFEST_MAX_FILES];

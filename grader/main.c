@@ -17,8 +17,8 @@
 #include "files.h"
 #include "grade.h"
 #include "gradebook.h"
-#include "json_read.h"
 #include "ini.h"
+#include "json_read.h"
 #include "lesson_id.h"
 #include "options.h"
 #include "report.h"
@@ -28,30 +28,35 @@
 
 static void usage(FILE *out)
 {
-	fputs("usage: grade --lesson NN [--impl PATH]... [--seed N] [--student NAME]\n"
-	      "             [--format text|json|html|junit|tap|gradescope] [--json-out PATH] [--no-wall]\n"
-	      "             [--no-cache] [--quiet] [--static-only]\n"
-	      "  --lesson NN   the lesson to grade (lessons/NN-*/)\n"
-	      "  --impl PATH   a student file or a folder of them (repeatable); without it,\n"
-	      "                the student file(s) in lessons/NN-*/ are graded\n"
-	      "  --reference   grade the lesson's reference as the submission (sources or, in the\n"
-	      "                student edition, the shipped objects)\n"
-	      "  --seed N      the workload seed (default: lesson.ini's)\n"
-	      "  --format F    text (default), json (schema_version 1), html (one page), junit, tap\n"
-	      "                or gradescope (results.json)\n"
-	      "  --json-out P  also write the JSON report to P, whatever the format\n"
-	      "  --no-cache    measure the reference and skeleton again\n"
-	      "  --no-wall     skip the native timing: wall_ratio is neither measured nor scored\n"
-	      "  --isolate     an official grade: every process of the student's code in a jail of\n"
-	      "                its own (DESIGN.md, Isolation); unverified where none can be made\n"
-	      "  --keep-dir D  copy the graded code's raw Valgrind outputs into D (from the course root)\n"
-	      "  --static-only build and run only the static checks (what make lessonNN runs):\n"
-	      "                exit 0 when they pass, 1 with the reason on stderr when not\n"
-	      "  --batch       score as in a batch: wall_ratio only where lesson.ini says batch = scored\n"
-	      "       grade batch --lesson NN SUBMISSIONS_DIR --out DIR [--jobs N] ... (grade batch --help)\n"
-	      "       grade ini FILE SECTION.KEY...   lesson.ini's values, for make and scripts\n"
-	      "exit: 0 graded, 1 any other status, 2 usage or internal error\n",
-	      out);
+	fputs(
+	    "usage: grade --lesson NN [--impl PATH]... [--seed N] [--student NAME]\n"
+	    "             [--format text|json|html|junit|tap|gradescope] [--json-out PATH] "
+	    "[--no-wall]\n"
+	    "             [--no-cache] [--quiet] [--static-only]\n"
+	    "  --lesson NN   the lesson to grade (lessons/NN-*/)\n"
+	    "  --impl PATH   a student file or a folder of them (repeatable); without it,\n"
+	    "                the student file(s) in lessons/NN-*/ are graded\n"
+	    "  --reference   grade the lesson's reference as the submission (sources or, in the\n"
+	    "                student edition, the shipped objects)\n"
+	    "  --seed N      the workload seed (default: lesson.ini's)\n"
+	    "  --format F    text (default), json (schema_version 1), html (one page), junit, tap\n"
+	    "                or gradescope (results.json)\n"
+	    "  --json-out P  also write the JSON report to P, whatever the format\n"
+	    "  --no-cache    measure the reference and skeleton again\n"
+	    "  --no-wall     skip the native timing: wall_ratio is neither measured nor scored\n"
+	    "  --isolate     an official grade: every process of the student's code in a jail of\n"
+	    "                its own (DESIGN.md, Isolation); unverified where none can be made\n"
+	    "  --keep-dir D  copy the graded code's raw Valgrind outputs into D (from the course "
+	    "root)\n"
+	    "  --static-only build and run only the static checks (what make lessonNN runs):\n"
+	    "                exit 0 when they pass, 1 with the reason on stderr when not\n"
+	    "  --batch       score as in a batch: wall_ratio only where lesson.ini says batch = "
+	    "scored\n"
+	    "       grade batch --lesson NN SUBMISSIONS_DIR --out DIR [--jobs N] ... (grade batch "
+	    "--help)\n"
+	    "       grade ini FILE SECTION.KEY...   lesson.ini's values, for make and scripts\n"
+	    "exit: 0 graded, 1 any other status, 2 usage or internal error\n",
+	    out);
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -117,7 +122,7 @@ static int enter_course_root(void)
 {
 	if (chdir(COURSE_ROOT) != 0) {
 		fprintf(stderr, "grade: cannot enter the course folder '%s': %s\n", COURSE_ROOT,
-			strerror(errno));
+		        strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -132,7 +137,7 @@ static char *absolute(const char *path)
 
 /* --static-only: one line, on stdout when the checks pass and on stderr when not. */
 static int static_only_main(const struct grade_options *o, struct grade_report *r,
-			    struct manifest *m)
+                            struct manifest *m)
 {
 	char err[1024];
 	if (grade_static_only(o, r, m, err, sizeof err) != 0) {
@@ -254,9 +259,10 @@ int main(int argc, char **argv)
 		case OPT_FORMAT:
 			if (strcmp(v, "text") && strcmp(v, "json") && strcmp(v, "html") &&
 			    strcmp(v, "junit") && strcmp(v, "tap") && strcmp(v, "gradescope"))
-				return usage_error("--format: unknown format '%s' (text, json, html, "
-						   "junit, tap, gradescope)",
-						   v);
+				return usage_error(
+				    "--format: unknown format '%s' (text, json, html, "
+				    "junit, tap, gradescope)",
+				    v);
 			format = v;
 			break;
 		case OPT_JSON_OUT:
@@ -307,7 +313,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(format, "json"))
 		report_json(&r, stdout);
-	else if (!strcmp(format, "junit") || !strcmp(format, "tap") || !strcmp(format, "gradescope"))
+	else if (!strcmp(format, "junit") || !strcmp(format, "tap") ||
+	         !strcmp(format, "gradescope"))
 		report_ci(&r, format, stdout);
 	else if (!strcmp(format, "html"))
 		report_html(&r, stdout);

@@ -15,29 +15,29 @@
 
 struct metric_result {
 	const struct metric_spec *spec;
-	int measured;              /* 0: not measured (gate closed, or the tool failed) */
+	int measured; /* 0: not measured (gate closed, or the tool failed) */
 	double student, reference, skeleton;
 	int has_skeleton;
-	int has_reference;         /* 0: the reference's value was never measured (the native
-				      runs happen only after the gate passes) */
-	double tolerance;          /* t used (the A/A tolerance for wall_ratio) */
+	int has_reference; /* 0: the reference's value was never measured (the native
+	                      runs happen only after the gate passes) */
+	double tolerance;  /* t used (the A/A tolerance for wall_ratio) */
 	struct score_metric_output out;
-	int scored;                /* counts towards P (report-only metrics do not) */
-	char unit[8];              /* "", "B", "x" */
-	double aa_spread;          /* timed metrics: the reference's A/A spread (1 = none) */
-	int unreliable;            /* timed metrics: the spread stayed above the cap */
-	int excluded;              /* unreliable and so left out of the score (bench values) */
+	int scored;       /* counts towards P (report-only metrics do not) */
+	char unit[8];     /* "", "B", "x" */
+	double aa_spread; /* timed metrics: the reference's A/A spread (1 = none) */
+	int unreliable;   /* timed metrics: the spread stayed above the cap */
+	int excluded;     /* unreliable and so left out of the score (bench values) */
 };
 
 struct function_row {
 	char name[128];
-	uint64_t student, reference;   /* inclusive instructions */
+	uint64_t student, reference; /* inclusive instructions */
 	int has_reference;
 };
 
 struct test_failure {
-	char name[96];                 /* suite::test */
-	char message[256];             /* first line of what went wrong */
+	char name[96];     /* suite::test */
+	char message[256]; /* first line of what went wrong */
 };
 
 struct toolchain {
@@ -50,7 +50,7 @@ struct grade_report {
 	char student[128];
 	enum grade_status status;
 	char reason[1024];
-	unsigned passed, total;        /* correct + task tests; total from the reference */
+	unsigned passed, total; /* correct + task tests; total from the reference */
 	struct score_total total_score;
 	struct metric_result metrics[MANIFEST_MAX_METRICS];
 	size_t n_metrics;
@@ -58,17 +58,17 @@ struct grade_report {
 	size_t n_functions;
 	struct test_failure failures[REPORT_MAX_FAILURES];
 	size_t n_failures;
-	char next_step[256];           /* what to do or read next, one line */
-	char details[4096];            /* the compiler's messages when the build failed */
+	char next_step[256]; /* what to do or read next, one line */
+	char details[4096];  /* the compiler's messages when the build failed */
 	unsigned long long seed;
 	char course_version[64];
 	struct toolchain toolchain;
-	double wall_noise;             /* A/A tolerance measured, 0 if no wall metric */
-	/* How the student's code was kept from the grader (jail.h): "namespaces", "namespaces+user",
-	 * "user" or "none". An official grade asks for isolation (--isolate); verified is 1 only
-	 * when it got namespaces, else unverified says what was missing. */
+	double wall_noise; /* A/A tolerance measured, 0 if no wall metric */
+	/* How the student's code was kept from the grader (jail.h): "namespaces",
+	 * "namespaces+user", "user" or "none". An official grade asks for isolation (--isolate);
+	 * verified is 1 only when it got namespaces, else unverified says what was missing. */
 	char isolation[24];
-	int isolated;                  /* isolation was asked for */
+	int isolated; /* isolation was asked for */
 	int verified;
 	char unverified[256];
 	/* the budget suite of make lessonNN, run once the gate passed: each failed budget test,
@@ -77,17 +77,17 @@ struct grade_report {
 	size_t n_budget_failures;
 	unsigned budgets_failed;
 	double budget_cap;
-	struct report_wall {           /* how the native timing went (wall.h) */
+	struct report_wall { /* how the native timing went (wall.h) */
 		int measured, reliable;
-		int cpu_time;              /* 1: region CPU time compared, 0: wall time */
-		int busy;                  /* 1: CPU time because too few triplets were quiet */
-		int triplets, quiet;       /* quiet: triplets with little CPU wait (wall.h) */
-		int idle_quiet;            /* triplets before which the idle machine was quiet:
-					      bench values count only those (wall.h) */
-		int bench_values;          /* values the bench printed (requests/s, p99) */
-		double student_spread;     /* the student's runs, even against odd triplets */
+		int cpu_time;          /* 1: region CPU time compared, 0: wall time */
+		int busy;              /* 1: CPU time because too few triplets were quiet */
+		int triplets, quiet;   /* quiet: triplets with little CPU wait (wall.h) */
+		int idle_quiet;        /* triplets before which the idle machine was quiet:
+		                          bench values count only those (wall.h) */
+		int bench_values;      /* values the bench printed (requests/s, p99) */
+		double student_spread; /* the student's runs, even against odd triplets */
 		double aa_spread, tolerance, load;
-		double cpu_wait;           /* median share of time other tasks waited; -1 unknown */
+		double cpu_wait; /* median share of time other tasks waited; -1 unknown */
 	} wall;
 };
 

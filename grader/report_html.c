@@ -242,10 +242,11 @@ static void metric_caption(FILE *out, const struct metric_result *mr)
 	else if (!mr->scored)
 		fprintf(out, "reported, not scored · ratio %s", ratio);
 	else if (mr->excluded)
-		fprintf(out,
-		        "ratio %s · <b>unreliable</b>: the reference's own runs differed %.2fx, the "
-		        "machine was too busy; not scored, its weight goes to the measured metrics",
-		        ratio, mr->aa_spread);
+		fprintf(
+		    out,
+		    "ratio %s · <b>unreliable</b>: the reference's own runs differed %.2fx, the "
+		    "machine was too busy; not scored, its weight goes to the measured metrics",
+		    ratio, mr->aa_spread);
 	else
 		fprintf(out,
 		        "ratio %s (full points up to %.2fx, none from %gx) · %.1f of %.1f "

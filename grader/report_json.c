@@ -44,7 +44,7 @@ static void json_metric(FILE *out, const struct metric_result *mr)
 	fputs("{\"name\": ", out);
 	report_json_string(out, s->name);
 	fprintf(out, ", \"kind\": \"%s\", \"direction\": \"%s\", \"student\": ", kind_name(s->kind),
-		s->direction == DIRECTION_HIGHER ? "higher" : "lower");
+	        s->direction == DIRECTION_HIGHER ? "higher" : "lower");
 	if (mr->measured)
 		json_number(out, mr->student);
 	else
@@ -82,7 +82,7 @@ static void json_metric(FILE *out, const struct metric_result *mr)
 		fputs(", \"aa_spread\": ", out);
 		json_number(out, round(mr->aa_spread * 1000) / 1000);
 		fprintf(out, ", \"reliable\": %s, \"excluded\": %s",
-			mr->unreliable ? "false" : "true", mr->excluded ? "true" : "false");
+		        mr->unreliable ? "false" : "true", mr->excluded ? "true" : "false");
 	}
 	fputc('}', out);
 }
@@ -105,7 +105,8 @@ static void json_wall(FILE *out, const struct report_wall *w)
 	if (!w->measured)
 		return;
 	fprintf(out, ",\n \"wall\": {\"reliable\": %s, \"measure\": \"%s\", \"runs\": %d",
-		w->reliable ? "true" : "false", w->cpu_time ? "cpu_time" : "wall_time", w->triplets);
+	        w->reliable ? "true" : "false", w->cpu_time ? "cpu_time" : "wall_time",
+	        w->triplets);
 	fprintf(out, ", \"busy\": %s, \"aa_spread\": ", w->busy ? "true" : "false");
 	json_number(out, round(w->aa_spread * 1000) / 1000);
 	fputs(", \"tolerance\": ", out);
@@ -131,9 +132,10 @@ void report_json(const struct grade_report *r, FILE *out)
 		fputs("null", out);
 	fputs(", \"score\": ", out);
 	json_number(out, round(t->score * 10) / 10);
-	fprintf(out, ", \"max\": 100,\n \"correctness\": {\"passed\": %u, \"total\": %u, "
-		     "\"points\": ",
-		r->passed, r->total);
+	fprintf(out,
+	        ", \"max\": 100,\n \"correctness\": {\"passed\": %u, \"total\": %u, "
+	        "\"points\": ",
+	        r->passed, r->total);
 	json_number(out, round(t->correctness_points * 10) / 10);
 	/* every failed test, not only the first the reason names: which fails first depends on
 	 * the order the tests finish in */
@@ -172,7 +174,7 @@ void report_json(const struct grade_report *r, FILE *out)
 		fputs("{\"name\": ", out);
 		report_json_string(out, r->functions[i].name);
 		fprintf(out, ", \"student\": %llu, \"reference\": ",
-			(unsigned long long)r->functions[i].student);
+		        (unsigned long long)r->functions[i].student);
 		if (r->functions[i].has_reference)
 			fprintf(out, "%llu}", (unsigned long long)r->functions[i].reference);
 		else

@@ -19,7 +19,7 @@ static enum grade_status known_status(const char *s)
 {
 	enum grade_status status;
 	return s && status_from_name(s, &status) == 0 && status != STATUS_NONE ? status
-	                                                                      : STATUS_ERROR;
+	                                                                       : STATUS_ERROR;
 }
 
 static int is_true(const struct json_value *v, const char *key)

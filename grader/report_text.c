@@ -18,8 +18,8 @@ static struct palette palette_for(int color)
 {
 	if (!color)
 		return (struct palette){"", "", "", "", "", ""};
-	return (struct palette){"\033[32m", "\033[33m", "\033[31m", "\033[2m", "\033[1m",
-				"\033[0m"};
+	return (struct palette){"\033[32m", "\033[33m", "\033[31m",
+	                        "\033[2m",  "\033[1m",  "\033[0m"};
 }
 
 /* 12345678 -> "1.23e+07"; small counts stay exact; bytes get a unit. */
@@ -45,7 +45,7 @@ static void print_points(const struct metric_result *mr, FILE *out, struct palet
 		fprintf(out, "%s-%s", c.dim, c.off);
 	} else if (mr->spec->kind == METRIC_CAP) {
 		fprintf(out, "%scap %.2fx: %s%s", mr->out.cap_exceeded ? c.bad : c.good,
-			mr->spec->limit_ratio, mr->out.cap_exceeded ? "EXCEEDED" : "ok", c.off);
+		        mr->spec->limit_ratio, mr->out.cap_exceeded ? "EXCEEDED" : "ok", c.off);
 	} else if (mr->excluded && mr->scored) {
 		fprintf(out, "%sunreliable: not scored%s", c.warn, c.off);
 	} else if (!mr->scored) {
@@ -56,7 +56,7 @@ static void print_points(const struct metric_result *mr, FILE *out, struct palet
 		double max = mr->out.max_points;
 		const char *col = mr->out.s >= 0.95 ? c.good : mr->out.s >= 0.5 ? c.warn : c.bad;
 		fprintf(out, "%s%5.1f / %4.1f%s%s", col, mr->out.points, max,
-			mr->unreliable ? " unreliable" : "", c.off);
+		        mr->unreliable ? " unreliable" : "", c.off);
 	}
 }
 
@@ -67,50 +67,53 @@ static void print_wall(const struct report_wall *w, FILE *out, struct palette c)
 	if (!w->measured)
 		return;
 	fprintf(out,
-		"%swall_ratio: lower quartile of the region's %s over %d interleaved triplets; "
-		"A/A spread %.2fx, tolerance %.2fx (load %.1f",
-		c.dim,
-		w->busy       ? "CPU time (too few quiet triplets for wall time)"
-		: w->cpu_time ? "CPU time (one thread each side)"
-			      : "wall time",
-		w->triplets,
-		w->aa_spread, w->tolerance, w->load);
+	        "%swall_ratio: lower quartile of the region's %s over %d interleaved triplets; "
+	        "A/A spread %.2fx, tolerance %.2fx (load %.1f",
+	        c.dim,
+	        w->busy       ? "CPU time (too few quiet triplets for wall time)"
+	        : w->cpu_time ? "CPU time (one thread each side)"
+	                      : "wall time",
+	        w->triplets, w->aa_spread, w->tolerance, w->load);
 	if (w->cpu_wait >= 0)
 		fprintf(out, ", CPU wait %.0f%%, %d quiet triplets", 100 * w->cpu_wait, w->quiet);
 	fprintf(out, ")%s\n", c.off);
 	if (w->student_spread > WALL_TOLERANCE_CAP && w->student_spread > w->aa_spread)
-		fprintf(out,
-			"%syour runs differed %.2fx between even and odd triplets: your time is the "
-			"slower half's, so lucky runs cannot set it.%s\n",
-			c.warn, w->student_spread, c.off);
+		fprintf(
+		    out,
+		    "%syour runs differed %.2fx between even and odd triplets: your time is the "
+		    "slower half's, so lucky runs cannot set it.%s\n",
+		    c.warn, w->student_spread, c.off);
 	if (w->bench_values > 0 && w->idle_quiet < WALL_MIN_QUIET)
-		fprintf(out,
-			"%sbench values not scored: before %d of %d triplets other tasks waited for "
-			"a CPU more than %.0f%% of the time with no bench running; the machine is too "
-			"busy to tell the server's speed from the load generator's.%s\n",
-			c.warn, w->triplets - w->idle_quiet, w->triplets, 100 * WALL_BUSY_MAX, c.off);
+		fprintf(
+		    out,
+		    "%sbench values not scored: before %d of %d triplets other tasks waited for "
+		    "a CPU more than %.0f%% of the time with no bench running; the machine is too "
+		    "busy to tell the server's speed from the load generator's.%s\n",
+		    c.warn, w->triplets - w->idle_quiet, w->triplets, 100 * WALL_BUSY_MAX, c.off);
 	if (w->reliable)
 		return;
 	if (!w->cpu_time && w->quiet < WALL_MIN_QUIET)
-		fprintf(out,
-			"%swall time unreliable: other tasks waited for a CPU more than %.0f%% of the "
-			"time in %d of %d triplets; the machine is too busy.",
-			c.warn, 100 * WALL_BUSY_MAX, w->triplets - w->quiet, w->triplets);
+		fprintf(
+		    out,
+		    "%swall time unreliable: other tasks waited for a CPU more than %.0f%% of the "
+		    "time in %d of %d triplets; the machine is too busy.",
+		    c.warn, 100 * WALL_BUSY_MAX, w->triplets - w->quiet, w->triplets);
 	else
 		fprintf(out,
-			"%swall time unreliable: the reference's own runs still differed %.2fx "
-			"(more than %.2fx) after %d triplets; the machine is too busy.",
-			c.warn, w->aa_spread, WALL_TOLERANCE_CAP, w->triplets);
-	fprintf(out, " Its points are what this busy machine measured (tolerance held at %.2fx); "
-		     "grade again on a quiet machine.%s\n",
-		WALL_TOLERANCE_CAP, c.off);
+		        "%swall time unreliable: the reference's own runs still differed %.2fx "
+		        "(more than %.2fx) after %d triplets; the machine is too busy.",
+		        c.warn, w->aa_spread, WALL_TOLERANCE_CAP, w->triplets);
+	fprintf(out,
+	        " Its points are what this busy machine measured (tolerance held at %.2fx); "
+	        "grade again on a quiet machine.%s\n",
+	        WALL_TOLERANCE_CAP, c.off);
 }
 
 static void print_metrics(const struct grade_report *r, FILE *out, struct palette c)
 {
 	int graded = r->status == STATUS_GRADED;
-	fprintf(out, "\n%s%-20s %12s %12s %12s %8s  %s%s\n", c.bold, "metric", "yours",
-		"reference", "skeleton", "ratio", "points", c.off);
+	fprintf(out, "\n%s%-20s %12s %12s %12s %8s  %s%s\n", c.bold, "metric", "yours", "reference",
+	        "skeleton", "ratio", "points", c.off);
 	for (size_t i = 0; i < r->n_metrics; i++) {
 		const struct metric_result *mr = &r->metrics[i];
 		char a[32] = "-", b[32], s[32] = "-", ratio[32] = "-";
@@ -124,7 +127,7 @@ static void print_metrics(const struct grade_report *r, FILE *out, struct palett
 			human(mr->skeleton, mr->unit, s, sizeof s);
 		if (mr->measured)
 			snprintf(ratio, sizeof ratio, mr->out.ratio < 1000 ? "%.2fx" : "%.3gx",
-				 mr->out.ratio);
+			         mr->out.ratio);
 		fprintf(out, "%-20s %12s %12s %12s %8s  ", mr->spec->name, a, b, s, ratio);
 		print_points(mr, out, c);
 		fputc('\n', out);
@@ -133,10 +136,11 @@ static void print_metrics(const struct grade_report *r, FILE *out, struct palett
 		const struct metric_result *mr = &r->metrics[i];
 		double by = report_beats_reference(mr);
 		if (by > 0)
-			fprintf(out,
-				"%s%s: %.2fx the reference: beats it by %.1fx%s (points stop at the "
-				"tolerance, %.2fx: beating the reference earns no more)\n",
-				c.good, mr->spec->name, mr->out.ratio, by, c.off, mr->tolerance);
+			fprintf(
+			    out,
+			    "%s%s: %.2fx the reference: beats it by %.1fx%s (points stop at the "
+			    "tolerance, %.2fx: beating the reference earns no more)\n",
+			    c.good, mr->spec->name, mr->out.ratio, by, c.off, mr->tolerance);
 	}
 	print_wall(&r->wall, out, c);
 }
@@ -146,7 +150,7 @@ static void print_functions(const struct grade_report *r, FILE *out, struct pale
 	if (r->n_functions == 0)
 		return;
 	fprintf(out, "\n%shottest functions of your file (inclusive instructions)%s\n", c.bold,
-		c.off);
+	        c.off);
 	for (size_t i = 0; i < r->n_functions && i < MAX_FUNCTION_ROWS; i++) {
 		char a[32], b[32] = "-";
 		human((double)r->functions[i].student, "", a, sizeof a);
@@ -176,16 +180,16 @@ void report_text(const struct grade_report *r, FILE *out, int color)
 		fprintf(out, "\n%s", r->details);
 	if (r->budgets_failed)
 		fprintf(out, "%s%u budget test(s) of make lesson%s fail: score capped at %.1f%s\n",
-			c.bad, r->budgets_failed, r->lesson, r->budget_cap, c.off);
+		        c.bad, r->budgets_failed, r->lesson, r->budget_cap, c.off);
 	for (size_t i = 0; i < r->n_budget_failures && i < 10; i++)
 		fprintf(out, "  FAIL %s: %s\n", r->budget_failures[i].name,
-			r->budget_failures[i].message);
+		        r->budget_failures[i].message);
 	print_metrics(r, out, c);
 	print_functions(r, out, c);
 	fprintf(out, "\nnext: %s\n", r->next_step);
 	if (r->isolated && !r->verified)
 		fprintf(out, "%sunverified:%s %s\n", c.bad, c.off, r->unverified);
 	fprintf(out, "%sseed %llu · course %s · %s · %s · glibc %s · valgrind %s · %s%s\n", c.dim,
-		r->seed, r->course_version, r->toolchain.cc, r->toolchain.flags,
-		r->toolchain.glibc, r->toolchain.valgrind, r->toolchain.cpu, c.off);
+	        r->seed, r->course_version, r->toolchain.cc, r->toolchain.flags, r->toolchain.glibc,
+	        r->toolchain.valgrind, r->toolchain.cpu, c.off);
 }

@@ -130,8 +130,9 @@ int sandbox_argv(const struct sandbox *sb, const char *work_dir, char *const *in
 		argv[n++] = sb->shadowed[i];
 	}
 	snprintf(cmd->staging, sizeof cmd->staging, "%s/build/staging", sb->course_root);
-	char *tail[] = {
-	    "--bind", (char *)work_dir, cmd->staging, "--chdir", (char *)sb->course_root, "--", NULL};
+	char *tail[] = {"--bind",  (char *)work_dir,        cmd->staging,
+	                "--chdir", (char *)sb->course_root, "--",
+	                NULL};
 	for (size_t i = 0; tail[i] != NULL; i++)
 		argv[n++] = tail[i];
 	for (size_t i = 0; inner[i] != NULL; i++) {

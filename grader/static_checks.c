@@ -19,7 +19,7 @@
 
 /* Sections whose code runs before main or after exit. */
 static const char *const startup_sections[] = {
-	".init_array", ".fini_array", ".preinit_array", ".ctors", ".dtors", ".init", ".fini", NULL,
+    ".init_array", ".fini_array", ".preinit_array", ".ctors", ".dtors", ".init", ".fini", NULL,
 };
 
 /* Undefined names every object may use: what the compiler itself emits. */
@@ -35,12 +35,15 @@ static int compiler_helper(const char *name)
 /* The output of argv (stdout and stderr), or NULL with a reason. */
 static char *tool_output(char *const *argv, const char *out_path, char *reason, size_t len)
 {
-	struct proc_spec spec = {.argv = argv, .stdout_path = out_path, .stderr_path = out_path,
-				 .wall_limit = 60, .file_limit = MAX_TOOL_OUTPUT};
+	struct proc_spec spec = {.argv = argv,
+	                         .stdout_path = out_path,
+	                         .stderr_path = out_path,
+	                         .wall_limit = 60,
+	                         .file_limit = MAX_TOOL_OUTPUT};
 	struct proc_result r;
 	if (proc_run(&spec, &r) != 0) {
 		snprintf(reason, len, "cannot run %s: %s (install binutils: make deps)", argv[0],
-			 r.error);
+		         r.error);
 		return NULL;
 	}
 	char *text = text_file_read(out_path, MAX_TOOL_OUTPUT, 0, 0, reason, len);
@@ -57,15 +60,16 @@ static char *tool_output(char *const *argv, const char *out_path, char *reason, 
 /* {=== symbols ===} */
 
 /* Calls each(name, type, bind, defined) for every named symbol of readelf -sW's table. */
-static void for_each_symbol(char *table, void (*each)(const char *, const char *, const char *,
-						      int, void *),
-			    void *ctx)
+static void for_each_symbol(char *table,
+                            void (*each)(const char *, const char *, const char *, int, void *),
+                            void *ctx)
 {
 	char *save;
 	for (char *line = strtok_r(table, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char num[16], value[32], size[32], type[32], bind[32], vis[32], ndx[32], name[256];
-		if (sscanf(line, " %15s %31s %31s %31s %31s %31s %31s %255s", num, value, size, type,
-			   bind, vis, ndx, name) != 8 || num[strlen(num) - 1] != ':')
+		if (sscanf(line, " %15s %31s %31s %31s %31s %31s %31s %255s", num, value, size,
+		           type, bind, vis, ndx, name) != 8 ||
+		    num[strlen(num) - 1] != ':')
 			continue;
 		if (!strcmp(type, "FILE") || !strcmp(type, "SECTION"))
 			continue;
@@ -79,7 +83,7 @@ struct name_list {
 };
 
 static void collect_defined(const char *name, const char *type, const char *bind, int defined,
-			    void *ctx)
+                            void *ctx)
 {
 	struct name_list *list = ctx;
 	(void)type;
@@ -106,7 +110,7 @@ static int in_words(const char *words, const char *name)
 }
 
 static void check_symbol(const char *name, const char *type, const char *bind, int defined,
-			 void *ctx)
+                         void *ctx)
 {
 	struct symbol_check *c = ctx;
 	if (c->failed)
@@ -116,19 +120,22 @@ static void check_symbol(const char *name, const char *type, const char *bind, i
 		api |= !strcmp(c->api->names[i], name);
 	if (!strcmp(type, "IFUNC")) {
 		snprintf(c->reason, c->len,
-			 "%s: '%s' is an IFUNC: choose the code at run time through a function "
-			 "pointer instead", c->file, name);
+		         "%s: '%s' is an IFUNC: choose the code at run time through a function "
+		         "pointer instead",
+		         c->file, name);
 		c->failed = 1;
 	} else if (defined && strcmp(bind, "LOCAL") != 0 && !api) {
 		snprintf(c->reason, c->len,
-			 "%s: defines the global '%s', which the lesson's header does not declare: "
-			 "make it static", c->file, name);
+		         "%s: defines the global '%s', which the lesson's header does not declare: "
+		         "make it static",
+		         c->file, name);
 		c->failed = 1;
 	} else if (!defined && !api && !compiler_helper(name) &&
-		   !in_words(c->m->allow_symbols, name)) {
+	           !in_words(c->m->allow_symbols, name)) {
 		snprintf(c->reason, c->len,
-			 "%s: uses '%s', which this lesson does not allow (lesson.ini [checks] "
-			 "allow_symbols)", c->file, name);
+		         "%s: uses '%s', which this lesson does not allow (lesson.ini [checks] "
+		         "allow_symbols)",
+		         c->file, name);
 		c->failed = 1;
 	}
 }
@@ -138,8 +145,8 @@ static void check_symbol(const char *name, const char *type, const char *bind, i
 /* {=== sections and instructions ===} */
 
 /* Start-up code, and the bytes of static data (.data, .bss, .rodata and their kin). */
-static int check_sections(char *table, const char *file, unsigned long *static_bytes,
-			  char *reason, size_t len)
+static int check_sections(char *table, const char *file, unsigned long *static_bytes, char *reason,
+                          size_t len)
 {
 	char *save;
 	for (char *line = strtok_r(table, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -147,40 +154,47 @@ static int check_sections(char *table, const char *file, unsigned long *static_b
 		char name[128], type[64], address[64], offset[64], size[64];
 		if (strchr(line, '[') == NULL || close == NULL ||
 		    sscanf(close + 1, " %127s %63s %63s %63s %63s", name, type, address, offset,
-			   size) != 5)
+		           size) != 5)
 			continue;
 		for (int i = 0; startup_sections[i] != NULL; i++)
 			if (!strcmp(name, startup_sections[i]) ||
 			    (!strncmp(name, startup_sections[i], strlen(startup_sections[i])) &&
 			     name[strlen(startup_sections[i])] == '.')) {
-				snprintf(reason, len,
-					 "%s: has a %s section: code that runs before main or after "
-					 "exit (a constructor or destructor) is not allowed", file, name);
+				snprintf(
+				    reason, len,
+				    "%s: has a %s section: code that runs before main or after "
+				    "exit (a constructor or destructor) is not allowed",
+				    file, name);
 				return 1;
 			}
 		if (!strncmp(name, ".data", 5) || !strncmp(name, ".bss", 4) ||
-		    !strncmp(name, ".rodata", 7) || !strcmp(name, ".tdata") || !strcmp(name, ".tbss"))
+		    !strncmp(name, ".rodata", 7) || !strcmp(name, ".tdata") ||
+		    !strcmp(name, ".tbss"))
 			*static_bytes += strtoul(size, NULL, 16);
 	}
 	return 0;
 }
 
-static int check_instructions(const char *disassembly, const char *file, char *reason,
-			      size_t len)
+static int check_instructions(const char *disassembly, const char *file, char *reason, size_t len)
 {
-	static const char *const system_calls[] = {"\tsyscall", "\tsysenter", "\tint    $0x80", NULL};
+	static const char *const system_calls[] = {"\tsyscall", "\tsysenter", "\tint    $0x80",
+	                                           NULL};
 	for (int i = 0; system_calls[i] != NULL; i++)
 		if (strstr(disassembly, system_calls[i]) != NULL) {
-			snprintf(reason, len, "%s: holds a '%s' instruction: system calls go through "
-				 "libc", file, system_calls[i] + 1);
+			snprintf(reason, len,
+			         "%s: holds a '%s' instruction: system calls go through "
+			         "libc",
+			         file, system_calls[i] + 1);
 			return 1;
 		}
 	/* Valgrind's client-request preamble: four rotations of %rdi that sum to 128 bits */
 	const char *a = strstr(disassembly, "rol    $0x3,%rdi");
 	if (a && (a = strstr(a, "rol    $0xd,%rdi")) && (a = strstr(a, "rol    $0x3d,%rdi")) &&
 	    strstr(a, "rol    $0x33,%rdi")) {
-		snprintf(reason, len, "%s: holds a Valgrind client request (such as "
-			 "CALLGRIND_ZERO_STATS): measurements are the grader's", file);
+		snprintf(reason, len,
+		         "%s: holds a Valgrind client request (such as "
+		         "CALLGRIND_ZERO_STATS): measurements are the grader's",
+		         file);
 		return 1;
 	}
 	return 0;
@@ -220,14 +234,14 @@ static int line_uses_asm(const char *line)
 /* asm in the lines of the preprocessed source that come from the student file itself (system
  * headers use __asm__ for symbol names, which is not the student's). */
 static int check_source_asm(const struct manifest *m, const char *source, const char *out_dir,
-			    char *reason, size_t len)
+                            char *reason, size_t len)
 {
 	char lesson_dir[PATH_MAX], include[PATH_MAX + 2], out[PATH_MAX + 16];
 	snprintf(lesson_dir, sizeof lesson_dir, "%s", m->path);
 	snprintf(include, sizeof include, "-I%s", dirname(lesson_dir));
 	snprintf(out, sizeof out, "%s/checks.i", out_dir);
-	char *argv[] = {"gcc", "-std=c11", "-D_GNU_SOURCE", "-E", include, "-Itools/harness",
-			(char *)source, NULL};
+	char *argv[] = {"gcc",   "-std=c11",        "-D_GNU_SOURCE", "-E",
+	                include, "-Itools/harness", (char *)source,  NULL};
 	char *text = tool_output(argv, out, reason, len);
 	if (text == NULL)
 		return -1;
@@ -247,8 +261,10 @@ static int check_source_asm(const struct manifest *m, const char *source, const 
 	}
 	free(text);
 	if (found)
-		snprintf(reason, len, "%s: uses asm, which this lesson does not allow (allow_asm = "
-			 "no in lesson.ini)", source);
+		snprintf(reason, len,
+		         "%s: uses asm, which this lesson does not allow (allow_asm = "
+		         "no in lesson.ini)",
+		         source);
 	return found;
 }
 
@@ -258,12 +274,12 @@ static void object_of(const char *file, const char *dir, char *out, size_t len)
 {
 	const char *dot = strrchr(file, '.');
 	snprintf(out, len, "%s/measure/%.*s.o", dir, (int)(dot ? dot - file : (long)strlen(file)),
-		 file);
+	         file);
 }
 
 /* The global names the reference defines: the lesson's API. */
-static int api_names(const struct manifest *m, const struct impl *reference,
-		     struct name_list *api, char *reason, size_t len)
+static int api_names(const struct manifest *m, const struct impl *reference, struct name_list *api,
+                     char *reason, size_t len)
 {
 	api->n = 0;
 	for (size_t i = 0; i < m->n_student_files; i++) {
@@ -281,8 +297,8 @@ static int api_names(const struct manifest *m, const struct impl *reference,
 }
 
 static int check_object(const struct manifest *m, const struct name_list *api, const char *file,
-			const char *obj, const char *dir, unsigned long *static_bytes,
-			char *reason, size_t len)
+                        const char *obj, const char *dir, unsigned long *static_bytes, char *reason,
+                        size_t len)
 {
 	char out[PATH_MAX + 32];
 	snprintf(out, sizeof out, "%s/checks.out", dir);
@@ -311,7 +327,7 @@ static int check_object(const struct manifest *m, const struct name_list *api, c
 }
 
 int static_checks(const struct manifest *m, const struct impl *student,
-		  const struct impl *reference, char *reason, size_t len)
+                  const struct impl *reference, char *reason, size_t len)
 {
 	struct name_list api;
 	if (api_names(m, reference, &api, reason, len) != 0)
@@ -322,12 +338,14 @@ int static_checks(const struct manifest *m, const struct impl *student,
 		size_t n = strlen(file);
 		int is_asm_file = n > 2 && !strcmp(file + n - 2, ".S");
 		if (is_asm_file && !m->allow_asm) {
-			snprintf(reason, len, "%s: assembly files are not allowed in this lesson", file);
+			snprintf(reason, len, "%s: assembly files are not allowed in this lesson",
+			         file);
 			return 1;
 		}
 		char obj[PATH_MAX + 32], source[PATH_MAX + 80];
 		object_of(file, student->out_dir, obj, sizeof obj);
-		int rc = check_object(m, &api, file, obj, student->out_dir, &static_bytes, reason, len);
+		int rc =
+		    check_object(m, &api, file, obj, student->out_dir, &static_bytes, reason, len);
 		if (rc != 0)
 			return rc;
 		snprintf(source, sizeof source, "%s/%s", student->src_dir, file);
@@ -336,8 +354,10 @@ int static_checks(const struct manifest *m, const struct impl *student,
 			return rc;
 	}
 	if (static_bytes > m->max_static_bytes) {
-		snprintf(reason, len, "%lu bytes of static data (.data, .bss, .rodata), over this "
-			 "lesson's %lu (max_static_bytes)", static_bytes, m->max_static_bytes);
+		snprintf(reason, len,
+		         "%lu bytes of static data (.data, .bss, .rodata), over this "
+		         "lesson's %lu (max_static_bytes)",
+		         static_bytes, m->max_static_bytes);
 		return 1;
 	}
 	return 0;

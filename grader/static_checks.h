@@ -15,6 +15,6 @@
  * passes, 1 when one fails (reason says which and why, one line), -1 when a check could not
  * run (reason says why). */
 int static_checks(const struct manifest *m, const struct impl *student,
-		  const struct impl *reference, char *reason, size_t len);
+                  const struct impl *reference, char *reason, size_t len);
 
 #endif

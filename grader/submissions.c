@@ -263,7 +263,7 @@ static int wanted_member(struct archive_entry *e, const struct manifest *m)
 
 /* Writes the member libarchive is at into root/rel, refusing one over the student file limit. */
 static int write_member(struct archive *a, const char *root, const char *rel, char *err,
-			size_t errlen)
+                        size_t errlen)
 {
 	char path[PATH_MAX * 2];
 	snprintf(path, sizeof path, "%s/%s", root, rel);
@@ -284,8 +284,8 @@ static int write_member(struct archive *a, const char *root, const char *rel, ch
 	while ((got = archive_read_data(a, buf, sizeof buf)) > 0) {
 		total += (size_t)got;
 		if (total > MAX_STUDENT_FILE_BYTES) {
-			snprintf(err, errlen, "archive entry '%.200s' is over %d bytes (refused)", rel,
-				 MAX_STUDENT_FILE_BYTES);
+			snprintf(err, errlen, "archive entry '%.200s' is over %d bytes (refused)",
+			         rel, MAX_STUDENT_FILE_BYTES);
 			rc = 1;
 			break;
 		}
@@ -297,7 +297,7 @@ static int write_member(struct archive *a, const char *root, const char *rel, ch
 	}
 	if (rc == 0 && got < 0) {
 		snprintf(err, errlen, "cannot read '%.200s' in the archive: %s", rel,
-			 archive_error_string(a));
+		         archive_error_string(a));
 		rc = 1;
 	}
 	if (close(fd) != 0 && rc == 0)

@@ -28,7 +28,7 @@ static int in_budget_suite(const char *name)
 }
 
 static void add_failure(struct gate_result *g, const char *name, size_t name_len,
-			const char *message)
+                        const char *message)
 {
 	if (g->n_failures == REPORT_MAX_FAILURES)
 		return;
@@ -71,7 +71,8 @@ static void parse_tap_of(const char *tap, struct gate_result *g, int (*in_suite)
 				rest += strspn(rest, " ");
 				size_t rest_len = strcspn(rest, "\n");
 				if (rest_len > 0 && rest[0] != '(')
-					snprintf(message, sizeof message, "%.*s", (int)rest_len, rest);
+					snprintf(message, sizeof message, "%.*s", (int)rest_len,
+					         rest);
 				else
 					first_block_line(line, message, sizeof message);
 				g->failed++;
@@ -92,7 +93,7 @@ static int regular_file(const char *path)
 
 /* A fresh folder log_dir/name for one run's own files, writable by the jail's identity. */
 static int run_folder(const char *log_dir, const char *name, const struct jail *jail, char *dir,
-		      size_t len, char *err, size_t errlen)
+                      size_t len, char *err, size_t errlen)
 {
 	snprintf(dir, len, "%s/%s", log_dir, name);
 	if (jail_folder(jail, dir) != 0) {
@@ -121,13 +122,13 @@ void suites_parse_tap(const char *tap, struct gate_result *g)
  * those that in_suite selects. *runner_died is set when the runner itself was killed by a
  * signal before it wrote its report. */
 static int run_suites_once(const char *test_bin, const char *log_dir, const char *filter,
-			   const char *stem, int (*in_suite)(const char *),
-			   unsigned long long file_limit, int sanitized, const char *also_show,
-			   double wall_limit, const struct jail *jail, struct gate_result *g,
-			   int *runner_died, char *err, size_t errlen)
+                           const char *stem, int (*in_suite)(const char *),
+                           unsigned long long file_limit, int sanitized, const char *also_show,
+                           double wall_limit, const struct jail *jail, struct gate_result *g,
+                           int *runner_died, char *err, size_t errlen)
 {
-	char tap_path[PATH_MAX + 16], tap_opt[PATH_MAX + 32], out_path[PATH_MAX], err_path[PATH_MAX],
-		own[PATH_MAX], bin_dir[PATH_MAX], run[64];
+	char tap_path[PATH_MAX + 16], tap_opt[PATH_MAX + 32], out_path[PATH_MAX],
+	    err_path[PATH_MAX], own[PATH_MAX], bin_dir[PATH_MAX], run[64];
 	memset(g, 0, sizeof *g);
 	snprintf(run, sizeof run, "%s-run", stem);
 	if (run_folder(log_dir, run, jail, own, sizeof own, err, errlen) != 0)
@@ -142,26 +143,31 @@ static int run_suites_once(const char *test_bin, const char *log_dir, const char
 	uname(&machine);
 	char *plain[] = {(char *)test_bin, "--filter", (char *)filter, tap_opt, NULL};
 	/* setarch -R: sanitizers break on hosts with vm.mmap_rnd_bits=32 (DESIGN section 4.6) */
-	char *randomisation_off[] = {"setarch", machine.machine, "-R", (char *)test_bin,
-				     "--filter", (char *)filter, tap_opt, NULL};
+	char *randomisation_off[] = {"setarch",  machine.machine, "-R",    (char *)test_bin,
+	                             "--filter", (char *)filter,  tap_opt, NULL};
 	struct proc_spec spec = {.argv = sanitized ? randomisation_off : plain,
-				 .stdout_path = out_path, .stderr_path = err_path,
-				 .wall_limit = wall_limit, .file_limit = file_limit, .jail = jail,
-				 .jail_run = &shown, .cwd = own,
-				 /* AddressSanitizer's shadow memory needs the batch's soft
-				  * RLIMIT_AS lifted, as ThreadSanitizer does */
-				 .lift_as_limit = sanitized};
+	                         .stdout_path = out_path,
+	                         .stderr_path = err_path,
+	                         .wall_limit = wall_limit,
+	                         .file_limit = file_limit,
+	                         .jail = jail,
+	                         .jail_run = &shown,
+	                         .cwd = own,
+	                         /* AddressSanitizer's shadow memory needs the batch's soft
+	                          * RLIMIT_AS lifted, as ThreadSanitizer does */
+	                         .lift_as_limit = sanitized};
 	struct proc_result r;
 	if (proc_run(&spec, &r) != 0) {
 		snprintf(err, errlen, "cannot run the tests: %s", r.error);
 		return -1;
 	}
 	/* the test process wrote this file: read it only as a regular file, never through a link */
-	char *tap = regular_file(tap_path) ? text_file_read(tap_path, 4 << 20, 0, 0, NULL, 0) : NULL;
+	char *tap =
+	    regular_file(tap_path) ? text_file_read(tap_path, 4 << 20, 0, 0, NULL, 0) : NULL;
 	if (tap == NULL || r.timed_out) {
 		char how[128];
 		snprintf(err, errlen, "the test run wrote no report: %s",
-			 proc_describe(&r, how, sizeof how));
+		         proc_describe(&r, how, sizeof how));
 		g->timed_out = r.timed_out;
 		*runner_died = r.signaled && !r.timed_out;
 		free(tap);
@@ -173,14 +179,14 @@ static int run_suites_once(const char *test_bin, const char *log_dir, const char
 	const char *killed = stderr_text ? strstr(stderr_text, "test process killed by ") : NULL;
 	/* under the sanitizers the cause is in their report, not in the TAP line */
 	const char *report = !sanitized || stderr_text == NULL ? NULL
-			     : strstr(stderr_text, "runtime error: ")
-				     ? strstr(stderr_text, "runtime error: ")
-				     : strstr(stderr_text, "ERROR: AddressSanitizer: ");
+	                     : strstr(stderr_text, "runtime error: ")
+	                         ? strstr(stderr_text, "runtime error: ")
+	                         : strstr(stderr_text, "ERROR: AddressSanitizer: ");
 	if (report != NULL)
 		killed = report;
 	if (killed != NULL)
 		snprintf(g->signal_line, sizeof g->signal_line, "%.*s", (int)strcspn(killed, "\n"),
-			 killed);
+		         killed);
 	free(stderr_text);
 	return 0;
 }
@@ -193,37 +199,38 @@ static int run_suites_once(const char *test_bin, const char *log_dir, const char
  * input, so a submission that kills its runner on purpose gains nothing: it dies again. Both
  * runs' console files stay in log_dir (stem.* and stem-again.*). */
 static int run_suites(const char *test_bin, const char *log_dir, const char *filter,
-		      const char *stem, int (*in_suite)(const char *), unsigned long long file_limit,
-		      int sanitized, const char *also_show, double wall_limit,
-		      const struct jail *jail, struct gate_result *g, char *err, size_t errlen)
+                      const char *stem, int (*in_suite)(const char *),
+                      unsigned long long file_limit, int sanitized, const char *also_show,
+                      double wall_limit, const struct jail *jail, struct gate_result *g, char *err,
+                      size_t errlen)
 {
 	int runner_died = 0;
 	int rc = run_suites_once(test_bin, log_dir, filter, stem, in_suite, file_limit, sanitized,
-				 also_show, wall_limit, jail, g, &runner_died, err, errlen);
+	                         also_show, wall_limit, jail, g, &runner_died, err, errlen);
 	if (rc == 0 || !runner_died)
 		return rc;
 	char again[64];
 	snprintf(again, sizeof again, "%s-again", stem);
 	runner_died = 0;
 	return run_suites_once(test_bin, log_dir, filter, again, in_suite, file_limit, sanitized,
-			       also_show, wall_limit, jail, g, &runner_died, err, errlen);
+	                       also_show, wall_limit, jail, g, &runner_died, err, errlen);
 }
 
 int suites_run_gate(const char *test_bin, const char *log_dir, double wall_limit,
-		    const struct jail *jail, struct gate_result *g, char *err, size_t errlen)
+                    const struct jail *jail, struct gate_result *g, char *err, size_t errlen)
 {
 	return run_suites(test_bin, log_dir, GATE_FILTER, "gate", in_gate_suite, 64 << 20, 0, NULL,
-			  wall_limit, jail, g, err, errlen);
+	                  wall_limit, jail, g, err, errlen);
 }
 
 int suites_run_budget(const char *test_bin, const char *log_dir, double wall_limit,
-		      const char *cache_dir, const struct jail *jail, struct gate_result *g,
-		      char *err, size_t errlen)
+                      const char *cache_dir, const struct jail *jail, struct gate_result *g,
+                      char *err, size_t errlen)
 {
 	/* budget tests run the bench under Valgrind, whose runs set a 256 MiB file limit of their
 	 * own (valgrind_run.c): a lower hard limit here would make that fail */
 	return run_suites(test_bin, log_dir, "budget/*", "budget", in_budget_suite, 1ULL << 30, 0,
-			  cache_dir, wall_limit, jail, g, err, errlen);
+	                  cache_dir, wall_limit, jail, g, err, errlen);
 }
 
 /* Whether g already lists a failure of name. */
@@ -236,16 +243,16 @@ static int has_failure(const struct gate_result *g, const char *name)
 }
 
 int suites_run_gate_sanitized(const char *asan_bin, const char *log_dir, double wall_limit,
-			      const struct jail *jail, struct gate_result *g, char *err,
-			      size_t errlen)
+                              const struct jail *jail, struct gate_result *g, char *err,
+                              size_t errlen)
 {
 	struct gate_result s;
 	if (run_suites(asan_bin, log_dir, GATE_FILTER, "gate-asan", in_gate_suite, 64 << 20, 1,
-		       NULL, wall_limit, jail, &s, err, errlen) != 0)
+	               NULL, wall_limit, jail, &s, err, errlen) != 0)
 		return -1;
 	for (size_t i = 0; i < s.n_failures; i++) {
-		/* the sanitizers slow code 2-5x: a test that only ran out of time there says nothing
-		 * about undefined behaviour, and the plain run already judged its speed */
+		/* the sanitizers slow code 2-5x: a test that only ran out of time there says
+		 * nothing about undefined behaviour, and the plain run already judged its speed */
 		if (has_failure(g, s.failures[i].name) || g->passed == 0 ||
 		    strstr(s.failures[i].message, "timed out") != NULL)
 			continue;
@@ -253,7 +260,7 @@ int suites_run_gate_sanitized(const char *asan_bin, const char *log_dir, double 
 		 * memory error the plain build got away with */
 		char message[sizeof s.failures[0].message + 32];
 		snprintf(message, sizeof message, "under AddressSanitizer+UBSan: %s",
-			 s.failures[i].message[0] ? s.failures[i].message : s.signal_line);
+		         s.failures[i].message[0] ? s.failures[i].message : s.signal_line);
 		g->passed--;
 		g->failed++;
 		add_failure(g, s.failures[i].name, strlen(s.failures[i].name), message);
@@ -288,7 +295,8 @@ int suites_count(const char *test_bin, unsigned *count, char *err, size_t errlen
 	char *save;
 	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		unsigned n;
-		if (sscanf(line, "correct: %u test", &n) == 1 || sscanf(line, "task: %u test", &n) == 1)
+		if (sscanf(line, "correct: %u test", &n) == 1 ||
+		    sscanf(line, "task: %u test", &n) == 1)
 			*count += n;
 	}
 	free(text);
@@ -325,11 +333,12 @@ unsigned suites_parse_cmocka_tap(const char *tap, const char *label, struct gate
 			if (ok) {
 				g->passed++;
 			} else {
-				/* cmocka explains a failure in "# ..." lines after it; keep the first */
+				/* cmocka explains a failure in "# ..." lines after it; keep the
+				 * first */
 				const char *why = next ? next + 1 : NULL;
 				if (why != NULL && strncmp(why, "# ", 2) == 0)
 					snprintf(message, sizeof message, "%.*s",
-						 (int)strcspn(why + 2, "\n"), why + 2);
+					         (int)strcspn(why + 2, "\n"), why + 2);
 				g->failed++;
 				add_failure(g, full, strlen(full), message);
 			}
@@ -457,8 +466,8 @@ static void early_end(const struct cmocka_run *run, double wall_limit, struct ga
  * or fails on its own code. Returns how many tests this accounts for. */
 static unsigned rerun_after_race(const char *bin, const char *label, int sanitized,
                                  const char *source, const char *first_tap, const char *log_dir,
-                                 double wall_limit, const struct jail *jail,
-                                 struct gate_result *g, char *err, size_t errlen)
+                                 double wall_limit, const struct jail *jail, struct gate_result *g,
+                                 char *err, size_t errlen)
 {
 	char names[SUITES_MAX_TESTS][SUITES_NAME_MAX];
 	size_t n = suites_cmocka_names(source, names, SUITES_MAX_TESTS);
@@ -477,8 +486,8 @@ static unsigned rerun_after_race(const char *bin, const char *label, int sanitiz
 			continue;
 		}
 		struct cmocka_run run = {0};
-		if (run_cmocka_once(bin, label, sanitized, names[i], log_dir, wall_limit, jail, &run,
-		                    err, errlen) != 0)
+		if (run_cmocka_once(bin, label, sanitized, names[i], log_dir, wall_limit, jail,
+		                    &run, err, errlen) != 0)
 			return accounted - 1;
 		unsigned passed_before = g->passed;
 		unsigned seen = suites_parse_cmocka_tap(run.tap ? run.tap : "", label, g);

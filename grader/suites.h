@@ -11,8 +11,8 @@
 
 struct gate_result {
 	unsigned passed, failed;
-	int crashed, timed_out;            /* some test died of a signal / hit its timeout */
-	char signal_line[160];             /* "test process killed by SIGSEGV (...)" if any */
+	int crashed, timed_out; /* some test died of a signal / hit its timeout */
+	char signal_line[160];  /* "test process killed by SIGSEGV (...)" if any */
 	struct test_failure failures[REPORT_MAX_FAILURES];
 	size_t n_failures;
 };
@@ -26,14 +26,14 @@ struct jail;
 /* Runs test_bin's gate suites with its output in log_dir. Returns 0 when the run produced a TAP
  * file (whatever the results), -1 with a reason otherwise. */
 int suites_run_gate(const char *test_bin, const char *log_dir, double wall_limit,
-		    const struct jail *jail, struct gate_result *g, char *err, size_t errlen);
+                    const struct jail *jail, struct gate_result *g, char *err, size_t errlen);
 
 /* Runs the gate suites again from asan_bin (the AddressSanitizer + UBSan build, under setarch
  * -R, as make lessonNN does) and turns each test that passed in g but fails there into a
  * failure of g, its message saying so. Returns 0 when the run produced a report, else -1. */
 int suites_run_gate_sanitized(const char *asan_bin, const char *log_dir, double wall_limit,
-			      const struct jail *jail, struct gate_result *g, char *err,
-			      size_t errlen);
+                              const struct jail *jail, struct gate_result *g, char *err,
+                              size_t errlen);
 
 /* cache_dir (absolute, or NULL): the grader's measurement cache, shown read-only in the jail,
  * so a budget test finds what the grader measured of the same bench instead of measuring it
@@ -41,8 +41,8 @@ int suites_run_gate_sanitized(const char *asan_bin, const char *log_dir, double 
 /* Runs test_bin's `budget` suite the same way (make lessonNN's limits: allocations, threads,
  * instructions a lesson sets in [budgets] or its metrics' budget =), counting only its tests. */
 int suites_run_budget(const char *test_bin, const char *log_dir, double wall_limit,
-		      const char *cache_dir, const struct jail *jail, struct gate_result *g,
-		      char *err, size_t errlen);
+                      const char *cache_dir, const struct jail *jail, struct gate_result *g,
+                      char *err, size_t errlen);
 
 /* Tests in the `correct` and `task` suites of test_bin (criterion --list). */
 int suites_count(const char *test_bin, unsigned *count, char *err, size_t errlen);
@@ -56,8 +56,8 @@ int suites_count(const char *test_bin, unsigned *count, char *err, size_t errlen
  * its own (source names them; NULL: no rerun). Returns 0 when the program ran, -1 with a
  * reason otherwise. */
 int suites_run_cmocka(const char *bin, const char *label, int sanitized, unsigned declared,
-		      const char *source, const char *log_dir, double wall_limit,
-		      const struct jail *jail, struct gate_result *g, char *err, size_t errlen);
+                      const char *source, const char *log_dir, double wall_limit,
+                      const struct jail *jail, struct gate_result *g, char *err, size_t errlen);
 
 #define SUITES_MAX_TESTS 32
 #define SUITES_NAME_MAX  64

@@ -28,12 +28,12 @@ void toolchain_read(struct toolchain *t)
 	snprintf(t->cc, sizeof t->cc, "gcc %s", version);
 	/* the measure variant's flags, as the Makefile's settings block wrote them */
 	first_line_of("cut -d' ' -f2- build/flags/measure.txt 2>/dev/null", t->flags,
-		      sizeof t->flags);
+	              sizeof t->flags);
 	snprintf(t->glibc, sizeof t->glibc, "%s", gnu_get_libc_version());
 	first_line_of("valgrind --version 2>/dev/null | sed 's/^valgrind-//'", t->valgrind,
-		      sizeof t->valgrind);
+	              sizeof t->valgrind);
 	first_line_of("sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1", t->cpu,
-		      sizeof t->cpu);
+	              sizeof t->cpu);
 	struct utsname u;
 	snprintf(t->arch, sizeof t->arch, "%s", uname(&u) == 0 ? u.machine : "unknown");
 }

@@ -64,15 +64,15 @@ void wall_estimate(const struct wall_samples *x, int n, int higher, struct wall_
 	 * reference is the reference; a cap: a wider spread says the machine, not the code,
 	 * set the times, and forgiving it would forgive a 2x gap (issue 17) */
 	e->tolerance = e->aa_spread < WALL_TOLERANCE_FLOOR ? WALL_TOLERANCE_FLOOR
-		       : e->aa_spread > WALL_TOLERANCE_CAP ? WALL_TOLERANCE_CAP
-							  : e->aa_spread;
+	               : e->aa_spread > WALL_TOLERANCE_CAP ? WALL_TOLERANCE_CAP
+	                                                   : e->aa_spread;
 	e->reliable = e->aa_spread <= WALL_TOLERANCE_CAP;
 }
 
 /* The samples of the quiet triplets; with fewer than WALL_MIN_QUIET of them, every triplet's,
  * and the estimate made from them is unreliable. */
-static void quiet_estimate(const struct wall_result *w, const struct wall_samples *x,
-			   int higher, struct wall_estimate *e)
+static void quiet_estimate(const struct wall_result *w, const struct wall_samples *x, int higher,
+                           struct wall_estimate *e)
 {
 	if (w->quiet < WALL_MIN_QUIET) {
 		wall_estimate(x, w->triplets, higher, e);
@@ -103,7 +103,7 @@ static void quiet_estimate(const struct wall_result *w, const struct wall_sample
  * crosses its cap in one grading and not the next (issue 17: lesson 10's partial spread 9.4
  * points over five loaded gradings). */
 void wall_value_estimate(const struct wall_result *w, const struct wall_value *v, int higher,
-			 struct wall_estimate *e)
+                         struct wall_estimate *e)
 {
 	if (w->idle_quiet_triplets < WALL_MIN_QUIET) {
 		wall_estimate(&v->runs, w->triplets, higher, e);
@@ -149,7 +149,7 @@ static int next_run_folder(struct jailed_side *side, const char *dir, const char
 }
 
 static int run_bench(const char *bench, char **argv_tail, double limit, const char *dir,
-		     struct jailed_side *side, struct native_run *run, char *err, size_t errlen)
+                     struct jailed_side *side, struct native_run *run, char *err, size_t errlen)
 {
 	char *argv[MAX_ARGS];
 	int n = 0;
@@ -162,8 +162,13 @@ static int run_bench(const char *bench, char **argv_tail, double limit, const ch
 	snprintf(errp, sizeof errp, "%s/stderr", dir);
 	char *envp[] = {"PATH=/usr/bin:/bin", "LC_ALL=C", NULL};
 	struct proc_result result, *r = &result;
-	struct proc_spec spec = {.argv = argv, .envp = envp, .cwd = dir, .stdout_path = out,
-				 .stderr_path = errp, .wall_limit = limit, .file_limit = 16 << 20};
+	struct proc_spec spec = {.argv = argv,
+	                         .envp = envp,
+	                         .cwd = dir,
+	                         .stdout_path = out,
+	                         .stderr_path = errp,
+	                         .wall_limit = limit,
+	                         .file_limit = 16 << 20};
 	if (side != NULL) {
 		if (next_run_folder(side, dir, bench) != 0) {
 			snprintf(err, errlen, "cannot make a run folder in %s", dir);
@@ -179,7 +184,8 @@ static int run_bench(const char *bench, char **argv_tail, double limit, const ch
 	}
 	char how[128];
 	if (!r->exited || r->exit_code != 0) {
-		snprintf(err, errlen, "'%s' natively: %s", bench, proc_describe(r, how, sizeof how));
+		snprintf(err, errlen, "'%s' natively: %s", bench,
+		         proc_describe(r, how, sizeof how));
 		return -1;
 	}
 	double process_seconds = r->wall_seconds;
@@ -210,23 +216,23 @@ static int run_bench(const char *bench, char **argv_tail, double limit, const ch
 /* Stores triplet i's bench values: names come from the first reference run; each side must
  * print every one of them in every run. */
 static int collect_values(struct wall_result *w, int i, const struct native_run *a,
-			  const struct native_run *s, const struct native_run *b, char *err,
-			  size_t errlen)
+                          const struct native_run *s, const struct native_run *b, char *err,
+                          size_t errlen)
 {
 	if (i == 0) {
 		w->n_values = a->printed.n_values;
 		for (size_t k = 0; k < w->n_values; k++)
 			snprintf(w->values[k].name, sizeof w->values[k].name, "%s",
-				 a->printed.values[k].name);
+			         a->printed.values[k].name);
 	}
 	for (size_t k = 0; k < w->n_values; k++) {
 		const char *name = w->values[k].name;
 		const struct bench_value *x = bench_protocol_value(&s->printed, name),
-					 *ra = bench_protocol_value(&a->printed, name),
-					 *rb = bench_protocol_value(&b->printed, name);
+		                         *ra = bench_protocol_value(&a->printed, name),
+		                         *rb = bench_protocol_value(&b->printed, name);
 		if (x == NULL || ra == NULL || rb == NULL) {
 			snprintf(err, errlen, "the %s bench printed no 'bench %s' line",
-				 x == NULL ? "student's" : "reference's", name);
+			         x == NULL ? "student's" : "reference's", name);
 			return -1;
 		}
 		w->values[k].runs.s[i] = x->value;
@@ -238,7 +244,7 @@ static int collect_values(struct wall_result *w, int i, const struct native_run 
 
 /* Every figure of every run so far, beyond what wall_result keeps. */
 struct timing {
-	struct wall_samples wall, cpu; /* seconds */
+	struct wall_samples wall, cpu;         /* seconds */
 	double usage[2][4][WALL_MAX_TRIPLETS]; /* [student, reference][figure][triplet] */
 	double most_parallel[2];               /* highest CPU / wall of a run, by side */
 	double cpu_wait[WALL_MAX_TRIPLETS];    /* by triplet; -1: unknown */
@@ -246,7 +252,7 @@ struct timing {
 };
 
 static void record_triplet(struct timing *t, int i, const struct native_run *a,
-			   const struct native_run *s, const struct native_run *b)
+                           const struct native_run *s, const struct native_run *b)
 {
 	t->wall.s[i] = s->wall;
 	t->wall.a[i] = a->wall;
@@ -297,7 +303,7 @@ double wall_student_halves(const double *s, const unsigned char *use, int n, dou
 static double student_halves(const struct wall_result *w, const struct timing *t, double *slower)
 {
 	return w->cpu_time ? wall_student_halves(t->cpu.s, NULL, w->triplets, slower)
-			   : wall_student_halves(t->wall.s, w->is_quiet, w->triplets, slower);
+	                   : wall_student_halves(t->wall.s, w->is_quiet, w->triplets, slower);
 }
 
 /* The student's runs scatter more than the cap and more than the reference's own: a busy
@@ -310,7 +316,7 @@ static int scattered(const struct wall_result *w)
 static void estimate_time(struct wall_result *w, const struct timing *t, int cpu_time)
 {
 	w->cpu_time = cpu_time && t->cpu_known && t->most_parallel[0] <= WALL_ONE_THREAD &&
-		      t->most_parallel[1] <= WALL_ONE_THREAD;
+	              t->most_parallel[1] <= WALL_ONE_THREAD;
 	w->busy = 0;
 	if (w->cpu_time) {
 		wall_estimate(&t->cpu, w->triplets, 0, &w->time);
@@ -384,12 +390,11 @@ static double cpu_wait_us(void)
 
 /* Marks triplet i quiet or not from its CPU wait; without PSI every triplet is quiet and
  * only the A/A spread judges. */
-static void mark_quiet(struct wall_result *w, struct timing *t, int i, double wait0,
-		       double wait1, double seconds)
+static void mark_quiet(struct wall_result *w, struct timing *t, int i, double wait0, double wait1,
+                       double seconds)
 {
-	t->cpu_wait[i] = wait0 >= 0 && wait1 >= wait0 && seconds > 0
-				 ? (wait1 - wait0) / 1e6 / seconds
-				 : -1;
+	t->cpu_wait[i] =
+	    wait0 >= 0 && wait1 >= wait0 && seconds > 0 ? (wait1 - wait0) / 1e6 / seconds : -1;
 	w->is_quiet[i] = t->cpu_wait[i] <= WALL_BUSY_MAX;
 	w->quiet += w->is_quiet[i];
 }
@@ -403,15 +408,15 @@ static void probe_idle(struct wall_result *w, int i)
 	nanosleep(&nap, NULL);
 	double wait1 = cpu_wait_us(), seconds = seconds_now() - start;
 	int quiet = wait0 < 0 || wait1 < wait0 || seconds <= 0 ||
-		    (wait1 - wait0) / 1e6 / seconds <= WALL_BUSY_MAX;
+	            (wait1 - wait0) / 1e6 / seconds <= WALL_BUSY_MAX;
 	w->idle_quiet[i] = (unsigned char)quiet;
 	w->idle_quiet_triplets += quiet;
 }
 
 /* One triplet R S R' into slot i. */
 static int run_triplet(const char *student, const char *reference, char **tail, double limit,
-		       const char *dir, struct jailed_side *side, int i, struct wall_result *w,
-		       struct timing *t, char *err, size_t errlen)
+                       const char *dir, struct jailed_side *side, int i, struct wall_result *w,
+                       struct timing *t, char *err, size_t errlen)
 {
 	struct native_run a, s, b;
 	if (w->n_values > 0 || i == 0) /* bench values need it; n_values is known after run 0 */
@@ -423,7 +428,7 @@ static int run_triplet(const char *student, const char *reference, char **tail, 
 		return -1;
 	if (a.checksum != s.checksum) {
 		snprintf(err, errlen, "checksum %016llx differs from the reference's %016llx",
-			 (unsigned long long)s.checksum, (unsigned long long)a.checksum);
+		         (unsigned long long)s.checksum, (unsigned long long)a.checksum);
 		return -1;
 	}
 	if (collect_values(w, i, &a, &s, &b, err, errlen) != 0)
@@ -436,24 +441,24 @@ static int run_triplet(const char *student, const char *reference, char **tail, 
 /* Rounds of WALL_TRIPLETS triplets until every quantity settles, WALL_MAX_TRIPLETS ran, or a
  * new round would start after WALL_RERUN_SECONDS. */
 static int run_rounds(const char *student, const char *reference, char **tail, double limit,
-		      int cpu_time, const char *dir, struct jailed_side *side,
-		      struct wall_result *w, struct timing *t, char *err, size_t errlen)
+                      int cpu_time, const char *dir, struct jailed_side *side,
+                      struct wall_result *w, struct timing *t, char *err, size_t errlen)
 {
 	double start = seconds_now();
 	w->triplets = 0;
 	do {
 		for (int k = 0; k < WALL_TRIPLETS; k++, w->triplets++)
 			if (run_triplet(student, reference, tail, limit, dir, side, w->triplets, w,
-					t, err, errlen) != 0)
+			                t, err, errlen) != 0)
 				return -1;
 	} while (!settled(w, t, cpu_time) && w->triplets + WALL_TRIPLETS <= WALL_MAX_TRIPLETS &&
-		 seconds_now() - start < WALL_RERUN_SECONDS);
+	         seconds_now() - start < WALL_RERUN_SECONDS);
 	return 0;
 }
 
 int wall_measure(const char *student_bench, const char *reference_bench, const char *args,
-		 unsigned long long seed, double time_limit, int cpu_time, int lock_fd,
-		 const struct jail *student_jail, struct wall_result *w, char *err, size_t errlen)
+                 unsigned long long seed, double time_limit, int cpu_time, int lock_fd,
+                 const struct jail *student_jail, struct wall_result *w, char *err, size_t errlen)
 {
 	struct jailed_side side = {.jail = student_jail};
 	char storage[1024], *tail[MAX_ARGS], student[PATH_MAX], reference[PATH_MAX];
@@ -462,7 +467,8 @@ int wall_measure(const char *student_bench, const char *reference_bench, const c
 		return -1;
 	}
 	/* the benches run in a private folder, so they are named by absolute path */
-	if (realpath(student_bench, student) == NULL || realpath(reference_bench, reference) == NULL) {
+	if (realpath(student_bench, student) == NULL ||
+	    realpath(reference_bench, reference) == NULL) {
 		snprintf(err, errlen, "cannot find '%s' or '%s'", student_bench, reference_bench);
 		return -1;
 	}
@@ -478,7 +484,7 @@ int wall_measure(const char *student_bench, const char *reference_bench, const c
 	if (lock_fd >= 0)
 		flock(lock_fd, LOCK_EX); /* no other grading job runs while we time */
 	int rc = run_rounds(student, reference, tail, time_limit, cpu_time, dir, &side, w, &t, err,
-			    errlen);
+	                    errlen);
 	w->load = load_average();
 	if (lock_fd >= 0)
 		flock(lock_fd, LOCK_SH);

@@ -16,20 +16,20 @@
 
 #include <stddef.h>
 
-#define WALL_TRIPLETS 9          /* one round of R S R' triplets */
-#define WALL_MAX_TRIPLETS 36     /* rounds rerun while the A/A spread is above the cap */
-#define WALL_RERUN_SECONDS 60.0  /* no new round starts once timing has taken this long */
+#define WALL_TRIPLETS        9    /* one round of R S R' triplets */
+#define WALL_MAX_TRIPLETS    36   /* rounds rerun while the A/A spread is above the cap */
+#define WALL_RERUN_SECONDS   60.0 /* no new round starts once timing has taken this long */
 #define WALL_TOLERANCE_FLOOR 1.05
-#define WALL_TOLERANCE_CAP 1.15  /* an A/A spread above it, after the reruns: unreliable */
-#define WALL_ONE_THREAD 1.10     /* region CPU / wall above it in some run: threads overlapped */
-#define WALL_MAX_VALUES 8        /* bench values graded per lesson */
+#define WALL_TOLERANCE_CAP   1.15 /* an A/A spread above it, after the reruns: unreliable */
+#define WALL_ONE_THREAD      1.10 /* region CPU / wall above it in some run: threads overlapped */
+#define WALL_MAX_VALUES      8    /* bench values graded per lesson */
 /* Wall time (threaded lessons, bench values) counts only triplets during which other tasks
  * waited for a CPU at most this share of the time (/proc/pressure/cpu "some"): a thread
  * preempted in a critical section or a spin turns load into slowdowns no A/A spread of the
  * reference predicts (lesson 04's partial: 2.8x in one grading, 10x in the next). */
-#define WALL_BUSY_MAX 0.20
-#define WALL_MIN_QUIET 5         /* fewer quiet triplets than this: unreliable */
-#define WALL_IDLE_PROBE 0.1      /* seconds the machine is watched, idle, before each triplet */
+#define WALL_BUSY_MAX   0.20
+#define WALL_MIN_QUIET  5   /* fewer quiet triplets than this: unreliable */
+#define WALL_IDLE_PROBE 0.1 /* seconds the machine is watched, idle, before each triplet */
 
 /* A robust comparison of one quantity (a time, or a bench value) between the two sides. */
 struct wall_estimate {
@@ -49,11 +49,11 @@ struct wall_result {
 	struct wall_estimate time; /* seconds: CPU or wall, as cpu_time says */
 	double ratio;              /* time.student / time.reference */
 	double student_spread;     /* the student's own runs, even against odd triplets, >= 1;
-				      above WALL_TOLERANCE_CAP and the reference's A/A spread,
-				      time.student is the slower half's */
+	                              above WALL_TOLERANCE_CAP and the reference's A/A spread,
+	                              time.student is the slower half's */
 	int cpu_time;              /* 1: region CPU time (one thread on both sides), 0: wall */
 	int busy;                  /* 1: a wall-time lesson compared CPU time, too few triplets
-				      being quiet */
+	                              being quiet */
 	int triplets;              /* triplets run (WALL_TRIPLETS, more after reruns) */
 	int quiet;                 /* of them, those with CPU wait <= WALL_BUSY_MAX (all: no PSI) */
 	unsigned char is_quiet[WALL_MAX_TRIPLETS];
@@ -62,15 +62,15 @@ struct wall_result {
 	 * those triplets (wall_value_estimate) */
 	unsigned char idle_quiet[WALL_MAX_TRIPLETS];
 	int idle_quiet_triplets;
-	double cpu_wait;           /* median share of time other tasks waited for a CPU, -1: no
-				      /proc/pressure/cpu */
-	double load;               /* the 1-minute load average when timing ended, for the report */
+	double cpu_wait; /* median share of time other tasks waited for a CPU, -1: no
+	                    /proc/pressure/cpu */
+	double load;     /* the 1-minute load average when timing ended, for the report */
 	/* medians over the runs of each side, from what REGION_END printed (getrusage) */
 	struct wall_usage {
-		double cpu_ratio;      /* region CPU time (all threads) / region wall time */
-		double switches;       /* context switches: reported, never scored (6x noise) */
-		double minor_faults;   /* minor page faults in the region */
-		double max_rss;        /* the process's peak resident set, bytes */
+		double cpu_ratio;    /* region CPU time (all threads) / region wall time */
+		double switches;     /* context switches: reported, never scored (6x noise) */
+		double minor_faults; /* minor page faults in the region */
+		double max_rss;      /* the process's peak resident set, bytes */
 	} student, reference;
 	/* what the bench printed as "bench NAME VALUE" (a load generator's requests per second),
 	 * every run of it: wall_value_estimate compares them in the metric's direction */
@@ -99,8 +99,8 @@ struct jail;
  * Returns 0, or -1 with a reason (a run failed or timed out; its checksum differed from the
  * reference's). */
 int wall_measure(const char *student_bench, const char *reference_bench, const char *args,
-		 unsigned long long seed, double time_limit, int cpu_time, int lock_fd,
-		 const struct jail *student_jail, struct wall_result *w, char *err, size_t errlen);
+                 unsigned long long seed, double time_limit, int cpu_time, int lock_fd,
+                 const struct jail *student_jail, struct wall_result *w, char *err, size_t errlen);
 
 /* The robust comparison of n triplets' samples; higher: larger is better (the upper quartile
  * is the side's best), else smaller is. */
@@ -108,7 +108,7 @@ void wall_estimate(const struct wall_samples *x, int n, int higher, struct wall_
 
 /* A bench value's comparison, in its metric's direction, over every triplet. */
 void wall_value_estimate(const struct wall_result *w, const struct wall_value *v, int higher,
-			 struct wall_estimate *e);
+                         struct wall_estimate *e);
 
 /* Median of n values (sorts them). */
 double wall_median(double *values, size_t n);

@@ -1,12 +1,12 @@
 /* test_alloc_fail.c: the allocation-failure injection a lesson's alloc_fail_test.c relies on. */
+#include <errno.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <cmocka.h>
 
 #include "alloc_fail.h"
 
@@ -114,11 +114,11 @@ static void mappings_fail_and_count_as_blocks(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(the_nth_call_fails_once),
-		cmocka_unit_test(a_failed_realloc_keeps_the_block),
-		cmocka_unit_test(aligned_entry_points_count_and_fail),
-		cmocka_unit_test(disarmed_nothing_fails),
-		cmocka_unit_test(mappings_fail_and_count_as_blocks),
+	    cmocka_unit_test(the_nth_call_fails_once),
+	    cmocka_unit_test(a_failed_realloc_keeps_the_block),
+	    cmocka_unit_test(aligned_entry_points_count_and_fail),
+	    cmocka_unit_test(disarmed_nothing_fails),
+	    cmocka_unit_test(mappings_fail_and_count_as_blocks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

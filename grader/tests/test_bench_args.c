@@ -32,7 +32,8 @@ static void reads_numbers_and_flags_in_any_order(void **state)
 {
 	struct bench_option opt[3];
 	(void)state;
-	assert_int_equal(parse(opt, (char *[]){"--seed", "7", "--sorted", "--records", "5000", NULL}), 0);
+	assert_int_equal(
+	    parse(opt, (char *[]){"--seed", "7", "--sorted", "--records", "5000", NULL}), 0);
 	assert_int_equal(opt[0].value, 5000);
 	assert_int_equal(opt[1].value, 7);
 	assert_int_equal(opt[2].value, 1);
@@ -44,15 +45,16 @@ static void refuses_anything_else(void **state)
 {
 	struct bench_option opt[3];
 	(void)state;
-	char *bad[][7] = { /* each ends in NULL: the last slot stays empty */
-		{"--records", "5000", NULL},                              /* --seed missing */
-		{"--records", "5000", "--seed", NULL},                    /* no value */
-		{"--records", "-1", "--seed", "1", NULL},                 /* a sign */
-		{"--records", "5e3", "--seed", "1", NULL},                /* not whole decimal */
-		{"--records", " 5", "--seed", "1", NULL},                 /* a space */
-		{"--records", "99999999999999999999", "--seed", "1", NULL}, /* overflow */
-		{"--records", "1", "--seed", "1", "--seed", "2"},         /* twice */
-		{"--records", "1", "--seed", "1", "--bogus", NULL},       /* unknown */
+	char *bad[][7] = {
+	    /* each ends in NULL: the last slot stays empty */
+	    {"--records", "5000", NULL},                                /* --seed missing */
+	    {"--records", "5000", "--seed", NULL},                      /* no value */
+	    {"--records", "-1", "--seed", "1", NULL},                   /* a sign */
+	    {"--records", "5e3", "--seed", "1", NULL},                  /* not whole decimal */
+	    {"--records", " 5", "--seed", "1", NULL},                   /* a space */
+	    {"--records", "99999999999999999999", "--seed", "1", NULL}, /* overflow */
+	    {"--records", "1", "--seed", "1", "--seed", "2"},           /* twice */
+	    {"--records", "1", "--seed", "1", "--bogus", NULL},         /* unknown */
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		if (parse(opt, bad[i]) != -1)
@@ -62,8 +64,8 @@ static void refuses_anything_else(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(reads_numbers_and_flags_in_any_order),
-		cmocka_unit_test(refuses_anything_else),
+	    cmocka_unit_test(reads_numbers_and_flags_in_any_order),
+	    cmocka_unit_test(refuses_anything_else),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -144,11 +144,13 @@ static void cut_file_is_incomplete(void **state)
 	char err[256];
 
 	(void)state;
-	assert_int_equal(cg_parse_text("cut", "events: Ir\nfn=main\n1 5\n", &p, err, sizeof err), 0);
+	assert_int_equal(cg_parse_text("cut", "events: Ir\nfn=main\n1 5\n", &p, err, sizeof err),
+	                 0);
 	assert_false(p.complete);
 	cg_free(&p);
-	assert_int_equal(cg_parse_text("whole", "events: Ir\nfn=main\n1 5\ntotals: 5\n", &p, err,
-				       sizeof err), 0);
+	assert_int_equal(
+	    cg_parse_text("whole", "events: Ir\nfn=main\n1 5\ntotals: 5\n", &p, err, sizeof err),
+	    0);
 	assert_true(p.complete);
 	cg_free(&p);
 }

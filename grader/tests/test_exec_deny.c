@@ -9,8 +9,8 @@
 #include <cmocka.h> /* after the four above, which it needs */
 
 #include <errno.h>
-#include <pthread.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

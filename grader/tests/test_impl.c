@@ -14,9 +14,9 @@
 #include "../impl.h"
 
 static const char *const manifest_text =
-	"format_version = 1\n[lesson]\nid = 09\ntitle = t\nstudent_files = a.c b.c\n"
-	"[workload]\nargs = --n 1\ntime_limit = 5\n"
-	"[metric.instructions]\nkind = scored\nweight = 1\nzero_point = 10\n";
+    "format_version = 1\n[lesson]\nid = 09\ntitle = t\nstudent_files = a.c b.c\n"
+    "[workload]\nargs = --n 1\ntime_limit = 5\n"
+    "[metric.instructions]\nkind = scored\nweight = 1\nzero_point = 10\n";
 
 static void put(const char *path, const char *text)
 {
@@ -139,11 +139,11 @@ static void intake_refuses_links_binaries_and_missing_files(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(folder_gives_its_files_and_lesson_fills_the_rest),
-		cmocka_unit_test(other_name_stands_for_first_file_and_lesson_for_the_rest),
-		cmocka_unit_test(files_named_like_student_files_replace_them),
-		cmocka_unit_test(same_files_stage_into_the_same_folder),
-		cmocka_unit_test(intake_refuses_links_binaries_and_missing_files),
+	    cmocka_unit_test(folder_gives_its_files_and_lesson_fills_the_rest),
+	    cmocka_unit_test(other_name_stands_for_first_file_and_lesson_for_the_rest),
+	    cmocka_unit_test(files_named_like_student_files_replace_them),
+	    cmocka_unit_test(same_files_stage_into_the_same_folder),
+	    cmocka_unit_test(intake_refuses_links_binaries_and_missing_files),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

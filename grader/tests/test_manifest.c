@@ -226,7 +226,7 @@ static const struct refusal appended[] = {
                          "'instructions'"},
     {"function = 2fast\n", "lesson.ini:13: key 'function': not a C identifier: '2fast'"},
     {"measure = cpu_time\n", "lesson.ini:13: key 'measure': only wall_ratio has a measure, not "
-                              "'instructions'"},
+                             "'instructions'"},
     {"zero_point = 2\n", "lesson.ini:13: duplicate key 'zero_point' in [metric.instructions] "
                          "(first on line 12)"},
     {"[metric.cycles]\n",
@@ -259,7 +259,8 @@ static const struct refusal appended[] = {
     {"[metric.wall_ratio]\nkind = report\nbatch = scored\n",
      "lesson.ini:15: key 'batch': 'scored' needs kind = scored or cap"},
     {"[checks]\nallow_asm = maybe\n", "lesson.ini:14: key 'allow_asm': not one of no|yes: 'maybe'"},
-    {"[baselines]\nlibs = -lx; rm -rf /\n", "lesson.ini:14: key 'libs': character ';' is not allowed here"},
+    {"[baselines]\nlibs = -lx; rm -rf /\n",
+     "lesson.ini:14: key 'libs': character ';' is not allowed here"},
     {"[baselines]\nflags = -O3\n", "lesson.ini:14: unknown key 'flags' in [baselines]"},
     {"[budgets]\nper-request = 3\n", "lesson.ini:14: budget name must be an identifier of at "
                                      "most 63 characters: 'per-request'"},
@@ -492,14 +493,16 @@ static void test_budgets_and_bench_values(void **state)
 static void native_args_default_to_args(void **state)
 {
 	(void)state;
-	static const char text[] = "format_version = 1\n[lesson]\nid = 10\ntitle = t\n"
-				   "student_files = a.c\n[workload]\nargs = --lines 20000\n"
-				   "time_limit = 5\n[metric.instructions]\nkind = scored\nweight = 1\n"
-				   "zero_point = 9\n";
-	static const char bigger[] = "format_version = 1\n[lesson]\nid = 10\ntitle = t\n"
-				     "student_files = a.c\n[workload]\nargs = --lines 20000\n"
-				     "native_args = --lines 1000000 --workers 2\ntime_limit = 5\n"
-				     "[metric.instructions]\nkind = scored\nweight = 1\nzero_point = 9\n";
+	static const char text[] =
+	    "format_version = 1\n[lesson]\nid = 10\ntitle = t\n"
+	    "student_files = a.c\n[workload]\nargs = --lines 20000\n"
+	    "time_limit = 5\n[metric.instructions]\nkind = scored\nweight = 1\n"
+	    "zero_point = 9\n";
+	static const char bigger[] =
+	    "format_version = 1\n[lesson]\nid = 10\ntitle = t\n"
+	    "student_files = a.c\n[workload]\nargs = --lines 20000\n"
+	    "native_args = --lines 1000000 --workers 2\ntime_limit = 5\n"
+	    "[metric.instructions]\nkind = scored\nweight = 1\nzero_point = 9\n";
 	struct manifest m;
 	char err[256];
 	if (manifest_parse("lesson.ini", text, &m, err, sizeof err) != 0)

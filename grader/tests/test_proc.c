@@ -164,7 +164,8 @@ static void address_space_limit_soft_hard_and_lifted(void **state)
 	char out[PATH_MAX], text[64];
 	struct proc_spec spec = {.argv = SH("ulimit -v; ulimit -H -v"),
 	                         .stdout_path = tmp_file(out, "as"),
-	                         .as_limit = 1ULL << 30, .as_limit_soft = 1};
+	                         .as_limit = 1ULL << 30,
+	                         .as_limit_soft = 1};
 
 	(void)state;
 	run(&spec);

@@ -118,8 +118,8 @@ static void a_report_read_back_prints_the_same_json_and_html(void **state)
 	r.n_failures = 1;
 	snprintf(r.failures[0].name, sizeof r.failures[0].name, "correct::x");
 	snprintf(r.failures[0].message, sizeof r.failures[0].message, "want 1, got 2");
-	struct function_row f = {.name = "render", .student = 120, .reference = 90,
-	                         .has_reference = 1};
+	struct function_row f = {
+	    .name = "render", .student = 120, .reference = 90, .has_reference = 1};
 	r.functions = &f;
 	r.n_functions = 1;
 	snprintf(r.toolchain.cc, sizeof r.toolchain.cc, "gcc 12");

@@ -29,7 +29,8 @@ static struct metric_spec scored(const char *name, double weight)
 static char *grade_and_print(struct metric_spec *specs, size_t n, int wall_measured)
 {
 	static struct grade_report r;
-	struct score_metric_input in[8] = {0}; /* gcc -O1 (ASan build): "may be used uninitialized" */
+	struct score_metric_input in[8] = {
+	    0}; /* gcc -O1 (ASan build): "may be used uninitialized" */
 	struct score_metric_output out[8];
 	memset(&r, 0, sizeof r);
 	r.status = STATUS_GRADED;

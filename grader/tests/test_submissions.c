@@ -65,7 +65,8 @@ static void nested_file_in_a_tar_is_taken(void **state)
 {
 	char err[256];
 	sh("mkdir -p %s/in/alice && echo 'int x;' >%s/in/alice/logfmt.c && "
-	   "tar -czf %s/alice.tar.gz -C %s/in alice", dir, dir, dir, dir);
+	   "tar -czf %s/alice.tar.gz -C %s/in alice",
+	   dir, dir, dir, dir);
 	assert_int_equal(take(state, "alice.tar.gz", SUBMISSION_TAR_GZ, err, sizeof err), 0);
 }
 
@@ -73,7 +74,8 @@ static void escaping_entry_after_the_file_refuses_the_zip(void **state)
 {
 	char err[256];
 	sh("mkdir -p %s/z/a %s/x && echo 'int y;' >%s/z/a/logfmt.c && echo bad >%s/x/logfmt.c && "
-	   "cd %s/z/a && zip -q %s/bob.zip logfmt.c ../../x/logfmt.c", dir, dir, dir, dir, dir, dir);
+	   "cd %s/z/a && zip -q %s/bob.zip logfmt.c ../../x/logfmt.c",
+	   dir, dir, dir, dir, dir, dir);
 	assert_int_equal(take(state, "bob.zip", SUBMISSION_ZIP, err, sizeof err), 1);
 	assert_non_null(strstr(err, "leaves its folder"));
 }
@@ -82,7 +84,8 @@ static void a_link_named_like_the_file_is_not_written(void **state)
 {
 	char err[256];
 	sh("mkdir -p %s/l && ln -s /etc/passwd %s/l/logfmt.c && tar -czf %s/eve.tar.gz -C %s/l "
-	   "logfmt.c", dir, dir, dir, dir);
+	   "logfmt.c",
+	   dir, dir, dir, dir);
 	assert_int_equal(take(state, "eve.tar.gz", SUBMISSION_TAR_GZ, err, sizeof err), 1);
 	assert_non_null(strstr(err, "holds no 'logfmt.c'"));
 }
@@ -91,7 +94,8 @@ static void an_oversized_file_is_refused(void **state)
 {
 	char err[256];
 	sh("mkdir -p %s/big && head -c 600000 /dev/zero | tr '\\0' 'a' >%s/big/logfmt.c && "
-	   "tar -czf %s/big.tar.gz -C %s/big logfmt.c", dir, dir, dir, dir);
+	   "tar -czf %s/big.tar.gz -C %s/big logfmt.c",
+	   dir, dir, dir, dir);
 	assert_int_equal(take(state, "big.tar.gz", SUBMISSION_TAR_GZ, err, sizeof err), 1);
 	assert_non_null(strstr(err, "is over"));
 }
@@ -107,11 +111,11 @@ static void garbage_is_not_a_readable_archive(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(nested_file_in_a_tar_is_taken),
-		cmocka_unit_test(escaping_entry_after_the_file_refuses_the_zip),
-		cmocka_unit_test(a_link_named_like_the_file_is_not_written),
-		cmocka_unit_test(an_oversized_file_is_refused),
-		cmocka_unit_test(garbage_is_not_a_readable_archive),
+	    cmocka_unit_test(nested_file_in_a_tar_is_taken),
+	    cmocka_unit_test(escaping_entry_after_the_file_refuses_the_zip),
+	    cmocka_unit_test(a_link_named_like_the_file_is_not_written),
+	    cmocka_unit_test(an_oversized_file_is_refused),
+	    cmocka_unit_test(garbage_is_not_a_readable_archive),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

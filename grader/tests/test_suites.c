@@ -15,14 +15,14 @@
 #include "../suites.h"
 
 static const char *const recorded =
-	"TAP version 13\n1..6\n# Criterion v2.4.1\n#\n# Running 2 tests from task\n"
-	"not ok - task::slow timed out (1.01s)\n"
-	"ok - task::c  # SKIP not now\n#\n# Running 3 tests from correct\n"
-	"not ok - correct::crash unexpected signal after t2.c:5\n"
-	"not ok - correct::b  (0.00s)\n  ---\n  assertions: 1\n  failures:\n"
-	"  - t2.c:4: |+\n      Assertion failed: bad 3\n      second line\n  ...\n"
-	"ok - correct::a  (0.00s)\n"
-	"not ok - budget::instructions_within_budget  (0.04s)\n";
+    "TAP version 13\n1..6\n# Criterion v2.4.1\n#\n# Running 2 tests from task\n"
+    "not ok - task::slow timed out (1.01s)\n"
+    "ok - task::c  # SKIP not now\n#\n# Running 3 tests from correct\n"
+    "not ok - correct::crash unexpected signal after t2.c:5\n"
+    "not ok - correct::b  (0.00s)\n  ---\n  assertions: 1\n  failures:\n"
+    "  - t2.c:4: |+\n      Assertion failed: bad 3\n      second line\n  ...\n"
+    "ok - correct::a  (0.00s)\n"
+    "not ok - budget::instructions_within_budget  (0.04s)\n";
 
 static void counts_only_gate_suites(void **state)
 {
@@ -62,12 +62,12 @@ static void cmocka_tap_prefixes_names_and_keeps_the_message(void **state)
 {
 	(void)state;
 	const char *tap = "1..3\n"
-			  "not ok 1 - pop_empty\n"
-			  "# 0x1 != 0x2\n"
-			  "# race_test.c:6: error: Failure!\n"
-			  "ok 2 - push_pop\n"
-			  "ok 3 - stress\n"
-			  "# not ok - tests\n";
+	                  "not ok 1 - pop_empty\n"
+	                  "# 0x1 != 0x2\n"
+	                  "# race_test.c:6: error: Failure!\n"
+	                  "ok 2 - push_pop\n"
+	                  "ok 3 - stress\n"
+	                  "# not ok - tests\n";
 	struct gate_result g = {0};
 	assert_int_equal(suites_parse_cmocka_tap(tap, "race", &g), 3);
 	assert_int_equal(g.passed, 2);
@@ -120,12 +120,12 @@ static void write_runner(const char *dir, int once, char *bin, size_t len)
 	FILE *f = fopen(bin, "w");
 	assert_non_null(f);
 	fprintf(f,
-		"#!/bin/sh\n"
-		"marker=%s/died-once\n"
-		"if [ %d = 0 ] || [ ! -e \"$marker\" ]; then : >\"$marker\"; kill -ABRT $$; fi\n"
-		"for a; do case $a in --tap=*) tap=${a#--tap=} ;; esac; done\n"
-		"printf 'TAP version 13\\n1..1\\nok - correct::a  (0.00s)\\n' >\"$tap\"\n",
-		dir, once);
+	        "#!/bin/sh\n"
+	        "marker=%s/died-once\n"
+	        "if [ %d = 0 ] || [ ! -e \"$marker\" ]; then : >\"$marker\"; kill -ABRT $$; fi\n"
+	        "for a; do case $a in --tap=*) tap=${a#--tap=} ;; esac; done\n"
+	        "printf 'TAP version 13\\n1..1\\nok - correct::a  (0.00s)\\n' >\"$tap\"\n",
+	        dir, once);
 	fclose(f);
 	assert_int_equal(chmod(bin, 0755), 0);
 }
@@ -167,14 +167,14 @@ static void a_runner_that_always_dies_is_reported(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(counts_only_gate_suites),
-		cmocka_unit_test(a_runner_that_died_once_runs_again),
-		cmocka_unit_test(a_runner_that_always_dies_is_reported),
-		cmocka_unit_test(failures_carry_their_first_message),
-		cmocka_unit_test(empty_report_counts_nothing),
-		cmocka_unit_test(cmocka_tap_prefixes_names_and_keeps_the_message),
-		cmocka_unit_test(cmocka_tap_ignores_the_summary_line),
-		cmocka_unit_test(cmocka_names_in_declaration_order),
+	    cmocka_unit_test(counts_only_gate_suites),
+	    cmocka_unit_test(a_runner_that_died_once_runs_again),
+	    cmocka_unit_test(a_runner_that_always_dies_is_reported),
+	    cmocka_unit_test(failures_carry_their_first_message),
+	    cmocka_unit_test(empty_report_counts_nothing),
+	    cmocka_unit_test(cmocka_tap_prefixes_names_and_keeps_the_message),
+	    cmocka_unit_test(cmocka_tap_ignores_the_summary_line),
+	    cmocka_unit_test(cmocka_names_in_declaration_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,12 +1,11 @@
-/* baselines.c: `make baselines LESSON=02` (baselines.sh runs it). Two measurements the README quotes,
- * timed natively on the lesson's input (seed and size from lesson.ini's args):
- *   baselines tree N SEED  builds and frees every request's tree, without parsing, four ways: one
- *                        malloc per node (whatever malloc LD_PRELOAD chose), the skeleton's layout
- *                        (calloc per node, operand arrays grown by realloc), the reference's pool
- *                        and its arena; prints "name ns_per_node" lines.
- *   baselines read N SEED  reads the request file with read() 64 bytes to all of it at a time,
- *                        into a buffer used before or a fresh one, and with mmap; prints a
- *                        Markdown table with the page faults each took. */
+/* baselines.c: `make baselines LESSON=02` (baselines.sh runs it). Two measurements the README
+ * quotes, timed natively on the lesson's input (seed and size from lesson.ini's args): baselines
+ * tree N SEED  builds and frees every request's tree, without parsing, four ways: one malloc per
+ * node (whatever malloc LD_PRELOAD chose), the skeleton's layout (calloc per node, operand arrays
+ * grown by realloc), the reference's pool and its arena; prints "name ns_per_node" lines. baselines
+ * read N SEED  reads the request file with read() 64 bytes to all of it at a time, into a buffer
+ * used before or a fresh one, and with mmap; prints a Markdown table with the page faults each
+ * took. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -226,7 +225,8 @@ static void read_table(const struct calc_input *in)
 		for (int r = 0; r < RUNS; r++) {
 			v[r] = read_with(in->fd, in->len, chunk, ways[i].fresh, &h, &faults);
 			if (h != want)
-				fprintf(stderr, "baselines: reading with %zu: wrong bytes\n", chunk);
+				fprintf(stderr, "baselines: reading with %zu: wrong bytes\n",
+				        chunk);
 		}
 		double ms = timing_median(v, RUNS) * 1e3;
 		char name[96];

@@ -8,8 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <cmocka.h>
 #include <stdio.h>
+#include <cmocka.h>
 
 #include "alloc_fail.h"
 #include "pool.h"

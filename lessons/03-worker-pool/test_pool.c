@@ -103,7 +103,8 @@ Test(task, full_queue_blocks_the_producer)
 {
 	static struct gate g = GATE_INIT;
 	struct pool *p = pool_create(1, 2, NULL);
-	static struct pool_task held = {gate_task, &g}, more[2] = {{gate_task, &g}, {gate_task, &g}};
+	static struct pool_task held = {gate_task, &g},
+	                        more[2] = {{gate_task, &g}, {gate_task, &g}};
 	pool_submit(p, &held, 1);
 	gate_wait_started(&g, 1);
 	pool_submit(p, more, 2); /* the worker is busy: these two fill the queue */

@@ -8,8 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <cmocka.h>
 #include <stdatomic.h>
+#include <cmocka.h>
 
 #include "lockfree.h"
 #include "pipeline.h"

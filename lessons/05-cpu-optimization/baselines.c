@@ -22,7 +22,7 @@ struct row {
 	enum job job;
 	int big;          /* 0: the lesson's input; 1: the larger one */
 	const char *name; /* what the table says */
-	int baseline;       /* the row this one is compared with, or -1 */
+	int baseline;     /* the row this one is compared with, or -1 */
 	const char *target;
 };
 

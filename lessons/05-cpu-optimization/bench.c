@@ -16,10 +16,12 @@
 
 int main(int argc, char **argv)
 {
-	struct bench_option opt[] = {{.name = "--records"}, {.name = "--text"},
-				     {.name = "--matrix"},  {.name = "--seed"},
-				     {.name = "--sorted", .is_flag = 1},
-				     {.name = "--scalar", .is_flag = 1}};
+	struct bench_option opt[] = {{.name = "--records"},
+	                             {.name = "--text"},
+	                             {.name = "--matrix"},
+	                             {.name = "--seed"},
+	                             {.name = "--sorted", .is_flag = 1},
+	                             {.name = "--scalar", .is_flag = 1}};
 	if (exec_deny_install() != 0) {
 		perror("bench: cannot install the exec filter");
 		return 2;
@@ -32,7 +34,7 @@ int main(int argc, char **argv)
 	}
 	struct analytics_input in;
 	analytics_input_make(&in, opt[0].value, opt[1].value, opt[2].value, opt[3].value,
-			    (int)opt[4].value);
+	                     (int)opt[4].value);
 	analytics_force_scalar((int)opt[5].value);
 	size_t cells = in.side * in.side, found[ANALYTICS_QUERIES];
 	uint32_t *rows[ANALYTICS_QUERIES], *dst = bench_input_alloc(cells * 4 + 1);

@@ -48,7 +48,8 @@ static void frees_every_block(void **state)
 		replay(&in, configs[i]);
 		if (alloc_fail_live() != 0)
 			fail_msg(
-			    "keys 256, 6000 events, growth_percent %d, limit %zu: %ld blocks still allocated "
+			    "keys 256, 6000 events, growth_percent %d, limit %zu: %ld blocks still "
+			    "allocated "
 			    "after doccache_free — something the cache allocated is never freed",
 			    configs[i].growth_percent, configs[i].soft_limit, alloc_fail_live());
 	}

@@ -137,8 +137,9 @@ static void expect_documents_survive(struct gc_heap *h, const struct model *m, c
 /* {=== the pacing oracle: doccache.h's policy, written as plainly as possible ===} */
 static size_t oracle_goal(size_t live, int growth_percent, size_t limit)
 {
-	unsigned __int128 goal = growth_percent < 0 ? (unsigned __int128)SIZE_MAX
-	                                  : live + (unsigned __int128)live * (unsigned)growth_percent / 100;
+	unsigned __int128 goal =
+	    growth_percent < 0 ? (unsigned __int128)SIZE_MAX
+	                       : live + (unsigned __int128)live * (unsigned)growth_percent / 100;
 	if (growth_percent >= 0 && goal < DOCCACHE_MIN_HEAP)
 		goal = DOCCACHE_MIN_HEAP;
 	if (limit != 0 && limit < goal) {
@@ -165,8 +166,8 @@ static void expect_same_answers_collected(uint32_t keys, size_t n, uint64_t seed
 	size_t bad = 0;
 	char what[160];
 	snprintf(what, sizeof what,
-	         "keys %" PRIu32 ", %zu events, seed %" PRIu64 ", growth_percent %d, limit %zu", keys, n,
-	         seed, cfg.growth_percent, cfg.soft_limit);
+	         "keys %" PRIu32 ", %zu events, seed %" PRIu64 ", growth_percent %d, limit %zu",
+	         keys, n, seed, cfg.growth_percent, cfg.soft_limit);
 	for (size_t i = 0; i <= n + keys; i++) {
 		const struct doc_event *e = i < n ? &in.events[i] : NULL;
 		uint64_t got = 0, want = 0;
@@ -443,9 +444,10 @@ Test(task, goal_stops_at_the_soft_limit_but_not_below_a_sixteenth_of_growth)
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		struct doccache_config cfg = {t[i].growth_percent, t[i].limit};
 		size_t got = doccache_goal(t[i].live, &cfg);
-		cr_expect(got == t[i].want,
-		          "doccache_goal(live %zu, growth_percent %d, soft limit %zu): got %zu, want %zu",
-		          t[i].live, t[i].growth_percent, t[i].limit, got, t[i].want);
+		cr_expect(
+		    got == t[i].want,
+		    "doccache_goal(live %zu, growth_percent %d, soft limit %zu): got %zu, want %zu",
+		    t[i].live, t[i].growth_percent, t[i].limit, got, t[i].want);
 	}
 }
 
@@ -464,7 +466,8 @@ static void expect_paced(struct doccache_config cfg)
 	struct doccache *c = new_cache(cfg, in.keys, &h);
 	uint64_t destroys = gc_audit_destroys();
 	char what[96];
-	snprintf(what, sizeof what, "lesson stream (keys 512, 40000 events), growth_percent %d, limit %zu",
+	snprintf(what, sizeof what,
+	         "lesson stream (keys 512, 40000 events), growth_percent %d, limit %zu",
 	         cfg.growth_percent, cfg.soft_limit);
 	for (size_t i = 0; i < in.n; i++) {
 		const struct doc_event *e = &in.events[i];

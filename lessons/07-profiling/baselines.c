@@ -1,6 +1,5 @@
-/* baselines.c: lesson 07's baseline driver (`make baselines LESSON=07`, run by baselines.sh), linked
- * with the reference wordstat.c.
- *   baselines --docs N --words N --seed N [--dump]
+/* baselines.c: lesson 07's baseline driver (`make baselines LESSON=07`, run by baselines.sh),
+ * linked with the reference wordstat.c. baselines --docs N --words N --seed N [--dump]
  * --dump writes the seeded documents to stdout, each followed by a newline, for the tools
  * baselines.sh times against the reference; otherwise it times wordstat_analyze on them (the
  * median of 15 runs) and prints "reference_ns N", then the top ten as "count word" lines. */

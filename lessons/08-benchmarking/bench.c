@@ -8,9 +8,9 @@
 #include <stdio.h>
 
 #include "bench_args.h"
+#include "benchmark.h"
 #include "checksum.h"
 #include "exec_deny.h"
-#include "benchmark.h"
 #include "region.h"
 
 static void trivial(void *arg)
@@ -37,7 +37,8 @@ int main(int argc, char **argv)
 	ns_payload = bench_time_payload(&bench_monotonic, n);
 	REGION_END();
 
-	fprintf(stderr, "bench: %.2f ns per call through bench_time, %.2f through bench_time_payload\n",
+	fprintf(stderr,
+	        "bench: %.2f ns per call through bench_time, %.2f through bench_time_payload\n",
 	        n ? (double)ns_fn / (double)n : 0.0, n ? (double)ns_payload / (double)n : 0.0);
 	uint64_t h = checksum_u64(checksum_u64(CHECKSUM_INIT, calls - opt[1].value),
 	                          bench_payload_calls - payload_before);

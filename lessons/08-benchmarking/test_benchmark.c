@@ -62,8 +62,10 @@ Test(correct, time_calls_fn_n_times_and_reads_the_given_clock)
 	struct bench_clock clk = {fake_now, &c};
 	uint64_t ns = bench_time(&clk, fake_run, &op, 1000);
 	cr_assert(op.calls == 1000, "bench_time(n = 1000): fn called %" PRIu64 " times", op.calls);
-	cr_assert(ns == 7000, "bench_time(n = 1000) of a 7 ns operation (fake clock): got %" PRIu64
-	          " ns, want 7000", ns);
+	cr_assert(ns == 7000,
+	          "bench_time(n = 1000) of a 7 ns operation (fake clock): got %" PRIu64
+	          " ns, want 7000",
+	          ns);
 }
 
 Test(correct, calibrate_calls_fn_and_returns_a_count)
@@ -72,8 +74,9 @@ Test(correct, calibrate_calls_fn_and_returns_a_count)
 	struct fake_op op = {.clock = &c, .cost = 1000};
 	struct bench_clock clk = {fake_now, &c};
 	uint64_t n = bench_calibrate(&clk, fake_run, &op, 1000000);
-	cr_assert(n >= 1 && op.calls >= 1, "bench_calibrate: returned %" PRIu64 ", %" PRIu64
-	          " calls; want at least 1 and 1", n, op.calls);
+	cr_assert(n >= 1 && op.calls >= 1,
+	          "bench_calibrate: returned %" PRIu64 ", %" PRIu64 " calls; want at least 1 and 1",
+	          n, op.calls);
 }
 
 Test(correct, collect_fills_every_sample)
@@ -99,8 +102,10 @@ Test(correct, go_format_parses_back)
 	          "bench_format_go: \"%s\" (returned %d): want one line ending in \\n", line, len);
 	int got = sscanf(line, "Benchmark%63[^-]-%d %llu %lf ns/op", name, &procs, &iters, &ns);
 	cr_assert(got == 4 && strcmp(name, "Median") == 0 && procs == 2 && iters == 1234567 &&
-	          ns == 42.25, "bench_format_go: \"%s\" does not read back as "
-	          "BenchmarkMedian-2 1234567 42.25 ns/op", line);
+	              ns == 42.25,
+	          "bench_format_go: \"%s\" does not read back as "
+	          "BenchmarkMedian-2 1234567 42.25 ns/op",
+	          line);
 }
 
 Test(correct, statistics_of_a_constant_sample)
@@ -121,8 +126,10 @@ Test(task, time_reads_the_clock_twice_per_run)
 	struct fake_op op = {.clock = &c, .cost = 7};
 	struct bench_clock clk = {fake_now, &c};
 	bench_time(&clk, fake_run, &op, 1000);
-	cr_assert(c.reads == 2, "bench_time(n = 1000) read the clock %" PRIu64 " times; want 2: "
-	          "a clock read costs more than many operations (README \"What's slow\")", c.reads);
+	cr_assert(c.reads == 2,
+	          "bench_time(n = 1000) read the clock %" PRIu64 " times; want 2: "
+	          "a clock read costs more than many operations (README \"What's slow\")",
+	          c.reads);
 }
 
 Test(task, payload_calls_really_happen)
@@ -132,8 +139,10 @@ Test(task, payload_calls_really_happen)
 	uint64_t before = bench_payload_calls;
 	bench_time_payload(&clk, 1000);
 	uint64_t calls = bench_payload_calls - before;
-	cr_assert(calls == 1000, "bench_time_payload(n = 1000) called bench_payload %" PRIu64
-	          " times; the compiler deleted the rest (README \"Barriers\")", calls);
+	cr_assert(calls == 1000,
+	          "bench_time_payload(n = 1000) called bench_payload %" PRIu64
+	          " times; the compiler deleted the rest (README \"Barriers\")",
+	          calls);
 }
 
 /* N such that a run lasts at least min_ns, and not much more (Go adds 20% to its estimate). */
@@ -144,11 +153,14 @@ static void expect_calibrated(uint64_t cost, uint64_t min_ns)
 	struct bench_clock clk = {fake_now, &c};
 	uint64_t n = bench_calibrate(&clk, fake_run, &op, min_ns);
 	cr_assert(n * cost >= min_ns && (n == 1 || n * cost <= min_ns + min_ns / 2),
-	          "bench_calibrate(min_ns = %" PRIu64 ") of a %" PRIu64 " ns operation: N = %" PRIu64
-	          ", a run of %" PRIu64 " ns; want between min_ns and 1.5 min_ns (or N = 1)",
+	          "bench_calibrate(min_ns = %" PRIu64 ") of a %" PRIu64
+	          " ns operation: N = %" PRIu64 ", a run of %" PRIu64
+	          " ns; want between min_ns and 1.5 min_ns (or N = 1)",
 	          min_ns, cost, n, n * cost);
-	cr_assert(op.calls <= 3 * n, "bench_calibrate: %" PRIu64 " calls to reach N = %" PRIu64
-	          "; grow the count faster (at most 100x a step)", op.calls, n);
+	cr_assert(op.calls <= 3 * n,
+	          "bench_calibrate: %" PRIu64 " calls to reach N = %" PRIu64
+	          "; grow the count faster (at most 100x a step)",
+	          op.calls, n);
 }
 
 Test(task, calibrate_reaches_min_ns)
@@ -165,11 +177,15 @@ Test(task, collect_samples_are_warm_and_timed_apart)
 	struct bench_clock clk = {fake_now, &c};
 	double s[8];
 	uint64_t n = bench_collect(&clk, fake_run, &op, 1000000, s, 8);
-	cr_assert(n * 1000 >= 1000000, "bench_collect: N = %" PRIu64 ", runs of %" PRIu64
-	          " ns; want at least min_ns = 1000000", n, n * 1000);
+	cr_assert(n * 1000 >= 1000000,
+	          "bench_collect: N = %" PRIu64 ", runs of %" PRIu64
+	          " ns; want at least min_ns = 1000000",
+	          n, n * 1000);
 	for (int i = 0; i < 8; i++)
-		cr_assert(s[i] == 1000, "bench_collect: sample %d is %g ns/op, want 1000: the first 50 "
-		          "calls are cold (10000 ns each) and belong to no sample", i, s[i]);
+		cr_assert(s[i] == 1000,
+		          "bench_collect: sample %d is %g ns/op, want 1000: the first 50 "
+		          "calls are cold (10000 ns each) and belong to no sample",
+		          i, s[i]);
 }
 
 Test(task, median_of_fixed_samples)
@@ -190,7 +206,7 @@ static size_t ci_rank(size_t n)
 	uint64_t c = 1, below = 0, total = UINT64_C(1) << n; /* c = C(n, j - 1) */
 	size_t best = 0;
 	for (size_t j = 1; j <= n / 2; j++) {
-		below += c;                 /* 2^n P(B < j) */
+		below += c;                                /* 2^n P(B < j) */
 		if (20 * (total - 2 * below) < 19 * total) /* coverage < 0.95 */
 			break;
 		best = j;
@@ -224,7 +240,7 @@ Test(task, median_ci_from_binomial_ranks)
 	expect_ci("sample7", sample7, 5, -1, 0, 0);
 	double perm[30];
 	for (int i = 0; i < 30; i++)
-		perm[i] = (double)((i * 7) % 30 + 1); /* 1..30 shuffled */
+		perm[i] = (double)((i * 7) % 30 + 1);     /* 1..30 shuffled */
 	expect_ci("1..30 shuffled", perm, 30, 0, 10, 21); /* ranks 10 and 21 */
 	/* every n the test's integer ranks reach (20 * 2^n stays below 2^64): a rank formula
 	 * that only approximates the binomial (round(n/2 - 0.98 sqrt(n)) agrees at every n
@@ -273,7 +289,8 @@ Test(task, mann_whitney_with_ties)
 	double p = bench_mann_whitney(tied_a, 6, tied_b, 7, &u);
 	cr_assert(u == want_u && fabs(p - 0.036996409771018784) < 1e-9,
 	          "U test of {1,2,2,3,5,6} against {2,4,7,8,8,9,10}: U %g p %.12f; want U %g p "
-	          "0.036996409771", u, p, want_u);
+	          "0.036996409771",
+	          u, p, want_u);
 	p = bench_mann_whitney(tied_b, 7, tied_a, 6, &u);
 	cr_assert(u == 36 && fabs(p - 0.036996409771018784) < 1e-9,
 	          "U test the other way round: U %g p %.12f; want U 36 p 0.036996409771", u, p);
@@ -296,11 +313,15 @@ Test(task, planted_slowdown_is_detected_and_aa_is_not)
 	synthetic(old2, 30, 100, &g);
 	synthetic(slow, 30, 105, &g);
 	double p = bench_mann_whitney(old, 30, slow, 30, &u);
-	cr_assert(p < 0.05, "a planted 5%% slowdown (30 + 30 samples, 1%% noise): p = %g, want < "
-	          "0.05", p);
+	cr_assert(p < 0.05,
+	          "a planted 5%% slowdown (30 + 30 samples, 1%% noise): p = %g, want < "
+	          "0.05",
+	          p);
 	p = bench_mann_whitney(old, 30, old2, 30, &u);
-	cr_assert(p >= 0.05, "A/A (two draws of the same 30 samples' distribution): p = %g, want "
-	          ">= 0.05", p);
+	cr_assert(p >= 0.05,
+	          "A/A (two draws of the same 30 samples' distribution): p = %g, want "
+	          ">= 0.05",
+	          p);
 	bench_compare_line(line, sizeof line, "Sum", old, 30, old2, 30);
 	cr_assert(strstr(line, " ~ (p=") != NULL && strstr(line, "n=30+30)") != NULL,
 	          "A/A comparison line: \"%s\": want \"~\", not a change", line);
@@ -318,9 +339,11 @@ Test(task, compare_line_on_fixed_samples)
 	char line[200];
 	/* medians 2.5 and 8 (by hand); p from scipy above; (8 - 2.5) / 2.5 = +220% */
 	bench_compare_line(line, sizeof line, "Tiny", tied_a, 6, tied_b, 7);
-	cr_assert(strcmp(line, "Tiny  2.5 ns/op  8 ns/op  +220.00% (p=0.037 n=6+7)") == 0,
-	          "comparison line:\n  got  %s\n  want Tiny  2.5 ns/op  8 ns/op  +220.00%% (p=0.037 "
-	          "n=6+7)", line);
+	cr_assert(
+	    strcmp(line, "Tiny  2.5 ns/op  8 ns/op  +220.00% (p=0.037 n=6+7)") == 0,
+	    "comparison line:\n  got  %s\n  want Tiny  2.5 ns/op  8 ns/op  +220.00%% (p=0.037 "
+	    "n=6+7)",
+	    line);
 }
 
 /* {=== budget: limits from lesson.ini; a failure says the value, the budget, where to look ===} */

@@ -46,7 +46,12 @@ struct baseline {
 
 static struct baseline baselines[] = {
     {"ISA-L `crc32_iscsi`", "its own run-time choice", isal, 0, {0}, {0}},
-    {"ISA-L `crc32_iscsi_by16_10`", "AVX-512 VPCLMULQDQ folding, 256 bytes a step", isal_by16, 1, {0}, {0}},
+    {"ISA-L `crc32_iscsi_by16_10`",
+     "AVX-512 VPCLMULQDQ folding, 256 bytes a step",
+     isal_by16,
+     1,
+     {0},
+     {0}},
     {"ISA-L `crc32_iscsi_01`", "crc32 x 3 streams, PCLMULQDQ join", isal_01, 0, {0}, {0}},
     {"reference `crc32c`", "crc32 x 3 streams, PCLMULQDQ join (crc32c_x86)", crc32c, 0, {0}, {0}},
     {"reference `crc32c_x86_asm`", "crc32, one stream (.S)", NULL, 0, {0}, {0}},
@@ -67,7 +72,8 @@ static uint64_t pass(const struct crc32c_input *in, crc32c_fn *fn)
 {
 	uint64_t h = 0;
 	for (size_t i = 0; i < in->n; i++)
-		h = h * 0x100000001b3u + fn(0, in->cache + in->requests[i].offset, in->requests[i].len);
+		h = h * 0x100000001b3u +
+		    fn(0, in->cache + in->requests[i].offset, in->requests[i].len);
 	return h;
 }
 
@@ -82,16 +88,27 @@ static double chain(int kind, long n)
 {
 	uint64_t t0 = crc32c_ticks();
 	if (kind == 0)
-		__asm__ volatile("1: add $1, %%rax\n add $1, %%rax\n add $1, %%rax\n add $1, %%rax\n"
-		                 "dec %0\n jnz 1b" : "+r"(n) : : "rax", "cc");
+		__asm__ volatile(
+		    "1: add $1, %%rax\n add $1, %%rax\n add $1, %%rax\n add $1, %%rax\n"
+		    "dec %0\n jnz 1b"
+		    : "+r"(n)
+		    :
+		    : "rax", "cc");
 	else if (kind == 1)
-		__asm__ volatile("1: crc32q %%rax, %%rax\n crc32q %%rax, %%rax\n crc32q %%rax, %%rax\n"
-		                 "crc32q %%rax, %%rax\n dec %0\n jnz 1b" : "+r"(n) : : "rax", "cc");
+		__asm__ volatile(
+		    "1: crc32q %%rax, %%rax\n crc32q %%rax, %%rax\n crc32q %%rax, %%rax\n"
+		    "crc32q %%rax, %%rax\n dec %0\n jnz 1b"
+		    : "+r"(n)
+		    :
+		    : "rax", "cc");
 	else
-		__asm__ volatile("1: crc32q %%rax, %%r8\n crc32q %%rax, %%r9\n crc32q %%rax, %%r10\n"
-		                 "crc32q %%rax, %%r11\n crc32q %%rax, %%rsi\n crc32q %%rax, %%rdi\n"
-		                 "dec %0\n jnz 1b"
-		                 : "+r"(n) : : "r8", "r9", "r10", "r11", "rsi", "rdi", "cc");
+		__asm__ volatile(
+		    "1: crc32q %%rax, %%r8\n crc32q %%rax, %%r9\n crc32q %%rax, %%r10\n"
+		    "crc32q %%rax, %%r11\n crc32q %%rax, %%rsi\n crc32q %%rax, %%rdi\n"
+		    "dec %0\n jnz 1b"
+		    : "+r"(n)
+		    :
+		    : "r8", "r9", "r10", "r11", "rsi", "rdi", "cc");
 	return (double)(crc32c_ticks() - t0);
 }
 
@@ -111,11 +128,12 @@ static void crc32_timing(void)
 {
 	enum { N = 100000 };
 	double cycle = fastest(0, N) / (4.0 * N); /* ticks per core cycle */
-	printf("\nThe crc32 instruction (crc32q, fastest of 501 runs): latency %.2f core cycles, one"
-	       " issued every %.2f cycles in six independent chains; the core ran %.2f cycles per"
-	       " TSC tick (%.2f GHz).\n",
-	       fastest(1, N) / (4.0 * N) / cycle, fastest(2, N) / (6.0 * N) / cycle, 1 / cycle,
-	       tick_rate() / cycle);
+	printf(
+	    "\nThe crc32 instruction (crc32q, fastest of 501 runs): latency %.2f core cycles, one"
+	    " issued every %.2f cycles in six independent chains; the core ran %.2f cycles per"
+	    " TSC tick (%.2f GHz).\n",
+	    fastest(1, N) / (4.0 * N) / cycle, fastest(2, N) / (6.0 * N) / cycle, 1 / cycle,
+	    tick_rate() / cycle);
 }
 
 /* }=== */
@@ -147,9 +165,10 @@ static void clock_costs(void)
 		mono = t2 - t1 < mono ? t2 - t1 : mono;
 	}
 	double rate = tick_rate();
-	printf("\nTime-stamp counter: %.3f ticks per ns. One crc32c_ticks() (lfence; rdtsc): %.1f ns"
-	       " = %.0f ticks. One clock_gettime(CLOCK_MONOTONIC): %.1f ns.%s\n",
-	       rate, tsc / 1000, tsc / 1000 * rate, mono / 1000, sink == 42 ? " " : "");
+	printf(
+	    "\nTime-stamp counter: %.3f ticks per ns. One crc32c_ticks() (lfence; rdtsc): %.1f ns"
+	    " = %.0f ticks. One clock_gettime(CLOCK_MONOTONIC): %.1f ns.%s\n",
+	    rate, tsc / 1000, tsc / 1000 * rate, mono / 1000, sink == 42 ? " " : "");
 }
 
 int main(int argc, char **argv)
@@ -170,7 +189,8 @@ int main(int argc, char **argv)
 	for (size_t a = 0; a < N_ANCHORS; a++)
 		if (baselines[a].fn && (!baselines[a].needs_avx512 || avx512) &&
 		    pass(&in, baselines[a].fn) != want) {
-			fprintf(stderr, "baselines: %s computes other digests\n", baselines[a].name);
+			fprintf(stderr, "baselines: %s computes other digests\n",
+			        baselines[a].name);
 			return 1;
 		}
 	for (int r = 0; r < ROUNDS; r++)
@@ -183,7 +203,8 @@ int main(int argc, char **argv)
 			baselines[a].ticks[r] = (double)(crc32c_ticks() - k0);
 			baselines[a].ns[r] = timing_now_ns() - t0;
 		}
-	printf("%llu reads, %.1f MB, seed %llu; medians of %d interleaved rounds; crc32c runs \"%s\"\n\n",
+	printf("%llu reads, %.1f MB, seed %llu; medians of %d interleaved rounds; crc32c runs "
+	       "\"%s\"\n\n",
 	       requests, (double)in.bytes / 1e6, seed, ROUNDS, path);
 	printf("| code | what it does | GB/s | TSC ticks per byte | time vs ISA-L |\n");
 	printf("|---|---|---:|---:|---:|\n");
@@ -193,7 +214,8 @@ int main(int argc, char **argv)
 			continue;
 		double ns = median(baselines[a].ns);
 		printf("| %s | %s | %.1f | %.3f | %.2fx |\n", baselines[a].name, baselines[a].what,
-		       (double)in.bytes / ns, median(baselines[a].ticks) / (double)in.bytes, ns / best);
+		       (double)in.bytes / ns, median(baselines[a].ticks) / (double)in.bytes,
+		       ns / best);
 	}
 	crc32_timing();
 	clock_costs();

@@ -33,7 +33,8 @@ uint32_t crc32c_x86_asm(uint32_t crc, const void *buf, size_t len);
 /* What crc32c runs. */
 enum crc32c_path {
 	CRC32C_AUTO,     /* the fastest code this CPU supports: the default */
-	CRC32C_PORTABLE, /* crc32c_portable, whatever the CPU (tests use it to cover the fallback) */
+	CRC32C_PORTABLE, /* crc32c_portable, whatever the CPU (tests use it to cover the fallback)
+	                  */
 };
 
 /* Makes crc32c run path from now on and returns the name of the code it chose: "portable",

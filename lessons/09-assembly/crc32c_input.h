@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #define CRC32C_CACHE_BYTES (256 * 1024) /* hot enough to stay in L2: the CPU is the limit */
-#define CRC32C_PAGE 4096
+#define CRC32C_PAGE        4096
 
 /* One read: the bytes cache[offset .. offset + len). */
 struct crc32c_request {

@@ -29,8 +29,8 @@ static uint32_t definition(uint32_t crc, const unsigned char *p, size_t len)
 /* {=== the paths: every one is checked on every run ===} */
 enum path { DEFAULT, FORCED_PORTABLE, X86, X86_ASM };
 static const char *const path_names[] = {"crc32c (its own choice)",
-                                         "crc32c after crc32c_use(CRC32C_PORTABLE)",
-                                         "crc32c_x86", "crc32c_x86_asm"};
+                                         "crc32c after crc32c_use(CRC32C_PORTABLE)", "crc32c_x86",
+                                         "crc32c_x86_asm"};
 
 /* The function to call for path p, after the set-up it needs; skips the test (with the reason)
  * where this machine cannot run it. */
@@ -73,12 +73,20 @@ static const struct vector vectors[] = {
     {"\"123456789\"", "123456789", 9, 0xe3069283},
     {"32 zero bytes", {0}, 32, 0x8a9136aa},
     {"32 bytes 0xff", {[0 ... 31] = 0xff}, 32, 0x62a8ab43},
-    {"32 bytes 0x00..0x1f", {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
-                              20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31}, 32, 0x46dd794e},
-    {"32 bytes 0x1f..0x00", {31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15,
-                              14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0}, 32, 0x113fdb5c},
-    {"an iSCSI read command PDU", {0x01, 0xc0, [16] = 0x14, [22] = 0x04, [27] = 0x14,
-                                   [31] = 0x18, [32] = 0x28, [40] = 0x02}, 48, 0xd9963a56},
+    {"32 bytes 0x00..0x1f",
+     {0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15,
+      16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31},
+     32,
+     0x46dd794e},
+    {"32 bytes 0x1f..0x00",
+     {31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16,
+      15, 14, 13, 12, 11, 10, 9,  8,  7,  6,  5,  4,  3,  2,  1,  0},
+     32,
+     0x113fdb5c},
+    {"an iSCSI read command PDU",
+     {0x01, 0xc0, [16] = 0x14, [22] = 0x04, [27] = 0x14, [31] = 0x18, [32] = 0x28, [40] = 0x02},
+     48,
+     0xd9963a56},
 };
 
 /* Compares f with the definition on buf[off .. off+len) continued from crc; reports at most 10
@@ -103,11 +111,12 @@ static void expect_path(enum path p)
 	cr_assert(buf != NULL);
 	for (size_t i = 0; i < sizeof vectors / sizeof vectors[0]; i++) {
 		uint32_t got = f(0, vectors[i].bytes, vectors[i].len);
-		cr_expect(got == vectors[i].crc, "%s(0, %s, %zu): got 0x%08" PRIx32 ", want 0x%08" PRIx32,
-		          path_names[p], vectors[i].what, vectors[i].len, got, vectors[i].crc);
+		cr_expect(got == vectors[i].crc,
+		          "%s(0, %s, %zu): got 0x%08" PRIx32 ", want 0x%08" PRIx32, path_names[p],
+		          vectors[i].what, vectors[i].len, got, vectors[i].crc);
 	}
-	cr_expect(f(0x12345678, NULL, 0) == 0x12345678, "%s(0x12345678, NULL, 0): crc must come back",
-	          path_names[p]);
+	cr_expect(f(0x12345678, NULL, 0) == 0x12345678,
+	          "%s(0x12345678, NULL, 0): crc must come back", path_names[p]);
 	prng_seed(&g, 9);
 	for (size_t i = 0; i < max; i += 8) {
 		uint64_t v = prng_next(&g);
@@ -119,16 +128,20 @@ static void expect_path(enum path p)
 	for (size_t k = 6; k <= 14; k++) /* around 2^k and 3 x 2^k bytes, where blocks end */
 		for (size_t m = 1; m <= 3; m += 2)
 			for (size_t d = 0; d <= 9; d++)
-				expect_same(p, f, 0, buf, k % 8, (m << k) + d - 1, "near a block size", &bad);
+				expect_same(p, f, 0, buf, k % 8, (m << k) + d - 1,
+				            "near a block size", &bad);
 	for (int i = 0; i < 64; i++) { /* random lengths and offsets, continued from a random crc */
 		size_t len = (size_t)prng_below(&g, 40000), off = (size_t)prng_below(&g, 64);
-		expect_same(p, f, (uint32_t)prng_next(&g), buf, off, len, "random crc and length", &bad);
+		expect_same(p, f, (uint32_t)prng_next(&g), buf, off, len, "random crc and length",
+		            &bad);
 	}
 	for (size_t cut = 0; cut <= 20000; cut += 1999) { /* two calls equal one */
 		uint32_t got = f(f(0, buf + 3, cut), buf + 3 + cut, 20000 - cut);
 		uint32_t want = definition(0, buf + 3, 20000);
-		cr_expect(got == want, "%s over buf + 3, 20000 bytes cut at %zu: got 0x%08" PRIx32
-		          ", want 0x%08" PRIx32, path_names[p], cut, got, want);
+		cr_expect(got == want,
+		          "%s over buf + 3, 20000 bytes cut at %zu: got 0x%08" PRIx32
+		          ", want 0x%08" PRIx32,
+		          path_names[p], cut, got, want);
 	}
 	cr_assert(bad == 0, "%s: %zu results differ from the definition (at most 10 shown)",
 	          path_names[p], bad);
@@ -170,8 +183,10 @@ Test(correct, switches_paths_and_back)
 	          "crc32c_use(CRC32C_AUTO) after CRC32C_PORTABLE: got \"%s\", first time \"%s\"",
 	          again, first);
 	uint32_t got = crc32c(0, "123456789", 9);
-	cr_assert(got == 0xe3069283, "crc32c(0, \"123456789\", 9) after switching back to \"%s\": "
-	          "got 0x%08" PRIx32 ", want 0xe3069283", again, got);
+	cr_assert(got == 0xe3069283,
+	          "crc32c(0, \"123456789\", 9) after switching back to \"%s\": "
+	          "got 0x%08" PRIx32 ", want 0xe3069283",
+	          again, got);
 }
 
 TestSuite(task, .timeout = 20);
@@ -183,10 +198,11 @@ Test(task, picks_the_fastest_path_this_cpu_has)
 	int sse42 = __builtin_cpu_supports("sse4.2"), pclmul = __builtin_cpu_supports("pclmul");
 	const char *want = !sse42 ? "portable" : pclmul ? "sse4.2+pclmul" : "sse4.2";
 	const char *got = crc32c_use(CRC32C_AUTO);
-	cr_assert(got != NULL && strcmp(got, want) == 0,
-	          "crc32c_use(CRC32C_AUTO) on a CPU with%s SSE4.2 and with%s PCLMULQDQ: got \"%s\", "
-	          "want \"%s\" — see README \"Choosing at run time\"",
-	          sse42 ? "" : "out", pclmul ? "" : "out", got, want);
+	cr_assert(
+	    got != NULL && strcmp(got, want) == 0,
+	    "crc32c_use(CRC32C_AUTO) on a CPU with%s SSE4.2 and with%s PCLMULQDQ: got \"%s\", "
+	    "want \"%s\" — see README \"Choosing at run time\"",
+	    sse42 ? "" : "out", pclmul ? "" : "out", got, want);
 #else
 	cr_skip_test("x86-64 only: this host has only the portable path");
 #endif
@@ -195,7 +211,8 @@ Test(task, picks_the_fastest_path_this_cpu_has)
 Test(task, ticks_read_the_time_stamp_counter)
 {
 #if defined(__x86_64__)
-	uint64_t before = __builtin_ia32_rdtsc(), got = crc32c_ticks(), after = __builtin_ia32_rdtsc();
+	uint64_t before = __builtin_ia32_rdtsc(), got = crc32c_ticks(),
+	         after = __builtin_ia32_rdtsc();
 	cr_assert(before <= got && got <= after,
 	          "crc32c_ticks(): got %" PRIu64 ", want the time-stamp counter, between %" PRIu64
 	          " and %" PRIu64 " (rdtsc just before and after) — see README \"Counting cycles\"",
@@ -214,7 +231,8 @@ Test(budget, instructions_within_budget)
 	size_t requests = 0;
 	const struct manifest *m = budget_manifest();
 
-	cr_assert(sscanf(m->args, "--requests %zu", &requests) == 1, "lesson.ini args: %s", m->args);
+	cr_assert(sscanf(m->args, "--requests %zu", &requests) == 1, "lesson.ini args: %s",
+	          m->args);
 	crc32c_input_make(&in, requests, m->seed);
 	budget_measure(VG_CALLGRIND, &r);
 	double budget = budget_of("instructions"), bytes = (double)in.bytes;

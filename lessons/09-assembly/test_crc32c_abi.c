@@ -53,7 +53,7 @@ __asm__(".text\n"
 
 /* {=== a profiler's samples ===} */
 #define SAMPLES_WANTED 50 /* samples inside crc32c_x86_asm */
-#define FRAMES 16
+#define FRAMES         16
 
 static struct {
 	volatile sig_atomic_t active, done; /* active: drive() is in its loop */
@@ -146,11 +146,12 @@ Test(correct, x86_asm_keeps_callee_saved_registers)
 		crc32c_test_probe(0, buf, len, regs);
 		for (int r = 0; r < 6; r++) {
 			uint64_t want = 0x0101010101010101u * (uint64_t)(0x1b + 0x10 * r);
-			cr_assert(regs[r] == want,
-			          "crc32c_x86_asm(0, buf, %zu) changed %s, a callee-saved register: "
-			          "0x%016" PRIx64 " before, 0x%016" PRIx64 " after — see README "
-			          "\"An assembly file\"",
-			          len, names[r], want, regs[r]);
+			cr_assert(
+			    regs[r] == want,
+			    "crc32c_x86_asm(0, buf, %zu) changed %s, a callee-saved register: "
+			    "0x%016" PRIx64 " before, 0x%016" PRIx64 " after — see README "
+			    "\"An assembly file\"",
+			    len, names[r], want, regs[r]);
 		}
 	}
 #else
@@ -171,7 +172,8 @@ Test(correct, x86_asm_unwinds_to_its_caller)
 	need_sse42();
 	cr_assert(buf != NULL);
 	sigemptyset(&sa.sa_mask);
-	cr_assert(sigaction(SIGPROF, &sa, &old) == 0 && timer_create(CLOCK_MONOTONIC, &ev, &timer) == 0,
+	cr_assert(sigaction(SIGPROF, &sa, &old) == 0 &&
+	              timer_create(CLOCK_MONOTONIC, &ev, &timer) == 0,
 	          "cannot set up a SIGPROF timer");
 	timer_settime(timer, 0, &every, NULL);
 	drive(buf, len);

@@ -9,12 +9,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <cmocka.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <cmocka.h>
 
 #include "alloc_fail.h"
 #include "httpd.h"

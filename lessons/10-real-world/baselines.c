@@ -1,5 +1,5 @@
-/* baselines.c: lesson 10's baseline driver, linked with the reference. baselines.sh calls it to write
- * the course's log to a file (--write) and to time the reference on that file (--analyze), so
+/* baselines.c: lesson 10's baseline driver, linked with the reference. baselines.sh calls it to
+ * write the course's log to a file (--write) and to time the reference on that file (--analyze), so
  * mawk, goaccess and the reference read the same bytes from the page cache (case A), and to run
  * the reference server for wrk, beside nginx (--serve, case B).
  *   baselines --write PATH LINES SEED

@@ -23,8 +23,19 @@
 #include "logstats_input.h"
 #include "region.h"
 
-enum { LINES, WORKERS, TOP, REQUESTS, CONNECTIONS, CLIENTS, PIPELINE, SERVER_THREADS, SEED,
-       PRINT, N_OPTIONS };
+enum {
+	LINES,
+	WORKERS,
+	TOP,
+	REQUESTS,
+	CONNECTIONS,
+	CLIENTS,
+	PIPELINE,
+	SERVER_THREADS,
+	SEED,
+	PRINT,
+	N_OPTIONS
+};
 
 /* Case B: the server under the course's load. Returns 0 and adds to *h, or 1. */
 static int serve_load(const struct bench_option *opt, uint64_t *h)
@@ -34,12 +45,12 @@ static int serve_load(const struct bench_option *opt, uint64_t *h)
 	if (server == NULL)
 		return perror("bench: httpd_start"), 1;
 	struct loadgen_options o = {.port = httpd_port(server),
-				    .threads = (unsigned)opt[CLIENTS].value,
-				    .connections = (unsigned)opt[CONNECTIONS].value,
-				    .requests = (unsigned)opt[REQUESTS].value,
-				    .pipeline = (unsigned)opt[PIPELINE].value,
-				    .seed = opt[SEED].value,
-				    .time_limit = 20};
+	                            .threads = (unsigned)opt[CLIENTS].value,
+	                            .connections = (unsigned)opt[CONNECTIONS].value,
+	                            .requests = (unsigned)opt[REQUESTS].value,
+	                            .pipeline = (unsigned)opt[PIPELINE].value,
+	                            .seed = opt[SEED].value,
+	                            .time_limit = 20};
 	struct loadgen_result r;
 	char err[512];
 	int rc = loadgen_run(&o, &r, err, sizeof err);

@@ -122,8 +122,8 @@ static enum parse parse_request_line(struct request *r, const char *line, size_t
 	r->target = copy(sp1 + 1, (size_t)(sp2 - sp1 - 1));
 	char *version = copy(sp2 + 1, n - (size_t)(sp2 + 1 - line));
 	int ok = r->method && r->target && version &&
-		 (!strcmp(r->method, "GET") || !strcmp(r->method, "PUT")) && r->target[0] == '/' &&
-		 (!strcmp(version, "HTTP/1.1") || !strcmp(version, "HTTP/1.0"));
+	         (!strcmp(r->method, "GET") || !strcmp(r->method, "PUT")) && r->target[0] == '/' &&
+	         (!strcmp(version, "HTTP/1.1") || !strcmp(version, "HTTP/1.0"));
 	if (ok)
 		r->http10 = !strcmp(version, "HTTP/1.0");
 	free(version);
@@ -166,7 +166,8 @@ static enum parse parse_head(struct request *r, const char *buf, size_t len)
 			r->head_len = end;
 			break;
 		}
-		enum parse p = first ? parse_request_line(r, buf + pos, n) : parse_header(r, buf + pos, n);
+		enum parse p =
+		    first ? parse_request_line(r, buf + pos, n) : parse_header(r, buf + pos, n);
 		if (p != PARSE_OK)
 			return p;
 		pos = end;
@@ -200,7 +201,8 @@ static int valid_key(const char *key)
 {
 	size_t n = strlen(key);
 	return n >= 1 && n <= HTTPD_MAX_KEY &&
-	       strspn(key, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n;
+	       strspn(key, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
+	           n;
 }
 
 struct response {
@@ -229,7 +231,7 @@ static int store_put(struct httpd *s, const char *key, const char *value, size_t
 	if (e) {
 		free(e->value);
 	} else if (s->keys >= HTTPD_MAX_KEYS || !(e = calloc(1, sizeof *e)) ||
-		   !(e->key = strdup(key))) {
+	           !(e->key = strdup(key))) {
 		free(e);
 		code = 507;
 	} else {
@@ -262,7 +264,8 @@ static struct response route(struct httpd *s, const struct request *r, const cha
 		if (!valid_key(key))
 			return (struct response){.code = 400};
 		if (!get)
-			return (struct response){.code = store_put(s, key, body, (size_t)r->body_len)};
+			return (struct response){.code =
+			                             store_put(s, key, body, (size_t)r->body_len)};
 		pthread_mutex_lock(&s->lock);
 		const struct entry *e = store_find(s, key);
 		if (e) {
@@ -281,11 +284,16 @@ static struct response route(struct httpd *s, const struct request *r, const cha
 static const char *reason(int code)
 {
 	switch (code) {
-	case 200: return "OK";
-	case 400: return "Bad Request";
-	case 405: return "Method Not Allowed";
-	case 507: return "Insufficient Storage";
-	default: return "Not Found";
+	case 200:
+		return "OK";
+	case 400:
+		return "Bad Request";
+	case 405:
+		return "Method Not Allowed";
+	case 507:
+		return "Insufficient Storage";
+	default:
+		return "Not Found";
 	}
 }
 
@@ -311,7 +319,7 @@ static int respond(int fd, const struct response *res, int closing)
 	if (!out)
 		return -1;
 	int n = snprintf(out, cap, "HTTP/1.1 %d %s\r\nContent-Length: %zu\r\n%s\r\n", res->code,
-			 reason(res->code), res->len, closing ? "Connection: close\r\n" : "");
+	                 reason(res->code), res->len, closing ? "Connection: close\r\n" : "");
 	if (res->len > 0) /* body is NULL when empty, and memcpy(NULL) is undefined even for 0 */
 		memcpy(out + n, res->body, res->len);
 	int rc = write_all(fd, out, (size_t)n + res->len);
@@ -439,8 +447,8 @@ struct httpd *httpd_start(const struct httpd_options *options)
 	pthread_mutex_init(&s->lock, NULL);
 	s->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	struct sockaddr_in addr = {.sin_family = AF_INET,
-				   .sin_port = htons(options ? options->port : 0),
-				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	                           .sin_port = htons(options ? options->port : 0),
+	                           .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	socklen_t alen = sizeof addr;
 	int one = 1, err;
 	if (s->listen_fd < 0 ||

@@ -55,10 +55,10 @@
 
 #include <stdint.h>
 
-#define HTTPD_MAX_HEAD 8192   /* request line and headers, bytes, CRLFs included */
+#define HTTPD_MAX_HEAD  8192  /* request line and headers, bytes, CRLFs included */
 #define HTTPD_MAX_VALUE 4096  /* a stored value, bytes */
-#define HTTPD_MAX_KEY 64      /* a key, bytes */
-#define HTTPD_MAX_KEYS 65536  /* keys in the store */
+#define HTTPD_MAX_KEY   64    /* a key, bytes */
+#define HTTPD_MAX_KEYS  65536 /* keys in the store */
 
 struct httpd_options {
 	uint16_t port;    /* 0: any free port, see httpd_port */

@@ -23,11 +23,11 @@
 #include "prng.h"
 
 #define KEYS_PER_CONNECTION 16
-#define VALUE_MAX 200          /* bytes of a PUT's value: 0 to VALUE_MAX */
-#define MAX_PIPELINE 64
-#define WANT_MAX (VALUE_MAX + 64) /* the longest answer: 200 with a value */
-#define REQUEST_MAX 512
-#define IN_CAP 16384
+#define VALUE_MAX           200 /* bytes of a PUT's value: 0 to VALUE_MAX */
+#define MAX_PIPELINE        64
+#define WANT_MAX            (VALUE_MAX + 64) /* the longest answer: 200 with a value */
+#define REQUEST_MAX         512
+#define IN_CAP              16384
 
 /* Headers a browser-like client sends with every request. */
 #define CLIENT_HEADERS                                                                             \
@@ -102,29 +102,30 @@ static void queue_request(struct client *cl, struct connection *c)
 		key->len = (unsigned)prng_below(&c->rng, VALUE_MAX + 1);
 		for (unsigned i = 0; i < key->len; i++)
 			key->value[i] = (char)('a' + prng_below(&c->rng, 26));
-		n = snprintf(req, REQUEST_MAX, "PUT /kv/c%uk%u HTTP/1.1\r\n" CLIENT_HEADERS
-					       "Content-Length: %u\r\n\r\n",
-			     c->index, k, key->len);
+		n = snprintf(req, REQUEST_MAX,
+		             "PUT /kv/c%uk%u HTTP/1.1\r\n" CLIENT_HEADERS
+		             "Content-Length: %u\r\n\r\n",
+		             c->index, k, key->len);
 		memcpy(req + n, key->value, key->len);
 		n += (int)key->len;
 		f->want_len = (unsigned)snprintf(f->want, WANT_MAX,
-						 "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+		                                 "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
 	} else if (kind == 3) {
 		n = snprintf(req, REQUEST_MAX, "GET /ping HTTP/1.1\r\n" CLIENT_HEADERS "\r\n");
-		f->want_len = (unsigned)snprintf(f->want, WANT_MAX,
-						 "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\npong");
+		f->want_len = (unsigned)snprintf(
+		    f->want, WANT_MAX, "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\npong");
 	} else {
 		n = snprintf(req, REQUEST_MAX, "GET /kv/c%uk%u HTTP/1.1\r\n" CLIENT_HEADERS "\r\n",
-			     c->index, k);
+		             c->index, k);
 		if (key->present) {
-			int h = snprintf(f->want, WANT_MAX, "HTTP/1.1 200 OK\r\nContent-Length: %u\r\n\r\n",
-					 key->len);
+			int h = snprintf(f->want, WANT_MAX,
+			                 "HTTP/1.1 200 OK\r\nContent-Length: %u\r\n\r\n", key->len);
 			memcpy(f->want + h, key->value, key->len);
 			f->want_len = (unsigned)h + key->len;
 		} else {
 			f->want_len = (unsigned)snprintf(f->want, WANT_MAX,
-							 "HTTP/1.1 404 Not Found\r\n"
-							 "Content-Length: 0\r\n\r\n");
+			                                 "HTTP/1.1 404 Not Found\r\n"
+			                                 "Content-Length: 0\r\n\r\n");
 		}
 	}
 	c->out_len += (size_t)n;
@@ -159,14 +160,14 @@ static void escape(char *out, size_t cap, const char *s, size_t n)
 	out[o] = '\0';
 }
 
-static int mismatch(struct client *cl, const struct connection *c, const char *got,
-		    size_t have, const struct in_flight *f)
+static int mismatch(struct client *cl, const struct connection *c, const char *got, size_t have,
+                    const struct in_flight *f)
 {
 	char g[96], w[96];
 	escape(g, sizeof g, got, have < 40 ? have : 40);
 	escape(w, sizeof w, f->want, f->want_len < 40 ? f->want_len : 40);
-	return fail(cl, "connection %u, answer %u: got \"%s\"..., httpd.h says \"%s\"...",
-		    c->index, c->answered, g, w);
+	return fail(cl, "connection %u, answer %u: got \"%s\"..., httpd.h says \"%s\"...", c->index,
+	            c->answered, g, w);
 }
 
 /* Tops the connection up to `pipeline` requests in flight and writes what it can. */
@@ -185,13 +186,13 @@ static int send_more(struct client *cl, struct connection *c, int ep)
 			break;
 		if (w <= 0)
 			return fail(cl, "connection %u: send failed after %u answers", c->index,
-				    c->answered);
+			            c->answered);
 		c->out_off += (size_t)w;
 	}
 	int want_out = c->out_off < c->out_len;
 	if (want_out != c->want_out) {
 		struct epoll_event ev = {.events = EPOLLIN | (want_out ? EPOLLOUT : 0u),
-					 .data.ptr = c};
+		                         .data.ptr = c};
 		epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev);
 		c->want_out = want_out;
 	}
@@ -209,18 +210,20 @@ static int receive(struct client *cl, struct connection *c)
 			return 0;
 		if (n <= 0)
 			return fail(cl, "connection %u: the server closed it after %u answers",
-				    c->index, c->answered);
+			            c->index, c->answered);
 		c->in_len += (size_t)n;
 		size_t pos = 0;
 		while (c->answered < c->queued) {
 			const struct in_flight *f = &c->ring[c->answered % cl->o->pipeline];
-			size_t have = c->in_len - pos, cmp = have < f->want_len ? have : f->want_len;
+			size_t have = c->in_len - pos,
+			       cmp = have < f->want_len ? have : f->want_len;
 			if (memcmp(c->in + pos, f->want, cmp) != 0)
 				return mismatch(cl, c, c->in + pos, have, f);
 			if (have < f->want_len)
 				break;
 			uint64_t t = now_ns(), us = (t - f->queued_ns) / 1000;
-			cl->histogram[logstats_bucket(us > UINT32_MAX ? UINT32_MAX : (uint32_t)us)]++;
+			cl->histogram[logstats_bucket(us > UINT32_MAX ? UINT32_MAX
+			                                              : (uint32_t)us)]++;
 			cl->last_ns = t;
 			c->hash = checksum_bytes(c->hash, f->want, f->want_len);
 			pos += f->want_len;
@@ -228,10 +231,11 @@ static int receive(struct client *cl, struct connection *c)
 		}
 		if (pos == 0 && c->in_len == IN_CAP)
 			return fail(cl, "connection %u: %d bytes more than any answer", c->index,
-				    IN_CAP);
+			            IN_CAP);
 		if (c->answered == c->queued && pos < c->in_len)
-			return fail(cl, "connection %u: bytes after answer %u that nobody asked for",
-				    c->index, c->answered);
+			return fail(cl,
+			            "connection %u: bytes after answer %u that nobody asked for",
+			            c->index, c->answered);
 		memmove(c->in, c->in + pos, c->in_len - pos);
 		c->in_len -= pos;
 	}
@@ -240,8 +244,9 @@ static int receive(struct client *cl, struct connection *c)
 static int connect_to(uint16_t port)
 {
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port),
-				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct sockaddr_in a = {.sin_family = AF_INET,
+	                        .sin_port = htons(port),
+	                        .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	if (fd < 0)
 		return -1;
 	if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
@@ -276,11 +281,12 @@ static int drive(struct client *cl, int ep)
 			return -1;
 		if (now_ns() > deadline)
 			return fail(cl, "%u connections still waiting for answers after %u s",
-				    (unsigned)active, (unsigned)cl->o->time_limit);
+			            (unsigned)active, (unsigned)cl->o->time_limit);
 		int n = epoll_wait(ep, evs, 64, 100);
 		for (int i = 0; i < n; i++) {
 			struct connection *c = evs[i].data.ptr;
-			if (((evs[i].events & EPOLLIN) || (evs[i].events & (EPOLLHUP | EPOLLERR))) &&
+			if (((evs[i].events & EPOLLIN) ||
+			     (evs[i].events & (EPOLLHUP | EPOLLERR))) &&
 			    receive(cl, c) != 0)
 				return -1;
 			if (send_more(cl, c, ep) != 0)
@@ -304,8 +310,8 @@ static void *client_main(void *arg)
 		fail(cl, "epoll_create1 failed");
 	for (size_t i = 0; ep >= 0 && i < cl->n_conns; i++)
 		if ((cl->conns[i].fd = connect_to(cl->o->port)) < 0) {
-			fail(cl, "connection %u: cannot connect to 127.0.0.1:%u", cl->conns[i].index,
-			     cl->o->port);
+			fail(cl, "connection %u: cannot connect to 127.0.0.1:%u",
+			     cl->conns[i].index, cl->o->port);
 			break;
 		}
 	pthread_mutex_lock(&cl->gate->lock);
@@ -336,14 +342,14 @@ static uint32_t percentile(const uint64_t *h, uint64_t n, unsigned per_mille)
 	return 0;
 }
 
-int loadgen_run(const struct loadgen_options *o, struct loadgen_result *r, char *err,
-		size_t errlen)
+int loadgen_run(const struct loadgen_options *o, struct loadgen_result *r, char *err, size_t errlen)
 {
 	memset(r, 0, sizeof *r);
 	if (o->threads == 0 || o->connections < o->threads || o->pipeline == 0 ||
 	    o->pipeline > MAX_PIPELINE) {
-		snprintf(err, errlen, "loadgen: want 1 <= threads <= connections, 1 <= pipeline <= %d",
-			 MAX_PIPELINE);
+		snprintf(err, errlen,
+		         "loadgen: want 1 <= threads <= connections, 1 <= pipeline <= %d",
+		         MAX_PIPELINE);
 		return -1;
 	}
 	struct connection *conns = calloc(o->connections, sizeof *conns);
@@ -359,12 +365,14 @@ int loadgen_run(const struct loadgen_options *o, struct loadgen_result *r, char 
 	/* connections dealt in turn: thread t owns t, t + threads, ... (stored contiguously) */
 	size_t next = 0;
 	for (unsigned t = 0; t < o->threads; t++) {
-		clients[t] = (struct client){.o = o, .conns = conns + next, .gate = &gate,
-					     .failed = &failed};
+		clients[t] = (struct client){
+		    .o = o, .conns = conns + next, .gate = &gate, .failed = &failed};
 		for (unsigned i = t; i < o->connections; i += o->threads, next++) {
-			conns[next] = (struct connection){
-			    .fd = -1, .index = i,
-			    .quota = o->requests / o->connections + (i < o->requests % o->connections)};
+			conns[next] =
+			    (struct connection){.fd = -1,
+			                        .index = i,
+			                        .quota = o->requests / o->connections +
+			                                 (i < o->requests % o->connections)};
 			prng_seed(&conns[next].rng, o->seed * 1000003u + i);
 			clients[t].n_conns++;
 		}

@@ -26,17 +26,17 @@ struct loadgen_options {
 };
 
 struct loadgen_result {
-	uint64_t requests;    /* answered */
-	double seconds;       /* from the first request sent to the last answer received */
+	uint64_t requests; /* answered */
+	double seconds;    /* from the first request sent to the last answer received */
 	double requests_per_s;
 	uint32_t p50_us, p99_us, p999_us, max_us; /* nearest rank, reported as bucket highs */
-	uint64_t checksum;    /* every answer's bytes, per connection in order */
+	uint64_t checksum; /* every answer's bytes, per connection in order */
 	uint64_t histogram[LOGSTATS_BUCKETS];
 };
 
 /* Runs the load. Returns 0, or -1 with a one-line reason in err (a connection refused or
  * closed, an answer that differs from the contract's, the time limit passed). */
 int loadgen_run(const struct loadgen_options *o, struct loadgen_result *r, char *err,
-		size_t errlen);
+                size_t errlen);
 
 #endif

@@ -10,7 +10,6 @@
 #include <stdint.h>
 
 #include <arpa/inet.h>
-#include <cmocka.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -18,6 +17,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <cmocka.h>
 
 #include "httpd.h"
 #include "logstats.h"

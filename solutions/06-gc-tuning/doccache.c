@@ -29,7 +29,8 @@ size_t doccache_goal(size_t live, const struct doccache_config *cfg)
 {
 	size_t goal = SIZE_MAX;
 	if (cfg->growth_percent >= 0) {
-		goal = live + live / 100 * (size_t)cfg->growth_percent + live % 100 * (size_t)cfg->growth_percent / 100;
+		goal = live + live / 100 * (size_t)cfg->growth_percent +
+		       live % 100 * (size_t)cfg->growth_percent / 100;
 		if (goal < DOCCACHE_MIN_HEAP)
 			goal = DOCCACHE_MIN_HEAP;
 	}

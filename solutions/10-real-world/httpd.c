@@ -20,15 +20,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define IN_CAP (HTTPD_MAX_HEAD + HTTPD_MAX_VALUE) /* the largest valid request fits whole */
-#define MAX_RESPONSE (128 + HTTPD_MAX_VALUE)      /* longest header block plus a full value */
-#define OUT_CAP (8192 + MAX_RESPONSE)             /* a batch; past it we stop reading */
-#define CONNS_PER_SLAB 32
-#define MAX_LOOPS 64
-#define EVENTS 64
-#define TURN_READS 16 /* reads per connection before the others get a turn */
-#define SHARDS 64
-#define BUCKETS 1024 /* per shard: SHARDS * BUCKETS = HTTPD_MAX_KEYS, chains of 1 when full */
+#define IN_CAP            (HTTPD_MAX_HEAD + HTTPD_MAX_VALUE) /* the largest valid request fits whole */
+#define MAX_RESPONSE      (128 + HTTPD_MAX_VALUE) /* longest header block plus a full value */
+#define OUT_CAP           (8192 + MAX_RESPONSE)   /* a batch; past it we stop reading */
+#define CONNS_PER_SLAB    32
+#define MAX_LOOPS         64
+#define EVENTS            64
+#define TURN_READS        16 /* reads per connection before the others get a turn */
+#define SHARDS            64
+#define BUCKETS           1024 /* per shard: SHARDS * BUCKETS = HTTPD_MAX_KEYS, chains of 1 when full */
 #define ENTRIES_PER_BLOCK 64
 
 /* {=== the store: 64 shards, each a chained hash table under its own mutex ===} */
@@ -146,7 +146,7 @@ static uint32_t value_cap(size_t n)
 /* A new entry for key, counted against HTTPD_MAX_KEYS; NULL when full or out of memory.
  * Called with the shard locked. */
 static struct entry *shard_add(struct httpd *s, struct shard *sh, uint64_t h, const char *key,
-			       size_t n)
+                               size_t n)
 {
 	size_t keys = atomic_load_explicit(&s->keys, memory_order_relaxed);
 	do {
@@ -228,16 +228,26 @@ static void out_add(struct conn *c, const void *p, size_t n)
 static void respond_head(struct conn *c, int code, size_t n, int closing)
 {
 	static const char ok[] = "HTTP/1.1 200 OK\r\nContent-Length: ",
-			  bad[] = "HTTP/1.1 400 Bad Request\r\nContent-Length: ",
-			  nf[] = "HTTP/1.1 404 Not Found\r\nContent-Length: ",
-			  na[] = "HTTP/1.1 405 Method Not Allowed\r\nContent-Length: ",
-			  full[] = "HTTP/1.1 507 Insufficient Storage\r\nContent-Length: ";
+	                  bad[] = "HTTP/1.1 400 Bad Request\r\nContent-Length: ",
+	                  nf[] = "HTTP/1.1 404 Not Found\r\nContent-Length: ",
+	                  na[] = "HTTP/1.1 405 Method Not Allowed\r\nContent-Length: ",
+	                  full[] = "HTTP/1.1 507 Insufficient Storage\r\nContent-Length: ";
 	switch (code) {
-	case 200: out_add(c, ok, sizeof ok - 1); break;
-	case 400: out_add(c, bad, sizeof bad - 1); break;
-	case 405: out_add(c, na, sizeof na - 1); break;
-	case 507: out_add(c, full, sizeof full - 1); break;
-	default: out_add(c, nf, sizeof nf - 1); break;
+	case 200:
+		out_add(c, ok, sizeof ok - 1);
+		break;
+	case 400:
+		out_add(c, bad, sizeof bad - 1);
+		break;
+	case 405:
+		out_add(c, na, sizeof na - 1);
+		break;
+	case 507:
+		out_add(c, full, sizeof full - 1);
+		break;
+	default:
+		out_add(c, nf, sizeof nf - 1);
+		break;
 	}
 	char digits[20], *d = digits + sizeof digits; /* changed: no snprintf */
 	do
@@ -316,8 +326,9 @@ static int parse_header(struct request *r, const char *p, size_t pos, size_t n)
 		r->cl = (uint32_t)(v - p);
 		r->cl_len = (uint32_t)vlen;
 	} else if (eq_nocase(line, nlen, "connection")) { /* the last one counts */
-		r->connection = eq_nocase(v, vlen, "close") ? CLOSE
-			      : eq_nocase(v, vlen, "keep-alive") ? KEEP : 0;
+		r->connection = eq_nocase(v, vlen, "close")        ? CLOSE
+		                : eq_nocase(v, vlen, "keep-alive") ? KEEP
+		                                                   : 0;
 	} else if (eq_nocase(line, nlen, "transfer-encoding")) {
 		r->te_seen = 1;
 	}
@@ -359,9 +370,9 @@ static enum parse parse_head(struct request *r, const char *p, size_t avail)
 		if (end > HTTPD_MAX_HEAD || end - pos < 2 || nl[-1] != '\r')
 			return PARSE_BAD;
 		size_t n = end - pos - 2;
-		int ok = pos == 0  ? parse_request_line(r, p, n)
-		       : n == 0    ? parse_head_end(r, p)
-				   : parse_header(r, p, pos, n);
+		int ok = pos == 0 ? parse_request_line(r, p, n)
+		         : n == 0 ? parse_head_end(r, p)
+		                  : parse_header(r, p, pos, n);
 		if (!ok)
 			return PARSE_BAD;
 		if (pos && !n)
@@ -680,8 +691,8 @@ static int listen_on(uint16_t port)
 {
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), one = 1, err;
 	struct sockaddr_in addr = {.sin_family = AF_INET,
-				   .sin_port = htons(port),
-				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	                           .sin_port = htons(port),
+	                           .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	if (fd < 0)
 		return -1;
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == 0 &&
@@ -700,8 +711,8 @@ static int port_free(uint16_t port)
 {
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1, err = 0;
 	struct sockaddr_in addr = {.sin_family = AF_INET,
-				   .sin_port = htons(port),
-				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	                           .sin_port = htons(port),
+	                           .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	if (fd < 0)
 		return 0;
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
@@ -794,7 +805,7 @@ struct httpd *httpd_start(const struct httpd_options *options)
 			goto fail;
 	for (; s->started < n; s->started++) {
 		int err = pthread_create(&s->loops[s->started].thread, NULL, loop_main,
-					 &s->loops[s->started]);
+		                         &s->loops[s->started]);
 		if (err) {
 			errno = err;
 			goto fail;

@@ -5,9 +5,10 @@
  * like any other: mmap and mremap count as allocation calls and fail with MAP_FAILED and
  * ENOMEM; a successful mmap adds a live block and a successful munmap removes one (unmap each
  * mapping with one munmap call; mremap keeps the count). Harness code linked into the binary
- * (bench_input_alloc) is wrapped too: set up inputs before alloc_fail_reset. Calls made inside libc (strdup, fopen) are not wrapped:
- * that is why budgets count allocations with the interposer and only failure tests use --wrap.
- * Counters are process-wide and not thread-safe: inject failures on single-threaded paths. */
+ * (bench_input_alloc) is wrapped too: set up inputs before alloc_fail_reset. Calls made inside libc
+ * (strdup, fopen) are not wrapped: that is why budgets count allocations with the interposer and
+ * only failure tests use --wrap. Counters are process-wide and not thread-safe: inject failures on
+ * single-threaded paths. */
 #ifndef ALLOC_FAIL_H
 #define ALLOC_FAIL_H
 

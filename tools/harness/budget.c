@@ -37,7 +37,7 @@ double budget_of_at(const char *lesson_ini, const char *metric)
 	if (spec == NULL && manifest_test_budget(m, metric, &value))
 		return value;
 	cr_assert_fail("%s: metric '%s' has no 'budget =' line, and [budgets] no key '%s'",
-		       lesson_ini, metric, metric);
+	               lesson_ini, metric, metric);
 	return 0;
 }
 
@@ -70,11 +70,15 @@ void budget_measure_at(const char *lesson_ini, enum vg_tool tool, struct vg_resu
 	snprintf(bench, sizeof bench, "%s/bench", folder);
 	cache_folder(lesson_ini, cache, sizeof cache);
 	struct vg_spec spec = {
-		.tool = tool, .bench = bench, .args = m->args, .seed = m->seed,
-		.time_limit = m->time_limit, .cache_dir = cache,
-		.student_file = m->n_student_files ? m->student_files[0] : NULL,
-		.pages_as_heap = m->massif_pages_as_heap,
-		.show_progress = 1, /* a budget test under Valgrind runs for seconds: say so */
+	    .tool = tool,
+	    .bench = bench,
+	    .args = m->args,
+	    .seed = m->seed,
+	    .time_limit = m->time_limit,
+	    .cache_dir = cache,
+	    .student_file = m->n_student_files ? m->student_files[0] : NULL,
+	    .pages_as_heap = m->massif_pages_as_heap,
+	    .show_progress = 1, /* a budget test under Valgrind runs for seconds: say so */
 	};
 	if (vg_measure(&spec, r, err, sizeof err) != 0)
 		cr_assert_fail("measuring %s: %s", bench, err);
@@ -94,8 +98,10 @@ void budget_measure_native_at(const char *lesson_ini, struct native_result *out)
 	if (fd < 0)
 		cr_assert_fail("cannot create a file in /tmp");
 	close(fd);
-	struct proc_spec spec = {.argv = argv, .stdout_path = stdout_path,
-				 .wall_limit = m->time_limit, .file_limit = 16 << 20};
+	struct proc_spec spec = {.argv = argv,
+	                         .stdout_path = stdout_path,
+	                         .wall_limit = m->time_limit,
+	                         .file_limit = 16 << 20};
 	struct proc_result r;
 	char how[128];
 	struct bench_output printed;
@@ -105,12 +111,14 @@ void budget_measure_native_at(const char *lesson_ini, struct native_result *out)
 	if (!ran)
 		cr_assert_fail("%s natively: %s", bench, proc_describe(&r, how, sizeof how));
 	if (!read || !printed.has_region || !printed.has_usage)
-		cr_assert_fail("%s printed no region_ns/region_cpu_ns lines: does it call REGION_END?",
-			       bench);
+		cr_assert_fail(
+		    "%s printed no region_ns/region_cpu_ns lines: does it call REGION_END?", bench);
 	*out = (struct native_result){
-		.wall_ns = printed.region_ns, .cpu_ns = printed.region_cpu_ns,
-		.csw = printed.region_csw, .minflt = printed.region_minflt,
-		.max_rss = printed.region_max_rss,
+	    .wall_ns = printed.region_ns,
+	    .cpu_ns = printed.region_cpu_ns,
+	    .csw = printed.region_csw,
+	    .minflt = printed.region_minflt,
+	    .max_rss = printed.region_max_rss,
 	};
 }
 
@@ -128,9 +136,10 @@ void budget_expect_within_at(const char *lesson_ini, const char *metric, const c
 	vg_result_free(&r);
 	if (known != 0)
 		cr_assert_fail("%s: no value for '%s'", lesson_ini, metric);
-	cr_assert(got <= budget,
-		  "%s in the bench region (%s --seed %llu): %.0f (budget: %.0f) — see README \"%s\"",
-		  metric, m->args, m->seed, got, budget, see);
+	cr_assert(
+	    got <= budget,
+	    "%s in the bench region (%s --seed %llu): %.0f (budget: %.0f) — see README \"%s\"",
+	    metric, m->args, m->seed, got, budget, see);
 }
 
 int budget_arch_is_reference(void)

@@ -58,7 +58,7 @@ static const struct sock_filter code[] = {
 #endif
     DENY_NR(__NR_execve),
     DENY_NR(__NR_execveat),
-    /* {=== new processes: work done in a forked child escapes the measurement ===} */
+/* {=== new processes: work done in a forked child escapes the measurement ===} */
 #if defined(__NR_fork)
     DENY_NR(__NR_fork),
 #endif

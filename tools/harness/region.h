@@ -14,6 +14,6 @@ void region_begin(void);
 void region_end(void);
 
 #define REGION_BEGIN() region_begin()
-#define REGION_END() region_end()
+#define REGION_END()   region_end()
 
 #endif

@@ -10,7 +10,7 @@
 #define MAX_BENCH_OUTPUT (1 << 16)
 
 int bench_protocol_argv(const char *args, unsigned long long seed, char *storage, size_t len,
-			char **argv, int max)
+                        char **argv, int max)
 {
 	snprintf(storage, len, "%s --seed %llu", args ? args : "", seed);
 	int n = 0;
@@ -36,8 +36,8 @@ static void read_value(const char *line, struct bench_output *out)
 	    sscanf(line + n, "%lf%c", &v, &tail) != 1 || !(v >= 0 && v <= 1e300))
 		return;
 	size_t i = 0;
-	while (i < out->n_values && !(strlen(out->values[i].name) == n &&
-				      memcmp(out->values[i].name, line, n) == 0))
+	while (i < out->n_values &&
+	       !(strlen(out->values[i].name) == n && memcmp(out->values[i].name, line, n) == 0))
 		i++;
 	if (i == BENCH_MAX_VALUES)
 		return;
@@ -71,9 +71,9 @@ int bench_protocol_read(const char *stdout_path, struct bench_output *out)
 			read_value(line + 6, out);
 		} else {
 			static const char *const names[] = {"region_cpu_ns", "region_csw",
-							    "region_minflt", "region_max_rss"};
+			                                    "region_minflt", "region_max_rss"};
 			long long *fields[] = {&out->region_cpu_ns, &out->region_csw,
-					       &out->region_minflt, &out->region_max_rss};
+			                       &out->region_minflt, &out->region_max_rss};
 			for (int i = 0; i < 4; i++) {
 				size_t n = strlen(names[i]);
 				if (strncmp(line, names[i], n) == 0 && line[n] == ' ' &&

@@ -13,12 +13,12 @@
  * using storage for the strings, and NULL-terminates it. Returns n, or -1 when more than
  * max - 1 words would not fit. */
 int bench_protocol_argv(const char *args, unsigned long long seed, char *storage, size_t len,
-			char **argv, int max);
+                        char **argv, int max);
 
 #define BENCH_MAX_VALUES 8
 
 struct bench_output {
-	uint64_t checksum;   /* the last "checksum <16 hex digits>" line */
+	uint64_t checksum; /* the last "checksum <16 hex digits>" line */
 	int has_checksum;
 	long long region_ns; /* the last "region_ns N" line with N > 0 */
 	int has_region;

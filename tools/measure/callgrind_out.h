@@ -8,18 +8,32 @@
 #include <stdint.h>
 
 enum cg_event {
-	CG_IR, CG_DR, CG_DW, CG_I1MR, CG_D1MR, CG_D1MW, CG_ILMR, CG_DLMR, CG_DLMW,
-	CG_BC, CG_BCM, CG_BI, CG_BIM, CG_SYSCOUNT, CG_SYSTIME, CG_EVENTS
+	CG_IR,
+	CG_DR,
+	CG_DW,
+	CG_I1MR,
+	CG_D1MR,
+	CG_D1MW,
+	CG_ILMR,
+	CG_DLMR,
+	CG_DLMW,
+	CG_BC,
+	CG_BCM,
+	CG_BI,
+	CG_BIM,
+	CG_SYSCOUNT,
+	CG_SYSTIME,
+	CG_EVENTS
 };
 
 struct cg_function {
-	char *name;          /* demangled symbol as written by callgrind, e.g. "render_record" */
-	char *file;          /* source file: the fl= before its fn= (fi=/fe= mark inlined code and
-			      * do not change it), "???" when unknown */
-	char *object;        /* ob= */
+	char *name;   /* demangled symbol as written by callgrind, e.g. "render_record" */
+	char *file;   /* source file: the fl= before its fn= (fi=/fe= mark inlined code and
+	               * do not change it), "???" when unknown */
+	char *object; /* ob= */
 	uint64_t self[CG_EVENTS];      /* cost of its own instructions */
 	uint64_t inclusive[CG_EVENTS]; /* self + every call it made to another function (a call
-					* to itself is already in self) */
+	                                * to itself is already in self) */
 	uint64_t calls_in;             /* how often it was called (sum of calls= naming it) */
 };
 
@@ -31,23 +45,23 @@ struct cg_call {
 };
 
 struct cg_profile {
-	int has[CG_EVENTS];            /* which events the file holds */
-	uint64_t totals[CG_EVENTS];    /* from totals:/summary:, else summed cost lines */
-	long pid;                      /* pid: line, -1 when absent */
-	char *cmd;                     /* cmd: line */
+	int has[CG_EVENTS];         /* which events the file holds */
+	uint64_t totals[CG_EVENTS]; /* from totals:/summary:, else summed cost lines */
+	long pid;                   /* pid: line, -1 when absent */
+	char *cmd;                  /* cmd: line */
 	struct cg_function *functions;
 	size_t n_functions;
-	struct cg_call *calls;         /* every caller -> callee edge, for cg_calls_to */
+	struct cg_call *calls; /* every caller -> callee edge, for cg_calls_to */
 	size_t n_calls;
-	int complete;                  /* 1: the file ends with a totals: line, as every dump
-					  callgrind finishes does; 0: cut short */
+	int complete; /* 1: the file ends with a totals: line, as every dump
+	                 callgrind finishes does; 0: cut short */
 };
 
 /* Parses path. Returns 0, or -1 with a message ("file:line: why") in err; on error p holds
  * nothing and needs no cg_free. On success the caller frees p with cg_free. */
 int cg_parse_file(const char *path, struct cg_profile *p, char *err, size_t errlen);
 int cg_parse_text(const char *name, const char *text, struct cg_profile *p, char *err,
-		  size_t errlen);
+                  size_t errlen);
 void cg_free(struct cg_profile *p);
 
 /* The function called name (first match), or NULL. */

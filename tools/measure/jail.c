@@ -131,8 +131,8 @@ int jail_argv(const struct jail *j, const struct jail_run *run, const char *cwd,
 		for (size_t i = 0; head[i] != NULL; i++)
 			if (add(argv, &n, head[i]))
 				return -1;
-		/* a course that lives under /tmp (a CI's clean clone) would vanish under the private
-		 * /tmp: mount it again, read-only, before its grader folders are hidden */
+		/* a course that lives under /tmp (a CI's clean clone) would vanish under the
+		 * private /tmp: mount it again, read-only, before its grader folders are hidden */
 		if (j->course_root[0] != '\0' &&
 		    (add(argv, &n, "--ro-bind") || add(argv, &n, (char *)j->course_root) ||
 		     add(argv, &n, (char *)j->course_root)))

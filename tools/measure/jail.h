@@ -33,7 +33,7 @@ struct jail {
 	enum jail_mode mode;
 	char bwrap[PATH_MAX];
 	unsigned uid, gid; /* the student identity; 0: the grader's own (a slot user in a batch) */
-	char course_root[PATH_MAX];         /* shown again over the private /tmp (a clone in /tmp) */
+	char course_root[PATH_MAX]; /* shown again over the private /tmp (a clone in /tmp) */
 	char hide[JAIL_MAX_HIDE][PATH_MAX]; /* absolute folders replaced by an empty tmpfs */
 	size_t n_hide;
 	char why[256]; /* for JAIL_NONE and JAIL_UID: what is missing, for the report */

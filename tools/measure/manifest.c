@@ -30,7 +30,13 @@
 #define QV(s)    QS((s), strlen(s))
 
 enum section {
-	SEC_NONE, SEC_LESSON, SEC_WORKLOAD, SEC_METRIC, SEC_CHECKS, SEC_BASELINES, SEC_BUDGETS,
+	SEC_NONE,
+	SEC_LESSON,
+	SEC_WORKLOAD,
+	SEC_METRIC,
+	SEC_CHECKS,
+	SEC_BASELINES,
+	SEC_BUDGETS,
 	SEC_VARIANTS,
 	SEC_COUNT
 };
@@ -125,8 +131,8 @@ static int key_fail(struct parser *p, const char *fmt, ...)
 	return -1;
 }
 
-static const char *const section_names[SEC_COUNT] = {
-    "", "lesson", "workload", "metric", "checks", "baselines", "budgets", "variants"};
+static const char *const section_names[SEC_COUNT] = {"",       "lesson",    "workload", "metric",
+                                                     "checks", "baselines", "budgets",  "variants"};
 
 /* "[lesson]", "[metric.instructions]", ... for messages */
 static const char *section_label(enum section sec, const struct metric_spec *metric, char *buf,
@@ -921,11 +927,14 @@ static int parse_budget_key(struct parser *p, const char *key, size_t n, const c
                             const char *end)
 {
 	if (!is_identifier(key, n) || n >= sizeof p->budget_key)
-		return fail(p, p->line, "budget name must be an identifier of at most %zu characters: "
-		            "'%.*s%s'", sizeof p->budget_key - 1, QS(key, n));
+		return fail(p, p->line,
+		            "budget name must be an identifier of at most %zu characters: "
+		            "'%.*s%s'",
+		            sizeof p->budget_key - 1, QS(key, n));
 	for (size_t i = 0; i < p->m->n_budgets; i++)
 		if (strlen(p->m->budgets[i].name) == n && !memcmp(p->m->budgets[i].name, key, n))
-			return fail(p, p->line, "duplicate key '%s' in [budgets]", p->m->budgets[i].name);
+			return fail(p, p->line, "duplicate key '%s' in [budgets]",
+			            p->m->budgets[i].name);
 	if (p->m->n_budgets == MANIFEST_MAX_BUDGETS)
 		return fail(p, p->line, "more than %d keys in [budgets]", MANIFEST_MAX_BUDGETS);
 	memcpy(p->budget_key, key, n);

@@ -6,27 +6,27 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define MANIFEST_MAX_FILES 8
+#define MANIFEST_MAX_FILES   8
 #define MANIFEST_MAX_METRICS 16
-#define MANIFEST_MAX_SUITES 4
+#define MANIFEST_MAX_SUITES  4
 #define MANIFEST_MAX_BUDGETS 8
 
 enum metric_kind { METRIC_SCORED, METRIC_CAP, METRIC_REPORT };
 enum metric_direction { DIRECTION_LOWER, DIRECTION_HIGHER };
 
 struct metric_spec {
-	char name[64];            /* catalogue name: instructions, allocations, calls.<fn>, ... */
+	char name[64]; /* catalogue name: instructions, allocations, calls.<fn>, ... */
 	enum metric_kind kind;
 	enum metric_direction direction;
-	double weight;            /* scored metrics: > 0 */
-	double zero_point;        /* scored: Z, ratio at which points reach 0 (>= 1.25 * tolerance) */
-	double tolerance;         /* scored: t, default 1.05 */
-	double budget;            /* absolute limit the budget suite asserts; has_budget says if set */
+	double weight;     /* scored metrics: > 0 */
+	double zero_point; /* scored: Z, ratio at which points reach 0 (>= 1.25 * tolerance) */
+	double tolerance;  /* scored: t, default 1.05 */
+	double budget;     /* absolute limit the budget suite asserts; has_budget says if set */
 	int has_budget;
-	double limit_ratio;       /* cap: student/reference above this caps performance */
-	double cap_points;        /* cap: P is lowered to cap_points / 100 */
-	int batch_scored;         /* wall_ratio: scored in a batch (batch = scored) or reported */
-	int cpu_time;             /* wall_ratio: measure = cpu_time (a single-threaded lesson) */
+	double limit_ratio; /* cap: student/reference above this caps performance */
+	double cap_points;  /* cap: P is lowered to cap_points / 100 */
+	int batch_scored;   /* wall_ratio: scored in a batch (batch = scored) or reported */
+	int cpu_time;       /* wall_ratio: measure = cpu_time (a single-threaded lesson) */
 	/* the function a metric measures (gc_share), or for calls.* one or more, space-separated:
 	 * a family counted as one (every way to take a lock, so that trylock is no way around
 	 * a lock budget); "" for calls.<name> alone */
@@ -41,30 +41,30 @@ struct manifest_budget {
 };
 
 struct manifest {
-	char path[512];                         /* the file this was read from */
-	char id[3];                             /* two digits */
+	char path[512]; /* the file this was read from */
+	char id[3];     /* two digits */
 	char title[128];
-	char title_th[192];                     /* UTF-8: a Thai letter takes 3 bytes */
+	char title_th[192]; /* UTF-8: a Thai letter takes 3 bytes */
 	char student_files[MANIFEST_MAX_FILES][64];
 	size_t n_student_files;
 	char skeleton_passes[MANIFEST_MAX_SUITES][32];
 	size_t n_skeleton_passes;
 	double partial_band[2];
 	unsigned long long seed;
-	int draw_seed;                          /* [workload] draw_seed = yes: the grade without
-	                                         * --seed draws one (the tests keep seed) */
-	char args[256];                         /* argv for bench.c, space-separated */
-	char native_args[256];                  /* argv for the native (wall-time) runs; = args
-	                                         * unless [workload] native_args sets it */
-	double time_limit;                      /* seconds per measured run */
-	int massif_pages_as_heap;               /* massif --pages-as-heap=yes: mmap counts too */
+	int draw_seed;            /* [workload] draw_seed = yes: the grade without
+	                           * --seed draws one (the tests keep seed) */
+	char args[256];           /* argv for bench.c, space-separated */
+	char native_args[256];    /* argv for the native (wall-time) runs; = args
+	                           * unless [workload] native_args sets it */
+	double time_limit;        /* seconds per measured run */
+	int massif_pages_as_heap; /* massif --pages-as-heap=yes: mmap counts too */
 	struct metric_spec metrics[MANIFEST_MAX_METRICS];
 	size_t n_metrics;
-	char allow_symbols[2048];               /* space-separated */
+	char allow_symbols[2048]; /* space-separated */
 	int allow_asm;
 	unsigned long max_static_bytes;
-	char baseline_libs[256];                  /* [baselines] libs: linker flags of baselines.c */
-	char baseline_packages[256];              /* [baselines] packages: what make baselines installs */
+	char baseline_libs[256];     /* [baselines] libs: linker flags of baselines.c */
+	char baseline_packages[256]; /* [baselines] packages: what make baselines installs */
 	struct manifest_budget budgets[MANIFEST_MAX_BUDGETS]; /* [budgets] */
 	/* [variants]: folders of patches under solutions/NN-slug/ (tools/variant.sh) */
 	char variant_partial[64]; /* the partial solution, graded inside partial_band */
@@ -79,7 +79,7 @@ int manifest_load(const char *path, struct manifest *m, char *err, size_t errlen
 
 /* The same, from text already in memory; name is used in messages only. */
 int manifest_parse(const char *name, const char *text, struct manifest *m, char *err,
-		   size_t errlen);
+                   size_t errlen);
 
 /* One setting of the lesson.ini at path, for make and the shell scripts (grade ini): key is
  * SECTION.KEY (lesson.title, workload.args, metric.instructions.budget, budgets.NAME;

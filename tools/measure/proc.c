@@ -158,7 +158,8 @@ static void drop_privileges(const struct proc_spec *spec, int err_fd)
 {
 	if (spec->run_uid == 0)
 		return;
-	if (setgroups(0, NULL) != 0 || setresgid(spec->run_gid, spec->run_gid, spec->run_gid) != 0 ||
+	if (setgroups(0, NULL) != 0 ||
+	    setresgid(spec->run_gid, spec->run_gid, spec->run_gid) != 0 ||
 	    setresuid(spec->run_uid, spec->run_uid, spec->run_uid) != 0 ||
 	    prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
 		child_fail(err_fd, STAGE_LIMITS);
@@ -389,9 +390,9 @@ static int run_jailed(const struct proc_spec *spec, struct proc_result *r)
 	struct proc_spec jailed = *spec;
 	memset(r, 0, sizeof *r);
 	if (jail_argv(spec->jail, spec->jail_run ? spec->jail_run : &nothing_more,
-		      spec->cwd ? spec->cwd : "/", spec->argv, argv) != 0) {
+	              spec->cwd ? spec->cwd : "/", spec->argv, argv) != 0) {
 		snprintf(r->error, sizeof r->error, "cannot run '%s': too many arguments",
-			 spec->argv[0]);
+		         spec->argv[0]);
 		return -1;
 	}
 	jailed.argv = argv;

@@ -12,15 +12,16 @@ struct jail_run;
 
 struct proc_spec {
 	/* argv[0] is the program: a path (a relative one counts from the caller's directory, not
-	 * from cwd), or a name looked up in PATH (envp's PATH when envp is given, as env -i does) */
+	 * from cwd), or a name looked up in PATH (envp's PATH when envp is given, as env -i does)
+	 */
 	char *const *argv;
-	char *const *envp;         /* the whole environment; NULL keeps the caller's */
-	const char *cwd;           /* NULL keeps the caller's */
-	const char *stdin_path;    /* NULL: /dev/null */
-	const char *stdout_path;   /* NULL: /dev/null; created or truncated */
-	const char *stderr_path;   /* NULL: /dev/null */
-	double wall_limit;         /* seconds; <= 0 means 600 */
-	unsigned long cpu_limit;   /* RLIMIT_CPU seconds; 0: none */
+	char *const *envp;             /* the whole environment; NULL keeps the caller's */
+	const char *cwd;               /* NULL keeps the caller's */
+	const char *stdin_path;        /* NULL: /dev/null */
+	const char *stdout_path;       /* NULL: /dev/null; created or truncated */
+	const char *stderr_path;       /* NULL: /dev/null */
+	double wall_limit;             /* seconds; <= 0 means 600 */
+	unsigned long cpu_limit;       /* RLIMIT_CPU seconds; 0: none */
 	unsigned long long file_limit; /* RLIMIT_FSIZE bytes; 0: none */
 	unsigned long long as_limit;   /* RLIMIT_AS bytes; 0: none (sanitizer builds need none) */
 	/* as_limit lowers only the soft limit, leaving the hard one, so a trusted descendant can
@@ -28,9 +29,9 @@ struct proc_spec {
 	 * space); untrusted code cannot, since the static checks refuse setrlimit and raw system
 	 * calls */
 	int as_limit_soft;
-	int lift_as_limit;             /* raise RLIMIT_AS's soft limit to the hard one first */
-	unsigned long nproc_limit;     /* RLIMIT_NPROC (per user: useful with run_uid); 0: none */
-	unsigned long nofile_limit;    /* RLIMIT_NOFILE; 0: none */
+	int lift_as_limit;          /* raise RLIMIT_AS's soft limit to the hard one first */
+	unsigned long nproc_limit;  /* RLIMIT_NPROC (per user: useful with run_uid); 0: none */
+	unsigned long nofile_limit; /* RLIMIT_NOFILE; 0: none */
 	/* run as this user and group, without supplementary groups (a batch's per-slot user,
 	 * DESIGN section 6.4, layer 4); 0: keep the caller's (root is never a target) */
 	unsigned run_uid, run_gid;
@@ -41,17 +42,17 @@ struct proc_spec {
 };
 
 struct proc_result {
-	int exited;                /* 1: exited normally with exit_code */
+	int exited; /* 1: exited normally with exit_code */
 	int exit_code;
-	int signaled;              /* 1: killed by signal term_signal */
+	int signaled; /* 1: killed by signal term_signal */
 	int term_signal;
-	int timed_out;             /* 1: the wall limit passed and the group was killed */
-	int pid;                   /* the child's pid (checked against Valgrind's pid: line);
-				      0 when it ran in a jail's PID namespace, where it is not known */
-	double wall_seconds;       /* from fork to reaping */
+	int timed_out;       /* 1: the wall limit passed and the group was killed */
+	int pid;             /* the child's pid (checked against Valgrind's pid: line);
+	                        0 when it ran in a jail's PID namespace, where it is not known */
+	double wall_seconds; /* from fork to reaping */
 	double user_seconds, system_seconds; /* getrusage of the child */
 	long voluntary_switches, involuntary_switches;
-	char error[256];           /* set when the child could not be started */
+	char error[256]; /* set when the child could not be started */
 };
 
 /* Runs spec to completion. Returns 0 when the child ran (whatever its status), -1 when it

@@ -17,7 +17,7 @@ static char *failed(char *err, size_t errlen, const char *path, const char *why,
 }
 
 char *text_file_read(const char *path, size_t limit, int refuse_long, int refuse_nul, char *err,
-		     size_t errlen)
+                     size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
 	if (f == NULL)

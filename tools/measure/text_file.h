@@ -10,6 +10,6 @@
  * ("not a text file"), since a C string would silently cut the text there. Returns NULL with
  * "PATH: why" in err (err may be NULL). */
 char *text_file_read(const char *path, size_t limit, int refuse_long, int refuse_nul, char *err,
-		     size_t errlen);
+                     size_t errlen);
 
 #endif

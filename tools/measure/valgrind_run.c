@@ -10,8 +10,8 @@
 #include <gnu/libc-version.h>
 #include <inttypes.h>
 #include <link.h>
-#include <stddef.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,13 +28,13 @@
 
 /* 4: allocations count the program's mmap; the libc build in the key; each entry keeps its
  * raw Valgrind file */
-#define CACHE_FORMAT "ngrade-measurement 4"
-#define MAX_ARGS 64
+#define CACHE_FORMAT     "ngrade-measurement 4"
+#define MAX_ARGS         64
 #define MAX_OUTPUT_BYTES (256ULL << 20)
 
 const char *const vg_allocation_functions[] = {
-	"malloc", "calloc", "realloc", "reallocarray", "memalign", "posix_memalign",
-	"aligned_alloc", "valloc", "pvalloc", NULL,
+    "malloc",         "calloc",        "realloc", "reallocarray", "memalign",
+    "posix_memalign", "aligned_alloc", "valloc",  "pvalloc",      NULL,
 };
 
 const char *const vg_mapping_functions[] = {"mmap", "mmap64", "mremap", "__mmap", "__mremap", NULL};
@@ -49,7 +49,7 @@ static uint64_t mappings_of_the_program(const struct cg_profile *p)
 	for (size_t i = 0; i < p->n_calls; i++) {
 		const struct cg_call *c = &p->calls[i];
 		const char *callee = p->functions[c->callee].name,
-			   *object = p->functions[c->caller].object;
+		           *object = p->functions[c->caller].object;
 		for (int k = 0; callee != NULL && vg_mapping_functions[k] != NULL; k++)
 			if (strcmp(callee, vg_mapping_functions[k]) == 0 &&
 			    (object == NULL || strstr(object, ".so") == NULL))
@@ -60,8 +60,8 @@ static uint64_t mappings_of_the_program(const struct cg_profile *p)
 
 /* Pinned cache geometry: simulated misses must not depend on the host's caches. */
 static const char *const cache_sim_options[] = {
-	"--cache-sim=yes", "--branch-sim=yes", "--I1=32768,8,64", "--D1=32768,8,64",
-	"--LL=8388608,16,64", NULL,
+    "--cache-sim=yes", "--branch-sim=yes",   "--I1=32768,8,64",
+    "--D1=32768,8,64", "--LL=8388608,16,64", NULL,
 };
 
 static void fail(char *err, size_t len, const char *fmt, ...)
@@ -145,7 +145,7 @@ static int hash_runtime_object(struct dl_phdr_info *info, size_t size, void *dat
 			sha256_final_hex(&h, hex);
 			size_t used = strlen(out);
 			snprintf(out + used, VG_LIBC_IDENTITY_LEN - used, " %s:%.16s", base + 1,
-				 hex);
+			         hex);
 		}
 	return 0;
 }
@@ -169,14 +169,15 @@ const char *vg_libc_identity(void)
 
 static const char *tool_name(enum vg_tool tool)
 {
-	return tool == VG_MASSIF ? "massif" : tool == VG_CACHEGRIND_SIM ? "callgrind-sim"
-								      : "callgrind";
+	return tool == VG_MASSIF           ? "massif"
+	       : tool == VG_CACHEGRIND_SIM ? "callgrind-sim"
+	                                   : "callgrind";
 }
 
 /* Splits args (space-separated, no quoting: lesson.ini args are plain flags) into argv; the
  * strings live in storage, so concurrent measurements share nothing. */
 static int build_argv(const struct vg_spec *s, const char *valgrind, const char *out_file,
-		      char *storage, size_t storage_len, char **argv)
+                      char *storage, size_t storage_len, char **argv)
 {
 	int n = 0;
 	argv[n++] = (char *)valgrind;
@@ -196,13 +197,14 @@ static int build_argv(const struct vg_spec *s, const char *valgrind, const char 
 				argv[n++] = (char *)cache_sim_options[i];
 	}
 	int used = snprintf(storage, storage_len, "--%s-out-file=%s",
-			    s->tool == VG_MASSIF ? "massif" : "callgrind", out_file) + 1;
+	                    s->tool == VG_MASSIF ? "massif" : "callgrind", out_file) +
+	           1;
 	argv[n++] = storage;
 	argv[n++] = "--vgdb=no"; /* its gdbserver lets another process zero the counters */
 	argv[n++] = "-q";
 	argv[n++] = "./bench";
 	int tail = bench_protocol_argv(s->args, s->seed, storage + used, storage_len - (size_t)used,
-				       argv + n, MAX_ARGS - n);
+	                               argv + n, MAX_ARGS - n);
 	return tail < 0 ? -1 : n + tail;
 }
 
@@ -279,7 +281,7 @@ static const char *last_line(const char *path, char *buf, size_t len)
 /* {=== reading the numbers out of Valgrind's file ===} */
 
 static int collect_callgrind(const char *path, long pid, const char *cmd, struct vg_result *r,
-			     char *err, size_t errlen)
+                             char *err, size_t errlen)
 {
 	struct cg_profile p;
 	if (cg_parse_file(path, &p, err, errlen) != 0)
@@ -290,7 +292,8 @@ static int collect_callgrind(const char *path, long pid, const char *cmd, struct
 		return -1;
 	}
 	if (pid > 0 && p.pid != pid) {
-		fail(err, errlen, "callgrind output names pid %ld, the run was pid %ld", p.pid, pid);
+		fail(err, errlen, "callgrind output names pid %ld, the run was pid %ld", p.pid,
+		     pid);
 		cg_free(&p);
 		return -1;
 	}
@@ -317,7 +320,7 @@ static int collect_callgrind(const char *path, long pid, const char *cmd, struct
 		const char *file = f->file ? strrchr(f->file, '/') : NULL;
 		snprintf(out->name, sizeof out->name, "%s", f->name ? f->name : "???");
 		snprintf(out->file, sizeof out->file, "%s",
-			 file ? file + 1 : (f->file ? f->file : "???"));
+		         file ? file + 1 : (f->file ? f->file : "???"));
 		out->self = f->self[CG_IR];
 		out->inclusive = f->inclusive[CG_IR];
 		out->calls = f->calls_in;
@@ -327,7 +330,7 @@ static int collect_callgrind(const char *path, long pid, const char *cmd, struct
 }
 
 static int collect_massif(const char *path, const char *cmd, struct vg_result *r, char *err,
-			  size_t errlen)
+                          size_t errlen)
 {
 	struct massif_profile p;
 	if (massif_parse_file(path, &p, err, errlen) != 0)
@@ -357,9 +360,9 @@ static void cache_key(const struct vg_spec *s, const char *valgrind, char key[65
 	sha256_init(&h);
 	char text[1024];
 	int n = snprintf(text, sizeof text, "%s|%s|%s|%llu|%d|%s|%s|%s|", CACHE_FORMAT,
-			 tool_name(s->tool), s->args ? s->args : "", s->seed, s->pages_as_heap,
-			 vg_libc_identity(), valgrind_version(valgrind),
-			 getenv("GLIBC_TUNABLES") ? getenv("GLIBC_TUNABLES") : "");
+	                 tool_name(s->tool), s->args ? s->args : "", s->seed, s->pages_as_heap,
+	                 vg_libc_identity(), valgrind_version(valgrind),
+	                 getenv("GLIBC_TUNABLES") ? getenv("GLIBC_TUNABLES") : "");
 	sha256_update(&h, text, (size_t)n);
 	hash_cpu(&h);
 	sha256_file(&h, s->bench);
@@ -376,11 +379,12 @@ static void clean_field(char *s)
 static int cache_write_fields(FILE *f, const void *arg)
 {
 	const struct vg_result *r = arg;
-	fprintf(f, "%s\ninstructions %" PRIu64 "\nallocations %" PRIu64 "\nsyscalls %" PRIu64
-		   "\nsys_nsec %" PRIu64 "\nd1_misses %" PRIu64 "\nll_misses %" PRIu64
-		   "\nbranch_mispredicts %" PRIu64 "\npeak_heap %" PRIu64 "\n",
-		CACHE_FORMAT, r->instructions, r->allocations, r->syscalls, r->sys_nsec,
-		r->d1_misses, r->ll_misses, r->branch_mispredicts, r->peak_heap);
+	fprintf(f,
+	        "%s\ninstructions %" PRIu64 "\nallocations %" PRIu64 "\nsyscalls %" PRIu64
+	        "\nsys_nsec %" PRIu64 "\nd1_misses %" PRIu64 "\nll_misses %" PRIu64
+	        "\nbranch_mispredicts %" PRIu64 "\npeak_heap %" PRIu64 "\n",
+	        CACHE_FORMAT, r->instructions, r->allocations, r->syscalls, r->sys_nsec,
+	        r->d1_misses, r->ll_misses, r->branch_mispredicts, r->peak_heap);
 	if (r->has_checksum)
 		fprintf(f, "checksum %016" PRIx64 "\n", r->checksum);
 	for (size_t i = 0; i < r->n_functions; i++) {
@@ -388,14 +392,14 @@ static int cache_write_fields(FILE *f, const void *arg)
 		clean_field(fn.name);
 		clean_field(fn.file);
 		fprintf(f, "fn\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%s\t%s\n", fn.self,
-			fn.inclusive, fn.calls, fn.name, fn.file);
+		        fn.inclusive, fn.calls, fn.name, fn.file);
 	}
 	for (size_t i = 0; i < r->n_peak_sites; i++) {
 		char where[512];
 		snprintf(where, sizeof where, "%s", r->peak_sites[i].where);
 		clean_field(where);
 		fprintf(f, "site\t%d\t%" PRIu64 "\t%s\n", r->peak_sites[i].depth,
-			r->peak_sites[i].bytes, where);
+		        r->peak_sites[i].bytes, where);
 	}
 	return 0;
 }
@@ -412,14 +416,14 @@ static int cache_read_line(char *line, struct vg_result *r, size_t *fn_cap, size
 		const char *name;
 		size_t offset;
 	} fields[] = {
-		{"instructions", offsetof(struct vg_result, instructions)},
-		{"allocations", offsetof(struct vg_result, allocations)},
-		{"syscalls", offsetof(struct vg_result, syscalls)},
-		{"sys_nsec", offsetof(struct vg_result, sys_nsec)},
-		{"d1_misses", offsetof(struct vg_result, d1_misses)},
-		{"ll_misses", offsetof(struct vg_result, ll_misses)},
-		{"branch_mispredicts", offsetof(struct vg_result, branch_mispredicts)},
-		{"peak_heap", offsetof(struct vg_result, peak_heap)},
+	    {"instructions", offsetof(struct vg_result, instructions)},
+	    {"allocations", offsetof(struct vg_result, allocations)},
+	    {"syscalls", offsetof(struct vg_result, syscalls)},
+	    {"sys_nsec", offsetof(struct vg_result, sys_nsec)},
+	    {"d1_misses", offsetof(struct vg_result, d1_misses)},
+	    {"ll_misses", offsetof(struct vg_result, ll_misses)},
+	    {"branch_mispredicts", offsetof(struct vg_result, branch_mispredicts)},
+	    {"peak_heap", offsetof(struct vg_result, peak_heap)},
 	};
 	char name[32];
 	uint64_t value;
@@ -478,7 +482,8 @@ static int cache_read(const char *path, struct vg_result *r)
 		return -1;
 	char *line = NULL;
 	size_t cap = 0, fn_cap = 0, site_cap = 0;
-	int ok = getline(&line, &cap, f) > 0 && strncmp(line, CACHE_FORMAT, strlen(CACHE_FORMAT)) == 0;
+	int ok =
+	    getline(&line, &cap, f) > 0 && strncmp(line, CACHE_FORMAT, strlen(CACHE_FORMAT)) == 0;
 	while (ok && getline(&line, &cap, f) > 0)
 		ok = cache_read_line(line, r, &fn_cap, &site_cap) == 0;
 	free(line);
@@ -508,14 +513,14 @@ static int output_is_ours(const char *path, const struct stat *created)
  * a jail with a student user, the folder is reachable, the copy runnable, out/ and tmp/
  * writable by that user. */
 static int stage_run(const struct vg_spec *s, const char *dir, const char *bench,
-		     const char *out_dir, const char *tmp_dir, const char *out_file,
-		     struct stat *created)
+                     const char *out_dir, const char *tmp_dir, const char *out_file,
+                     struct stat *created)
 {
 	int shared = s->jail != NULL && jail_give(s->jail, out_dir) == 0;
 	if (copy_file(s->bench, bench, 0555) != 0)
 		return -1;
 	if (shared && (chmod(dir, 0755) != 0 || jail_give(s->jail, out_dir) != 0 ||
-		       jail_give(s->jail, tmp_dir) != 0))
+	               jail_give(s->jail, tmp_dir) != 0))
 		return -1;
 	/* The output file exists before the run, created by us with O_EXCL: nothing the
 	 * measured program left behind can stand in for it. */
@@ -541,7 +546,7 @@ static int cache_keep_raw(const struct vg_spec *s, const char *dir, const char *
 {
 	char out_file[160];
 	snprintf(out_file, sizeof out_file, "%.64s/out/%s.out", dir,
-		 s->tool == VG_MASSIF ? "massif" : "callgrind");
+	         s->tool == VG_MASSIF ? "massif" : "callgrind");
 	FILE *in = fopen(out_file, "r");
 	if (in == NULL)
 		return -1;
@@ -556,8 +561,7 @@ static int keep_from_cache(const struct vg_spec *s, const char *raw_path, struct
 {
 	if (s->keep_dir == NULL)
 		return 0;
-	snprintf(r->raw_output, sizeof r->raw_output, "%s/%s.out", s->keep_dir,
-		 tool_name(s->tool));
+	snprintf(r->raw_output, sizeof r->raw_output, "%s/%s.out", s->keep_dir, tool_name(s->tool));
 	if (copy_file(raw_path, r->raw_output, 0644) != 0) {
 		r->raw_output[0] = '\0';
 		return -1;
@@ -566,18 +570,18 @@ static int keep_from_cache(const struct vg_spec *s, const char *raw_path, struct
 }
 
 static int run_once(const struct vg_spec *s, const char *valgrind, const char *dir,
-		    struct vg_result *r, char *err, size_t errlen)
+                    struct vg_result *r, char *err, size_t errlen)
 {
 	/* dir is the fixed-length folder vg_measure made; %.64s states that bound */
 	char bench[128], out_dir[128], out_file[160], tmp_dir[128], stdout_path[160],
-		stderr_path[160], home[160];
+	    stderr_path[160], home[160];
 	snprintf(bench, sizeof bench, "%.64s/bench", dir);
 	snprintf(out_dir, sizeof out_dir, "%.64s/out", dir);
 	snprintf(tmp_dir, sizeof tmp_dir, "%.64s/tmp", dir);
 	snprintf(stdout_path, sizeof stdout_path, "%.64s/stdout", dir);
 	snprintf(stderr_path, sizeof stderr_path, "%.64s/stderr", dir);
 	snprintf(out_file, sizeof out_file, "%.64s/out/%s.out", dir,
-		 s->tool == VG_MASSIF ? "massif" : "callgrind");
+	         s->tool == VG_MASSIF ? "massif" : "callgrind");
 	snprintf(home, sizeof home, "HOME=%.64s/tmp", dir);
 	struct stat created;
 	if (mkdir(out_dir, 0700) != 0 || mkdir(tmp_dir, 0700) != 0 ||
@@ -595,9 +599,15 @@ static int run_once(const struct vg_spec *s, const char *valgrind, const char *d
 	char *envp[] = {"PATH=/usr/bin:/bin", "LC_ALL=C", tmpdir_env, home, NULL};
 	struct jail_run shown = {{dir, NULL}, {out_dir, tmp_dir, NULL}};
 	struct proc_spec ps = {
-		.argv = argv, .envp = envp, .cwd = dir, .stdout_path = stdout_path,
-		.stderr_path = stderr_path, .wall_limit = s->time_limit,
-		.file_limit = MAX_OUTPUT_BYTES, .jail = s->jail, .jail_run = &shown,
+	    .argv = argv,
+	    .envp = envp,
+	    .cwd = dir,
+	    .stdout_path = stdout_path,
+	    .stderr_path = stderr_path,
+	    .wall_limit = s->time_limit,
+	    .file_limit = MAX_OUTPUT_BYTES,
+	    .jail = s->jail,
+	    .jail_run = &shown,
 	};
 	struct proc_result pr;
 	if (proc_run(&ps, &pr) != 0) {
@@ -626,9 +636,10 @@ static int run_once(const struct vg_spec *s, const char *valgrind, const char *d
 	for (int i = 0; argv[i] != NULL; i++)
 		if (strcmp(argv[i], "./bench") == 0)
 			for (int j = i + 1; argv[j] != NULL; j++)
-				used += snprintf(cmd + used, sizeof cmd - (size_t)used, " %s", argv[j]);
+				used +=
+				    snprintf(cmd + used, sizeof cmd - (size_t)used, " %s", argv[j]);
 	int rc = s->tool == VG_MASSIF ? collect_massif(out_file, cmd, r, err, errlen)
-				      : collect_callgrind(out_file, pr.pid, cmd, r, err, errlen);
+	                              : collect_callgrind(out_file, pr.pid, cmd, r, err, errlen);
 	if (rc != 0)
 		return -1;
 	struct bench_output printed;
@@ -638,7 +649,7 @@ static int run_once(const struct vg_spec *s, const char *valgrind, const char *d
 	}
 	if (s->keep_dir != NULL) {
 		snprintf(r->raw_output, sizeof r->raw_output, "%s/%s.out", s->keep_dir,
-			 tool_name(s->tool));
+		         tool_name(s->tool));
 		if (copy_file(out_file, r->raw_output, 0644) != 0)
 			r->raw_output[0] = '\0';
 	}
@@ -677,11 +688,11 @@ int vg_measure(const struct vg_spec *s, struct vg_result *r, char *err, size_t e
 	}
 	if (s->show_progress)
 		fprintf(stderr, "measuring %s under %s (not cached yet)...\n", s->bench,
-			tool_name(s->tool));
+		        tool_name(s->tool));
 	int rc = run_once(s, valgrind, dir, r, err, errlen);
 	if (s->show_progress && rc == 0)
 		fprintf(stderr, "measured %s under %s in %.1f s\n", s->bench, tool_name(s->tool),
-			r->seconds);
+		        r->seconds);
 	/* the raw file first: an entry whose numbers are there has its evidence too */
 	if (rc == 0 && cache_path[0] != '\0' && cache_keep_raw(s, dir, raw_path) == 0)
 		cache_write(cache_path, r);
@@ -750,7 +761,7 @@ static uint64_t inclusive_of(const struct vg_result *r, const char *name)
 }
 
 int vg_metric_value(const struct vg_result *r, const char *metric, const char *function,
-		    double *value)
+                    double *value)
 {
 	const struct metric_def *d = metric_def(metric);
 	const char *named = function && *function ? function : NULL;
@@ -798,7 +809,8 @@ int vg_metric_value(const struct vg_result *r, const char *metric, const char *f
 	case READ_GC_SHARE:
 		if (named == NULL)
 			return -1;
-		*value = r->instructions ? (double)inclusive_of(r, named) / (double)r->instructions : 0;
+		*value =
+		    r->instructions ? (double)inclusive_of(r, named) / (double)r->instructions : 0;
 		return 0;
 	default: /* measured natively (wall.c), not under Valgrind */
 		return -1;

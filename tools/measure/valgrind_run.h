@@ -19,32 +19,32 @@ enum vg_tool { VG_CALLGRIND, VG_CACHEGRIND_SIM, VG_MASSIF };
 struct jail;
 
 struct vg_spec {
-	enum vg_tool tool;         /* VG_CACHEGRIND_SIM: callgrind with pinned cache + branch sim */
-	const char *bench;         /* the bench binary */
-	const char *args;          /* its arguments, space-separated (lesson.ini [workload] args) */
-	unsigned long long seed;   /* passed as --seed N after args */
-	double time_limit;         /* seconds before the run is killed */
-	const char *cache_dir;     /* where results are cached; NULL: never cache */
-	const char *keep_dir;      /* where the raw Valgrind output is copied; NULL: not kept */
-	const char *student_file;  /* basename; functions of this source file are flagged */
-	int pages_as_heap;         /* massif --pages-as-heap=yes (mmap counts as heap) */
-	int show_progress;         /* say on stderr when a run (not a cache hit) starts and ends */
-	const struct jail *jail;   /* student code: each run in this jail (jail.h); NULL: none */
+	enum vg_tool tool;        /* VG_CACHEGRIND_SIM: callgrind with pinned cache + branch sim */
+	const char *bench;        /* the bench binary */
+	const char *args;         /* its arguments, space-separated (lesson.ini [workload] args) */
+	unsigned long long seed;  /* passed as --seed N after args */
+	double time_limit;        /* seconds before the run is killed */
+	const char *cache_dir;    /* where results are cached; NULL: never cache */
+	const char *keep_dir;     /* where the raw Valgrind output is copied; NULL: not kept */
+	const char *student_file; /* basename; functions of this source file are flagged */
+	int pages_as_heap;        /* massif --pages-as-heap=yes (mmap counts as heap) */
+	int show_progress;        /* say on stderr when a run (not a cache hit) starts and ends */
+	const struct jail *jail;  /* student code: each run in this jail (jail.h); NULL: none */
 };
 
 struct vg_function {
 	char name[128];
-	char file[128];            /* basename of the source file, "???" if unknown */
-	uint64_t self, inclusive;  /* instructions */
-	uint64_t calls;            /* times it was called inside the region */
+	char file[128];           /* basename of the source file, "???" if unknown */
+	uint64_t self, inclusive; /* instructions */
+	uint64_t calls;           /* times it was called inside the region */
 };
 
 struct vg_result {
-	int cached;                /* 1: read from the cache, nothing was run */
-	char raw_output[512];      /* the raw Valgrind file (kept copy or cache), "" if none */
-	uint64_t checksum;         /* printed by the bench as "checksum <16 hex digits>" */
+	int cached;           /* 1: read from the cache, nothing was run */
+	char raw_output[512]; /* the raw Valgrind file (kept copy or cache), "" if none */
+	uint64_t checksum;    /* printed by the bench as "checksum <16 hex digits>" */
 	int has_checksum;
-	double seconds;            /* how long the Valgrind run took (0 when cached) */
+	double seconds; /* how long the Valgrind run took (0 when cached) */
 	/* callgrind */
 	uint64_t instructions, allocations, syscalls, sys_nsec;
 	uint64_t d1_misses, ll_misses, branch_mispredicts;
@@ -78,7 +78,7 @@ int vg_tool_for_metric(const char *metric);
  * space-separated, whose calls add up. gc_share is a fraction, the rest are counts. Returns 0,
  * or -1 for a metric r cannot answer. */
 int vg_metric_value(const struct vg_result *r, const char *metric, const char *function,
-		    double *value);
+                    double *value);
 
 /* What the cache key says of the C runtime: glibc's release and the sha256 (first 16 hex
  * digits) of the libc, libm and dynamic loader files this process loaded, e.g.

@@ -96,8 +96,8 @@ int bench_compare_line(char *buf, size_t size, const char *name, const double *o
                        const double *new_, size_t nnew)
 {
 	double mo = mean(old, nold), mn = mean(new_, nnew);
-	return snprintf(buf, size, "%s  %.4g ns/op  %.4g ns/op  %+.2f%% (p=%.3f n=%zu+%zu)", name, mo,
-	                mn, (mn - mo) / mo * 100, 1.0, nold, nnew);
+	return snprintf(buf, size, "%s  %.4g ns/op  %.4g ns/op  %+.2f%% (p=%.3f n=%zu+%zu)", name,
+	                mo, mn, (mn - mo) / mo * 100, 1.0, nold, nnew);
 }
 /* }=== */
 

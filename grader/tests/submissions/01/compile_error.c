@@ -3,7 +3,7 @@
 #include "logfmt.h"
 
 void logfmt_render(struct logfmt_buf *out, const struct log_record *records, size_t n,
-		   struct logfmt_summary *sum)
+                   struct logfmt_summary *sum)
 {
 	this_is_not_declared(out, records, n, sum);
 }

@@ -10,15 +10,14 @@ void logfmt_buf_free(struct logfmt_buf *out)
 	*out = (struct logfmt_buf){0};
 }
 
-
 static void render_plain(struct logfmt_buf *out, const struct log_record *records, size_t n,
-			 struct logfmt_summary *sum)
+                         struct logfmt_summary *sum)
 {
 	(void)out, (void)records, (void)n, (void)sum;
 }
 
 typedef void render_fn(struct logfmt_buf *, const struct log_record *, size_t,
-		       struct logfmt_summary *);
+                       struct logfmt_summary *);
 
 static render_fn *choose(void)
 {
@@ -26,4 +25,4 @@ static render_fn *choose(void)
 }
 
 void logfmt_render(struct logfmt_buf *out, const struct log_record *records, size_t n,
-		   struct logfmt_summary *sum) __attribute__((ifunc("choose")));
+                   struct logfmt_summary *sum) __attribute__((ifunc("choose")));

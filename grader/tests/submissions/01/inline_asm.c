@@ -10,9 +10,8 @@ void logfmt_buf_free(struct logfmt_buf *out)
 	*out = (struct logfmt_buf){0};
 }
 
-
 void logfmt_render(struct logfmt_buf *out, const struct log_record *records, size_t n,
-		   struct logfmt_summary *sum)
+                   struct logfmt_summary *sum)
 {
 	(void)records, (void)n, (void)sum;
 	__asm__ volatile("" : : "r"(out) : "memory");

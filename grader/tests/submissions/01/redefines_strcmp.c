@@ -12,11 +12,10 @@ void logfmt_buf_free(struct logfmt_buf *out)
 }
 
 void logfmt_render(struct logfmt_buf *out, const struct log_record *records, size_t n,
-		   struct logfmt_summary *sum)
+                   struct logfmt_summary *sum)
 {
 	(void)out, (void)records, (void)n, (void)sum;
 }
-
 
 int strcmp(const char *a, const char *b)
 {

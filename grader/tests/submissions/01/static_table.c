@@ -11,11 +11,10 @@ void logfmt_buf_free(struct logfmt_buf *out)
 	*out = (struct logfmt_buf){0};
 }
 
-
 static char hidden[1 << 20];
 
 void logfmt_render(struct logfmt_buf *out, const struct log_record *records, size_t n,
-		   struct logfmt_summary *sum)
+                   struct logfmt_summary *sum)
 {
 	(void)records, (void)sum;
 	hidden[n % sizeof hidden] = 1;

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 void logfmt_render(struct logfmt_buf *out, const struct log_record *records, size_t n,
-		   struct logfmt_summary *sum)
+                   struct logfmt_summary *sum)
 {
 	(void)records, (void)n, (void)sum;
 	static char empty[1];

@@ -70,7 +70,8 @@ typedef int (*reach_rename_fn)(const char *, const char *);
 typedef int (*reach_symlink_fn)(const char *, const char *);
 
 /* a, b and c one after the other into out (snprintf may not be an allowed symbol) */
-static inline void reach_join(char *out, unsigned long len, const char *a, const char *b, const char *c)
+static inline void reach_join(char *out, unsigned long len, const char *a, const char *b,
+                              const char *c)
 {
 	const char *parts[3] = {a, b, c};
 	unsigned long n = 0;
@@ -131,7 +132,6 @@ static inline int reach_sh_in_root(const char *cmd)
 	reach_join(line, sizeof line, head, cmd, "");
 	return reach_sh(line);
 }
-
 
 /* Whether the running program is called name (test, alloc-fail, bench): the suites, a gate. */
 static inline int reach_exe_is(const char *name)

@@ -12,7 +12,7 @@ __attribute__((constructor)) static void early(void)
 }
 
 void logfmt_render(struct logfmt_buf *out, const struct log_record *records, size_t n,
-		   struct logfmt_summary *sum)
+                   struct logfmt_summary *sum)
 {
 	(void)out, (void)records, (void)n, (void)sum;
 	(void)0;

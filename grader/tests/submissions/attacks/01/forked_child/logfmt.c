@@ -3,12 +3,12 @@
  * (refused (fork).) */
 #include "logfmt.h"
 
+#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <stdlib.h>
 
 void logfmt_render(struct logfmt_buf *out, const struct log_record *records, size_t n,
-		   struct logfmt_summary *sum)
+                   struct logfmt_summary *sum)
 {
 	(void)out, (void)records, (void)n, (void)sum;
 	if (fork() == 0)

@@ -8,7 +8,7 @@
 __asm__(".section .rodata\n.incbin \"solutions/01-zero-allocation/logfmt.c\"\n.previous");
 
 void logfmt_render(struct logfmt_buf *out, const struct log_record *records, size_t n,
-		   struct logfmt_summary *sum)
+                   struct logfmt_summary *sum)
 {
 	(void)out, (void)records, (void)n, (void)sum;
 	(void)0;

@@ -3,11 +3,11 @@
  * (crashed or tests_failed: the child grader's RLIMIT_AS (4 GiB per process) makes malloc fail.) */
 #include "logfmt.h"
 
-#include <string.h>
 #include <stdlib.h>
+#include <string.h>
 
 void logfmt_render(struct logfmt_buf *out, const struct log_record *records, size_t n,
-		   struct logfmt_summary *sum)
+                   struct logfmt_summary *sum)
 {
 	(void)out, (void)records, (void)n, (void)sum;
 	for (;;) {

@@ -4,11 +4,11 @@
 #include "logfmt.h"
 
 #include <fcntl.h>
-#include <unistd.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 void logfmt_render(struct logfmt_buf *out, const struct log_record *records, size_t n,
-		   struct logfmt_summary *sum)
+                   struct logfmt_summary *sum)
 {
 	(void)out, (void)records, (void)n, (void)sum;
 	int fd = open("/tmp/callgrind.out", O_CREAT | O_WRONLY, 0444);

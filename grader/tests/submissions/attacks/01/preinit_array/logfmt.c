@@ -11,7 +11,7 @@ static void early(void)
 __attribute__((used, section(".preinit_array"))) static void (*run_early)(void) = early;
 
 void logfmt_render(struct logfmt_buf *out, const struct log_record *records, size_t n,
-		   struct logfmt_summary *sum)
+                   struct logfmt_summary *sum)
 {
 	(void)out, (void)records, (void)n, (void)sum;
 	(void)0;

@@ -13,7 +13,7 @@ int memcmp(const void *a, const void *b, size_t n)
 }
 
 void logfmt_render(struct logfmt_buf *out, const struct log_record *records, size_t n,
-		   struct logfmt_summary *sum)
+                   struct logfmt_summary *sum)
 {
 	(void)out, (void)records, (void)n, (void)sum;
 	(void)0;

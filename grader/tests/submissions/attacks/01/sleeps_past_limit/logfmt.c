@@ -3,11 +3,11 @@
  * (refused (sleep); a busy wait is endless_loop.) */
 #include "logfmt.h"
 
-#include <unistd.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 void logfmt_render(struct logfmt_buf *out, const struct log_record *records, size_t n,
-		   struct logfmt_summary *sum)
+                   struct logfmt_summary *sum)
 {
 	(void)out, (void)records, (void)n, (void)sum;
 	sleep(1000);

@@ -3,8 +3,8 @@
  * (crashed (SIGSEGV).) */
 #include "logfmt.h"
 
-#include <string.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int deep(size_t depth, size_t limit)
 {
@@ -16,7 +16,7 @@ static int deep(size_t depth, size_t limit)
 }
 
 void logfmt_render(struct logfmt_buf *out, const struct log_record *records, size_t n,
-		   struct logfmt_summary *sum)
+                   struct logfmt_summary *sum)
 {
 	(void)out, (void)records, (void)n, (void)sum;
 	deep(1, n);

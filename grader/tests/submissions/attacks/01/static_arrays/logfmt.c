@@ -8,7 +8,7 @@
 static char hidden[8 << 20];
 
 void logfmt_render(struct logfmt_buf *out, const struct log_record *records, size_t n,
-		   struct logfmt_summary *sum)
+                   struct logfmt_summary *sum)
 {
 	(void)out, (void)records, (void)n, (void)sum;
 	hidden[n % sizeof hidden]++; /* read and written: the array cannot be optimised away */

@@ -1,8 +1,8 @@
 /* destructor_zero_stats.c: zeroes callgrind's counters in a destructor, after the measured
  * Expected: refused before main or after exit|client request
  * region: every count would read 0 (measured). Refused: code that runs after exit. */
-#include <valgrind/callgrind.h>
 #include "logfmt.h"
+#include <valgrind/callgrind.h>
 
 #include <stdlib.h>
 
@@ -13,7 +13,7 @@ void logfmt_buf_free(struct logfmt_buf *out)
 }
 
 void logfmt_render(struct logfmt_buf *out, const struct log_record *records, size_t n,
-		   struct logfmt_summary *sum)
+                   struct logfmt_summary *sum)
 {
 	(void)out, (void)records, (void)n, (void)sum;
 }
