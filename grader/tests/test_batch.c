@@ -541,8 +541,15 @@ static void sandbox_blocks_writes_network_and_outputs(void **state)
 	fclose(f);
 	snprintf(path, sizeof path, "%s/out/work/mine", root);
 	int work_written = access(path, F_OK) == 0;
-	/* a daemon in its own session escapes the process group, not the PID namespace */
-	int daemon_left = system("pgrep -f '^sleep 4243$' >/dev/null") == 0;
+	/* a daemon in its own session escapes the process group, not the PID namespace: the
+	 * kernel kills it when the namespace's first process exits, but on a busy machine it may
+	 * take a moment to go; one that escaped sleeps 4243 s, so two seconds tell them apart */
+	int daemon_left = 1;
+	for (int tries = 0; tries < 20 && daemon_left; tries++) {
+		daemon_left = system("pgrep -f '^sleep 4243$' >/dev/null") == 0;
+		if (daemon_left)
+			usleep(100000);
+	}
 	snprintf(path, sizeof path, "rm -rf %s", root);
 	assert_int_equal(system(path), 0);
 	char dgram[16];

@@ -23,7 +23,9 @@ student_sandbox() {
 	d=$(student_scratch "$1")/course || return 1
 	mkdir -p "$d/tools" "$d/lessons/01-zero-allocation" "$d/solutions/01-zero-allocation/skeleton" \
 		"$d/build" || return 1
-	cp -r tools/student "$d/tools/" && ln -s "$PWD/build/grade" "$d/build/grade" &&
+	# the student tools and the scripts they call (the language, the lesson number)
+	cp -r tools/student tools/course_lang.sh tools/lesson_id.sh "$d/tools/" &&
+		ln -s "$PWD/build/grade" "$d/build/grade" &&
 		cp lessons/01-zero-allocation/lesson.ini "$d/lessons/01-zero-allocation/" &&
 		cp solutions/01-zero-allocation/skeleton/logfmt.c "$d/lessons/01-zero-allocation/" &&
 		cp solutions/01-zero-allocation/skeleton/logfmt.c "$d/solutions/01-zero-allocation/skeleton/" &&
