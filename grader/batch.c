@@ -346,7 +346,8 @@ static int setup_sandbox(struct batch *b)
 	snprintf(b->sb.hide[b->sb.n_hide++], PATH_MAX, "%s", b->o.submissions);
 	snprintf(b->sb.decoy_from, sizeof b->sb.decoy_from, "%s/solutions/%s", COURSE_ROOT,
 	         b->slug);
-	batch_out_path(b, b->sb.decoy_to, sizeof b->sb.decoy_to, "sandbox/solutions-%s", b->o.lesson);
+	batch_out_path(b, b->sb.decoy_to, sizeof b->sb.decoy_to, "sandbox/solutions-%s",
+	               b->o.lesson);
 	tree_remove(b->sb.decoy_to);
 	char parent[PATH_MAX + 16], err[512];
 	batch_out_path(b, parent, sizeof parent, "sandbox");
@@ -404,7 +405,7 @@ static void write_similarity(struct batch *b)
 	size_t n = 0;
 	for (size_t i = 0; docs && i < b->n; i++) {
 		batch_out_path(b, path, sizeof path, "work/%s/src/%s", b->rows[i].slug,
-		         b->m.student_files[0]);
+		               b->m.student_files[0]);
 		text = text_file_read(path, 1u << 20, 1, 1, NULL, 0);
 		if (text != NULL &&
 		    sim_doc_init(&docs[n], b->rows[i].student, text, strlen(text)) == 0) {

@@ -22,8 +22,8 @@ static void chown_tree(const char *path, const struct sandbox_user *u)
 	proc_run(&spec, &r);
 }
 
-int batch_read_report(const struct batch *b, const char *path, struct batch_row *row,
-                      char **text, char *err, size_t errlen)
+int batch_read_report(const struct batch *b, const char *path, struct batch_row *row, char **text,
+                      char *err, size_t errlen)
 {
 	*text = text_file_read(path, 4u << 20, 1, 1, err, errlen);
 	if (*text == NULL)

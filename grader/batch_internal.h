@@ -21,7 +21,7 @@
 #define CHILD_AS_LIMIT   (4ULL << 30)   /* per process; Valgrind needs under 2 GiB here */
 /* per slot user, threads included: make, gcc, Valgrind, the tests, and lesson 10's load run of
  * a thread-per-connection server (256+) */
-#define CHILD_PROCESSES 1024
+#define CHILD_PROCESSES    1024
 #define CHILD_OPEN_FILES   1024
 #define DEFAULT_SIMILARITY 0.5
 
@@ -59,8 +59,8 @@ void batch_out_path(const struct batch *b, char *buf, size_t len, const char *fm
 int batch_parse_options(int argc, char **argv, struct batch_options *o);
 
 /* Reads a child's JSON report into row; the report's bytes are kept in *text. */
-int batch_read_report(const struct batch *b, const char *path, struct batch_row *row,
-                      char **text, char *err, size_t errlen);
+int batch_read_report(const struct batch *b, const char *path, struct batch_row *row, char **text,
+                      char *err, size_t errlen);
 
 /* Runs the child grader of submission i, staged in work, on slot's users; fills row from its
  * report, whose bytes it keeps in *report. Returns 1 when the child was killed by a signal it

@@ -171,4 +171,3 @@ int batch_parse_options(int argc, char **argv, struct batch_options *o)
 }
 
 /* }=== */
-
