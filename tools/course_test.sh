@@ -238,29 +238,8 @@ grade_usage_error() { # exit 2 and a message on stderr
 
 # {=== the runner: JOBS checks at a time ===}
 
-declare -a NAMES=() COMMANDS=()
-check() { # check NAME COMMAND...: queue a check
-	NAMES+=("$1")
-	shift
-	COMMANDS+=("$(printf '%q ' "$@")")
-}
-
-run_one() { # run_one INDEX
-	local name=${NAMES[$1]} log="$LOGS/${NAMES[$1]}.log" start=$SECONDS
-	case "${COMMANDS[$1]}" in
-	grade_*) eval "${COMMANDS[$1]}" >"$log" 2>&1 ;; # the grader holds the lock itself
-	*) (flock -s 9 && eval "${COMMANDS[$1]}") 9>"$LOCK" >"$log" 2>&1 ;;
-	esac
-	local rc=$?
-	if [ $rc -eq 0 ]; then
-		touch "$RESULTS/$name.pass"
-		printf 'PASS  %-48s %4ds\n' "$name" $((SECONDS - start))
-	else
-		touch "$RESULTS/$name.fail"
-		printf 'FAIL  %-48s %4ds  (log: %s)\n' "$name" $((SECONDS - start)) "$log"
-		tail -n 15 "$log" | sed 's/^/      | /'
-	fi
-}
+# shellcheck source=tools/check_runner.sh
+. tools/check_runner.sh
 
 # }===
 
@@ -329,21 +308,4 @@ if [ -z "$ONLY" ]; then
 	done
 fi
 
-started=$SECONDS
-running=0
-for i in "${!NAMES[@]}"; do
-	if [ $running -ge "$JOBS" ]; then
-		wait -n
-		running=$((running - 1))
-	fi
-	run_one "$i" &
-	running=$((running + 1))
-done
-wait
-
-passed=$(find "$RESULTS" -name '*.pass' | wc -l)
-failed=$(find "$RESULTS" -name '*.fail' | wc -l)
-echo
-echo "course tests took $((SECONDS - started)) s; logs in $LOGS/"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ] && [ "$passed" -eq "${#NAMES[@]}" ]
+run_checks "course tests"

@@ -109,24 +109,8 @@ tools_reset_and_watch() { # on a sandbox: reset backs up and restores, watch --o
 
 # }===
 
-declare -a NAMES=() COMMANDS=()
-check() { # check NAME COMMAND...
-	NAMES+=("$1")
-	shift
-	COMMANDS+=("$(printf '%q ' "$@")")
-}
-
-run_one() { # run_one INDEX
-	local name=${NAMES[$1]} start=$SECONDS
-	if eval "${COMMANDS[$1]}" >"$LOGS/$name.log" 2>&1; then
-		touch "$RESULTS/$name.pass"
-		printf 'PASS  %-44s %4ds\n' "$name" $((SECONDS - start))
-	else
-		touch "$RESULTS/$name.fail"
-		printf 'FAIL  %-44s %4ds  (log: %s)\n' "$name" $((SECONDS - start)) "$LOGS/$name.log"
-		tail -n 15 "$LOGS/$name.log" | sed 's/^/      | /'
-	fi
-}
+# shellcheck source=tools/check_runner.sh
+. tools/check_runner.sh
 
 check toolchain tools/student/doctor.sh
 for dir in lessons/[0-9][0-9]-*/; do
@@ -144,20 +128,4 @@ check tools-html-report tools_html_report
 check tools-reset-and-watch tools_reset_and_watch
 check readme-commands tools/check_readme_commands.sh
 
-started=$SECONDS
-running=0
-for i in "${!NAMES[@]}"; do
-	if [ $running -ge "$JOBS" ]; then
-		wait -n
-		running=$((running - 1))
-	fi
-	run_one "$i" &
-	running=$((running + 1))
-done
-wait
-passed=$(find "$RESULTS" -name '*.pass' | wc -l)
-failed=$(find "$RESULTS" -name '*.fail' | wc -l)
-echo
-echo "edition tests took $((SECONDS - started)) s; logs in $LOGS/"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ] && [ "$passed" -eq "${#NAMES[@]}" ]
+run_checks "edition tests"
