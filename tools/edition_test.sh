@@ -64,7 +64,7 @@ sandbox() { # sandbox NAME: prints the folder (its build/grade, which reads less
 	local d=$PWD/$OUT/sandbox-$1
 	mkdir -p "$d/tools" "$d/lessons" "$d/solutions/01-zero-allocation" "$d/build" || return 1
 	ln -sf "$PWD/build/grade" "$d/build/grade" &&
-		cp -r tools/student "$d/tools/" && cp -r lessons/01-zero-allocation "$d/lessons/" &&
+		cp -r tools/student tools/course_lang.sh tools/lesson_id.sh "$d/tools/" && cp -r lessons/01-zero-allocation "$d/lessons/" &&
 		cp -r solutions/01-zero-allocation/skeleton "$d/solutions/01-zero-allocation/" &&
 		cp solutions/01-zero-allocation/skeleton/* "$d/lessons/01-zero-allocation/" &&
 		echo "$d"
