@@ -69,26 +69,33 @@ void wall_estimate(const struct wall_samples *x, int n, int higher, struct wall_
 	e->reliable = e->aa_spread <= WALL_TOLERANCE_CAP;
 }
 
-/* The samples of the quiet triplets; with fewer than WALL_MIN_QUIET of them, every triplet's,
- * and the estimate made from them is unreliable. */
-static void quiet_estimate(const struct wall_result *w, const struct wall_samples *x, int higher,
-                           struct wall_estimate *e)
+/* The estimate over the triplets keep marks (kept of them); with fewer than WALL_MIN_QUIET,
+ * over every triplet, and unreliable. */
+static void kept_estimate(const struct wall_samples *x, int triplets, const unsigned char *keep,
+                          int kept, int higher, struct wall_estimate *e)
 {
-	if (w->quiet < WALL_MIN_QUIET) {
-		wall_estimate(x, w->triplets, higher, e);
+	if (kept < WALL_MIN_QUIET) {
+		wall_estimate(x, triplets, higher, e);
 		e->reliable = 0;
 		return;
 	}
 	struct wall_samples q;
 	int n = 0;
-	for (int i = 0; i < w->triplets; i++)
-		if (w->is_quiet[i]) {
+	for (int i = 0; i < triplets; i++)
+		if (keep[i]) {
 			q.s[n] = x->s[i];
 			q.a[n] = x->a[i];
 			q.b[n] = x->b[i];
 			n++;
 		}
 	wall_estimate(&q, n, higher, e);
+}
+
+/* Over the quiet triplets (wall time of a threaded lesson). */
+static void quiet_estimate(const struct wall_result *w, const struct wall_samples *x, int higher,
+                           struct wall_estimate *e)
+{
+	kept_estimate(x, w->triplets, w->is_quiet, w->quiet, higher, e);
 }
 
 /* The triplets before which the machine was quiet with no bench running: /proc/pressure/cpu
@@ -105,21 +112,7 @@ static void quiet_estimate(const struct wall_result *w, const struct wall_sample
 void wall_value_estimate(const struct wall_result *w, const struct wall_value *v, int higher,
                          struct wall_estimate *e)
 {
-	if (w->idle_quiet_triplets < WALL_MIN_QUIET) {
-		wall_estimate(&v->runs, w->triplets, higher, e);
-		e->reliable = 0;
-		return;
-	}
-	struct wall_samples q;
-	int n = 0;
-	for (int i = 0; i < w->triplets; i++)
-		if (w->idle_quiet[i]) {
-			q.s[n] = v->runs.s[i];
-			q.a[n] = v->runs.a[i];
-			q.b[n] = v->runs.b[i];
-			n++;
-		}
-	wall_estimate(&q, n, higher, e);
+	kept_estimate(&v->runs, w->triplets, w->idle_quiet, w->idle_quiet_triplets, higher, e);
 }
 
 /* One native run in a fixed environment; r->wall_seconds becomes the region's time. */
