@@ -258,17 +258,22 @@ static const char *value_unit(const char *name)
 }
 
 /* A timed metric's tolerance is its measured A/A spread, floored and capped (wall.h); the
- * bench values keep lesson.ini's when it is wider. A spread above the cap after every rerun
- * marks the metric unreliable, and the reports say so and why. Then:
- * - wall_ratio is still scored, on its robust estimate and the capped tolerance: no free
- *   points, and the same file grades alike on a busy machine. Leaving it out of P instead
- *   (its weight spread over the counts, as with --no-wall) gave lesson 04's partial 61.7
- *   in one grading and 52.4 in the next, as its wall time earns nothing in either; load
- *   inflates a slow design's time more than the reference's, so it takes, not gives.
+ * bench values keep lesson.ini's when it is wider. A spread above the cap after every rerun,
+ * or too few quiet triplets, marks the metric unreliable, and the reports say so and why.
+ * Then:
+ * - wall_ratio on a busy machine (a threaded lesson with too few quiet triplets) stays in P
+ *   and earns nothing: contending threads that load runs one at a time look cheaper than
+ *   they are (lesson 04's partial: 3.0x to 6.5x on a loaded machine, 6.5x to 9x idle), so
+ *   any time measured there could buy points. Leaving it out of P instead (its weight
+ *   spread over the counts, as with --no-wall) would give a design whose counts match the
+ *   reference's and whose wall time does not (lesson 04's naive-seqcst cheat) 100.
+ * - wall_ratio whose A/A spread stayed above the cap is scored on its robust estimate and
+ *   the capped tolerance: no free points, and the same file grades alike from one grading
+ *   to the next.
  * - a bench value is left out of P: a busy machine, not the code, then limits requests per
  *   second and latency, which pulls both sides together (lesson 10's partial measured
  *   67489 against the reference's 66686 requests/s under load) and would hand out points. */
-static void judge_timed(struct metric_result *mr, const struct wall_estimate *e)
+static void judge_timed(struct metric_result *mr, const struct wall_estimate *e, int busy)
 {
 	int wall = def_of(mr->spec)->timing == TIMING_WALL;
 	if (wall || e->tolerance > mr->tolerance)
@@ -276,6 +281,7 @@ static void judge_timed(struct metric_result *mr, const struct wall_estimate *e)
 	mr->aa_spread = e->aa_spread;
 	mr->unreliable = !e->reliable;
 	mr->excluded = mr->unreliable && !wall;
+	mr->busy = wall && busy;
 }
 
 static void fill_metrics(const struct grade_options *o, const struct manifest *m,
@@ -303,7 +309,7 @@ static void fill_metrics(const struct grade_options *o, const struct manifest *m
 			mr->has_reference = wall != NULL;
 			native_value(spec, wall, &mr->student, &mr->reference);
 			if (timed)
-				judge_timed(mr, &e);
+				judge_timed(mr, &e, wall->busy);
 			if (def->read == READ_BENCH_VALUE) {
 				mr->measured = timed;
 				mr->has_reference = timed;
@@ -326,6 +332,7 @@ static void fill_metrics(const struct grade_options *o, const struct manifest *m
 		    .is_count = def->is_count,
 		    .tolerance = mr->tolerance,
 		    .scored = mr->scored && mr->measured && !mr->excluded,
+		    .earns_nothing = mr->busy,
 		};
 	}
 	int gate_open = r->passed == r->total && r->total > 0 && student != NULL;
@@ -785,7 +792,6 @@ int grade_run(const struct grade_options *o, struct grade_report *r, struct mani
 			    .busy = wall.busy,
 			    .triplets = wall.triplets,
 			    .quiet = wall.quiet,
-			    .idle_quiet = wall.idle_quiet_triplets,
 			    .bench_values = (int)wall.n_values,
 			    .student_spread = wall.student_spread,
 			    .aa_spread = wall.time.aa_spread,

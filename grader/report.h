@@ -27,6 +27,7 @@ struct metric_result {
 	double aa_spread; /* timed metrics: the reference's A/A spread (1 = none) */
 	int unreliable;   /* timed metrics: the spread stayed above the cap */
 	int excluded;     /* unreliable and so left out of the score (bench values) */
+	int busy;         /* wall_ratio timed on a busy machine: in the score, earning nothing */
 };
 
 struct function_row {
@@ -81,9 +82,8 @@ struct grade_report {
 		int measured, reliable;
 		int cpu_time;          /* 1: region CPU time compared, 0: wall time */
 		int busy;              /* 1: CPU time because too few triplets were quiet */
-		int triplets, quiet;   /* quiet: triplets with little CPU wait (wall.h) */
-		int idle_quiet;        /* triplets before which the idle machine was quiet:
-		                          bench values count only those (wall.h) */
+		int triplets, quiet;   /* quiet: triplets before which the idle machine was quiet
+		                          (wall.h): wall time and bench values count only those */
 		int bench_values;      /* values the bench printed (requests/s, p99) */
 		double student_spread; /* the student's runs, even against odd triplets */
 		double aa_spread, tolerance, load;

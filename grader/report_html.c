@@ -242,11 +242,16 @@ static void metric_caption(FILE *out, const struct metric_result *mr)
 	else if (!mr->scored)
 		fprintf(out, "reported, not scored · ratio %s", ratio);
 	else if (mr->excluded)
-		fprintf(
-		    out,
-		    "ratio %s · <b>unreliable</b>: the reference's own runs differed %.2fx, the "
-		    "machine was too busy; not scored, its weight goes to the measured metrics",
-		    ratio, mr->aa_spread);
+		fprintf(out,
+		        "ratio %s · <b>unreliable</b>: the machine was too busy to measure it; not "
+		        "scored, its weight goes to the measured metrics",
+		        ratio);
+	else if (mr->busy)
+		fprintf(out,
+		        "ratio %s · <b>not credited</b>: the machine was busy, and threads that "
+		        "share it cost what they would not on an idle one; 0 of %.1f points: grade "
+		        "again on an idle machine",
+		        ratio, mr->out.max_points);
 	else
 		fprintf(out,
 		        "ratio %s (full points up to %.2fx, none from %gx) · %.1f of %.1f "

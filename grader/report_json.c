@@ -81,8 +81,9 @@ static void json_metric(FILE *out, const struct metric_result *mr)
 	if (mr->aa_spread > 0) { /* timed metrics (added in schema 1) */
 		fputs(", \"aa_spread\": ", out);
 		json_number(out, round(mr->aa_spread * 1000) / 1000);
-		fprintf(out, ", \"reliable\": %s, \"excluded\": %s",
-		        mr->unreliable ? "false" : "true", mr->excluded ? "true" : "false");
+		fprintf(out, ", \"reliable\": %s, \"excluded\": %s, \"busy\": %s",
+		        mr->unreliable ? "false" : "true", mr->excluded ? "true" : "false",
+		        mr->busy ? "true" : "false");
 	}
 	fputc('}', out);
 }
@@ -117,7 +118,7 @@ static void json_wall(FILE *out, const struct report_wall *w)
 	json_number(out, w->cpu_wait >= 0 ? round(w->cpu_wait * 1000) / 1000 : NAN);
 	fputs(", \"student_spread\": ", out);
 	json_number(out, round(w->student_spread * 1000) / 1000);
-	fprintf(out, ", \"quiet_runs\": %d, \"idle_quiet_runs\": %d}", w->quiet, w->idle_quiet);
+	fprintf(out, ", \"quiet_runs\": %d}", w->quiet);
 }
 
 void report_json(const struct grade_report *r, FILE *out)

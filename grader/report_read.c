@@ -81,6 +81,7 @@ static void read_metrics(const struct json_value *list, const struct manifest *m
 		mr->aa_spread = json_number_or(j, "aa_spread", 0);
 		mr->unreliable = json_get(j, "reliable") != NULL && !is_true(j, "reliable");
 		mr->excluded = is_true(j, "excluded");
+		mr->busy = is_true(j, "busy");
 	}
 }
 

@@ -56,7 +56,10 @@ static void print_points(const struct metric_result *mr, FILE *out, struct palet
 		double max = mr->out.max_points;
 		const char *col = mr->out.s >= 0.95 ? c.good : mr->out.s >= 0.5 ? c.warn : c.bad;
 		fprintf(out, "%s%5.1f / %4.1f%s%s", col, mr->out.points, max,
-		        mr->unreliable ? " unreliable" : "", c.off);
+		        mr->busy         ? " busy machine"
+		        : mr->unreliable ? " unreliable"
+		                         : "",
+		        c.off);
 	}
 }
 
@@ -70,7 +73,7 @@ static void print_wall(const struct report_wall *w, FILE *out, struct palette c)
 	        "%swall_ratio: lower quartile of the region's %s over %d interleaved triplets; "
 	        "A/A spread %.2fx, tolerance %.2fx (load %.1f",
 	        c.dim,
-	        w->busy       ? "CPU time (too few quiet triplets for wall time)"
+	        w->busy       ? "CPU time (shown only: too few quiet triplets for wall time)"
 	        : w->cpu_time ? "CPU time (one thread each side)"
 	                      : "wall time",
 	        w->triplets, w->aa_spread, w->tolerance, w->load);
@@ -83,30 +86,30 @@ static void print_wall(const struct report_wall *w, FILE *out, struct palette c)
 		    "%syour runs differed %.2fx between even and odd triplets: your time is the "
 		    "slower half's, so lucky runs cannot set it.%s\n",
 		    c.warn, w->student_spread, c.off);
-	if (w->bench_values > 0 && w->idle_quiet < WALL_MIN_QUIET)
+	if (w->bench_values > 0 && w->quiet < WALL_MIN_QUIET)
 		fprintf(
 		    out,
 		    "%sbench values not scored: before %d of %d triplets other tasks waited for "
 		    "a CPU more than %.0f%% of the time with no bench running; the machine is too "
 		    "busy to tell the server's speed from the load generator's.%s\n",
-		    c.warn, w->triplets - w->idle_quiet, w->triplets, 100 * WALL_BUSY_MAX, c.off);
-	if (w->reliable)
-		return;
-	if (!w->cpu_time && w->quiet < WALL_MIN_QUIET)
+		    c.warn, w->triplets - w->quiet, w->triplets, 100 * WALL_BUSY_MAX, c.off);
+	if (w->busy)
 		fprintf(
 		    out,
-		    "%swall time unreliable: other tasks waited for a CPU more than %.0f%% of the "
-		    "time in %d of %d triplets; the machine is too busy.",
-		    c.warn, 100 * WALL_BUSY_MAX, w->triplets - w->quiet, w->triplets);
-	else
-		fprintf(out,
-		        "%swall time unreliable: the reference's own runs still differed %.2fx "
-		        "(more than %.2fx) after %d triplets; the machine is too busy.",
-		        c.warn, w->aa_spread, WALL_TOLERANCE_CAP, w->triplets);
-	fprintf(out,
-	        " Its points are what this busy machine measured (tolerance held at %.2fx); "
-	        "grade again on a quiet machine.%s\n",
-	        WALL_TOLERANCE_CAP, c.off);
+		    "%swall time not credited: before %d of %d triplets other tasks waited for a "
+		    "CPU more than %.0f%% of the time with no bench running. On a busy machine "
+		    "threads that contend take turns and look cheaper than they are, so "
+		    "wall_ratio earns 0 points here; grade again on an idle machine.%s\n",
+		    c.warn, w->triplets - w->quiet, w->triplets, 100 * WALL_BUSY_MAX, c.off);
+	else if (!w->reliable)
+		fprintf(
+		    out,
+		    "%swall time unreliable: the reference's own runs still differed %.2fx "
+		    "(more than %.2fx) after %d triplets; the machine is too busy. Its points "
+		    "are what this busy machine measured (tolerance held at %.2fx); grade again "
+		    "on a quiet machine.%s\n",
+		    c.warn, w->aa_spread, WALL_TOLERANCE_CAP, w->triplets, WALL_TOLERANCE_CAP,
+		    c.off);
 }
 
 static void print_metrics(const struct grade_report *r, FILE *out, struct palette c)

@@ -83,7 +83,9 @@ static double measure_all(const struct score_metric_input *in, struct score_metr
 		out[i].cap_exceeded = cap_binds(&in[i]) && !(out[i].ratio <= spec->limit_ratio);
 		if (counts_in_p(&in[i])) {
 			out[i].s =
-			    score_curve(out[i].ratio, tolerance_of(&in[i]), spec->zero_point);
+			    in[i].earns_nothing
+			        ? 0
+			        : score_curve(out[i].ratio, tolerance_of(&in[i]), spec->zero_point);
 			weights += spec->weight;
 		}
 	}

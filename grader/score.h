@@ -25,6 +25,8 @@ struct score_metric_input {
 	int is_count;              /* counts use (S+1)/(R+1) */
 	double tolerance;          /* t to use (wall_ratio: the A/A tolerance), else spec's */
 	int scored;                /* 0: reported only (kind report, or wall_ratio in a batch) */
+	int earns_nothing;         /* scored, but its curve value is 0 whatever the ratio (wall
+	                              time on a busy machine: grade.c) */
 };
 
 struct score_metric_output {

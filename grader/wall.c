@@ -91,28 +91,17 @@ static void kept_estimate(const struct wall_samples *x, int triplets, const unsi
 	wall_estimate(&q, n, higher, e);
 }
 
-/* Over the quiet triplets (wall time of a threaded lesson). */
-static void quiet_estimate(const struct wall_result *w, const struct wall_samples *x, int higher,
-                           struct wall_estimate *e)
-{
-	kept_estimate(x, w->triplets, w->is_quiet, w->quiet, higher, e);
-}
-
-/* The triplets before which the machine was quiet with no bench running: /proc/pressure/cpu
- * during a triplet counts a bench's own threads waiting too, and lesson 10's case B runs four
- * of them on the course's 2 vCPUs, so no triplet of it is ever quiet by that measure (55% CPU
- * wait on a machine at load 4.7); the idle probe sees only the others. With fewer than
- * WALL_MIN_QUIET such triplets the value is unreliable, and grade.c leaves it out: on a busy
- * machine the load generator, not the server, sets the requests per second and the latency of
- * both sides (lesson 10's skeleton came to 2.6x the reference's throughput instead of 7.6x at
- * load 16, and earned 13.9 points a quiet machine never gives it). Whether a value counts then
- * depends on the machine alone, the same for every grading on it, not on an A/A spread that
- * crosses its cap in one grading and not the next (issue 17: lesson 10's partial spread 9.4
- * points over five loaded gradings). */
+/* Over the quiet triplets (wall.h). With fewer than WALL_MIN_QUIET the value is unreliable,
+ * and grade.c leaves it out: on a busy machine the load generator, not the server, sets the
+ * requests per second and the latency of both sides (lesson 10's skeleton came to 2.6x the
+ * reference's throughput instead of 7.6x at load 16, and earned 13.9 points a quiet machine
+ * never gives it). Whether a value counts then depends on the machine alone, the same for
+ * every grading on it, not on an A/A spread that crosses its cap in one grading and not the
+ * next (issue 17: lesson 10's partial spread 9.4 points over five loaded gradings). */
 void wall_value_estimate(const struct wall_result *w, const struct wall_value *v, int higher,
                          struct wall_estimate *e)
 {
-	kept_estimate(&v->runs, w->triplets, w->idle_quiet, w->idle_quiet_triplets, higher, e);
+	kept_estimate(&v->runs, w->triplets, w->is_quiet, w->quiet, higher, e);
 }
 
 /* One native run in a fixed environment; r->wall_seconds becomes the region's time. */
@@ -268,13 +257,6 @@ static void record_triplet(struct timing *t, int i, const struct native_run *a,
 	}
 }
 
-/* CPU time in a lesson that asks for it (lesson.ini: measure = cpu_time, a single-threaded
- * lesson) while both sides ran one thread at a time in every run: a single thread's CPU time
- * barely moves with the machine's load (the time it waits for a CPU is not in it), and it is
- * the wall time a quiet machine would show. A student whose threads overlapped in some run is
- * timed by the wall, where that parallelism shows. Lessons about threads always are: their
- * threads wait for each other, and only the wall sees it. The choice never depends on how
- * busy the machine is, so a file is judged the same way on a quiet and on a busy one. */
 double wall_student_halves(const double *s, const unsigned char *use, int n, double *slower)
 {
 	double half[2][WALL_MAX_TRIPLETS];
@@ -291,12 +273,13 @@ double wall_student_halves(const double *s, const unsigned char *use, int n, dou
 	return aa_deviation(q0, q1);
 }
 
-/* Over the runs the time estimate used: every triplet when it compared CPU time, else the
- * quiet ones. */
-static double student_halves(const struct wall_result *w, const struct timing *t, double *slower)
+/* Over the runs the time estimate used: every triplet when it compared CPU time or the
+ * machine was busy, else the quiet ones. */
+static double student_halves(const struct wall_result *w, const struct wall_samples *used,
+                             double *slower)
 {
-	return w->cpu_time ? wall_student_halves(t->cpu.s, NULL, w->triplets, slower)
-	                   : wall_student_halves(t->wall.s, w->is_quiet, w->triplets, slower);
+	return wall_student_halves(used->s, w->cpu_time || w->busy ? NULL : w->is_quiet,
+	                           w->triplets, slower);
 }
 
 /* The student's runs scatter more than the cap and more than the reference's own: a busy
@@ -306,30 +289,49 @@ static int scattered(const struct wall_result *w)
 	return w->student_spread > WALL_TOLERANCE_CAP && w->student_spread > w->time.aa_spread;
 }
 
-static void estimate_time(struct wall_result *w, const struct timing *t, int cpu_time)
+void wall_judge(struct wall_result *w, const struct wall_samples *wall,
+                const struct wall_samples *cpu, int cpu_time)
 {
-	w->cpu_time = cpu_time && t->cpu_known && t->most_parallel[0] <= WALL_ONE_THREAD &&
-	              t->most_parallel[1] <= WALL_ONE_THREAD;
+	w->cpu_time = cpu_time && cpu != NULL;
 	w->busy = 0;
+	const struct wall_samples *used = w->cpu_time ? cpu : wall;
 	if (w->cpu_time) {
-		wall_estimate(&t->cpu, w->triplets, 0, &w->time);
-	} else if (w->quiet < WALL_MIN_QUIET && t->cpu_known) {
-		/* too few quiet triplets for the wall: the CPU time of every triplet, which waiting
-		 * for a CPU leaves out. Leaving the metric out instead gave lesson 04's partial
-		 * 61.7 in one grading and 52.4 in the next (its wall time earns nothing either
-		 * way); its CPU time earns nothing too, and the reference's matches itself. */
-		w->cpu_time = w->busy = 1;
-		wall_estimate(&t->cpu, w->triplets, 0, &w->time);
+		wall_estimate(cpu, w->triplets, 0, &w->time);
+	} else if (w->quiet < WALL_MIN_QUIET) {
+		/* a busy machine: no time of it says what the threads cost on an idle one. The CPU
+		 * time of every triplet is shown, for the report only (grade.c scores nothing):
+		 * scored, it gave lesson 04's partial 3.0x to 6.5x in five loaded gradings (0 to
+		 * 5.5 points), where an idle machine measures 6.5x to 9x (0 points), and lesson
+		 * 03's partial 1.1x instead of 1.6x (4 points more than quiet gradings). */
+		w->busy = 1;
+		w->cpu_time = cpu != NULL;
+		used = cpu != NULL ? cpu : wall;
+		wall_estimate(used, w->triplets, 0, &w->time);
+		w->time.reliable = 0;
 	} else {
-		quiet_estimate(w, &t->wall, 0, &w->time);
+		kept_estimate(wall, w->triplets, w->is_quiet, w->quiet, 0, &w->time);
 	}
 	/* scattered runs earn what their slower half shows, never what their luckiest do: the
 	 * reruns (settled) come first, this is for what they could not steady */
 	double slower = w->time.student;
-	w->student_spread = student_halves(w, t, &slower);
+	w->student_spread = student_halves(w, used, &slower);
 	if (scattered(w))
 		w->time.student = slower;
 	w->ratio = w->time.reference > 0 ? w->time.student / w->time.reference : 1e9;
+}
+
+/* wall_judge over the runs so far. CPU time in a lesson that asks for it (lesson.ini: measure =
+ * cpu_time, a single-threaded lesson) while both sides ran one thread at a time in every run: a
+ * single thread's CPU time barely moves with the machine's load (the time it waits for a CPU is not
+ * in it), and it is the wall time a quiet machine would show. A student whose threads overlapped in
+ * some run is timed by the wall, where that parallelism shows. Lessons about threads always are:
+ * their threads wait for each other, and only the wall sees it. The choice never depends on how
+ * busy the machine is, so a file is judged the same way on a quiet and on a busy one. */
+static void estimate_time(struct wall_result *w, const struct timing *t, int cpu_time)
+{
+	int one_thread =
+	    t->most_parallel[0] <= WALL_ONE_THREAD && t->most_parallel[1] <= WALL_ONE_THREAD;
+	wall_judge(w, &t->wall, t->cpu_known ? &t->cpu : NULL, cpu_time && one_thread);
 }
 
 /* Whether the runs so far settle every quantity: the time on both sides, and each bench
@@ -381,29 +383,24 @@ static double cpu_wait_us(void)
 	return total;
 }
 
-/* Marks triplet i quiet or not from its CPU wait; without PSI every triplet is quiet and
- * only the A/A spread judges. */
-static void mark_quiet(struct wall_result *w, struct timing *t, int i, double wait0, double wait1,
-                       double seconds)
+/* The share of the time between two cpu_wait_us() readings that some task waited for a CPU,
+ * or -1 when PSI is missing. */
+static double wait_share(double wait0, double wait1, double seconds)
 {
-	t->cpu_wait[i] =
-	    wait0 >= 0 && wait1 >= wait0 && seconds > 0 ? (wait1 - wait0) / 1e6 / seconds : -1;
-	w->is_quiet[i] = t->cpu_wait[i] <= WALL_BUSY_MAX;
-	w->quiet += w->is_quiet[i];
+	return wait0 >= 0 && wait1 >= wait0 && seconds > 0 ? (wait1 - wait0) / 1e6 / seconds : -1;
 }
 
 /* Watches the machine for WALL_IDLE_PROBE seconds with no bench running and marks triplet i
- * idle-quiet when other tasks waited for a CPU at most WALL_BUSY_MAX of that time. */
+ * quiet when other tasks waited for a CPU at most WALL_BUSY_MAX of that time. Without PSI
+ * every triplet is quiet, and only the A/A spread judges. */
 static void probe_idle(struct wall_result *w, int i)
 {
 	double wait0 = cpu_wait_us(), start = seconds_now();
 	struct timespec nap = {0, (long)(WALL_IDLE_PROBE * 1e9)};
 	nanosleep(&nap, NULL);
-	double wait1 = cpu_wait_us(), seconds = seconds_now() - start;
-	int quiet = wait0 < 0 || wait1 < wait0 || seconds <= 0 ||
-	            (wait1 - wait0) / 1e6 / seconds <= WALL_BUSY_MAX;
-	w->idle_quiet[i] = (unsigned char)quiet;
-	w->idle_quiet_triplets += quiet;
+	double share = wait_share(wait0, cpu_wait_us(), seconds_now() - start);
+	w->is_quiet[i] = share <= WALL_BUSY_MAX;
+	w->quiet += w->is_quiet[i];
 }
 
 /* One triplet R S R' into slot i. */
@@ -412,8 +409,7 @@ static int run_triplet(const char *student, const char *reference, char **tail, 
                        struct timing *t, char *err, size_t errlen)
 {
 	struct native_run a, s, b;
-	if (w->n_values > 0 || i == 0) /* bench values need it; n_values is known after run 0 */
-		probe_idle(w, i);
+	probe_idle(w, i);
 	double wait0 = cpu_wait_us(), start = seconds_now();
 	if (run_bench(reference, tail, limit, dir, NULL, &a, err, errlen) ||
 	    run_bench(student, tail, limit, dir, side, &s, err, errlen) ||
@@ -427,12 +423,20 @@ static int run_triplet(const char *student, const char *reference, char **tail, 
 	if (collect_values(w, i, &a, &s, &b, err, errlen) != 0)
 		return -1;
 	record_triplet(t, i, &a, &s, &b);
-	mark_quiet(w, t, i, wait0, cpu_wait_us(), seconds_now() - start);
+	t->cpu_wait[i] = wait_share(wait0, cpu_wait_us(), seconds_now() - start); /* reported */
 	return 0;
 }
 
-/* Rounds of WALL_TRIPLETS triplets until every quantity settles, WALL_MAX_TRIPLETS ran, or a
- * new round would start after WALL_RERUN_SECONDS. */
+/* Whether more rounds can still help: not after WALL_GIVE_UP_ROUNDS rounds without one quiet
+ * triplet, a machine that stays busy (a build, make test-noise's hogs). */
+static int worth_another_round(const struct wall_result *w, double seconds)
+{
+	return w->triplets + WALL_TRIPLETS <= WALL_MAX_TRIPLETS && seconds < WALL_RERUN_SECONDS &&
+	       !(w->quiet == 0 && w->triplets >= WALL_GIVE_UP_ROUNDS * WALL_TRIPLETS);
+}
+
+/* Rounds of WALL_TRIPLETS triplets until every quantity settles or another round cannot help
+ * (worth_another_round). */
 static int run_rounds(const char *student, const char *reference, char **tail, double limit,
                       int cpu_time, const char *dir, struct jailed_side *side,
                       struct wall_result *w, struct timing *t, char *err, size_t errlen)
@@ -444,8 +448,7 @@ static int run_rounds(const char *student, const char *reference, char **tail, d
 			if (run_triplet(student, reference, tail, limit, dir, side, w->triplets, w,
 			                t, err, errlen) != 0)
 				return -1;
-	} while (!settled(w, t, cpu_time) && w->triplets + WALL_TRIPLETS <= WALL_MAX_TRIPLETS &&
-	         seconds_now() - start < WALL_RERUN_SECONDS);
+	} while (!settled(w, t, cpu_time) && worth_another_round(w, seconds_now() - start));
 	return 0;
 }
 

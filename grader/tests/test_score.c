@@ -283,6 +283,25 @@ static void caller_tolerance_overrides_the_spec(void **state)
 	assert_near(out[0].s, 1);
 }
 
+/* Wall time on a busy machine (grade.c): its weight stays in P and it earns nothing, even at
+ * the reference's own time; left out instead, a file whose counts match the reference's
+ * would score 100 on any busy machine. */
+static void earning_nothing_keeps_the_weight(void **state)
+{
+	struct metric_spec ins = scored("instructions", 2, 4), wall = scored("wall_ratio", 2, 4);
+	struct score_metric_input in[] = {input(&ins, 1e7, 1e7, 0), input(&wall, 1, 1, 0)};
+	struct score_metric_output out[2];
+	struct score_total total;
+
+	(void)state;
+	in[1].earns_nothing = 1;
+	score_lesson(in, out, 2, 1, 1, 1, &total);
+	assert_near(out[1].s, 0);
+	assert_near(out[1].points, 0);
+	assert_near(out[1].max_points, 30);
+	assert_near(total.score, 40 + 30);
+}
+
 /* }=== */
 
 int main(void)
@@ -301,6 +320,7 @@ int main(void)
 	    cmocka_unit_test(report_only_metrics_and_caps),
 	    cmocka_unit_test(gate_closed_gives_no_performance),
 	    cmocka_unit_test(caller_tolerance_overrides_the_spec),
+	    cmocka_unit_test(earning_nothing_keeps_the_weight),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

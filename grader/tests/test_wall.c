@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -121,6 +122,64 @@ static void steady_runs_keep_their_quartile(void **state)
 	assert_true(wall_student_halves(t, use, 9, &slower) <= WALL_TOLERANCE_FLOOR);
 }
 
+/* Nine triplets of a threaded lesson, with q of them quiet (the idle probe) and the others
+ * loaded: the loaded ones run the student's contending threads one at a time, 3x the
+ * reference instead of 8x. */
+static void judge_nine(struct wall_result *w, struct wall_samples *wall, struct wall_samples *cpu,
+                       int q)
+{
+	memset(w, 0, sizeof *w);
+	w->triplets = 9;
+	for (int i = 0; i < 9; i++) {
+		int quiet = i < q;
+		w->is_quiet[i] = (unsigned char)quiet;
+		w->quiet += quiet;
+		wall->a[i] = wall->b[i] = quiet ? 0.06 : 0.12;
+		wall->s[i] = quiet ? 0.48 : 0.36;
+		cpu->a[i] = cpu->b[i] = 0.1;
+		cpu->s[i] = quiet ? 0.95 : 0.3;
+	}
+	wall_judge(w, wall, cpu, 0);
+}
+
+/* Enough quiet triplets: the wall time of those alone, 8x. Too few: busy, the CPU time of
+ * every triplet shown, and unreliable (grade.c then credits nothing). */
+static void quiet_triplets_decide_and_too_few_is_busy(void **state)
+{
+	struct wall_result w;
+	struct wall_samples wall, cpu;
+	(void)state;
+	judge_nine(&w, &wall, &cpu, WALL_MIN_QUIET);
+	assert_false(w.busy);
+	assert_false(w.cpu_time);
+	assert_near(w.ratio, 8);
+	assert_true(w.time.reliable);
+	judge_nine(&w, &wall, &cpu, WALL_MIN_QUIET - 1);
+	assert_true(w.busy);
+	assert_true(w.cpu_time);
+	assert_false(w.time.reliable);
+	assert_near(w.ratio, 3);
+	/* no PSI, no CPU time: the wall time of every triplet, busy all the same */
+	judge_nine(&w, &wall, &cpu, 0);
+	wall_judge(&w, &wall, NULL, 0);
+	assert_true(w.busy);
+	assert_false(w.cpu_time);
+	assert_near(w.ratio, 3);
+}
+
+/* A single-threaded lesson compares CPU time, however busy the machine. */
+static void cpu_time_lessons_ignore_the_probe(void **state)
+{
+	struct wall_result w;
+	struct wall_samples wall, cpu;
+	(void)state;
+	judge_nine(&w, &wall, &cpu, 0);
+	wall_judge(&w, &wall, &cpu, 1);
+	assert_true(w.cpu_time);
+	assert_false(w.busy);
+	assert_true(w.time.reliable);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -130,6 +189,8 @@ int main(void)
 	    cmocka_unit_test(higher_is_better_takes_the_upper_quartile),
 	    cmocka_unit_test(scattered_runs_earn_their_slower_half),
 	    cmocka_unit_test(steady_runs_keep_their_quartile),
+	    cmocka_unit_test(quiet_triplets_decide_and_too_few_is_busy),
+	    cmocka_unit_test(cpu_time_lessons_ignore_the_probe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
