@@ -7,8 +7,10 @@
 #   - the RUNS scores of one file under one condition spread by at most MAX_SPREAD points;
 #   - a reference made 2x slower (lesson 09's crc32c doing its work twice, built here from
 #     the reference with sed) never earns full wall_ratio points, quiet or loaded.
-# It prints a table: lesson, condition, the scores, their spread. Not part of `make test`
-# (about an hour); tools/checks/90-noise-and-lint.sh keeps a short version (one lesson, loaded, 3 gradings).
+# It prints a table: lesson, condition, the scores, their spread, the band, and how the wall
+# time went (the range of wall_ratio, and in how many gradings the machine was busy: there a
+# threaded lesson's wall time earns nothing, grader/wall.h). Not part of `make test` (about an
+# hour); tools/checks/90-noise-and-lint.sh keeps a short version (one lesson, loaded, 3 gradings).
 #   LESSONS="05 09"  limit the lessons      RUNS=5       gradings per file and condition
 #   CONDITIONS="loaded"  skip the quiet run  SLOW=0       skip the 2x-slower check
 #   SLOW_RUNS=N      gradings of it (RUNS)   NOISE_WORK=D where the reports go
@@ -60,12 +62,22 @@ grade_scores() {
 	shift 2
 	local impls=()
 	for f in "$@"; do impls+=(--impl "$f"); done
+	rm -f "$WORK/$lesson-$tag-"*.json # a row's summary reads only this run's reports
 	for i in $(seq 1 "$RUNS"); do
 		json=$WORK/$lesson-$tag-$i.json
 		"$GRADE" --lesson "$lesson" --format json "${impls[@]}" >"$json" 2>"${json%.json}.err"
 		jq -r 'if .status == "graded" then (.score | tostring) else .status end' "$json" \
 			2>/dev/null || echo error
 	done
+}
+
+wall_summary() { # wall_summary LESSON TAG: "1.6x-1.7x, busy 0/5" over the reports of a row
+	local files=("$WORK/$1-$2-"*.json)
+	jq -rs '[.[] | .metrics[]? | select(.name == "wall_ratio") | .ratio] as $r |
+		[.[] | select(.wall.busy == true)] as $b |
+		if ($r | length) == 0 then "no wall time"
+		else "\($r | min)x-\($r | max)x, busy \($b | length)/\(length)" end' "${files[@]}" 2>/dev/null ||
+		echo "no reports"
 }
 
 spread() { # the largest minus the smallest of the numbers on stdin
@@ -85,8 +97,8 @@ check_partial() { # check_partial LESSON CONDITION: one row of the table
 		"$WORK/variants/$lesson") || { fail "lesson $lesson: the partial variant"; return; }
 	scores=$(grade_scores "$lesson" "partial-$condition" "$partial" "solutions/$slug")
 	row_spread=$(echo "$scores" | spread)
-	printf '%-6s %-7s %-36s %6s   [%s, %s]\n' "$lesson" "$condition" "$(tr "\n" " " <<<"$scores")" \
-		"$row_spread" "$lo" "$hi"
+	printf '%-6s %-7s %-36s %6s   [%s, %s]   %s\n' "$lesson" "$condition" "$(tr "\n" " " <<<"$scores")" \
+		"$row_spread" "$lo" "$hi" "$(wall_summary "$lesson" "partial-$condition")"
 	for s in $scores; do
 		awk -v s="$s" -v lo="$lo" -v hi="$hi" 'BEGIN { exit !(s + 0 == s && s >= lo && s <= hi) }' ||
 			fail "lesson $lesson $condition: partial scored $s, outside its band [$lo, $hi]"
@@ -123,7 +135,7 @@ check_slow() { # check_slow CONDITION
 }
 
 started=$SECONDS
-printf '%-6s %-7s %-36s %6s   %s\n' lesson load "scores ($RUNS gradings)" spread band
+printf '%-6s %-7s %-36s %6s   %-9s  %s\n' lesson load "scores ($RUNS gradings)" spread band "wall_ratio"
 # lesson by lesson, each quiet then loaded, so that a run cut short still has both rows of
 # the lessons it reached
 for lesson in $LESSONS; do
