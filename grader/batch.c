@@ -469,6 +469,7 @@ int batch_main(int argc, char **argv)
 	if (rc != 0)
 		return rc == 1 ? 0 : 2;
 	pthread_mutex_init(&b.lock, NULL);
+	b.stopping = &stopping;
 	if (prepare(&b) != 0 || setup_sandbox(&b) != 0)
 		return 2;
 	/* one batch writes into DIR at a time */

@@ -7,6 +7,7 @@
 #include "batch_internal.h"
 #include "json_read.h"
 #include "proc.h"
+#include "slot_lease.h"
 #include "text_file.h"
 
 static void chown_tree(const char *path, const struct sandbox_user *u)
@@ -65,15 +66,15 @@ static void child_failure(const struct proc_result *r, const char *log, enum gra
 	free(text);
 }
 
-/* Runs the child grader for one staged submission; fills row from its report. Returns 1 when the
+/* Runs the child grader as the users of a lease; fills row from its report. Returns 1 when the
  * child was killed by a signal it was not sent for its wall limit, else 0. */
-int batch_run_child(struct batch *b, size_t i, unsigned slot, const char *work,
-                    struct batch_row *row, char **report)
+static int run_leased(struct batch *b, size_t i, unsigned users, const char *work,
+                      struct batch_row *row, char **report)
 {
 	const struct submission *s = &b->subs[i];
 	struct sandbox_user user = {0};
 	if (!b->o.no_sandbox)
-		sandbox_slot_user(slot, &user);
+		sandbox_slot_user(users - 1, &user);
 	chown_tree(work, &user);
 	char dir[PATH_MAX * 2], seed[32], grade[PATH_MAX + 16], json[PATH_MAX], log[PATH_MAX];
 	char paths[MANIFEST_MAX_FILES][PATH_MAX * 2 + 72];
@@ -92,7 +93,7 @@ int batch_run_child(struct batch *b, size_t i, unsigned slot, const char *work,
 	/* every process of the student's code in a jail of its own, under the student user of
 	 * this slot when the child is root (--no-sandbox as root: a Gradescope container) */
 	char student_user[32];
-	snprintf(student_user, sizeof student_user, "ngradestu%u", slot + 1);
+	snprintf(student_user, sizeof student_user, "ngradestu%u", users);
 	inner[k++] = "--isolate";
 	inner[k++] = "--student-user";
 	inner[k++] = student_user;
@@ -150,4 +151,18 @@ int batch_run_child(struct batch *b, size_t i, unsigned slot, const char *work,
 	child_failure(&r, log, &status, err, sizeof err);
 	batch_row_failed(row, s->name, b->o.lesson, b->ini.seed, status, err);
 	return r.signaled && !r.timed_out;
+}
+
+int batch_run_child(struct batch *b, size_t i, unsigned slot, const char *work,
+                    struct batch_row *row, char **report)
+{
+	struct slot_lease lease;
+	char why[256];
+	if (slot_lease_take(slot, b->stopping, &lease, why, sizeof why) != 0) {
+		batch_row_failed(row, b->subs[i].name, b->o.lesson, b->ini.seed, STATUS_ERROR, why);
+		return 0;
+	}
+	int killed = run_leased(b, i, lease.number, work, row, report);
+	slot_lease_release(&lease);
+	return killed;
 }

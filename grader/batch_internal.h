@@ -6,6 +6,7 @@
 
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -50,6 +51,7 @@ struct batch {
 	size_t finished, to_grade, running;
 	struct timespec started;
 	int tty;
+	const volatile sig_atomic_t *stopping; /* set by SIGTERM (batch.c) */
 };
 
 /* DIR/fmt...: a path in the batch's output folder. */
@@ -62,9 +64,10 @@ int batch_parse_options(int argc, char **argv, struct batch_options *o);
 int batch_read_report(const struct batch *b, const char *path, struct batch_row *row, char **text,
                       char *err, size_t errlen);
 
-/* Runs the child grader of submission i, staged in work, on slot's users; fills row from its
- * report, whose bytes it keeps in *report. Returns 1 when the child was killed by a signal it
- * was not sent for its wall limit (a cluster stopping the task), else 0. */
+/* Runs the child grader of submission i, staged in work, on the users slot leases
+ * (slot_lease.h); fills row from its report, whose bytes it keeps in *report. Returns 1 when the
+ * child was killed by a signal it was not sent for its wall limit (a cluster stopping the task),
+ * else 0. */
 int batch_run_child(struct batch *b, size_t i, unsigned slot, const char *work,
                     struct batch_row *row, char **report);
 

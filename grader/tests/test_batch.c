@@ -29,6 +29,7 @@
 #include "../json_read.h"
 #include "../sandbox.h"
 #include "../similarity.h"
+#include "../slot_lease.h"
 #include "../submissions.h"
 #include "../work_pool.h"
 #include "proc.h"
@@ -431,20 +432,58 @@ static void machine_wide_lock(void)
 		flock(fd, LOCK_EX);
 }
 
+/* Slot users are leased machine-wide (slot_lease.h): leases held at once have distinct users,
+ * each of them existing, and a caller told to stop stops waiting when every user is held. The
+ * batches make test runs beside this program hold some meanwhile, which is why the first lease
+ * may wait and the others are taken until one is refused. Skipped unless root with the users. */
+static void slot_leases_are_distinct_and_stop_when_told(void **state)
+{
+	(void)state;
+	machine_wide_lock();
+	if (geteuid() != 0 || getpwnam("ngrade1") == NULL)
+		skip();
+	struct slot_lease held[SLOT_LEASE_MAX + 1];
+	char why[256];
+	static const volatile sig_atomic_t stop = 1;
+	assert_int_equal(slot_lease_take(0, NULL, &held[0], why, sizeof why), 0);
+	size_t n = 1;
+	while (n <= SLOT_LEASE_MAX && slot_lease_take(0, &stop, &held[n], why, sizeof why) == 0)
+		n++;
+	if (strstr(why, "stopped") == NULL)
+		fail_msg("lease %zu refused with '%s', want the stop named", n, why);
+	for (size_t i = 0; i < n; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "ngrade%u", held[i].number);
+		assert_non_null(getpwnam(name));
+		assert_true(held[i].fd >= 0);
+		for (size_t j = 0; j < i; j++)
+			assert_int_not_equal(held[i].number, held[j].number);
+	}
+	for (size_t i = 0; i < n; i++)
+		slot_lease_release(&held[i]);
+}
+
 /* The layer under the static checks: as root, a slot's child runs as its own user, whose
- * RLIMIT_NPROC stops a fork bomb (root ignores that limit). ngrade4: the batches make test runs
- * at the same time use ngrade1 and ngrade2. Skipped unless root with the grading users. */
+ * RLIMIT_NPROC stops a fork bomb (root ignores that limit). The user is leased as a batch's
+ * slot 4 is, so no batch beside this test runs as it meanwhile. Skipped unless root with the
+ * grading users. */
 static void slot_user_and_process_limit_stop_a_fork_bomb(void **state)
 {
 	(void)state;
 	machine_wide_lock();
-	struct passwd *pw = getpwnam("ngrade4");
-	if (geteuid() != 0 || pw == NULL)
+	if (geteuid() != 0 || getpwnam("ngrade4") == NULL)
 		skip();
-	/* the killed sleeps of a run just before (this program's other build) are orphans until
-	 * the machine's init reaps them, and zombies count against RLIMIT_NPROC: measured here,
-	 * seven zombies of ngrade4 for a few seconds after a run. Wait until none is left. */
-	for (int tries = 0; tries < 150 && system("pgrep -u ngrade4 >/dev/null") == 0; tries++)
+	struct slot_lease lease;
+	char user[32], why[256], wait_for_none[96];
+	assert_int_equal(slot_lease_take(3, NULL, &lease, why, sizeof why), 0);
+	snprintf(user, sizeof user, "ngrade%u", lease.number);
+	struct passwd *pw = getpwnam(user);
+	assert_non_null(pw);
+	/* the killed sleeps of the last run as this user are orphans until the machine's init
+	 * reaps them, and zombies count against RLIMIT_NPROC: measured here, seven zombies of
+	 * ngrade4 for a few seconds after a run. Wait until none is left. */
+	snprintf(wait_for_none, sizeof wait_for_none, "pgrep -u %s >/dev/null", user);
+	for (int tries = 0; tries < 150 && system(wait_for_none) == 0; tries++)
 		usleep(100000);
 	char out[] = "/tmp/test_batch_nproc_out_XXXXXX", err[] = "/tmp/test_batch_nproc_err_XXXXXX";
 	close(mkstemp(out));
@@ -472,11 +511,11 @@ static void slot_user_and_process_limit_stop_a_fork_bomb(void **state)
 	fclose(f);
 	unlink(out);
 	unlink(err);
+	slot_lease_release(&lease);
 	if (uid != pw->pw_uid || strstr(text, "fork") == NULL)
-		fail_msg(
-		    "fork bomb as ngrade4 with RLIMIT_NPROC 8: ran as uid %u (want %u), stderr "
-		    "'%s' (want a fork failure)",
-		    uid, (unsigned)pw->pw_uid, text);
+		fail_msg("fork bomb as %s with RLIMIT_NPROC 8: ran as uid %u (want %u), stderr "
+		         "'%s' (want a fork failure)",
+		         user, uid, (unsigned)pw->pw_uid, text);
 }
 
 /* A socket bound to 127.0.0.1 on a free port (listening, for a stream). */
@@ -609,6 +648,7 @@ int main(void)
 	    cmocka_unit_test(sandbox_hides_outputs_and_binds_only_the_work_folder),
 	    cmocka_unit_test(decoy_keeps_times_empties_solutions_keeps_skeleton),
 	    cmocka_unit_test(intake_takes_nested_files_refuses_linked_folders),
+	    cmocka_unit_test(slot_leases_are_distinct_and_stop_when_told),
 	    cmocka_unit_test(slot_user_and_process_limit_stop_a_fork_bomb),
 	    cmocka_unit_test(sandbox_blocks_writes_network_and_outputs),
 	};
