@@ -17,6 +17,8 @@ for ini in lessons/[0-9][0-9]-*/lesson.ini; do
 	id=${id:0:2}
 	values=$(ini_get "$ini" lesson.title lesson.student_files) || exit
 	ids+=("$id")
+	# English titles in either language: the table pads and cuts by bytes, and a Thai title
+	# cut there would split a character
 	title[$id]=${values%%$'\n'*}
 	files[$id]=${values#*$'\n'}
 done
@@ -114,6 +116,8 @@ for id in "${ids[@]}"; do
 		"$budget_cell" "$last" "$best" "$next"
 done
 echo
-[ "$stale" = 1 ] && echo "* your file changed since that run: make lessonNN again to update it"
-echo "suites: fully passing / run (the sanitizer run counts as one); budgets: met / measured"
-echo "Next: $overall"
+[ "$stale" = 1 ] && say '* your file changed since that run: make lessonNN again to update it\n' \
+	'* ไฟล์ของคุณเปลี่ยนไปหลังการรันนั้น: รัน make lessonNN อีกครั้งเพื่ออัปเดต\n'
+say 'suites: fully passing / run (the sanitizer run counts as one); budgets: met / measured\n' \
+	'suites: ผ่านทั้งหมด / ที่รัน (การรัน sanitizer นับเป็นหนึ่ง); budgets: ผ่าน / ที่วัด\n'
+say 'Next: %s\n' 'ถัดไป: %s\n' "$overall"

@@ -48,7 +48,8 @@ run_in_background() {
 	run_pid=$!
 	local started=$SECONDS
 	while kill -0 "$run_pid" 2>/dev/null; do
-		printf '\r%s running the suites of lesson %s (%s)... %d s  (q quits) ' \
+		say '\r%s running the suites of lesson %s (%s)... %d s  (q quits) ' \
+			'\r%s กำลังรัน suites ของบทที่ %s (%s)... %d s  (q เพื่อออก) ' \
 			"$(date +%H:%M:%S)" "$LESSON_ID" "$impl" $((SECONDS - started))
 		read_key
 		case "$KEY" in q | Q) quit ;; esac
@@ -82,12 +83,13 @@ summary() {
 	printf '%slesson %s · %s · %s%s · run %d at %s, %d s\n' "$BOLD" "$LESSON_ID" \
 		"$LESSON_TITLE" "$impl" "$OFF" "$run_count" "$(date +%H:%M:%S)" "$RUN_SECONDS"
 	if [ "$RUN_RESULT" = build ]; then
-		printf '%sbuild failed%s: the compiler says:\n' "$RED" "$OFF"
+		say '%sbuild failed%s: the compiler says:\n' '%sbuild ไม่ผ่าน%s: compiler บอกว่า:\n' "$RED" "$OFF"
 		tail -n 25 "$work/build.log"
 		return
 	fi
 	if [ ! -s "$out/tests.tap" ]; then
-		printf '%sno results%s: the test runner died; its last lines:\n' "$RED" "$OFF"
+		say '%sno results%s: the test runner died; its last lines:\n' \
+			'%sไม่มีผลลัพธ์%s: ตัวรัน test ตายไป; บรรทัดสุดท้ายของมัน:\n' "$RED" "$OFF"
 		tail -n 15 "$work/run.log" 2>/dev/null
 		return
 	fi
@@ -123,10 +125,11 @@ summary() {
 				printf '  %s %s::%s%s\n' "$(status_word "$status")" "$suite" "$name" "${msg:+: $msg}"
 			done
 	else
-		printf '%sasan+ubsan%s   no results; see make lesson%s\n' "$RED" "$OFF" "$LESSON_ID"
+		say '%sasan+ubsan%s   no results; see make lesson%s\n' \
+			'%sasan+ubsan%s   ไม่มีผลลัพธ์; ดู make lesson%s\n' "$RED" "$OFF" "$LESSON_ID"
 	fi
-	[ "$RUN_RESULT" = pass ] && printf '\n%severy suite passes%s: make grade LESSON=%s scores it\n' \
-		"$GREEN" "$OFF" "$LESSON_ID"
+	[ "$RUN_RESULT" = pass ] && say '\n%severy suite passes%s: make grade LESSON=%s scores it\n' \
+		'\n%sผ่านทุก suite แล้ว%s: make grade LESSON=%s ให้คะแนนมัน\n' "$GREEN" "$OFF" "$LESSON_ID"
 }
 
 # }===
@@ -194,7 +197,7 @@ quit() {
 	[ -n "$watcher_pid" ] && kill "$watcher_pid" 2>/dev/null
 	[ "$once" = 0 ] && [ -t 0 ] && stty "$saved_stty" 2>/dev/null
 	rm -rf "$work"
-	printf '\nwatch: stopped\n'
+	say '\nwatch: stopped\n' '\nwatch: หยุดแล้ว\n'
 	exit 0
 }
 
@@ -202,7 +205,8 @@ redraw() {
 	[ "$once" = 1 ] || printf '\033[H\033[2J\033[3J'
 	summary
 	[ -n "$last_hint" ] && printf '\n%s\n' "$last_hint"
-	[ "$once" = 1 ] || printf '\n%swatching %s (%s) · h: next hint · r: rerun · q: quit%s\n' \
+	[ "$once" = 1 ] || say '\n%swatching %s (%s) · h: next hint · r: rerun · q: quit%s\n' \
+		'\n%sกำลังเฝ้าดู %s (%s) · h: hint ถัดไป · r: รันใหม่ · q: ออก%s\n' \
 		"$DIM" "$(watch_paths)" "$mode" "$OFF"
 }
 
