@@ -64,8 +64,21 @@ int batch_row_from_json(const struct json_value *r, const char *lesson, struct b
 	row->passed = (unsigned)json_number_or(c, "passed", 0);
 	row->total = (unsigned)json_number_or(c, "total", 0);
 	const struct json_value *ms = json_get(r, "metrics");
-	for (size_t i = 0; ms && ms->type == JSON_ARRAY && i < ms->n && i < BATCH_MAX_METRICS; i++)
+	for (size_t i = 0; ms && ms->type == JSON_ARRAY && i < ms->n && i < BATCH_MAX_METRICS;
+	     i++) {
 		read_metric(&ms->items[i], &row->metrics[row->n_metrics++]);
+		/* a scored wall time the machine was too busy to credit: the gradebook says so, so
+		 * that the instructor regrades that student (delete the report; the batch resumes)
+		 */
+		const struct json_value *busy = json_get(&ms->items[i], "busy");
+		if (status == STATUS_GRADED && row->reason[0] == '\0' && busy != NULL &&
+		    busy->type == JSON_BOOL && busy->number != 0 &&
+		    json_get(&ms->items[i], "scored") != NULL &&
+		    json_get(&ms->items[i], "scored")->number != 0)
+			copy(
+			    row->reason, sizeof row->reason,
+			    "wall time not credited: the machine was busy; regrade on an idle one");
+	}
 	row->seed = (unsigned long long)json_number_or(r, "seed", 0);
 	copy(row->course_version, sizeof row->course_version,
 	     json_string_or(r, "course_version", ""));

@@ -110,6 +110,30 @@ static void row_reads_metrics_seed_and_environment(void **state)
 	json_free(v);
 }
 
+/* A scored wall time the machine was too busy to credit names itself in the gradebook's reason
+ * column, so that the instructor regrades that student; a report-only one does not. */
+static void row_names_wall_time_a_busy_machine_did_not_credit(void **state)
+{
+	(void)state;
+	static const char busy[] =
+	    "{\"schema_version\": 1, \"lesson\": \"03\", \"student\": \"x\", \"status\": "
+	    "\"graded\", \"reason\": null, \"score\": 74.3, \"max\": 100, \"metrics\": "
+	    "[{\"name\": \"wall_ratio\", \"kind\": \"scored\", \"student\": 1.0, \"ratio\": 1.0, "
+	    "\"points\": 0, \"scored\": true, \"reliable\": false, \"busy\": %s}]}";
+	char text[sizeof busy + 8], err[128];
+	for (int credited = 0; credited < 2; credited++) {
+		snprintf(text, sizeof text, busy, credited ? "false" : "true");
+		struct json_value *v = json_parse(text, strlen(text), err, sizeof err);
+		struct batch_row row = {0};
+		assert_int_equal(batch_row_from_json(v, "03", &row, err, sizeof err), 0);
+		if (credited)
+			assert_string_equal(row.reason, "");
+		else if (strstr(row.reason, "busy") == NULL)
+			fail_msg("reason '%s', want the busy machine named", row.reason);
+		json_free(v);
+	}
+}
+
 struct rows_arg {
 	struct batch_row *rows;
 	size_t n;
@@ -638,6 +662,7 @@ int main(void)
 	    cmocka_unit_test(json_refuses_bytes_after_the_value),
 	    cmocka_unit_test(json_refuses_deep_nesting),
 	    cmocka_unit_test(row_reads_metrics_seed_and_environment),
+	    cmocka_unit_test(row_names_wall_time_a_busy_machine_did_not_credit),
 	    cmocka_unit_test(csv_quotes_commas_quotes_and_formulas),
 	    cmocka_unit_test(slugs_are_safe_and_distinct),
 	    cmocka_unit_test(archive_members_that_leave_their_folder),
