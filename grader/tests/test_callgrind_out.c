@@ -437,7 +437,6 @@ static void damaged_files_never_crash(void **state)
 
 /* }=== */
 
-/* calls.pthread_mutex_lock must find callgrind's pthread_mutex_lock@@GLIBC_2.2.5, and only it */
 /* fixtures/src/memalign.c makes five allocations, three of them aligned to 16: glibc's
  * _mid_memalign serves those with malloc, and summing the calls to each entry point (the count
  * before this test) gave 8. Each allocation counts once. */
@@ -455,6 +454,7 @@ static void aligned_allocations_count_once(void **state)
 	cg_free(&p);
 }
 
+/* calls.pthread_mutex_lock must find callgrind's pthread_mutex_lock@@GLIBC_2.2.5, and only it */
 static void calls_ignore_the_symbol_version(void **state)
 {
 	(void)state;
