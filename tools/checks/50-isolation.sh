@@ -39,6 +39,14 @@ isolation_base() {
 }
 
 
+# The checks below start attacks whose daemons carry ngrade-attack-marker, and each then looks
+# for that marker machine-wide: two of them side by side saw each other's live daemons as
+# leftovers (the Gradescope check's, in grader-isolation-lesson01-attacks-are-contained). Each
+# takes this lock for the rest of its run, so they take turns; other checks still run beside.
+isolation_take_turns() {
+	mkdir -p build/test && exec 7>build/test/isolation.lock && flock -x 7
+}
+
 isolation_leftovers() { # fails when an attack left a process or a planted file
 	local found=0
 	if pgrep -f ngrade-attack-marker >/dev/null; then
@@ -59,6 +67,7 @@ isolation_leftovers() { # fails when an attack left a process or a planted file
 grade_isolation_batch() {
 	local lesson=$1 mode=${2:-namespaces} d=build/test/isolation-attacks-$1-${2:-namespaces}
 	local a name want skel before slug file out
+	isolation_take_turns || return 1
 	rm -rf "$d" && mkdir -p "$d/subs/control" "$d/native/control" || return 1
 	slug=$(basename lessons/"$lesson"-*)
 	file=$(ini_get lessons/"$slug"/lesson.ini lesson.student_files)
@@ -129,6 +138,7 @@ check "grader-isolation-lesson01-attacks-without-namespaces-are-unverified" grad
 # where the student's code runs as ngradestu1 and the grade says it is unverified.
 grade_gradescope_contains_attacks() {
 	local d=$PWD/build/test/gradescope-attack mode score
+	isolation_take_turns || return 1
 	for mode in sandbox no-namespaces; do
 		rm -rf "$d" && mkdir -p "$d/submission" && ln -s "$PWD" "$d/source" || return 1
 		isolation_compose 01 "$ISOLATION/01/suite_daemon_swaps_bench.c" "$d/submission/logfmt.c" ||
