@@ -70,11 +70,8 @@ int batch_row_from_json(const struct json_value *r, const char *lesson, struct b
 		/* a scored wall time the machine was too busy to credit: the gradebook says so, so
 		 * that the instructor regrades that student (delete the report; the batch resumes)
 		 */
-		const struct json_value *busy = json_get(&ms->items[i], "busy");
-		if (status == STATUS_GRADED && row->reason[0] == '\0' && busy != NULL &&
-		    busy->type == JSON_BOOL && busy->number != 0 &&
-		    json_get(&ms->items[i], "scored") != NULL &&
-		    json_get(&ms->items[i], "scored")->number != 0)
+		if (status == STATUS_GRADED && row->reason[0] == '\0' &&
+		    json_is_true(&ms->items[i], "busy") && json_is_true(&ms->items[i], "scored"))
 			copy(
 			    row->reason, sizeof row->reason,
 			    "wall time not credited: the machine was busy; regrade on an idle one");
@@ -84,8 +81,7 @@ int batch_row_from_json(const struct json_value *r, const char *lesson, struct b
 	     json_string_or(r, "course_version", ""));
 	read_environment(json_get(r, "toolchain"), row->environment, sizeof row->environment);
 	copy(row->isolation, sizeof row->isolation, json_string_or(r, "isolation", "none"));
-	const struct json_value *v = json_get(r, "verified");
-	row->verified = v != NULL && v->type == JSON_BOOL && v->number != 0;
+	row->verified = json_is_true(r, "verified");
 	copy(row->unverified, sizeof row->unverified,
 	     row->verified ? "" : json_string_or(r, "unverified_reason", "not isolated"));
 	row->seconds = seconds;

@@ -267,6 +267,12 @@ double json_number_or(const struct json_value *v, const char *key, double fallba
 	return m && m->type == JSON_NUMBER ? m->number : fallback;
 }
 
+int json_is_true(const struct json_value *v, const char *key)
+{
+	const struct json_value *b = json_get(v, key);
+	return b != NULL && b->type == JSON_BOOL && b->number != 0;
+}
+
 const char *json_string_or(const struct json_value *v, const char *key, const char *fallback)
 {
 	const struct json_value *m = json_get(v, key);

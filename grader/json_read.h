@@ -28,5 +28,7 @@ const struct json_value *json_get(const struct json_value *v, const char *key);
 /* Member key as a number / string, or fallback when absent or of another type. */
 double json_number_or(const struct json_value *v, const char *key, double fallback);
 const char *json_string_or(const struct json_value *v, const char *key, const char *fallback);
+/* 1 when member key of v is the JSON literal true; 0 when it is false, missing or not a bool. */
+int json_is_true(const struct json_value *v, const char *key);
 
 #endif

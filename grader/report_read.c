@@ -22,12 +22,6 @@ static enum grade_status known_status(const char *s)
 	                                                                       : STATUS_ERROR;
 }
 
-static int is_true(const struct json_value *v, const char *key)
-{
-	const struct json_value *b = json_get(v, key);
-	return b != NULL && b->type == JSON_BOOL && b->number != 0;
-}
-
 /* value of key, and 1 when it is a number (0 for null: not measured) */
 static int number(const struct json_value *v, const char *key, double *out)
 {
@@ -75,13 +69,13 @@ static void read_metrics(const struct json_value *list, const struct manifest *m
 		mr->out.max_points = json_number_or(j, "max_points", 0);
 		mr->out.cap_exceeded =
 		    spec->kind == METRIC_CAP && mr->measured && mr->out.ratio > spec->limit_ratio;
-		mr->scored = is_true(j, "scored");
+		mr->scored = json_is_true(j, "scored");
 		mr->tolerance = json_number_or(j, "tolerance", spec->tolerance);
 		copy(mr->unit, sizeof mr->unit, json_string_or(j, "unit", ""));
 		mr->aa_spread = json_number_or(j, "aa_spread", 0);
-		mr->unreliable = json_get(j, "reliable") != NULL && !is_true(j, "reliable");
-		mr->excluded = is_true(j, "excluded");
-		mr->busy = is_true(j, "busy");
+		mr->unreliable = json_get(j, "reliable") != NULL && !json_is_true(j, "reliable");
+		mr->excluded = json_is_true(j, "excluded");
+		mr->busy = json_is_true(j, "busy");
 	}
 }
 
@@ -143,7 +137,7 @@ int report_read_json(const struct json_value *v, const struct manifest *m, struc
 	r->seed = (unsigned long long)json_number_or(v, "seed", 0);
 	copy(r->course_version, sizeof r->course_version, json_string_or(v, "course_version", ""));
 	copy(r->isolation, sizeof r->isolation, json_string_or(v, "isolation", "none"));
-	r->verified = is_true(v, "verified");
+	r->verified = json_is_true(v, "verified");
 	copy(r->unverified, sizeof r->unverified, json_string_or(v, "unverified_reason", ""));
 	read_toolchain(json_get(v, "toolchain"), &r->toolchain);
 	if (r->functions == NULL) {
