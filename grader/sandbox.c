@@ -160,7 +160,7 @@ int sandbox_shadow(struct sandbox *sb, const char *dir)
 	int rc = 0;
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.' || !strcmp(e->d_name, "build.log") ||
-		    !strcmp(e->d_name, "build.lock") || !strcmp(e->d_name, "checks.symbols"))
+		    !strcmp(e->d_name, "build.lock"))
 			continue;
 		if (sb->n_shadowed == SANDBOX_MAX_SHADOWED) {
 			rc = -1;

@@ -5,6 +5,7 @@
  * (a redefined strcmp made Criterion report 0 of 0 tests, measured), and big static tables. */
 #include "static_checks.h"
 
+#include <errno.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
@@ -32,21 +33,33 @@ static int compiler_helper(const char *name)
 
 /* {=== running binutils ===} */
 
-/* The output of argv (stdout and stderr), or NULL with a reason. */
-static char *tool_output(char *const *argv, const char *out_path, char *reason, size_t len)
+/* The output of argv (stdout and stderr), or NULL with a reason. The output goes through a file
+ * of this call's own in dir: gradings of one lesson run at once and read the same reference
+ * folder, and with one shared name a grading read another's half-written symbol table and
+ * refused the course's own reference (lesson 09, in CI; test_static_checks). */
+static char *tool_output(char *const *argv, const char *dir, char *reason, size_t len)
 {
+	char out_path[PATH_MAX];
+	snprintf(out_path, sizeof out_path, "%s/checks.XXXXXX", dir);
+	int fd = mkstemp(out_path);
+	if (fd < 0) {
+		snprintf(reason, len, "cannot create a file in '%s': %s", dir, strerror(errno));
+		return NULL;
+	}
+	close(fd);
 	struct proc_spec spec = {.argv = argv,
 	                         .stdout_path = out_path,
 	                         .stderr_path = out_path,
 	                         .wall_limit = 60,
 	                         .file_limit = MAX_TOOL_OUTPUT};
 	struct proc_result r;
-	if (proc_run(&spec, &r) != 0) {
+	char *text = NULL;
+	if (proc_run(&spec, &r) != 0)
 		snprintf(reason, len, "cannot run %s: %s (install binutils: make deps)", argv[0],
 		         r.error);
-		return NULL;
-	}
-	char *text = text_file_read(out_path, MAX_TOOL_OUTPUT, 0, 0, reason, len);
+	else
+		text = text_file_read(out_path, MAX_TOOL_OUTPUT, 0, 0, reason, len);
+	unlink(out_path);
 	if (text != NULL && (!r.exited || r.exit_code != 0)) {
 		snprintf(reason, len, "%s %s failed: %.200s", argv[0], argv[1], text);
 		free(text);
@@ -236,13 +249,12 @@ static int line_uses_asm(const char *line)
 static int check_source_asm(const struct manifest *m, const char *source, const char *out_dir,
                             char *reason, size_t len)
 {
-	char lesson_dir[PATH_MAX], include[PATH_MAX + 2], out[PATH_MAX + 16];
+	char lesson_dir[PATH_MAX], include[PATH_MAX + 2];
 	snprintf(lesson_dir, sizeof lesson_dir, "%s", m->path);
 	snprintf(include, sizeof include, "-I%s", dirname(lesson_dir));
-	snprintf(out, sizeof out, "%s/checks.i", out_dir);
 	char *argv[] = {"gcc",   "-std=c11",        "-D_GNU_SOURCE", "-E",
 	                include, "-Itools/harness", (char *)source,  NULL};
-	char *text = tool_output(argv, out, reason, len);
+	char *text = tool_output(argv, out_dir, reason, len);
 	if (text == NULL)
 		return -1;
 	int ours = 0, found = 0;
@@ -283,11 +295,10 @@ static int api_names(const struct manifest *m, const struct impl *reference, str
 {
 	api->n = 0;
 	for (size_t i = 0; i < m->n_student_files; i++) {
-		char obj[PATH_MAX + 32], out[PATH_MAX + 32];
+		char obj[PATH_MAX + 32];
 		object_of(m->student_files[i], reference->out_dir, obj, sizeof obj);
-		snprintf(out, sizeof out, "%s/checks.symbols", reference->out_dir);
 		char *argv[] = {"readelf", "-sW", obj, NULL};
-		char *table = tool_output(argv, out, reason, len);
+		char *table = tool_output(argv, reference->out_dir, reason, len);
 		if (table == NULL)
 			return -1;
 		for_each_symbol(table, collect_defined, api);
@@ -300,12 +311,10 @@ static int check_object(const struct manifest *m, const struct name_list *api, c
                         const char *obj, const char *dir, unsigned long *static_bytes, char *reason,
                         size_t len)
 {
-	char out[PATH_MAX + 32];
-	snprintf(out, sizeof out, "%s/checks.out", dir);
 	char *symbols_argv[] = {"readelf", "-sW", (char *)obj, NULL};
 	char *sections_argv[] = {"readelf", "-SW", (char *)obj, NULL};
 	char *code_argv[] = {"objdump", "-d", "--no-show-raw-insn", (char *)obj, NULL};
-	char *text = tool_output(symbols_argv, out, reason, len);
+	char *text = tool_output(symbols_argv, dir, reason, len);
 	if (text == NULL)
 		return -1;
 	struct symbol_check c = {.m = m, .api = api, .file = file, .reason = reason, .len = len};
@@ -313,13 +322,13 @@ static int check_object(const struct manifest *m, const struct name_list *api, c
 	free(text);
 	if (c.failed)
 		return 1;
-	if ((text = tool_output(sections_argv, out, reason, len)) == NULL)
+	if ((text = tool_output(sections_argv, dir, reason, len)) == NULL)
 		return -1;
 	int rc = check_sections(text, file, static_bytes, reason, len);
 	free(text);
 	if (rc != 0)
 		return rc;
-	if ((text = tool_output(code_argv, out, reason, len)) == NULL)
+	if ((text = tool_output(code_argv, dir, reason, len)) == NULL)
 		return -1;
 	rc = check_instructions(text, file, reason, len);
 	free(text);
