@@ -41,8 +41,9 @@ isolation_base() {
 
 # The checks below start attacks whose daemons carry ngrade-attack-marker, and each then looks
 # for that marker machine-wide: two of them side by side saw each other's live daemons as
-# leftovers (the Gradescope check's, in grader-isolation-lesson01-attacks-are-contained). Each
-# takes this lock for the rest of its run, so they take turns; other checks still run beside.
+# leftovers (the Gradescope check's, in grader-isolation-lesson01-attacks-are-contained). They
+# are queued as one group (check_taking_turns), so the runner starts them one after another; the
+# lock, held for the rest of a check's run, also keeps apart the runs of two make tests.
 isolation_take_turns() {
 	mkdir -p build/test && exec 7>build/test/isolation.lock && flock -x 7
 }
@@ -128,9 +129,9 @@ grade_isolation_batch() {
 			{ echo "$name: want a verified grade, isolated in namespaces"; return 1; }
 	done
 }
-check "grader-isolation-lesson01-attacks-are-contained" grade_isolation_batch 01
-check "grader-isolation-lesson06-gate-attack-is-contained" grade_isolation_batch 06
-check "grader-isolation-lesson01-attacks-without-namespaces-are-unverified" grade_isolation_batch 01 \
+check_taking_turns attacks "grader-isolation-lesson01-attacks-are-contained" grade_isolation_batch 01
+check_taking_turns attacks "grader-isolation-lesson06-gate-attack-is-contained" grade_isolation_batch 06
+check_taking_turns attacks "grader-isolation-lesson01-attacks-without-namespaces-are-unverified" grade_isolation_batch 01 \
 	no-namespaces
 
 # The Gradescope path gives the same guarantees: issue 15's exploit through run_autograder in
@@ -165,4 +166,4 @@ grade_gradescope_contains_attacks() {
 		isolation_leftovers || return 1
 	done
 }
-check "grader-gradescope-contains-attacks-and-says-unverified" grade_gradescope_contains_attacks
+check_taking_turns attacks "grader-gradescope-contains-attacks-and-says-unverified" grade_gradescope_contains_attacks

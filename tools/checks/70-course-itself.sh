@@ -95,3 +95,41 @@ design_refs_catch_missing_sections() {
 		expect_no_line "$d/out" "cites.c:1:" 'no complaint about section 5, which exists'
 }
 check "design-reference-check-fails-on-a-missing-section" design_refs_catch_missing_sections
+
+# The runner itself: checks of one group never overlap, and a waiting group check does not hold
+# a slot that another check could use. Six checks on two slots: three of group g and three of no
+# group, 2 s each, queued group last. In turn and packed, they take 6 s: the group's chain beside
+# the others; a runner that started the group's checks side by side shows an overlap, and one
+# that let a group check wait in a slot takes at least 8 s (the bound, 7.5 s, leaves a busy
+# machine 1.5 s of slack).
+runner_keeps_turns() {
+	local d=$PWD/build/test/check-runner
+	rm -rf "$d" && mkdir -p "$d/logs" "$d/results" || return 1
+	(
+		# shellcheck source=tools/check_runner.sh
+		. tools/check_runner.sh
+		LOGS=$d/logs RESULTS=$d/results JOBS=2 LOCK=
+		stamp() {
+			echo "$1 start $(date +%s.%N)" >>"$d/times"
+			sleep 2
+			echo "$1 end $(date +%s.%N)" >>"$d/times"
+		}
+		check free-1 stamp free-1
+		check free-2 stamp free-2
+		check free-3 stamp free-3
+		check_taking_turns g in-g-1 stamp g-1
+		check_taking_turns g in-g-2 stamp g-2
+		check_taking_turns g in-g-3 stamp g-3
+		run_checks "runner self-test"
+	) || return 1
+	cat "$d/times"
+	sort -k3 -n "$d/times" | awk '
+		/^g-/ && $2 == "start" { if (open) overlap = 1; open = 1 }
+		/^g-/ && $2 == "end" { open = 0 }
+		NR == 1 { first = $3 } { last = $3 }
+		END {
+			if (overlap) { print "two checks of group g ran at once"; exit 1 }
+			if (last - first > 7.5) { printf "took %.1f s, want under 7.5 (a slot sat waiting)\n", last - first; exit 1 }
+		}'
+}
+check "check-runner-keeps-a-group-in-turns-and-its-slots-busy" runner_keeps_turns
