@@ -30,6 +30,8 @@ usage() {
 [ $# -ge 1 ] || usage
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=tools/json_holds.sh
+. "$ROOT/tools/json_holds.sh"
 GRADE=$ROOT/build/grade
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
@@ -124,7 +126,7 @@ measure() { # measure LESSON PATH: the grader's JSON report of PATH in $TMP, gra
 		echo $? >"$TMP/$key.rc"
 	fi
 	REPORT=$TMP/$key.json
-	[ "$(cat "$TMP/$key.rc")" = 0 ] && jq -e '.status == "graded"' "$REPORT" >/dev/null 2>&1
+	[ "$(cat "$TMP/$key.rc")" = 0 ] && json_holds '.status == "graded"' "$REPORT" >/dev/null 2>&1
 }
 
 check_measured_row() { # check_measured_row WHERE LESSON LINE: one row of a measured table

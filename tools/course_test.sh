@@ -6,6 +6,8 @@
 # it exclusively while it times, so no other check runs during a wall-time measurement.
 set -u
 cd "$(dirname "$0")/.." || exit 2
+# shellcheck source=tools/json_holds.sh
+. tools/json_holds.sh
 
 JOBS=${JOBS:-2}
 # LESSONS="02 06" limits the run to those lessons (see below); such a run keeps its own folders,
@@ -75,7 +77,7 @@ grade_json() { # grade_json OUT ARGS...: run the grader, keep its JSON report
 grade_reference() { # score >= 95
 	local json="$RESULTS/$1-reference.json"
 	grade_json "$json" --lesson "$1" --impl "$2" || return 1
-	jq -e '.status == "graded" and .score >= 95' "$json" >/dev/null ||
+	json_holds '.status == "graded" and .score >= 95' "$json" >/dev/null ||
 		{ echo "reference: want status graded and score >= 95"; return 1; }
 }
 
@@ -88,7 +90,7 @@ grade_skeleton() { # performance fraction <= 0.10 and score <= 50
 	[ $rc -le 1 ] || return 1
 	local allowed='["graded"]'
 	case " $3 " in *" task "*) ;; *) allowed='["graded", "tests_failed"]' ;; esac
-	jq -e --argjson ok "$allowed" '(.status as $s | $ok | index($s)) != null and
+	json_holds --argjson ok "$allowed" '(.status as $s | $ok | index($s)) != null and
 		.performance.fraction <= 0.10 and .score <= 50' "$json" >/dev/null ||
 		{ echo "skeleton: want status in $allowed, performance.fraction <= 0.10, score <= 50"; return 1; }
 }
@@ -98,7 +100,7 @@ grade_partial() { # grade_partial LESSON LO HI VARIANT: score inside partial_ban
 	args=$(variant_impls "$lesson" "$4") || return 1
 	mapfile -t impls <<<"$args"
 	grade_json "$json" --lesson "$lesson" "${impls[@]}" || return 1
-	jq -e --argjson lo "$lo" --argjson hi "$hi" '.status == "graded" and .score >= $lo and .score <= $hi' \
+	json_holds --argjson lo "$lo" --argjson hi "$hi" '.status == "graded" and .score >= $lo and .score <= $hi' \
 		"$json" >/dev/null || { echo "partial: want a score in [$lo, $hi]"; return 1; }
 }
 
@@ -129,7 +131,7 @@ grade_expect_status() { # grade_expect_status LESSON STATUS PATTERN IMPL...: a b
 	grade_json "$json" --lesson "$lesson" "$@"
 	rc=$?
 	[ $rc -eq 1 ] || { echo "want exit 1, got $rc"; return 1; }
-	jq -e --arg s "$status" '.status == $s and .score <= 40' "$json" >/dev/null ||
+	json_holds --arg s "$status" '.status == $s and .score <= 40' "$json" >/dev/null ||
 		{ echo "want status $status"; return 1; }
 	jq -r '.reason' "$json" | grep -Eq "$pattern" || { echo "reason does not match /$pattern/"; return 1; }
 }
@@ -192,7 +194,7 @@ grade_cheat() { # grade_cheat LESSON PATH: a cheat variant must be caught as its
 		re=${want#* /}
 		re=${re%/}
 		want=${want%% *}
-		jq -e --arg s "$want" '.status == $s' "$json" >/dev/null || { echo "want status $want"; return 1; }
+		json_holds --arg s "$want" '.status == $s' "$json" >/dev/null || { echo "want status $want"; return 1; }
 		# the reason names the first failure; any failed test's message may say it
 		jq -r '.reason, (.correctness.failures[]? | "\(.name): \(.message)")' "$json" |
 			grep -Eq -- "$re" || { echo "neither the reason nor a failure matches /$re/"; return 1; }
@@ -201,10 +203,10 @@ grade_cheat() { # grade_cheat LESSON PATH: a cheat variant must be caught as its
 		lo=$(ini_get "lessons/$(basename "$(dirname "$(dirname "$2")")")/lesson.ini" lesson.partial_band |
 			awk '{print $1}')
 		[ -n "$lo" ] || { echo "no partial_band"; return 1; }
-		jq -e --argjson lo "$lo" '.score < $lo' "$json" >/dev/null || { echo "want a score below $lo"; return 1; }
+		json_holds --argjson lo "$lo" '.score < $lo' "$json" >/dev/null || { echo "want a score below $lo"; return 1; }
 		;;
 	"score at most "*)
-		jq -e --argjson n "${spec#score at most }" '.score <= $n' "$json" >/dev/null ||
+		json_holds --argjson n "${spec#score at most }" '.score <= $n' "$json" >/dev/null ||
 			{ echo "want a score at most ${spec#score at most }"; return 1; }
 		;;
 	*) echo "unknown Expected: '$spec'"; return 1 ;;
@@ -219,7 +221,7 @@ grade_legit() { # grade_legit LESSON PATH: a legitimate optimisation the grade m
 	path=$(variant "$1" "$2") || return 1
 	grade_json "$json" --lesson "$1" --no-wall --impl "$path" >/dev/null || return 1
 	jq -r '"status \(.status), score \(.score)"' "$json"
-	jq -e '.status == "graded" and .score >= 95' "$json" >/dev/null ||
+	json_holds '.status == "graded" and .score >= 95' "$json" >/dev/null ||
 		{ echo "legitimate variant: want status graded and score >= 95"; return 1; }
 }
 

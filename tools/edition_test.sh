@@ -16,6 +16,8 @@
 # checks; logs go to build/test/edition/logs/. Ends with "N passed, N failed"; exit 0 iff all pass.
 set -u
 cd "$(dirname "$0")/.." || exit 2
+# shellcheck source=tools/json_holds.sh
+. tools/json_holds.sh
 
 JOBS=${JOBS:-2}
 OUT=build/test/edition
@@ -55,7 +57,7 @@ reference_grades_95() { # reference_grades_95 NN
 	"$GRADE" --lesson "$1" --reference --no-wall --format json >"$json"
 	local rc=$?
 	cat "$json"
-	[ $rc -eq 0 ] && jq -e '.status == "graded" and .score >= 95' "$json" >/dev/null ||
+	[ $rc -eq 0 ] && json_holds '.status == "graded" and .score >= 95' "$json" >/dev/null ||
 		{ echo "want the shipped reference graded with a score >= 95"; return 1; }
 }
 

@@ -357,7 +357,7 @@ grade_json_out() { # --json-out writes the JSON report whatever the format; a ba
 	cmp "$d/stdout.json" "$d/new/report.json" || { echo "want the same JSON on stdout and in the file"; return 1; }
 	"$GRADE" --lesson 01 --impl "$partial" --quiet --format text \
 		--json-out "$d/text.json" >"$d/stdout.txt" || return 1
-	jq -e '.schema_version == 1 and .status == "graded"' "$d/text.json" >/dev/null ||
+	json_holds '.schema_version == 1 and .status == "graded"' "$d/text.json" >/dev/null ||
 		{ echo "want a JSON report beside the text one"; return 1; }
 	"$GRADE" --lesson 01 --impl "$partial" --quiet \
 		--json-out /proc/nonexistent/dir/report.json >/dev/null 2>"$d/err"
@@ -485,7 +485,7 @@ student_doctor() { # passes here; a broken Valgrind or Criterion fails with the 
 }
 
 student_devcontainer_json() { # valid JSON on Debian 12 whose post-create step is make deps
-	jq -e '.postCreateCommand == "make deps" and (.image | test("debian-12|bookworm"))' \
+	json_holds '.postCreateCommand == "make deps" and (.image | test("debian-12|bookworm"))' \
 		.devcontainer/devcontainer.json || { echo "want postCreateCommand \"make deps\" on Debian 12"; return 1; }
 	echo "the chroot test of the post-create step is make test-devcontainer (minutes)"
 }

@@ -69,12 +69,12 @@ grade_batch_attacks() {
 		batch_expect "$d/out/reports/$name.json" "$name" "$status" "$reason" "$skel" || return 1
 	done
 	batch_expect "$d/out/reports/control.json" control graded . "$skel" &&
-		jq -e --argjson s "$skel" '.score == $s' "$d/out/reports/control.json" >/dev/null ||
+		json_holds --argjson s "$skel" '.score == $s' "$d/out/reports/control.json" >/dev/null ||
 		{ echo "control: want the skeleton's score $skel"; return 1; }
 	batch_gradebook_has_odd_name "$d/out" || return 1
 	[ "$(grep -c '^ok\|^not ok' "$d/out/tap.txt")" -eq $((${#all[@]} + 2)) ] ||
 		{ echo "want one TAP line per submission"; return 1; }
-	jq -e '.tests | length >= 1' "$d/out/gradescope/control/results.json" >/dev/null ||
+	json_holds '.tests | length >= 1' "$d/out/gradescope/control/results.json" >/dev/null ||
 		{ echo "want gradescope/control/results.json"; return 1; }
 }
 
@@ -85,7 +85,7 @@ batch_expect() { # batch_expect REPORT NAME STATUS_RE REASON_RE SKELETON_SCORE
 	echo "$2: $got"
 	jq -r .status "$1" | grep -Eqx "$3" || { echo "$2: want status /$3/"; return 1; }
 	jq -r .reason "$1" | grep -Eq "$4" || { echo "$2: reason does not match /$4/"; return 1; }
-	jq -e --argjson s "$5" '.score <= $s' "$1" >/dev/null ||
+	json_holds --argjson s "$5" '.score <= $s' "$1" >/dev/null ||
 		{ echo "$2: scores above the skeleton ($5)"; return 1; }
 }
 

@@ -117,14 +117,14 @@ grade_isolation_batch() {
 			# works there (and crashes by design); every grade says it is unverified
 			batch_expect "$out/reports/$name.json" "$name" 'graded|crashed|refused' . \
 				"$skel" || return 1
-			jq -e '.verified == false and .isolation == "user" and
+			json_holds '.verified == false and .isolation == "user" and
 				(.unverified_reason | test("own user"))' "$out/reports/$name.json" \
 				>/dev/null || { echo "$name: want isolation user, unverified"; return 1; }
 			continue
 		fi
 		want=$(attack_expected "$a")
 		batch_expect "$out/reports/$name.json" "$name" "${want%% *}" "${want#* }" "$skel" || return 1
-		jq -e '.verified == true and (.isolation | startswith("namespaces"))' \
+		json_holds '.verified == true and (.isolation | startswith("namespaces"))' \
 			"$out/reports/$name.json" >/dev/null ||
 			{ echo "$name: want a verified grade, isolated in namespaces"; return 1; }
 	done
@@ -153,13 +153,13 @@ grade_gradescope_contains_attacks() {
 		cat "$d/run.log" "$d/results/results.json"
 		score=$(jq .score "$d/results/results.json")
 		echo "$mode: score $score"
-		jq -e '.score <= 40 and (.output | test("^graded"))' "$d/results/results.json" >/dev/null ||
+		json_holds '.score <= 40 and (.output | test("^graded"))' "$d/results/results.json" >/dev/null ||
 			{ echo "$mode: want graded, no more than the skeleton's 40"; return 1; }
 		if [ $mode = sandbox ]; then
-			jq -e '.output | test("UNVERIFIED") | not' "$d/results/results.json" >/dev/null ||
+			json_holds '.output | test("UNVERIFIED") | not' "$d/results/results.json" >/dev/null ||
 				{ echo "want a verified grade in the sandbox"; return 1; }
 		else
-			jq -e '.output | test("UNVERIFIED: .*own user")' "$d/results/results.json" >/dev/null ||
+			json_holds '.output | test("UNVERIFIED: .*own user")' "$d/results/results.json" >/dev/null ||
 				{ echo "want the grade marked unverified, with the reason"; return 1; }
 		fi
 		sleep 1

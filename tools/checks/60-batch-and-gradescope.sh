@@ -14,9 +14,9 @@ grade_batch_lesson10_in_the_sandbox() {
 	"$GRADE" batch --lesson 10 "$d/subs" --out "$d/out" --jobs 2 >"$d/batch.out" 2>&1 ||
 		{ cat "$d/batch.out"; echo "want exit 0"; return 1; }
 	cat "$d/batch.out"
-	jq -e '.status == "graded" and .score >= 95' "$d/out/reports/fast.json" >/dev/null ||
+	json_holds '.status == "graded" and .score >= 95' "$d/out/reports/fast.json" >/dev/null ||
 		{ echo "fast (the reference): want graded, >= 95"; return 1; }
-	jq -e '.status == "graded" and .score <= 50' "$d/out/reports/slow.json" >/dev/null ||
+	json_holds '.status == "graded" and .score <= 50' "$d/out/reports/slow.json" >/dev/null ||
 		{ echo "slow (the skeleton): want graded, <= 50"; return 1; }
 }
 check "grader-batch-lesson10-servers-and-tsan-in-the-sandbox" grade_batch_lesson10_in_the_sandbox
@@ -144,7 +144,7 @@ grade_gradescope_run_autograder() {
 		cp "$(variant_made 01 partial)/logfmt.c" "$d/submission/logfmt.c" || return 1
 	AUTOGRADER_ROOT=$d LESSON=01 SEED=4242 tools/gradescope/run_autograder >"$d/run.log" 2>&1
 	cat "$d/run.log"
-	jq -e '.score > 40 and .max_score == 100 and (.tests | length) >= 2 and
+	json_holds '.score > 40 and .max_score == 100 and (.tests | length) >= 2 and
 		(.leaderboard | length) >= 1 and (.output | test("seed 4242"))' \
 		"$d/results/results.json" || { echo "want a graded results.json with seed 4242"; return 1; }
 }

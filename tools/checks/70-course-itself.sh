@@ -50,7 +50,7 @@ copied_course_grades_itself() {
 	rc=$?
 	cat "$d/grade.json"
 	[ $rc -eq 1 ] || { echo "want exit 1 from the copy's grader, got $rc"; return 1; }
-	jq -e '.status == "build_failed" and (.reason | test("this_is_not_declared"))' \
+	json_holds '.status == "build_failed" and (.reason | test("this_is_not_declared"))' \
 		"$d/grade.json" >/dev/null || { echo "want the copy's own (broken) file graded"; return 1; }
 }
 check "grader-copied-course-grades-its-own-files" copied_course_grades_itself
@@ -65,7 +65,7 @@ grade_one_race_one_failed_test() {
 	mapfile -t impls <<<"$args"
 	grade_json "$json" --lesson 04 --no-wall "${impls[@]}"
 	[ $? -eq 1 ] || { echo "want exit 1 (tests_failed)"; return 1; }
-	jq -e '.status == "tests_failed" and (.reason | test("data race")) and
+	json_holds '.status == "tests_failed" and (.reason | test("data race")) and
 		.correctness.total - .correctness.passed == 2' "$json" >/dev/null ||
 		{ echo "want the two ring race tests failed, the other race tests run on their own"; return 1; }
 }

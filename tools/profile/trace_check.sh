@@ -6,7 +6,7 @@
 set -eu
 [ $# -eq 1 ] || { echo "usage: tools/profile/trace_check.sh TRACE.json" >&2; exit 2; }
 command -v jq >/dev/null || { echo "trace_check: jq is missing: run 'make deps'" >&2; exit 2; }
-jq -e '.traceEvents | type == "array"' "$1" >/dev/null || { echo "trace_check: '$1' is not a trace" >&2; exit 1; }
+[ -s "$1" ] && jq -e '.traceEvents | type == "array"' "$1" >/dev/null || { echo "trace_check: '$1' is not a trace" >&2; exit 1; }
 jq -r '
   (.traceEvents | map(select(.ph == "M")) | map({key: (.tid | tostring), value: .args.name}) | from_entries) as $names
   | .traceEvents | map(select(.ph == "B" or .ph == "E")) | group_by(.tid)[]
