@@ -10,9 +10,9 @@ grade_make_grade_and_report() { # make grade keeps the JSON and the best; make r
 	env -u MAKEFLAGS -u MAKELEVEL make -s --no-print-directory grade LESSON=1 COURSE_STATE="$d" \
 		>"$d/grade.out" 2>&1
 	[ $? -le 1 ] || { cat "$d/grade.out"; echo "make grade failed"; return 1; }
-	jq -e '.schema_version == 1 and .lesson == "01"' "$d/01-grade.json" >/dev/null ||
+	json_holds '.schema_version == 1 and .lesson == "01"' "$d/01-grade.json" >/dev/null ||
 		{ echo "want $d/01-grade.json from make grade"; return 1; }
-	if jq -e '.status == "graded"' "$d/01-grade.json" >/dev/null; then
+	if json_holds '.status == "graded"' "$d/01-grade.json" >/dev/null; then
 		[ "$(cat "$d/01-best")" = "$(jq -r .score "$d/01-grade.json")" ] ||
 			{ echo "want the score in $d/01-best"; return 1; }
 	fi
@@ -54,3 +54,47 @@ for attack in "${bad:?set in 10-bad-submissions.sh}"/*.c; do
 	check "grader-refuses-$(basename "$attack" .c)" grade_expect_status 01 refused "${want#* }" \
 		--impl "$attack"
 done
+
+# The wall lock (DESIGN section 7): a grading whose score counts a time on the wall clock times
+# only with the machine to itself; one whose wall ratio is only reported (lesson 01), or is CPU
+# time, times beside other jobs instead of waiting for them all to end. Here this check holds
+# the lock shared, as a running check does: lesson 01's grading must still finish with its wall
+# ratio measured, and lesson 04's (wall time scored) must wait at its timing until it is let go.
+grade_timing_waits_only_when_wall_time_scores() {
+	local d=build/test/timing-lock pid waited=0
+	rm -rf "$d" && mkdir -p "$d" || return 1
+	exec 8<>build/wall.lock && flock -s 8 || return 1
+	# the gradings must not inherit descriptor 8: a lock belongs to the open file, so a grading
+	# holding it open would wait on itself
+	timeout 300 "$GRADE" --lesson 01 --impl "$(solution_of 01)" --format json >"$d/01.json" \
+		2>"$d/01.err" 8>&-
+	cat "$d/01.err"
+	json_holds '.status == "graded" and .wall.runs > 0' "$d/01.json" >/dev/null ||
+		{ exec 8>&-; echo "lesson 01: want a grading with its wall ratio measured"; return 1; }
+	"$GRADE" --lesson 04 --impl "$(solution_of 04)" --format json >"$d/04.json" 2>"$d/04.err" 8>&- &
+	pid=$!
+	until grep -q 'timing .* natively' "$d/04.err"; do
+		kill -0 $pid 2>/dev/null && [ $waited -lt 600 ] ||
+			{ exec 8>&-; cat "$d/04.err"; echo "lesson 04: never reached its timing"; return 1; }
+		sleep 1
+		waited=$((waited + 1))
+	done
+	# the kernel lists a process waiting for a flock in /proc/locks as "-> FLOCK ... WRITE PID"
+	waited=0
+	until grep -Eq -- "-> FLOCK +ADVISORY +WRITE +$pid " /proc/locks; do
+		if ! kill -0 $pid 2>/dev/null || [ $waited -ge 60 ]; then
+			exec 8>&-
+			cat "$d/04.err"
+			echo "lesson 04 timed while another job held the wall lock (never waited for it)"
+			return 1
+		fi
+		sleep 0.5
+		waited=$((waited + 1))
+	done
+	exec 8>&-
+	wait $pid
+	cat "$d/04.err"
+	json_holds '.status == "graded" and .wall.runs > 0' "$d/04.json" >/dev/null ||
+		{ echo "lesson 04: want a grading with its wall time measured once the lock was free"; return 1; }
+}
+check "grader-timing-waits-for-the-machine-only-when-wall-time-scores" grade_timing_waits_only_when_wall_time_scores
