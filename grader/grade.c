@@ -800,7 +800,7 @@ int grade_run(const struct grade_options *o, struct grade_report *r, struct mani
 		have_wall = seal_verify(&sealed, why, sizeof why) == 0 &&
 		            wall_measure(stu_bench, ref_bench, m->native_args, r->seed,
 		                         m->time_limit, wall_spec && wall_spec->cpu_time,
-		                         timing_needs_the_machine_alone(o, m) ? o->lock_fd : -1,
+		                         timing_needs_the_machine_alone(o, m) ? o->wall_lock : NULL,
 		                         &jail, &wall, why, sizeof why) == 0;
 		if (!have_wall)
 			progress(o, "wall time not measured: %s", why);

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "report.h"
+#include "wall_lock.h"
 
 struct grade_options {
 	const char *lesson; /* "01" (or "1") */
@@ -13,10 +14,10 @@ struct grade_options {
 	size_t n_impls;
 	unsigned long long seed; /* used when has_seed; else the lesson's */
 	int has_seed;
-	const char *student;      /* name in the report; NULL: the first --impl's name, or
-	                             "student" */
-	const char *cache_dir;    /* build/cache; NULL: measure everything afresh */
-	int lock_fd;              /* build/wall.lock, held shared for the whole run; -1: none */
+	const char *student;               /* name in the report; NULL: the first --impl's name, or
+	                                      "student" */
+	const char *cache_dir;             /* build/cache; NULL: measure everything afresh */
+	const struct wall_lock *wall_lock; /* held shared for the whole run; NULL: none */
 	int batch;                /* wall_ratio is scored only if the lesson says batch = scored */
 	int verbose;              /* progress lines on stderr */
 	int reference;            /* grade the reference build itself (--reference) */

@@ -16,6 +16,7 @@
 #include "files.h"
 #include "jail.h"
 #include "proc.h"
+#include "wall_lock.h"
 
 #define MAX_ARGS 64
 
@@ -453,8 +454,9 @@ static int run_rounds(const char *student, const char *reference, char **tail, d
 }
 
 int wall_measure(const char *student_bench, const char *reference_bench, const char *args,
-                 unsigned long long seed, double time_limit, int cpu_time, int lock_fd,
-                 const struct jail *student_jail, struct wall_result *w, char *err, size_t errlen)
+                 unsigned long long seed, double time_limit, int cpu_time,
+                 const struct wall_lock *lock, const struct jail *student_jail,
+                 struct wall_result *w, char *err, size_t errlen)
 {
 	struct jailed_side side = {.jail = student_jail};
 	char storage[1024], *tail[MAX_ARGS], student[PATH_MAX], reference[PATH_MAX];
@@ -477,13 +479,13 @@ int wall_measure(const char *student_bench, const char *reference_bench, const c
 	static struct timing t; /* 2 KiB of samples: off the stack; one timing at a time */
 	memset(&t, 0, sizeof t);
 	t.cpu_known = 1;
-	if (lock_fd >= 0)
-		flock(lock_fd, LOCK_EX); /* no other grading job runs while we time */
+	if (lock != NULL)
+		wall_lock_alone(lock); /* no other grading job runs while we time */
 	int rc = run_rounds(student, reference, tail, time_limit, cpu_time, dir, &side, w, &t, err,
 	                    errlen);
 	w->load = load_average();
-	if (lock_fd >= 0)
-		flock(lock_fd, LOCK_SH);
+	if (lock != NULL)
+		wall_lock_no_longer_alone(lock);
 	char path[64];
 	snprintf(path, sizeof path, "%s/stdout", dir);
 	unlink(path);

@@ -105,15 +105,18 @@ void wall_judge(struct wall_result *w, const struct wall_samples *wall,
                 const struct wall_samples *cpu, int cpu_time);
 
 struct jail;
+struct wall_lock;
 
 /* Runs the benches with args and seed; cpu_time: the lesson compares CPU time (lesson.ini
- * measure = cpu_time); lock_fd is the open build/wall.lock (or -1). The student's runs happen
+ * measure = cpu_time); lock: the wall lock, held shared, to hold alone while timing (NULL: the
+ * timing need not have the machine to itself). The student's runs happen
  * in student_jail (jail.h; NULL: as they are), each with a fresh working folder of its own.
  * Returns 0, or -1 with a reason (a run failed or timed out; its checksum differed from the
  * reference's). */
 int wall_measure(const char *student_bench, const char *reference_bench, const char *args,
-                 unsigned long long seed, double time_limit, int cpu_time, int lock_fd,
-                 const struct jail *student_jail, struct wall_result *w, char *err, size_t errlen);
+                 unsigned long long seed, double time_limit, int cpu_time,
+                 const struct wall_lock *lock, const struct jail *student_jail,
+                 struct wall_result *w, char *err, size_t errlen);
 
 /* The robust comparison of n triplets' samples; higher: larger is better (the upper quartile
  * is the side's best), else smaller is. */

@@ -32,7 +32,11 @@ run_one() { # run_one INDEX
 	local name=${NAMES[$1]} log="$LOGS/${NAMES[$1]}.log" start=$SECONDS
 	case "${LOCK:-}:${COMMANDS[$1]}" in
 	:* | *:grade_*) eval "${COMMANDS[$1]}" >"$log" 2>&1 ;;
-	*) (flock -s 9 && eval "${COMMANDS[$1]}") 9>"$LOCK" >"$log" 2>&1 ;;
+	# shared, through the turnstile (grader/wall_lock.h); the check's own gradings are told
+	# that it holds the lock for them, so they do not queue behind a timing that waits for it
+	*) (flock -x 8 && flock -s 9 && flock -u 8 && exec 8>&- &&
+		export NGRADE_WALL_HELD=1 && eval "${COMMANDS[$1]}") 8>"$LOCK.turnstile" 9>"$LOCK" \
+		>"$log" 2>&1 ;;
 	esac
 	local rc=$?
 	if [ $rc -eq 0 ]; then

@@ -1,15 +1,18 @@
 #!/bin/bash
 # course_test.sh: the course's own test suite, run by `make test` once everything is built.
-# Runs every check two at a time; each check's output goes to build/test/all/logs/NAME.log (the
-# skeleton's expected failures stay there), and the run ends with "N passed, N failed".
-# Checks that measure natively or under Valgrind hold build/wall.lock shared; the grader takes
-# it exclusively while it times, so no other check runs during a wall-time measurement.
+# Runs every check three at a time; each check's output goes to build/test/all/logs/NAME.log
+# (the skeleton's expected failures stay there), and the run ends with "N passed, N failed".
+# Checks that measure natively or under Valgrind hold build/wall.lock shared; a grading whose
+# score counts wall-clock time takes it exclusively while it times, so no other check runs
+# during that measurement. Three slots on the course's two CPUs: while a timing waits for the
+# checks running to end (new ones queue behind it, grader/wall_lock.h), the other two keep the
+# CPUs busy; with two slots one stood idle for every such wait.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 # shellcheck source=tools/json_holds.sh
 . tools/json_holds.sh
 
-JOBS=${JOBS:-2}
+JOBS=${JOBS:-3}
 # LESSONS="02 06" limits the run to those lessons (see below); such a run keeps its own folders,
 # so two authors testing different lessons at once do not delete each other's logs.
 RUN_NAME=${LESSONS:+lessons-$(echo "$LESSONS" | tr -c '0-9\n' '-')}
@@ -23,7 +26,7 @@ SANITIZER_RUN="setarch $(uname -m) -R"
 export COURSE_LANG=en
 rm -rf "$LOGS" "$RESULTS"
 mkdir -p "$LOGS" "$RESULTS"
-: >"$LOCK"
+: >"$LOCK" && : >"$LOCK.turnstile"
 
 ini_get() { # ini_get FILE SECTION.KEY: a value of a lesson.ini, read by the grader
 	"$GRADE" ini "$@"

@@ -59,9 +59,10 @@ done
 # only with the machine to itself; one whose wall ratio is only reported (lesson 01), or is CPU
 # time, times beside other jobs instead of waiting for them all to end. Here this check holds
 # the lock shared, as a running check does: lesson 01's grading must still finish with its wall
-# ratio measured, and lesson 04's (wall time scored) must wait at its timing until it is let go.
+# ratio measured, lesson 04's (wall time scored) must wait at its timing until it is let go, and
+# a grading started meanwhile must wait behind it.
 grade_timing_waits_only_when_wall_time_scores() {
-	local d=build/test/timing-lock pid waited=0
+	local d=build/test/timing-lock pid later waited=0
 	rm -rf "$d" && mkdir -p "$d" || return 1
 	exec 8<>build/wall.lock && flock -s 8 || return 1
 	# the gradings must not inherit descriptor 8: a lock belongs to the open file, so a grading
@@ -91,10 +92,29 @@ grade_timing_waits_only_when_wall_time_scores() {
 		sleep 0.5
 		waited=$((waited + 1))
 	done
+	# a grading that starts now queues behind the timing (the turnstile, grader/wall_lock.h):
+	# flock alone would let it in, and jobs that overlap so would keep the timing waiting
+	"$GRADE" --lesson 01 --impl "$(solution_of 01)" --format json >"$d/01-after.json" \
+		2>"$d/01-after.err" 8>&- &
+	later=$!
+	waited=0
+	until grep -Eq -- "-> FLOCK +ADVISORY +WRITE +$later " /proc/locks; do
+		if ! kill -0 $later 2>/dev/null || [ $waited -ge 60 ]; then
+			exec 8>&-
+			cat "$d/01-after.err"
+			echo "a grading started after lesson 04's timing began to wait went ahead of it"
+			return 1
+		fi
+		sleep 0.5
+		waited=$((waited + 1))
+	done
 	exec 8>&-
 	wait $pid
 	cat "$d/04.err"
 	json_holds '.status == "graded" and .wall.runs > 0' "$d/04.json" >/dev/null ||
 		{ echo "lesson 04: want a grading with its wall time measured once the lock was free"; return 1; }
+	wait $later
+	json_holds '.status == "graded"' "$d/01-after.json" >/dev/null ||
+		{ echo "lesson 01, queued behind the timing: want it graded"; return 1; }
 }
 check "grader-timing-waits-for-the-machine-only-when-wall-time-scores" grade_timing_waits_only_when_wall_time_scores
