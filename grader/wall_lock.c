@@ -48,6 +48,10 @@ void wall_lock_alone(const struct wall_lock *l)
 {
 	if (l->fd < 0)
 		return;
+	/* the shared hold goes first: two gradings that both wanted to be alone deadlocked, one
+	 * holding the turnstile and waiting for the other's shared hold, the other holding it and
+	 * waiting at the turnstile (measured; flock's own conversion drops it first too) */
+	flock(l->fd, LOCK_UN);
 	if (l->turnstile >= 0)
 		flock(l->turnstile, LOCK_EX);
 	flock(l->fd, LOCK_EX);

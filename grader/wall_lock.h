@@ -21,8 +21,8 @@ void wall_lock_open(struct wall_lock *l);
  * on this job. */
 void wall_lock_share(const struct wall_lock *l);
 
-/* Converts a shared hold to exclusive: waits, holding the turnstile, until every other hold
- * has ended. */
+/* Converts a shared hold to exclusive: lets it go, then waits, holding the turnstile, until
+ * every other hold has ended. */
 void wall_lock_alone(const struct wall_lock *l);
 
 /* Converts an exclusive hold back to shared, without the turnstile: a job queued there waits
