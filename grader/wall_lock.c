@@ -46,7 +46,9 @@ void wall_lock_no_longer_alone(const struct wall_lock *l)
 
 void wall_lock_alone(const struct wall_lock *l)
 {
-	if (l->fd < 0)
+	/* an ancestor's shared hold would never end before this job's: waiting for it would hang
+	 * every job behind the turnstile; the timing runs beside what runs, and says so if busy */
+	if (l->fd < 0 || ancestor_holds_it())
 		return;
 	/* the shared hold goes first: two gradings that both wanted to be alone deadlocked, one
 	 * holding the turnstile and waiting for the other's shared hold, the other holding it and

@@ -22,7 +22,8 @@ void wall_lock_open(struct wall_lock *l);
 void wall_lock_share(const struct wall_lock *l);
 
 /* Converts a shared hold to exclusive: lets it go, then waits, holding the turnstile, until
- * every other hold has ended. */
+ * every other hold has ended. Under NGRADE_WALL_HELD=1 it does nothing: the ancestor's hold
+ * ends only after this job, so the wait would never end. */
 void wall_lock_alone(const struct wall_lock *l);
 
 /* Converts an exclusive hold back to shared, without the turnstile: a job queued there waits
