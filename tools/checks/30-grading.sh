@@ -61,6 +61,16 @@ done
 # the lock shared, as a running check does: lesson 01's grading must still finish with its wall
 # ratio measured, lesson 04's (wall time scored) must wait at its timing until it is let go, and
 # a grading started meanwhile must wait behind it.
+waits_at_a_lock() { # waits_at_a_lock PID: 0 once PID waits for a flock, 1 if it ends or 30 s pass
+	local tries=0
+	# the kernel lists a process waiting for a flock in /proc/locks as "-> FLOCK ... WRITE PID"
+	until grep -Eq -- "-> FLOCK +ADVISORY +WRITE +$1 " /proc/locks; do
+		kill -0 "$1" 2>/dev/null && [ $tries -lt 60 ] || return 1
+		sleep 0.5
+		tries=$((tries + 1))
+	done
+}
+
 grade_timing_waits_only_when_wall_time_scores() {
 	local d=build/test/timing-lock pid later waited=0
 	rm -rf "$d" && mkdir -p "$d" || return 1
@@ -80,34 +90,23 @@ grade_timing_waits_only_when_wall_time_scores() {
 		sleep 1
 		waited=$((waited + 1))
 	done
-	# the kernel lists a process waiting for a flock in /proc/locks as "-> FLOCK ... WRITE PID"
-	waited=0
-	until grep -Eq -- "-> FLOCK +ADVISORY +WRITE +$pid " /proc/locks; do
-		if ! kill -0 $pid 2>/dev/null || [ $waited -ge 60 ]; then
-			exec 8>&-
-			cat "$d/04.err"
-			echo "lesson 04 timed while another job held the wall lock (never waited for it)"
-			return 1
-		fi
-		sleep 0.5
-		waited=$((waited + 1))
-	done
+	waits_at_a_lock $pid || {
+		exec 8>&-
+		cat "$d/04.err"
+		echo "lesson 04 timed while another job held the wall lock (never waited for it)"
+		return 1
+	}
 	# a grading that starts now queues behind the timing (the turnstile, grader/wall_lock.h):
 	# flock alone would let it in, and jobs that overlap so would keep the timing waiting
 	"$GRADE" --lesson 01 --impl "$(solution_of 01)" --format json >"$d/01-after.json" \
 		2>"$d/01-after.err" 8>&- &
 	later=$!
-	waited=0
-	until grep -Eq -- "-> FLOCK +ADVISORY +WRITE +$later " /proc/locks; do
-		if ! kill -0 $later 2>/dev/null || [ $waited -ge 60 ]; then
-			exec 8>&-
-			cat "$d/01-after.err"
-			echo "a grading started after lesson 04's timing began to wait went ahead of it"
-			return 1
-		fi
-		sleep 0.5
-		waited=$((waited + 1))
-	done
+	waits_at_a_lock $later || {
+		exec 8>&-
+		cat "$d/01-after.err"
+		echo "a grading started after lesson 04's timing began to wait went ahead of it"
+		return 1
+	}
 	exec 8>&-
 	wait $pid
 	cat "$d/04.err"
