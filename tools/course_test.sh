@@ -233,10 +233,14 @@ grade_readme_numbers() { # every count the READMEs quote is within 10% of what t
 }
 
 grade_usage_error() { # exit 2 and a message on stderr
-	"$GRADE" "$@" 2>"$RESULTS/usage.err"
-	local rc=$?
-	cat "$RESULTS/usage.err"
-	[ $rc -eq 2 ] && grep -q '^grade: ' "$RESULTS/usage.err"
+	# a file of this call's own: with three slots, two of these checks ran at once, and one
+	# read the message file just as the other emptied it (ci14)
+	local err rc
+	err=$(mktemp "$RESULTS/usage.XXXXXX") || return 1
+	"$GRADE" "$@" 2>"$err"
+	rc=$?
+	cat "$err"
+	[ $rc -eq 2 ] && grep -q '^grade: ' "$err"
 }
 
 # }===
