@@ -492,10 +492,7 @@ int batch_main(int argc, char **argv)
 	setenv("NGRADE_PREBUILT", "1", 1); /* children never rebuild what was just measured */
 	struct wall_lock files; /* sandboxed children can only open them: make them now */
 	wall_lock_open(&files);
-	if (files.fd >= 0)
-		close(files.fd);
-	if (files.turnstile >= 0)
-		close(files.turnstile);
+	wall_lock_close(&files);
 	char ref[64], skel[64];
 	snprintf(ref, sizeof ref, "build/lessons/%s/reference", b.o.lesson);
 	snprintf(skel, sizeof skel, "build/lessons/%s/skeleton", b.o.lesson);

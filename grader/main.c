@@ -2,13 +2,11 @@
  * status `graded` was written (any score), 1 for any other status, 2 for usage or internal
  * errors. The report goes to stdout in the chosen format only; progress goes to stderr. */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 

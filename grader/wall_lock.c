@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static int open_lock_file(const char *path)
 {
@@ -18,6 +19,15 @@ void wall_lock_open(struct wall_lock *l)
 	mkdir("build", 0755);
 	l->fd = open_lock_file("build/wall.lock");
 	l->turnstile = l->fd >= 0 ? open_lock_file("build/wall.lock.turnstile") : -1;
+}
+
+void wall_lock_close(struct wall_lock *l)
+{
+	if (l->fd >= 0)
+		close(l->fd);
+	if (l->turnstile >= 0)
+		close(l->turnstile);
+	l->fd = l->turnstile = -1;
 }
 
 static int ancestor_holds_it(void)

@@ -15,6 +15,9 @@ struct wall_lock {
  * batch's sandboxed children open them read-only, which flock allows. */
 void wall_lock_open(struct wall_lock *l);
 
+/* Closes both files: every hold of this process ends. */
+void wall_lock_close(struct wall_lock *l);
+
 /* Takes the lock shared, after any job that waits to be alone. Under NGRADE_WALL_HELD=1 an
  * ancestor holds it shared for this whole job (a make test check): this job then skips the
  * turnstile, or a timing that holds the turnstile would wait on the ancestor, and the ancestor

@@ -88,16 +88,14 @@ static void a_new_share_waits_behind_one_waiting_to_be_alone(void **state)
 	pid_t newcomer = fork();
 	if (newcomer == 0) {
 		struct wall_lock l;
-		close(held.fd);
-		close(held.turnstile);
+		wall_lock_close(&held);
 		wall_lock_open(&l);
 		wall_lock_share(&l);
 		_exit(0);
 	}
 	/* flock alone would let the newcomer share at once, beside the running job */
 	assert_false(finished_in_time(newcomer, 1));
-	close(held.fd); /* the running job ends */
-	close(held.turnstile);
+	wall_lock_close(&held); /* the running job ends */
 	assert_true(finished_in_time(timing, 10));
 }
 
@@ -120,8 +118,7 @@ static void a_job_whose_ancestor_holds_it_never_waits_for_it(void **state)
 		_exit(0);
 	}
 	assert_true(finished_in_time(job, 10));
-	close(ancestor.fd);
-	close(ancestor.turnstile);
+	wall_lock_close(&ancestor);
 }
 
 int main(void)
