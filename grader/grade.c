@@ -97,14 +97,18 @@ static int wants_native_runs(const struct manifest *m)
  * make test-noise) and a wall ratio that is only reported do not: their gradings time beside
  * other jobs rather than wait for every one of them to end (in make test, that wait left one
  * of two slots idle for each of 29 gradings). */
+/* 1 when a batch only reports a metric that the lesson scores (lesson.ini batch = report). */
+static int batch_reports_it(const struct grade_options *o, const struct metric_spec *spec)
+{
+	return o->batch && metric_def(spec->name)->batch_mode && !spec->batch_scored;
+}
+
 static int timing_needs_the_machine_alone(const struct grade_options *o, const struct manifest *m)
 {
 	for (size_t i = 0; i < m->n_metrics; i++) {
 		const struct metric_spec *spec = &m->metrics[i];
-		const struct metric_def *d = metric_def(spec->name); /* manifest.c knows it */
-		int counts = spec->kind != METRIC_REPORT &&
-		             !(o->batch && d->batch_mode && !spec->batch_scored);
-		if (d->timing != TIMING_NONE && counts && !spec->cpu_time)
+		int counts = spec->kind != METRIC_REPORT && !batch_reports_it(o, spec);
+		if (metric_def(spec->name)->timing != TIMING_NONE && counts && !spec->cpu_time)
 			return 1;
 	}
 	return 0;
@@ -316,8 +320,7 @@ static void fill_metrics(const struct grade_options *o, const struct manifest *m
 		const struct metric_def *def = def_of(spec);
 		struct metric_result *mr = &r->metrics[i];
 		mr->spec = spec;
-		mr->scored = spec->kind == METRIC_SCORED &&
-		             !(o->batch && def->batch_mode && !spec->batch_scored);
+		mr->scored = spec->kind == METRIC_SCORED && !batch_reports_it(o, spec);
 		mr->tolerance = spec->tolerance;
 		snprintf(mr->unit, sizeof mr->unit, "%s",
 		         def->unit ? def->unit : value_unit(spec->name));
